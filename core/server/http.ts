@@ -1,0 +1,133 @@
+/**
+ * Browser mode's transport: an HTTP server on loopback that serves the built renderer and the
+ * engine's commands (`POST /api/<command>`), guarded by a random token. The token arrives once in
+ * the URL the user opens, is moved into an HttpOnly, SameSite=Strict cookie, and every later
+ * request must carry it. The Host header is checked so a DNS-rebinding page cannot reach it.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { EngineHandlers } from '../api/handlers.js';
+import { isCommandName } from '../api/handlers.js';
+
+export interface EngineServerOptions {
+  /** Directory with the built renderer (index.html and assets). */
+  readonly staticDir: string;
+  readonly handlers: EngineHandlers;
+  /** Defaults to 32 random bytes. */
+  readonly token?: string;
+  /** Defaults to 0 (any free port). Always bound to 127.0.0.1. */
+  readonly port?: number;
+}
+
+export interface RunningEngineServer {
+  readonly server: Server;
+  readonly port: number;
+  readonly token: string;
+  /** The address to open in a browser; carries the token once. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'slipway_token';
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+export async function startEngineServer(opts: EngineServerOptions): Promise<RunningEngineServer> {
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const root = resolve(opts.staticDir);
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'wrong Host header: the Slipway engine only answers on loopback');
+    const url = new URL(req.url ?? '/', `http://${host}`);
+
+    const given = url.searchParams.get('token');
+    if (given !== null) {
+      if (!sameToken(given, token)) return send(res, 401, 'invalid token: open the address `slipway serve` printed');
+      res.writeHead(303, { location: url.pathname, 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` });
+      return res.end();
+    }
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const presented = bearer ?? cookieToken(req);
+    if (!presented || !sameToken(presented, token)) return send(res, 401, 'not authorized: open the address `slipway serve` printed (it carries a one-time token)');
+
+    if (url.pathname.startsWith('/api/')) {
+      const name = url.pathname.slice('/api/'.length);
+      if (req.method !== 'POST') return send(res, 405, 'use POST for engine commands');
+      if (!isCommandName(name)) return send(res, 404, `unknown command: ${name}`);
+      opts.handlers[name]().then(
+        (result) => send(res, 200, JSON.stringify(result), 'application/json'),
+        (e: unknown) => send(res, 500, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }), 'application/json'),
+      );
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let file = join(root, rel);
+    if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'outside the app');
+    try {
+      if (!statSync(file).isFile()) file = join(root, 'index.html');
+    } catch {
+      file = join(root, 'index.html'); // client-side routes
+    }
+    try {
+      statSync(file);
+    } catch {
+      return send(res, 500, `the renderer is not built (${file} missing): run \`npm run build\``);
+    }
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
+    createReadStream(file).pipe(res);
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    server,
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  };
+}

@@ -1,0 +1,53 @@
+// Lint, and the layering rules of DESIGN.md:
+//   core/      never imports electron, react, monaco, or anything from renderer/, electron/ or cli/
+//   renderer/  never imports Node built-ins, electron, or core runtime code (contract types only)
+//   electron/  never imports renderer/ code (it loads the built page)
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...builtinModules.map((m) => `node:${m}`)];
+const uiLibraries = ['electron', 'react', 'react-dom', 'react-dom/*', 'react/*', 'monaco-editor', 'monaco-editor/*', '@monaco-editor/*'];
+
+export const layerRules = {
+  core: {
+    paths: [],
+    patterns: [
+      { group: uiLibraries, message: 'core/ is plain Node: it never imports electron, react or monaco (DESIGN.md layering).' },
+      { regex: '^(\\.{1,2}/)+(.*/)?(renderer|electron|cli)(/|$)', message: 'core/ never imports the layers built on top of it (renderer/, electron/, cli/).' },
+    ],
+  },
+  renderer: {
+    paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser: no Node built-ins. Ask the engine through HostApi.' })),
+    patterns: [
+      { group: ['electron', 'electron/*'], message: 'renderer/ never imports electron: it talks to the engine through the injected HostApi.' },
+      { group: ['**/core', '**/core/**'], allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`); runtime code stays in the engine.' },
+    ],
+  },
+  electron: {
+    paths: [],
+    patterns: [{ regex: '^(\\.{1,2}/)+(.*/)?renderer(/|$)', message: 'electron/ loads the built renderer page; it never imports renderer code.' }],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cluster/**', 'release/**', 'coverage/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['core/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.core] } },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.renderer] },
+  },
+  { files: ['electron/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.electron] } },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+);

@@ -1,0 +1,40 @@
+/**
+ * The layering of DESIGN.md is enforced by lint: a deliberate bad import in each layer must fail,
+ * and the allowed imports must pass.
+ */
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+
+async function restrictedImportMessages(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message);
+}
+
+describe('layering lint', () => {
+  it.each([
+    ['core/plan/bad.ts', "import { app } from 'electron';\nexport const a = app;\n", /never imports electron/],
+    ['core/plan/bad.ts', "import { useState } from 'react';\nexport const s = useState;\n", /never imports electron, react/],
+    ['core/plan/bad.ts', "import * as monaco from 'monaco-editor';\nexport const m = monaco;\n", /monaco/],
+    ['core/plan/bad.ts', "import { App } from '../../renderer/src/App.js';\nexport const a = App;\n", /never imports the layers built on top/],
+    ['renderer/src/bad.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", /no Node built-ins/],
+    ['renderer/src/bad.ts', "import { join } from 'path';\nexport const j = join;\n", /no Node built-ins/],
+    ['renderer/src/bad.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n", /never imports electron/],
+    ['renderer/src/bad.ts', "import { SLIPWAY_VERSION } from '../../core/version.js';\nexport const v = SLIPWAY_VERSION;\n", /contract types from core/],
+    ['electron/bad.ts', "import { App } from '../renderer/src/App.js';\nexport const a = App;\n", /never imports renderer code/],
+  ])('%s: rejects %j', async (file, code, message) => {
+    const messages = await restrictedImportMessages(file, code);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(message);
+  });
+
+  it.each([
+    ['core/plan/good.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
+    ['renderer/src/good.ts', "import type { HostApi } from '../../core/api/contract.js';\nexport type H = HostApi;\n"],
+    ['renderer/src/good.tsx', "import { useState } from 'react';\nexport const s = useState;\n"],
+    ['electron/good.ts', "import { app } from 'electron';\nimport { SLIPWAY_VERSION } from '../core/version.js';\nexport const a = [app, SLIPWAY_VERSION];\n"],
+  ])('%s: allows %j', async (file, code) => {
+    expect(await restrictedImportMessages(file, code)).toEqual([]);
+  });
+});
