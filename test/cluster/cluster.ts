@@ -287,7 +287,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
   ]));
   processes.push(startProcess(dir, 'kwok', bins.kwok, [
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--manage-all-nodes=false',
-    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--server-address=',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--server-address=', `--config=${bins.kwokStages}`,
   ]));
 
   await expectOk(apiCall(admin, 'POST', '/api/v1/nodes', {
