@@ -18,17 +18,19 @@ function electronBinary() {
   }
   const pathFile = join(pkgDir, 'path.txt');
   const resolve = () => {
-    if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return join(process.env.ELECTRON_OVERRIDE_DIST_PATH, existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron');
-    if (!existsSync(pathFile)) return undefined;
-    const bin = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8'));
-    return existsSync(bin) ? bin : undefined;
+    const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : undefined;
+    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    const bin = override ? join(override, name ?? 'electron') : name && join(pkgDir, 'dist', name);
+    return bin && existsSync(bin) ? bin : undefined;
   };
   const found = resolve();
   if (found) return { bin: found };
   log('the Electron binary is not downloaded yet: trying to fetch it once');
-  const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { stdio: 'inherit', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(pkgDir, 'install.js')], { stdio: ['ignore', 'inherit', 'pipe'], timeout: 120_000, encoding: 'utf8' });
   const after = r.status === 0 ? resolve() : undefined;
-  return after ? { bin: after } : { missing: 'the Electron binary could not be downloaded (this machine may reach only the npm registry)' };
+  if (after) return { bin: after };
+  const why = (r.stderr ?? '').split('\n').find((l) => l.trim()) ?? `exit ${r.status}`;
+  return { missing: `the Electron binary could not be downloaded (${why.trim()}; this machine may reach only the npm registry)` };
 }
 
 function browserMode(reason) {
