@@ -4,6 +4,9 @@
  * second, independent cluster for context switching.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { KUBERNETES_VERSION } from '../cluster/versions.js';
@@ -100,5 +103,28 @@ describe('the local cluster', () => {
     expect(names).not.toContain(ns);
     const uid = async (api: k8s.CoreV1Api): Promise<string | undefined> => (await api.readNamespace({ name: 'kube-system' })).metadata?.uid;
     expect(await uid(second)).not.toBe(await uid(main));
+  });
+});
+
+describe('client tools for tests', () => {
+  it.each([
+    ['kubectl', ['version', '--client', '-o', 'json'], /"gitVersion": "v1\.35\./],
+    ['helm', ['version', '--short'], /^v4\./],
+    ['kustomize', ['version'], /^v5\.7\.1/],
+  ] as const)('%s runs at a version matching the cluster', (tool, args, expected) => {
+    expect(execFileSync(tools[tool], [...args], { encoding: 'utf8' }).trim()).toMatch(expected);
+  });
+
+  it('renders a kustomization with kubectl kustomize and a chart with helm template', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-tools-'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'namespace: tools\nresources: [cm.yaml]\n');
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {k: v}\n');
+    expect(execFileSync(tools.kubectl, ['kustomize', dir], { encoding: 'utf8' })).toMatch(/namespace: tools/);
+    expect(execFileSync(tools.kustomize, ['build', dir], { encoding: 'utf8' })).toMatch(/namespace: tools/);
+    const chart = join(dir, 'chart');
+    mkdirSync(join(chart, 'templates'), { recursive: true });
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ .Release.Name }}}\n');
+    expect(execFileSync(tools.helm, ['template', 'rel', chart], { encoding: 'utf8' })).toMatch(/name: rel/);
   });
 });
