@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectGoldenJson } from '../../test/support/golden.js';
+import { MAX_MANIFEST_BYTES, parseManifests } from './manifests.js';
+
+const dir = new URL('./testdata/manifests/', import.meta.url);
+const fixtures = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.golden.json')).sort();
+
+describe('parseManifests', () => {
+  it.each(fixtures)('%s', (name) => {
+    const { objects, diagnostics } = parseManifests(readFileSync(new URL(name, dir)), { file: `manifests/${name}` });
+    expectGoldenJson(new URL(`${name}.golden.json`, dir).pathname, { objects, diagnostics });
+  });
+
+  it('refuses a file over 5 MiB', () => {
+    const big = new Uint8Array(MAX_MANIFEST_BYTES + 1).fill(0x20);
+    expect(parseManifests(big, { file: 'big.yaml' }).diagnostics).toEqual([
+      { severity: 'error', code: 'file-too-large', message: 'file is 5.0 MiB; manifests larger than 5 MiB are refused', location: { file: 'big.yaml' } },
+    ]);
+  });
+
+  it('refuses binary content with a manifest extension', () => {
+    const bin = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]);
+    expect(parseManifests(bin, { file: 'logo.yaml' })).toEqual({
+      objects: [],
+      diagnostics: [{ severity: 'error', code: 'binary-file', message: 'file has a manifest extension but binary content', location: { file: 'logo.yaml' } }],
+    });
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+    const { diagnostics } = parseManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lines.join('\n')}\n`, { file: 'bomb.yaml' });
+    expect(diagnostics).toMatchObject([{ severity: 'error', code: 'yaml-syntax' }]);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../git/types.js';
+import type { DesiredObject } from '../model/desired.js';
+import { resolveSymlink } from './materialize.js';
+import { canonicalJson, detectType, findDuplicates, hashObjects } from './render.js';
+
+const snap = (root: string, files: string[]): Snapshot => ({
+  revision: { kind: 'working-copy' },
+  root,
+  treeOid: 'x',
+  files: files.map((path) => ({ path, oid: '0', mode: 'file' as const })),
+});
+
+const obj = (kind: string, name: string, file: string, line: number, extra: Partial<DesiredObject['key']> = {}): DesiredObject => ({
+  key: { group: '', version: 'v1', kind, name, ...extra },
+  manifest: { apiVersion: 'v1', kind, metadata: { name } },
+  source: { file, documentIndex: 0, line },
+});
+
+describe('detectType', () => {
+  it.each([
+    ['apps/web', ['apps/web/kustomization.yaml', 'apps/web/deploy.yaml'], 'kustomize'],
+    ['apps/web', ['apps/web/Kustomization'], 'kustomize'],
+    ['charts/api', ['charts/api/Chart.yaml', 'charts/api/templates/a.yaml'], 'helm'],
+    ['apps/web', ['apps/web/base/kustomization.yaml', 'apps/web/a.yaml'], 'directory'],
+    ['', ['kustomization.yml'], 'kustomize'],
+    ['', ['a.yaml', 'sub/Chart.yaml'], 'directory'],
+  ] as const)('%s with %j is %s', (root, files, expected) => {
+    expect(detectType(snap(root, [...files]))).toBe(expected);
+  });
+});
+
+describe('findDuplicates', () => {
+  it('names both places of a duplicate, across API versions', () => {
+    const a = obj('ConfigMap', 'c', 'a.yaml', 3, { namespace: 'ns' });
+    const b = obj('ConfigMap', 'c', 'b/b.yaml', 7, { namespace: 'ns', version: 'v2' });
+    const other = obj('ConfigMap', 'c', 'c.yaml', 1, { namespace: 'other' });
+    expect(findDuplicates([a, other, b])).toEqual([
+      {
+        severity: 'error',
+        code: 'duplicate-resource',
+        message: 'ConfigMap ns/c is declared twice: at a.yaml:3 and at b/b.yaml:7',
+        location: b.source,
+        resource: b.key,
+      },
+    ]);
+  });
+});
+
+describe('resolveSymlink', () => {
+  it.each([
+    ['apps/web/link.yaml', 'real.yaml', 'apps/web/real.yaml'],
+    ['apps/web/link.yaml', '../shared/cm.yaml', 'apps/shared/cm.yaml'],
+    ['apps/web/link.yaml', '../../top.yaml', 'top.yaml'],
+    ['apps/web/link.yaml', '../../../etc/passwd', undefined],
+    ['link.yaml', '/etc/passwd', undefined],
+    ['link.yaml', 'C:\\Windows\\x', undefined],
+  ])('%s -> %s resolves to %s', (link, target, expected) => {
+    expect(resolveSymlink(link, target)).toBe(expected);
+  });
+});
+
+describe('hashObjects', () => {
+  it('ignores key order but not values', () => {
+    const a = obj('ConfigMap', 'c', 'a.yaml', 1);
+    const reordered = { ...a, manifest: { metadata: { name: 'c' }, kind: 'ConfigMap', apiVersion: 'v1' } };
+    expect(hashObjects([a])).toBe(hashObjects([reordered]));
+    expect(hashObjects([a])).not.toBe(hashObjects([obj('ConfigMap', 'd', 'a.yaml', 1)]));
+    expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+});

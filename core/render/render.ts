@@ -1,0 +1,204 @@
+/**
+ * Rendering: "what does the repository say the cluster should hold, at this revision?"
+ * Directory apps are parsed here; kustomize and helm apps are rendered by their tools on a
+ * materialized copy of the revision. Output: DesiredObjects with their sources, and diagnostics.
+ */
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import type { Repository, Revision, Snapshot, SnapshotFile } from '../git/types.js';
+import type { DesiredObject } from '../model/desired.js';
+import { SlipwayError, formatLocation, type Diagnostic } from '../model/diagnostics.js';
+import { formatKey, identityOf } from '../model/resource.js';
+import { materialize, resolveSymlink } from './materialize.js';
+import { isManifestFileName, parseManifests, type ParsedFile } from './manifests.js';
+import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
+
+export type SourceType = 'directory' | 'kustomize' | 'helm';
+
+/** What rendering needs to know about an App (the App type of core/source satisfies it). */
+export interface RenderableApp {
+  readonly name: string;
+  /** Repository-relative folder, "" for the root. */
+  readonly path: string;
+  readonly source: {
+    readonly type: SourceType | 'auto';
+    readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>> };
+  };
+  readonly destination: { readonly namespace?: string };
+}
+
+export interface RenderOptions {
+  readonly tools?: ToolPaths;
+  /** Where materialized trees for kustomize/helm are kept. */
+  readonly cacheDir: string;
+  readonly timeoutMs?: number;
+}
+
+export interface RenderResult {
+  readonly app: RenderableApp;
+  readonly revision: Revision;
+  readonly sourceType: SourceType;
+  /** Git tree oid of the app's folder at the revision. */
+  readonly treeOid: string;
+  readonly objects: readonly DesiredObject[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** sha256 over the rendered objects (canonical JSON), part of a plan's inputs fingerprint. */
+  readonly renderedHash: string;
+}
+
+/** Files a directory app never reads as manifests. */
+function isIgnoredInDirectory(path: string): boolean {
+  return path.split('/').some((part) => part.startsWith('.')) || path === 'slipway.yaml' || path === 'slipway.yml';
+}
+
+export function detectType(snapshot: Snapshot): SourceType {
+  const inRoot = new Set(snapshot.files.map((f) => (snapshot.root ? f.path.slice(snapshot.root.length + 1) : f.path)));
+  if (inRoot.has('kustomization.yaml') || inRoot.has('kustomization.yml') || inRoot.has('Kustomization')) return 'kustomize';
+  if (inRoot.has('Chart.yaml')) return 'helm';
+  return 'directory';
+}
+
+/** Parse results by blob and path: re-rendering a revision that shares files reuses them. */
+const parseCache = new Map<string, ParsedFile>();
+const PARSE_CACHE_MAX = 50_000;
+
+function parseCached(file: SnapshotFile, path: string, bytes: Uint8Array): ParsedFile {
+  const key = `${file.oid}:${path}`;
+  const hit = parseCache.get(key);
+  if (hit) return hit;
+  const parsed = parseManifests(bytes, { file: path });
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
+  parseCache.set(key, parsed);
+  return parsed;
+}
+
+export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
+  const snapshot = await repo.snapshot(revision, app.path);
+  const sourceType = app.source.type === 'auto' ? detectType(snapshot) : app.source.type;
+  let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
+  if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot);
+  else rendered = await renderWithTool(repo, revision, app, sourceType, opts);
+  const diagnostics = [...rendered.diagnostics, ...findDuplicates(rendered.objects)];
+  return {
+    app,
+    revision,
+    sourceType,
+    treeOid: snapshot.treeOid,
+    objects: rendered.objects,
+    diagnostics,
+    renderedHash: hashObjects(rendered.objects),
+  };
+}
+
+async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+  const objects: DesiredObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
+  for (const file of snapshot.files) {
+    if (!isManifestFileName(file.path) || isIgnoredInDirectory(snapshot.root ? file.path.slice(snapshot.root.length + 1) : file.path)) continue;
+    let target = file;
+    if (file.mode === 'symlink') {
+      const link = new TextDecoder().decode(await repo.readFile(snapshot, file));
+      const resolved = resolveSymlink(file.path, link);
+      if (resolved === undefined) {
+        diagnostics.push({ severity: 'error', code: 'symlink-escapes', message: `symlink points outside the repository (to ${link}); Slipway refuses to follow it`, location: { file: file.path } });
+        continue;
+      }
+      const found = byPath.get(resolved);
+      if (!found || found.mode === 'symlink') {
+        diagnostics.push({ severity: 'error', code: 'symlink-unresolved', message: `symlink to ${link} does not point at a file inside the app's folder`, location: { file: file.path } });
+        continue;
+      }
+      target = found;
+    }
+    const parsed = parseCached(target, file.path, await repo.readFile(snapshot, target));
+    objects.push(...parsed.objects);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { objects, diagnostics };
+}
+
+async function renderWithTool(repo: Repository, revision: Revision, app: RenderableApp, type: 'kustomize' | 'helm', opts: RenderOptions): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+  // The whole revision is materialized: overlays and charts refer to folders outside their own (../base, file://../lib).
+  const whole = await repo.snapshot(revision, '');
+  const { dir, diagnostics } = await materialize(repo, whole, { cacheDir: opts.cacheDir });
+  const appDir = app.path ? posix.join(dir, app.path) : dir;
+  const run = { cwd: dir, timeoutMs: opts.timeoutMs, what: '' };
+  let output: string;
+  let outputFile: string;
+  if (type === 'kustomize') {
+    const kustomize = await findTool('kustomize', { settings: opts.tools });
+    const kubectl = kustomize ? undefined : await findTool('kubectl', { settings: opts.tools });
+    if (!kustomize && !kubectl) throw missingTool(`app ${app.name} is a kustomization and needs kustomize or kubectl to render`, 'install kustomize (or kubectl, which includes it), or set its path in settings');
+    const [file, args] = kustomize ? [kustomize, ['build', appDir]] : [kubectl!, ['kustomize', appDir]];
+    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` });
+    outputFile = posix.join(app.path, 'kustomization.yaml');
+  } else {
+    const helm = await findTool('helm', { settings: opts.tools });
+    if (!helm) throw missingTool(`app ${app.name} is a Helm chart and needs helm to render`, 'install helm (v3 or v4), or set its path in settings');
+    const h = app.source.helm;
+    const byPath = new Set(whole.files.map((f) => f.path));
+    const args = ['template', h?.releaseName ?? app.name, appDir, '--include-crds'];
+    if (app.destination.namespace) args.push('--namespace', app.destination.namespace);
+    for (const values of h?.valuesFiles ?? []) {
+      if (!byPath.has(values)) throw new SlipwayError('values-file-not-found', `app ${app.name}: values file ${values} does not exist at this revision`, { location: { file: values } });
+      args.push('--values', posix.join(dir, values));
+    }
+    for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
+    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` });
+    outputFile = posix.join(app.path, 'Chart.yaml');
+  }
+  const parsed = parseManifests(output, { file: outputFile });
+  const objects = type === 'helm' ? attributeHelmSources(output, parsed.objects, app.path) : parsed.objects;
+  return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+}
+
+/**
+ * helm template precedes each document with "# Source: <chart>/templates/x.yaml"; use it so an
+ * object points at its template rather than at the chart.
+ */
+function attributeHelmSources(output: string, objects: DesiredObject[], appPath: string): DesiredObject[] {
+  const sources: string[] = [];
+  for (const doc of output.split(/^---\s*$/m)) {
+    const m = /^# Source: [^/\n]+\/(.+)$/m.exec(doc);
+    if (/^\s*[a-zA-Z]/m.test(doc.replace(/^#.*$/gm, ''))) sources.push(m ? m[1]!.trim() : '');
+  }
+  return objects.map((o) => {
+    const template = sources[o.source.documentIndex ?? -1];
+    return template ? { ...o, source: { file: posix.join(appPath, template), documentIndex: o.source.documentIndex ?? 0 } } : o;
+  });
+}
+
+export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] {
+  const seen = new Map<string, DesiredObject>();
+  const out: Diagnostic[] = [];
+  for (const o of objects) {
+    const id = identityOf(o.key);
+    const first = seen.get(id);
+    if (!first) {
+      seen.set(id, o);
+      continue;
+    }
+    out.push({
+      severity: 'error',
+      code: 'duplicate-resource',
+      message: `${formatKey(o.key)} is declared twice: at ${formatLocation(first.source)} and at ${formatLocation(o.source)}`,
+      location: o.source,
+      resource: o.key,
+    });
+  }
+  return out;
+}
+
+/** JSON with object keys sorted, so equal objects hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+export function hashObjects(objects: readonly DesiredObject[]): string {
+  const h = createHash('sha256');
+  for (const o of objects) h.update(canonicalJson(o.manifest)).update('\n');
+  return `sha256:${h.digest('hex')}`;
+}
