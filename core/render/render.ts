@@ -32,6 +32,8 @@ export interface RenderOptions {
   /** Where materialized trees for kustomize/helm are kept. */
   readonly cacheDir: string;
   readonly timeoutMs?: number;
+  /** PATH to search for tools not set in `tools` (default: the process's PATH). */
+  readonly searchPath?: string;
 }
 
 export interface RenderResult {
@@ -127,14 +129,14 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
   let output: string;
   let outputFile: string;
   if (type === 'kustomize') {
-    const kustomize = await findTool('kustomize', { settings: opts.tools });
-    const kubectl = kustomize ? undefined : await findTool('kubectl', { settings: opts.tools });
+    const kustomize = await findTool('kustomize', toolLookup(opts));
+    const kubectl = kustomize ? undefined : await findTool('kubectl', toolLookup(opts));
     if (!kustomize && !kubectl) throw missingTool(`app ${app.name} is a kustomization and needs kustomize or kubectl to render`, 'install kustomize (or kubectl, which includes it), or set its path in settings');
     const [file, args] = kustomize ? [kustomize, ['build', appDir]] : [kubectl!, ['kustomize', appDir]];
     output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` });
     outputFile = posix.join(app.path, 'kustomization.yaml');
   } else {
-    const helm = await findTool('helm', { settings: opts.tools });
+    const helm = await findTool('helm', toolLookup(opts));
     if (!helm) throw missingTool(`app ${app.name} is a Helm chart and needs helm to render`, 'install helm (v3 or v4), or set its path in settings');
     const h = app.source.helm;
     const byPath = new Set(whole.files.map((f) => f.path));
@@ -167,6 +169,10 @@ function attributeHelmSources(output: string, objects: DesiredObject[], appPath:
     const template = sources[o.source.documentIndex ?? -1];
     return template ? { ...o, source: { file: posix.join(appPath, template), documentIndex: o.source.documentIndex ?? 0 } } : o;
   });
+}
+
+function toolLookup(opts: RenderOptions): { settings?: ToolPaths; env?: NodeJS.ProcessEnv } {
+  return { ...(opts.tools && { settings: opts.tools }), ...(opts.searchPath !== undefined && { env: { PATH: opts.searchPath } }) };
 }
 
 export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] {

@@ -146,7 +146,7 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
   const dir = join(cacheDir(), 'k8s', `v${KUBERNETES_VERSION}-${key}`);
   const names = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'];
   if (!names.every((n) => existsSync(join(dir, n)))) {
-    log(`building Kubernetes v${KUBERNETES_VERSION} control plane from Go modules into ${dir} (cold: 15–30 min on 2 cores; later runs reuse it)`);
+    log(`building Kubernetes v${KUBERNETES_VERSION} control plane from Go modules into ${dir} (cold: about 7–10 min on 2 cores; later runs reuse it)`);
     const env = goEnv();
     const total = countDeps(CONTROL_PLANE_PACKAGES, goModuleDir, env);
     await cached(dir, names, async (tmp) => {

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import type { GitOpsObject, ImportGitOpsOptions } from './gitops.js';
+import { importGitOpsApps, normalizeRepoUrl, redactUrl } from './gitops.js';
+
+const testdata = new URL('./testdata/gitops/', import.meta.url);
+
+/** The objects of one fixture file, each with the line its document starts at (as the renderer reports them). */
+function objectsOf(name: string): GitOpsObject[] {
+  const lineCounter = new LineCounter();
+  const file = `deploy/${name}`;
+  return parseAllDocuments(readFileSync(new URL(name, testdata), 'utf8'), { lineCounter })
+    .filter((doc) => doc.contents !== null)
+    .map((doc) => ({ manifest: doc.toJS() as unknown, source: { file, line: lineCounter.linePos(doc.contents?.range[0] ?? 0).line } }));
+}
+
+const THIS_REPO = { repoUrls: ['https://github.com/acme/shop-infra'] } satisfies ImportGitOpsOptions;
+
+/** Fixture, options, golden file: the golden holds the apps and every diagnostic (formatted, with its code). */
+const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
+  ['argocd-basic.yaml', THIS_REPO, 'argocd-basic.golden.json'],
+  ['argocd-multi-source.yaml', THIS_REPO, 'argocd-multi-source.golden.json'],
+  ['argocd-multi-source.yaml', {}, 'argocd-multi-source.any-repo.golden.json'],
+  ['argocd-unsupported.yaml', THIS_REPO, 'argocd-unsupported.golden.json'],
+  ['flux.yaml', THIS_REPO, 'flux.golden.json'],
+  ['flux.yaml', {}, 'flux.any-repo.golden.json'],
+  ['name-clashes.yaml', THIS_REPO, 'name-clashes.golden.json'],
+  ['argocd-basic.yaml', { repoUrls: ['https://gitlab.com/acme/fork'] }, 'argocd-basic.other-repo.golden.json'],
+];
+
+describe('importGitOpsApps', () => {
+  it('has a case for every fixture', () => {
+    const fixtures = readdirSync(testdata).filter((f) => f.endsWith('.yaml'));
+    expect([...new Set(cases.map(([fixture]) => fixture))].sort()).toEqual(fixtures.sort());
+  });
+
+  it.each(cases)('%s with %j → %s', async (fixture, opts, golden) => {
+    const result = importGitOpsApps(objectsOf(fixture), opts);
+    const view = { apps: result.apps, diagnostics: result.diagnostics.map((d) => `${formatDiagnostic(d)} [${d.code}]`) };
+    await expect(`${JSON.stringify(view, null, 2)}\n`).toMatchFileSnapshot(`testdata/gitops/${golden}`);
+  });
+
+  it('returns apps sorted by name and the same result for any order of objects', () => {
+    const objects = ['argocd-basic.yaml', 'flux.yaml', 'name-clashes.yaml'].flatMap(objectsOf);
+    const forward = importGitOpsApps(objects, THIS_REPO);
+    const backward = importGitOpsApps([...objects].reverse(), THIS_REPO);
+    expect(forward.apps.map((a) => a.name)).toEqual([...forward.apps.map((a) => a.name)].sort());
+    expect(backward).toEqual(forward);
+  });
+
+  it('names the manifest file and line of every diagnostic', () => {
+    const { diagnostics } = importGitOpsApps(objectsOf('argocd-unsupported.yaml'), THIS_REPO);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    for (const d of diagnostics) expect(d.location).toEqual({ file: 'deploy/argocd-unsupported.yaml', line: expect.any(Number) });
+  });
+
+  it('ignores objects that are not GitOps definitions, and values that are not objects', () => {
+    const objects: GitOpsObject[] = [
+      { manifest: null, source: { file: 'a.yaml' } },
+      { manifest: ['a'], source: { file: 'a.yaml' } },
+      { manifest: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } }, source: { file: 'a.yaml', line: 1 } },
+      { manifest: { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [] }, source: { file: 'kustomization.yaml', line: 1 } },
+    ];
+    expect(importGitOpsApps(objects)).toEqual({ apps: [], diagnostics: [] });
+  });
+});
+
+describe('normalizeRepoUrl', () => {
+  it.each([
+    ['https://github.com/acme/shop-infra', 'github.com/acme/shop-infra'],
+    ['https://github.com/acme/shop-infra.git', 'github.com/acme/shop-infra'],
+    ['https://github.com/acme/shop-infra/', 'github.com/acme/shop-infra'],
+    ['https://github.com/acme/shop-infra.git/', 'github.com/acme/shop-infra'],
+    ['https://user:s3cret@github.com/acme/shop-infra.git', 'github.com/acme/shop-infra'],
+    ['http://GitHub.com/Acme/Shop-Infra', 'github.com/acme/shop-infra'],
+    ['git@github.com:acme/shop-infra.git', 'github.com/acme/shop-infra'],
+    ['ssh://git@github.com/acme/shop-infra', 'github.com/acme/shop-infra'],
+    ['ssh://git@github.com:22/acme/shop-infra.git', 'github.com/acme/shop-infra'],
+    ['https://git.example.com:8443/platform/infra.git', 'git.example.com/platform/infra'],
+    ['  https://github.com/acme/shop-infra  ', 'github.com/acme/shop-infra'],
+    ['https://github.com/acme/other', 'github.com/acme/other'],
+  ])('%s → %s', (url, normalized) => {
+    expect(normalizeRepoUrl(url)).toBe(normalized);
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['https://ghp_T0KEN@github.com/acme/other.git', 'https://***@github.com/acme/other.git'],
+    ['https://user:s3cret@git.example.com/acme/other', 'https://***@git.example.com/acme/other'],
+    ['ssh://git@github.com/acme/other', 'ssh://git@github.com/acme/other'],
+    ['git@github.com:acme/other.git', 'git@github.com:acme/other.git'],
+    ['https://github.com/acme/other', 'https://github.com/acme/other'],
+  ])('%s → %s', (url, redacted) => {
+    expect(redactUrl(url)).toBe(redacted);
+  });
+
+  it('keeps credentials of a foreign repoURL out of diagnostics', () => {
+    const application = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'web' },
+      spec: { source: { repoURL: 'https://deploy:s3cret@git.example.com/acme/other.git', path: 'web' } },
+    };
+    const { apps, diagnostics } = importGitOpsApps([{ manifest: application, source: { file: 'apps.yaml', line: 1 } }], THIS_REPO);
+    expect(apps).toEqual([]);
+    expect(diagnostics.map((d) => formatDiagnostic(d))).toEqual([
+      'apps.yaml:1: warning: spec.source.repoURL https://***@git.example.com/acme/other.git, which is not this repository (github.com/acme/shop-infra); not imported (Application.argoproj.io web)',
+    ]);
+  });
+});

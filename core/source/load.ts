@@ -1,0 +1,96 @@
+/**
+ * Which apps a repository holds at a revision: the apps of its slipway.yaml, and apps imported
+ * from Argo CD Applications and Flux Kustomizations found in its manifests; or one folder picked
+ * without any configuration.
+ */
+import { basename } from 'node:path';
+import type { Repository, Revision } from '../git/types.js';
+import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import { isManifestFileName, parseManifests } from '../render/manifests.js';
+import { compareApps, defaultApp, type App } from './apps.js';
+import { importGitOpsApps } from './gitops.js';
+import { SLIPWAY_CONFIG_FILE, parseSlipwayConfig } from './slipway-config.js';
+
+export interface AppCatalog {
+  readonly apps: readonly App[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** True when the repository has a slipway.yaml at this revision. */
+  readonly configured: boolean;
+}
+
+/** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
+const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io/;
+
+export async function loadApps(repo: Repository, revision: Revision, opts: { gitops?: boolean } = {}): Promise<AppCatalog> {
+  const root = await repo.snapshot(revision, '');
+  const diagnostics: Diagnostic[] = [];
+  let apps: App[] = [];
+  const config = root.files.find((f) => f.path === SLIPWAY_CONFIG_FILE);
+  if (config) {
+    const parsed = parseSlipwayConfig(new TextDecoder().decode(await repo.readFile(root, config)), { file: config.path });
+    apps = parsed.apps;
+    diagnostics.push(...parsed.diagnostics);
+  }
+  const candidates = [];
+  for (const f of opts.gitops === false ? [] : root.files) {
+    if (f.mode === 'symlink' || !isManifestFileName(f.path) || f.path === SLIPWAY_CONFIG_FILE) continue;
+    const bytes = await repo.readFile(root, f);
+    const text = new TextDecoder().decode(bytes);
+    if (!GITOPS_HINT.test(text)) continue;
+    candidates.push(...parseManifests(text, { file: f.path }).objects);
+  }
+  if (candidates.length > 0) {
+    const imported = importGitOpsApps(candidates, {});
+    diagnostics.push(...imported.diagnostics);
+    const taken = new Set(apps.map((a) => a.name));
+    for (const app of imported.apps) {
+      if (taken.has(app.name)) {
+        diagnostics.push({ severity: 'warning', code: 'app-name-clash', message: `app ${app.name} from ${app.origin.kind} is shadowed by the app of the same name in ${SLIPWAY_CONFIG_FILE}`, location: { file: app.origin.file ?? '', ...(app.origin.line !== undefined && { line: app.origin.line }) } });
+        continue;
+      }
+      apps.push(app);
+    }
+  }
+  return { apps: apps.sort(compareApps), diagnostics, configured: config !== undefined };
+}
+
+export interface AppSelection {
+  /** An app by name (from slipway.yaml or an imported GitOps definition). */
+  readonly app?: string;
+  /** A repository folder used as one app, without configuration. */
+  readonly path?: string;
+}
+
+/**
+ * Picks the app to render or plan. `path` wins and needs no configuration; `app` must exist at the
+ * revision; with neither, a repository whose slipway.yaml lists exactly one app uses it, and a
+ * repository without configuration is one app at its root.
+ */
+export async function selectApp(repo: Repository, revision: Revision, sel: AppSelection): Promise<{ app: App; diagnostics: readonly Diagnostic[] }> {
+  if (sel.app !== undefined && sel.path !== undefined) throw new SlipwayError('invalid-selection', 'choose an app with --app or a folder with --path, not both');
+  if (sel.path !== undefined) return { app: defaultApp(sel.path, { repoName: basename(repo.dir) }), diagnostics: [] };
+  if (sel.app !== undefined) {
+    // Most apps are in slipway.yaml: look there before scanning the repository for GitOps definitions.
+    const configured = await loadApps(repo, revision, { gitops: false });
+    const quick = configured.apps.find((a) => a.name === sel.app);
+    if (quick) return { app: quick, diagnostics: configured.diagnostics };
+  }
+  const catalog = await loadApps(repo, revision);
+  const names = catalog.apps.map((a) => a.name);
+  if (sel.app !== undefined) {
+    const app = catalog.apps.find((a) => a.name === sel.app);
+    if (app) return { app, diagnostics: catalog.diagnostics };
+    if (hasErrors(catalog.diagnostics)) throw configError(catalog.diagnostics);
+    throw new SlipwayError('unknown-app', `no app named ${sel.app} at this revision${names.length ? `; apps: ${names.join(', ')}` : ' (the repository defines no apps: use --path to pick a folder)'}`);
+  }
+  if (hasErrors(catalog.diagnostics) && catalog.configured) throw configError(catalog.diagnostics);
+  if (catalog.apps.length === 1) return { app: catalog.apps[0]!, diagnostics: catalog.diagnostics };
+  if (catalog.apps.length > 1) throw new SlipwayError('app-required', `the repository defines ${catalog.apps.length} apps: choose one with --app (${names.join(', ')}) or a folder with --path`);
+  return { app: defaultApp('', { repoName: basename(repo.dir) }), diagnostics: catalog.diagnostics };
+}
+
+function configError(diagnostics: readonly Diagnostic[]): SlipwayError {
+  const first = diagnostics.find((d) => d.severity === 'error')!;
+  const more = diagnostics.filter((d) => d.severity === 'error').length - 1;
+  return new SlipwayError('invalid-config', `${first.message}${more > 0 ? ` (and ${more} more error${more > 1 ? 's' : ''})` : ''}`, first.location ? { location: first.location } : {});
+}
