@@ -1,0 +1,91 @@
+/**
+ * The plan is data (DESIGN.md rule 1): a plain, versioned, JSON-serializable value with the
+ * fingerprints of everything it was computed from. Views (text, JSON, UI) render it; apply
+ * executes it and never re-plans.
+ */
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import type { ResourceKey } from '../model/resource.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'error';
+
+/**
+ * Notes on a change that a reviewer must see.
+ * - after-crd: a custom resource whose CRD this plan creates; it could not be dry-run yet.
+ * - after-namespace: a namespaced object whose namespace this plan creates; dry-run was not possible.
+ * - approximate: no permission to dry-run; compared client-side (server defaults unknown).
+ * - dangerous: destroys data or availability (replace, delete of a Namespace/PVC/CRD).
+ * - other-applyset: the live object belongs to another ApplySet.
+ * - other-manager: fields this plan sets are managed by another field manager (apply would conflict).
+ * - adopt: the object exists but is not yet a member of this app's ApplySet; apply takes it over.
+ */
+export type ChangeFlag = 'after-crd' | 'after-namespace' | 'approximate' | 'dangerous' | 'other-applyset' | 'other-manager' | 'adopt';
+
+/** Per-key outcome for Secret data: values are never shown, only whether they differ. */
+export type SecretKeyChange = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface Change {
+  readonly key: ResourceKey;
+  readonly action: Action;
+  readonly flags: readonly ChangeFlag[];
+  /** Normalized live object (YAML, Secret values masked); absent when the object does not exist. */
+  readonly before?: string;
+  /** Normalized predicted object after apply (YAML, Secret values masked); absent for delete. */
+  readonly after?: string;
+  /** Changed field paths, e.g. "spec.replicas", "metadata.labels.app", "spec.template.spec.containers[name=web].image". */
+  readonly changedPaths: readonly string[];
+  /** For Secrets: per data key, added/removed/changed/unchanged. */
+  readonly secretKeys?: Readonly<Record<string, SecretKeyChange>>;
+  /** resourceVersion of the live object the plan saw (apply refuses if it changed). Absent = the object did not exist. */
+  readonly liveResourceVersion?: string;
+  /** sha256 of the desired manifest (canonical JSON), absent for delete. */
+  readonly desiredHash?: string;
+  /** Where the desired object is declared. */
+  readonly source?: SourceLocation;
+  /** Human explanation: the server's message for errors, why a replace is needed, who else manages fields. */
+  readonly message?: string;
+}
+
+export interface PlanSummary {
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly replace: number;
+  readonly noop: number;
+  readonly error: number;
+}
+
+export interface ClusterIdentity {
+  readonly context: string;
+  readonly server: string;
+  /** uid of the kube-system namespace: tells two clusters apart even behind the same URL. */
+  readonly uid: string;
+  readonly version: string;
+}
+
+export interface PlanInputs {
+  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string };
+  readonly repo: string;
+  /** Commit oid, or ":working" for the working copy. */
+  readonly commit: string;
+  /** Git tree oid of the app's folder. */
+  readonly treeOid: string;
+  /** sha256 over the rendered objects. */
+  readonly renderedHash: string;
+  readonly cluster: ClusterIdentity;
+  /** The ApplySet parent this app uses (kind/namespace/name) and its id. */
+  readonly applySet: { readonly parent: string; readonly id: string };
+}
+
+export interface Plan {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** Deterministic: a hash of inputs and changes, so equal inputs give equal ids. */
+  readonly id: string;
+  readonly createdAt: string;
+  readonly inputs: PlanInputs;
+  /** In apply order is not implied; sorted by key for review. */
+  readonly changes: readonly Change[];
+  readonly summary: PlanSummary;
+  readonly diagnostics: readonly Diagnostic[];
+}
