@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createHandlers } from '../core/api/handlers.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
+import { registerRender } from './render.js';
 
 /** The built renderer: next to dist/cli when running the build, under dist/ when running from sources. */
 export function rendererDir(): string {
@@ -31,6 +32,8 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError()
     .addHelpText('after', '\nDocumentation: README.md in the Slipway repository.');
+
+  registerRender(program);
 
   program
     .command('serve')

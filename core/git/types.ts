@@ -92,4 +92,6 @@ export interface Repository {
   snapshot(revision: Revision, path: string): Promise<Snapshot>;
   /** The content of one file of a snapshot (by blob oid; for the working copy, from disk). */
   readFile(snapshot: Snapshot, file: SnapshotFile): Promise<Uint8Array>;
+  /** Stops helper processes (the git CLI backend's `git cat-file --batch`). Safe to call twice; later reads start them again. */
+  close(): Promise<void>;
 }

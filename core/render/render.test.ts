@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../git/types.js';
 import type { DesiredObject } from '../model/desired.js';
 import { resolveSymlink } from './materialize.js';
-import { canonicalJson, detectType, findDuplicates, hashObjects } from './render.js';
-
-const snap = (root: string, files: string[]): Snapshot => ({
-  revision: { kind: 'working-copy' },
-  root,
-  treeOid: 'x',
-  files: files.map((path) => ({ path, oid: '0', mode: 'file' as const })),
-});
+import { canonicalJson } from '../model/canonical.js';
+import { findDuplicates, hashObjects } from './render.js';
 
 const obj = (kind: string, name: string, file: string, line: number, extra: Partial<DesiredObject['key']> = {}): DesiredObject => ({
   key: { group: '', version: 'v1', kind, name, ...extra },
   manifest: { apiVersion: 'v1', kind, metadata: { name } },
   source: { file, documentIndex: 0, line },
-});
-
-describe('detectType', () => {
-  it.each([
-    ['apps/web', ['apps/web/kustomization.yaml', 'apps/web/deploy.yaml'], 'kustomize'],
-    ['apps/web', ['apps/web/Kustomization'], 'kustomize'],
-    ['charts/api', ['charts/api/Chart.yaml', 'charts/api/templates/a.yaml'], 'helm'],
-    ['apps/web', ['apps/web/base/kustomization.yaml', 'apps/web/a.yaml'], 'directory'],
-    ['', ['kustomization.yml'], 'kustomize'],
-    ['', ['a.yaml', 'sub/Chart.yaml'], 'directory'],
-  ] as const)('%s with %j is %s', (root, files, expected) => {
-    expect(detectType(snap(root, [...files]))).toBe(expected);
-  });
 });
 
 describe('findDuplicates', () => {

@@ -8,12 +8,12 @@ import { posix } from 'node:path';
 import type { Repository, Revision, Snapshot, SnapshotFile } from '../git/types.js';
 import type { DesiredObject } from '../model/desired.js';
 import { SlipwayError, formatLocation, type Diagnostic } from '../model/diagnostics.js';
+import { canonicalJson } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
+import { detectSourceType, type SourceType } from '../source/apps.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { isManifestFileName, parseManifests, type ParsedFile } from './manifests.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
-
-export type SourceType = 'directory' | 'kustomize' | 'helm';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
 export interface RenderableApp {
@@ -53,13 +53,6 @@ function isIgnoredInDirectory(path: string): boolean {
   return path.split('/').some((part) => part.startsWith('.')) || path === 'slipway.yaml' || path === 'slipway.yml';
 }
 
-export function detectType(snapshot: Snapshot): SourceType {
-  const inRoot = new Set(snapshot.files.map((f) => (snapshot.root ? f.path.slice(snapshot.root.length + 1) : f.path)));
-  if (inRoot.has('kustomization.yaml') || inRoot.has('kustomization.yml') || inRoot.has('Kustomization')) return 'kustomize';
-  if (inRoot.has('Chart.yaml')) return 'helm';
-  return 'directory';
-}
-
 /** Parse results by blob and path: re-rendering a revision that shares files reuses them. */
 const parseCache = new Map<string, ParsedFile>();
 const PARSE_CACHE_MAX = 50_000;
@@ -76,7 +69,7 @@ function parseCached(file: SnapshotFile, path: string, bytes: Uint8Array): Parse
 
 export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
   const snapshot = await repo.snapshot(revision, app.path);
-  const sourceType = app.source.type === 'auto' ? detectType(snapshot) : app.source.type;
+  const sourceType = app.source.type === 'auto' ? detectSourceType(snapshot.files.map((f) => f.path), snapshot.root) : app.source.type;
   let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
   if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot);
   else rendered = await renderWithTool(repo, revision, app, sourceType, opts);
@@ -151,7 +144,8 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     outputFile = posix.join(app.path, 'Chart.yaml');
   }
   const parsed = parseManifests(output, { file: outputFile });
-  const objects = type === 'helm' ? attributeHelmSources(output, parsed.objects, app.path) : parsed.objects;
+  // Lines of the tool's output mean nothing in the repository: point at the template (helm) or the kustomization.
+  const objects = type === 'helm' ? attributeHelmSources(output, parsed.objects, app.path) : parsed.objects.map((o) => ({ ...o, source: { file: outputFile, documentIndex: o.source.documentIndex ?? 0 } }));
   return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics] };
 }
 
@@ -194,13 +188,6 @@ export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] 
     });
   }
   return out;
-}
-
-/** JSON with object keys sorted, so equal objects hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 }
 
 export function hashObjects(objects: readonly DesiredObject[]): string {

@@ -14,6 +14,10 @@ export interface TestRepo {
   symlink(path: string, target: string): void;
   /** Stages everything and commits; returns the commit oid. */
   commit(message: string): string;
+  /** Merges a branch into the current one with a merge commit (never fast-forward); returns its oid. */
+  merge(branch: string, message: string): string;
+  /** A lightweight tag, or an annotated one when a message is given. */
+  tag(name: string, opts?: { message?: string; target?: string }): void;
   git(...args: string[]): string;
   cleanup(): void;
 }
@@ -63,6 +67,16 @@ export function createTestRepo(opts: { prefix?: string } = {}): TestRepo {
       git('add', '-A');
       git('commit', '-q', '--allow-empty', '-m', message);
       return git('rev-parse', 'HEAD');
+    },
+    merge(branch, message) {
+      clock += 3600;
+      git('merge', '-q', '--no-ff', '-m', message, branch);
+      return git('rev-parse', 'HEAD');
+    },
+    tag(name, tagOpts = {}) {
+      const target = tagOpts.target ?? 'HEAD';
+      if (tagOpts.message === undefined) git('tag', name, target);
+      else git('tag', '-a', name, '-m', tagOpts.message, target);
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,291 @@
+/**
+ * A small typed Kubernetes client for what plan and apply need: list (paginated), get, server-side
+ * apply (with dryRun), create and delete of any kind, plus raw requests for discovery.
+ *
+ * Authentication, TLS, exec credential plugins and OIDC are client-node's (`KubeConfig`
+ * `applySecurityAuthentication`), and so is the HTTP transport. The typed object layer
+ * (`KubernetesObjectApi`) is not used: it converts answers into generated models, which turns
+ * timestamps into Date objects and drops fields the models do not know, and it serializes request
+ * bodies through the same models, which would silently drop unknown fields from a manifest instead
+ * of letting the server reject them. Plans diff the server's answer, so objects travel as raw JSON.
+ *
+ * Nothing here logs, and no message carries an object's content (Secrets stay in the engine).
+ */
+import { ApiException, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
+import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
+import type { Manifest } from '../model/desired.js';
+import type { ResourceKey } from '../model/resource.js';
+import { apiVersionOf, formatKey, parseApiVersion } from '../model/resource.js';
+import { SlipwayError } from '../model/diagnostics.js';
+import { SLIPWAY_VERSION } from '../version.js';
+import { KubeError, toKubeError } from './errors.js';
+import type { KubeRequestInfo } from './errors.js';
+import { kubeConfigFor } from './kubeconfig.js';
+import type { LoadedKubeconfig } from './kubeconfig.js';
+import { discover } from './target.js';
+import { resourceFor } from './discovery.js';
+import type { ApiResource, FieldValidation, KubeObject, PropagationPolicy } from './types.js';
+
+export interface KubeClientOptions {
+  /** Per-request timeout. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Called with the text of each Warning header the server sends (deprecated APIs, dropped fields). */
+  readonly onWarning?: (warning: string, info: KubeRequestInfo) => void;
+}
+
+export interface ListOptions {
+  /** Namespaced resources: this namespace only; absent: all namespaces. Ignored for cluster-scoped resources. */
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  /** Page size. Default 500. */
+  readonly limit?: number;
+}
+
+export interface ApplyOptions {
+  readonly fieldManager: string;
+  /** dryRun=All: run admission and defaulting, persist nothing, return what the object would be. */
+  readonly dryRun?: boolean;
+  /** Take ownership of fields other managers own instead of failing with a conflict. */
+  readonly force?: boolean;
+  /** Default "Strict": unknown or duplicate fields are errors, as with kubectl. */
+  readonly fieldValidation?: FieldValidation;
+}
+
+export interface CreateOptions {
+  readonly fieldManager?: string;
+  readonly dryRun?: boolean;
+  readonly fieldValidation?: FieldValidation;
+}
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: PropagationPolicy;
+  readonly dryRun?: boolean;
+  /** Delete only if the live object still has this uid / resourceVersion (else a 409 conflict). */
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+}
+
+export interface DeleteResult {
+  /** "deleted": gone; "deleting": accepted, waiting for finalizers or dependents; "not-found": there was nothing to delete. */
+  readonly status: 'deleted' | 'deleting' | 'not-found';
+  /** The object as the server returned it while "deleting". */
+  readonly object?: KubeObject;
+}
+
+export interface RequestOptions {
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON (strings as they are). */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+  /** Names the request in errors. */
+  readonly info?: Omit<KubeRequestInfo, 'context' | 'server' | 'phase'>;
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+export class KubeClient {
+  readonly context: string;
+  readonly server: string;
+  /** The kubeconfig user of the context ("" if none). */
+  readonly user: string;
+  /** The context's default namespace ("default" if it names none). */
+  readonly namespace: string;
+  private readonly kc: KubeConfig;
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  private readonly timeoutMs: number;
+  private readonly onWarning: KubeClientOptions['onWarning'];
+  /** Static credentials: one connection pool for the client's life. Exec/auth-provider users may rotate client certificates, so they get client-node's per-request dispatcher. */
+  private readonly reuseDispatcher: boolean;
+  private dispatcher: Dispatcher | undefined;
+
+  constructor(kubeconfig: LoadedKubeconfig, contextName: string, opts: KubeClientOptions = {}) {
+    this.kc = kubeConfigFor(kubeconfig, contextName);
+    const context = this.kc.getContextObject(contextName);
+    const cluster = this.kc.getCurrentCluster();
+    const user = this.kc.getCurrentUser();
+    this.context = contextName;
+    this.server = cluster?.server ?? '';
+    this.user = context?.user ?? '';
+    this.namespace = context?.namespace ?? 'default';
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.onWarning = opts.onWarning;
+    this.reuseDispatcher = !user?.exec && !user?.authProvider;
+  }
+
+  /** One request; resolves to the parsed JSON answer, rejects with a KubeError. */
+  async request(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<unknown> {
+    const info: KubeRequestInfo = { context: this.context, server: this.server, ...opts.info };
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), method);
+    ctx.setHeaderParam('Accept', opts.accept ?? 'application/json');
+    ctx.setHeaderParam('User-Agent', `slipway/${SLIPWAY_VERSION}`);
+    if (opts.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
+      ctx.setBody(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
+    }
+    ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw toKubeError(err, { ...info, phase: 'credentials' });
+    }
+    if (this.reuseDispatcher) {
+      this.dispatcher ??= ctx.getDispatcher();
+      if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
+    }
+
+    let status: number;
+    let headers: Record<string, string>;
+    let text: string;
+    try {
+      const response = await this.http.send(ctx).toPromise();
+      status = response.httpStatusCode;
+      headers = response.headers;
+      text = await response.body.text();
+    } catch (err) {
+      throw toKubeError(err, info);
+    }
+    if (this.onWarning && headers.warning) for (const w of parseWarnings(headers.warning)) this.onWarning(w, info);
+    if (status < 200 || status > 299) throw toKubeError(new ApiException(status, 'Unsuccessful HTTP Request', text, headers), info);
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new KubeError('api-error', `the API server of context ${this.context} answered ${method} ${url.pathname} with something that is not JSON`, { context: this.context, server: this.server, status, cause: err });
+    }
+  }
+
+  /** The served resource for a group/version/kind; discovery is refreshed once before giving up (a CRD may be new). */
+  async resourceFor(gvk: { readonly group: string; readonly version: string; readonly kind: string }): Promise<ApiResource> {
+    const found = resourceFor(await discover(this), gvk) ?? resourceFor(await discover(this, { refresh: true }), gvk);
+    if (found) return found;
+    throw new KubeError('unknown-kind', `${gvk.kind} ${apiVersionOf(gvk)} is not served by the cluster of context ${this.context}`, {
+      context: this.context,
+      server: this.server,
+      hint: 'is its CustomResourceDefinition installed, or was the apiVersion removed from this Kubernetes version?',
+    });
+  }
+
+  /** Every object of a resource, page by page (`limit`, then `continue` until the server has no more). */
+  async list(resource: ApiResource, opts: ListOptions = {}): Promise<KubeObject[]> {
+    const path = resourcePath(resource, { namespace: opts.namespace });
+    const base = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    const info = { verb: 'list', resource: resourceName(resource) };
+    const items: KubeObject[] = [];
+    let token: string | undefined;
+    do {
+      let page: { items?: Record<string, unknown>[]; metadata?: { continue?: string } };
+      try {
+        page = (await this.request('GET', path, { query: { ...base, limit: opts.limit ?? 500, continue: token }, info })) as typeof page;
+      } catch (err) {
+        // The continue token expired (410) while paging: start over with one full list, as client-go's pager does.
+        if (!(err instanceof KubeError && err.code === 'gone' && token !== undefined)) throw err;
+        page = (await this.request('GET', path, { query: base, info })) as typeof page;
+        items.length = 0;
+      }
+      for (const item of page.items ?? []) items.push({ ...item, apiVersion: apiVersionOf(resource), kind: resource.kind } as KubeObject);
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return items;
+  }
+
+  /** The live object, or null if it does not exist. */
+  async get(key: ResourceKey): Promise<KubeObject | null> {
+    const resource = await this.resourceFor(key);
+    try {
+      return (await this.request('GET', objectPath(resource, key, this.context), { info: { verb: 'get', key } })) as KubeObject;
+    } catch (err) {
+      if (err instanceof KubeError && err.code === 'not-found') return null;
+      throw err;
+    }
+  }
+
+  /** Server-side apply. With `dryRun`, returns the object as the server would store it, persisting nothing. */
+  async apply(obj: Manifest | KubeObject, opts: ApplyOptions): Promise<KubeObject> {
+    const key = keyOf(obj);
+    const resource = await this.resourceFor(key);
+    return (await this.request('PATCH', objectPath(resource, key, this.context), {
+      query: { fieldManager: opts.fieldManager, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation ?? 'Strict' },
+      body: obj,
+      contentType: APPLY_PATCH,
+      info: { verb: 'patch', key },
+    })) as KubeObject;
+  }
+
+  async create(obj: Manifest | KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
+    const key = keyOf(obj);
+    const resource = await this.resourceFor(key);
+    if (resource.namespaced && !key.namespace) throw missingNamespace(key, this.context);
+    return (await this.request('POST', resourcePath(resource, { namespace: key.namespace }), {
+      query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation ?? 'Strict' },
+      body: obj,
+      info: { verb: 'create', key },
+    })) as KubeObject;
+  }
+
+  async delete(key: ResourceKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    const resource = await this.resourceFor(key);
+    const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
+    if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+    if (opts.dryRun) body.dryRun = ['All'];
+    if (opts.preconditions) body.preconditions = opts.preconditions;
+    let answer: unknown;
+    try {
+      answer = await this.request('DELETE', objectPath(resource, key, this.context), { body, info: { verb: 'delete', key } });
+    } catch (err) {
+      if (err instanceof KubeError && err.code === 'not-found') return { status: 'not-found' };
+      throw err;
+    }
+    const kind = (answer as { kind?: unknown } | undefined)?.kind;
+    if (kind === undefined || kind === 'Status') return { status: 'deleted' };
+    const object = answer as KubeObject;
+    // The object comes back while finalizers or foreground deletion hold it; without them it is already gone.
+    const pending = object.metadata.deletionTimestamp !== undefined && (Array.isArray(object.metadata.finalizers) ? object.metadata.finalizers.length > 0 : false);
+    return pending ? { status: 'deleting', object } : { status: 'deleted', object };
+  }
+
+  /** Releases pooled connections. The client must not be used afterwards. */
+  async close(): Promise<void> {
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    await d?.close();
+  }
+}
+
+/** Splits a (possibly combined) Warning header: `299 - "text", 299 - "other"`. */
+export function parseWarnings(value: string): string[] {
+  const out: string[] = [];
+  for (const m of value.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  return out.length > 0 ? out : [value];
+}
+
+function resourceName(r: ApiResource): string {
+  return r.group ? `${r.plural}.${r.group}` : r.plural;
+}
+
+export function resourcePath(r: ApiResource, opts: { namespace?: string | undefined; name?: string }): string {
+  const parts = [r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`];
+  if (r.namespaced && opts.namespace) parts.push('namespaces', encodeURIComponent(opts.namespace));
+  parts.push(r.plural);
+  if (opts.name !== undefined) parts.push(encodeURIComponent(opts.name));
+  return parts.join('/');
+}
+
+function objectPath(r: ApiResource, key: ResourceKey, context: string): string {
+  if (r.namespaced && !key.namespace) throw missingNamespace(key, context);
+  return resourcePath(r, { namespace: key.namespace, name: key.name });
+}
+
+function missingNamespace(key: ResourceKey, context: string): SlipwayError {
+  return new SlipwayError('missing-namespace', `${formatKey(key)} is namespaced but names no namespace (context ${context})`);
+}
+
+function keyOf(obj: Manifest | KubeObject): ResourceKey {
+  const { group, version } = parseApiVersion(obj.apiVersion);
+  const ns = obj.metadata.namespace;
+  return ns ? { group, version, kind: obj.kind, namespace: ns, name: obj.metadata.name } : { group, version, kind: obj.kind, name: obj.metadata.name };
+}

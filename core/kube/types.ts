@@ -1,0 +1,55 @@
+/**
+ * Plain data types of the Kubernetes port: objects as the API server returns them, API resources
+ * from discovery, and the Target (a context resolved to cluster identity). No I/O here.
+ */
+
+/** An object exactly as the API server returned it (raw JSON: no typed-model conversion, no dates). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+/** One API resource the server serves (subresources such as `pods/status` are never listed). */
+export interface ApiResource {
+  /** "" for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The URL segment: "deployments". */
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+  /** This version is the group's preferred version. */
+  readonly preferred: boolean;
+}
+
+export interface Discovery {
+  /** Every resource of every served group version, in the server's order (preferred version first within a group). */
+  readonly resources: readonly ApiResource[];
+  /** Group versions the server could not describe (e.g. an aggregated API whose backend is down): "metrics.k8s.io/v1beta1". */
+  readonly unavailable: readonly string[];
+  /** How it was read: one aggregated request, or /api + /apis group version by group version. */
+  readonly source: 'aggregated' | 'legacy';
+}
+
+/** A kubeconfig context resolved to cluster identity. */
+export interface Target {
+  readonly context: string;
+  readonly server: string;
+  /** The kubeconfig user name of the context ("" when the context names none). */
+  readonly user: string;
+  /** uid of the kube-system Namespace: stable for the life of a cluster, different between clusters. */
+  readonly clusterUid: string;
+  readonly serverVersion: { readonly gitVersion: string; readonly major: string; readonly minor: string };
+}
+
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

@@ -1,0 +1,231 @@
+/**
+ * Plan assembly: Changes from normalized before/after objects, the Plan value around them
+ * (sorted, summarized, with a deterministic id), and loading a saved plan.json back.
+ *
+ * YAML key order: an object keeps its own key order (what the API server returned: apiVersion,
+ * kind, metadata, spec…; maps sorted by key); nothing inside a list is ever sorted. The after
+ * side of a Change follows the before side's key order, so a side whose order differs (a
+ * manifest compared client-side) shows only real changes, not moved lines.
+ */
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { SourceLocation, Diagnostic } from '../model/diagnostics.js';
+import { SlipwayError } from '../model/diagnostics.js';
+import type { ResourceKey } from '../model/resource.js';
+import { canonicalJson } from '../model/canonical.js';
+import type { IgnoreDifferencesRule } from '../source/apps.js';
+import { changedPaths } from './diff.js';
+import { isPlainObject, type JsonObject } from './json.js';
+import { normalizePair } from './normalize.js';
+import { planSchema } from './schema.js';
+import { isSecret, maskSecretPair, scrubSecretValues, secretKeyChanges } from './secrets.js';
+import type { Action, Change, ChangeFlag, Plan, PlanInputs, PlanSummary } from './types.js';
+import { PLAN_FORMAT_VERSION } from './types.js';
+
+// ---- YAML ---------------------------------------------------------------------------------------
+
+/** kubectl-style YAML (list items not indented under their key), no line folding, no anchors. */
+export function toYaml(obj: unknown): string {
+  return stringify(obj, { indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/**
+ * A copy of `value` whose map keys come in `reference`'s order where both have them (new keys
+ * after, in their own order). Lists are matched by element `name` when every element has one,
+ * else by index; their order never changes.
+ */
+export function alignKeyOrder(value: unknown, reference: unknown): unknown {
+  if (isPlainObject(value) && isPlainObject(reference)) {
+    const keys = [...Object.keys(reference).filter((k) => Object.hasOwn(value, k)), ...Object.keys(value).filter((k) => !Object.hasOwn(reference, k))];
+    return Object.fromEntries(keys.map((k) => [k, alignKeyOrder(value[k], reference[k])]));
+  }
+  if (Array.isArray(value) && Array.isArray(reference)) {
+    const byName = new Map(reference.map((r: unknown) => [isPlainObject(r) ? r.name : undefined, r]));
+    return value.map((v: unknown, i) => {
+      const name = isPlainObject(v) ? v.name : undefined;
+      return alignKeyOrder(v, typeof name === 'string' && byName.has(name) ? byName.get(name) : reference[i]);
+    });
+  }
+  return value;
+}
+
+// ---- Changes ------------------------------------------------------------------------------------
+
+export interface ChangeInput {
+  readonly key: ResourceKey;
+  /** Normalized live object; absent when the object does not exist. */
+  readonly before?: JsonObject;
+  /** Normalized predicted object; absent when the object is to be deleted. */
+  readonly after?: JsonObject;
+  readonly liveResourceVersion?: string;
+  /** The desired manifest as rendered; its hash becomes desiredHash. */
+  readonly desired?: JsonObject;
+  readonly source?: SourceLocation;
+  readonly flags?: readonly ChangeFlag[];
+  readonly message?: string;
+}
+
+/** Deleting these destroys data or availability: the change is flagged dangerous. A table, not ifs. */
+export const DANGEROUS_DELETE_KINDS: readonly { readonly group: string; readonly kind: string }[] = [
+  { group: '', kind: 'Namespace' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: '', kind: 'PersistentVolume' },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+];
+
+/** create, update, delete or noop, from which sides exist and whether they differ. */
+export function buildChange(input: ChangeInput): Change {
+  if (!input.before && !input.after) throw new Error(`buildChange: ${input.key.kind} ${input.key.name} has neither a before nor an after side`);
+  const action: Action = !input.before ? 'create' : !input.after ? 'delete' : 'update';
+  return assembleChange(action, input);
+}
+
+/** The object must be deleted and created again (an immutable field changed): `message` says why. */
+export function buildReplaceChange(input: ChangeInput & { readonly before: JsonObject; readonly after: JsonObject; readonly message: string }): Change {
+  return assembleChange('replace', input);
+}
+
+/** The server refused the object (dry-run failed): `message` is its answer. Sides are optional. */
+export function buildErrorChange(input: ChangeInput & { readonly message: string }): Change {
+  return assembleChange('error', input);
+}
+
+function assembleChange(requested: Action, input: ChangeInput): Change {
+  const secret = isSecret(input.before ?? input.after ?? input.desired);
+  const sides = secret ? maskSecretPair(input) : { before: input.before, after: input.after };
+  const paths = sides.before && sides.after ? changedPaths(sides.before, sides.after) : [];
+  const action: Action = requested === 'update' && paths.length === 0 ? 'noop' : requested;
+  const after = sides.after && sides.before ? alignKeyOrder(sides.after, sides.before) : sides.after;
+  const message = input.message === undefined ? undefined : secret ? scrubSecretValues(input.message, [input.before, input.after, input.desired]) : input.message;
+  return {
+    key: input.key,
+    action,
+    flags: flagsFor(action, input),
+    ...(sides.before && { before: toYaml(sides.before) }),
+    ...(after !== undefined && { after: toYaml(after) }),
+    changedPaths: action === 'noop' ? [] : paths,
+    ...(secret && (input.before || input.after) && { secretKeys: secretKeyChanges(input.before, input.after) }),
+    ...(input.liveResourceVersion !== undefined && { liveResourceVersion: input.liveResourceVersion }),
+    ...(input.desired && { desiredHash: manifestHash(input.desired) }),
+    ...(input.source && { source: input.source }),
+    ...(message !== undefined && { message }),
+  };
+}
+
+const FLAG_ORDER: readonly ChangeFlag[] = ['dangerous', 'approximate', 'after-crd', 'after-namespace', 'adopt', 'other-applyset', 'other-manager'];
+
+function flagsFor(action: Action, input: ChangeInput): ChangeFlag[] {
+  const flags = new Set(input.flags ?? []);
+  const dangerousDelete = action === 'delete' && DANGEROUS_DELETE_KINDS.some((d) => d.group === input.key.group && d.kind === input.key.kind);
+  if (action === 'replace' || dangerousDelete) flags.add('dangerous');
+  return FLAG_ORDER.filter((f) => flags.has(f));
+}
+
+/** sha256 of a manifest's canonical JSON, "sha256:<hex>". */
+export function manifestHash(manifest: JsonObject): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(manifest)).digest('hex')}`;
+}
+
+/** Everything about one object the orchestrator found, raw (not yet normalized). */
+export interface ObjectsInput extends Omit<ChangeInput, 'before' | 'after' | 'liveResourceVersion'> {
+  /** The object as the API server returned it; absent when it does not exist. */
+  readonly live?: JsonObject;
+  /** The server's dry-run answer (or the desired manifest when approximate); absent for delete. */
+  readonly predicted?: JsonObject;
+  readonly ignore?: readonly IgnoreDifferencesRule[];
+}
+
+/** Normalizes live and predicted with the same rules and builds their create/update/delete/noop Change. */
+export function changeFromObjects(input: ObjectsInput): Change {
+  const { live, predicted, ignore, ...rest } = input;
+  const { before, after } = normalizePair({ ...(live && { live }), ...(predicted && { predicted }) }, { ...(ignore && { ignore }) });
+  const meta = live && isPlainObject(live.metadata) ? live.metadata : undefined;
+  const liveResourceVersion = typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+  return buildChange({ ...rest, ...(before && { before }), ...(after && { after }), ...(liveResourceVersion !== undefined && { liveResourceVersion }) });
+}
+
+// ---- Plan ---------------------------------------------------------------------------------------
+
+export interface FinalizePlanInput {
+  readonly inputs: PlanInputs;
+  readonly changes: readonly Change[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** ISO 8601; not part of the id. */
+  readonly createdAt: string;
+}
+
+export function finalizePlan(input: FinalizePlanInput): Plan {
+  const changes = [...input.changes].sort((a, b) => compareForReview(a.key, b.key));
+  const body: Omit<Plan, 'id' | 'createdAt'> = { formatVersion: PLAN_FORMAT_VERSION, inputs: input.inputs, changes, summary: summarize(changes), diagnostics: [...input.diagnostics] };
+  return { formatVersion: body.formatVersion, id: planId(body), createdAt: input.createdAt, inputs: body.inputs, changes, summary: body.summary, diagnostics: body.diagnostics };
+}
+
+/** Review order: namespace (cluster-scoped first), kind, name; then group and version so it is total. */
+export function compareForReview(a: ResourceKey, b: ResourceKey): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return text(a.namespace ?? '', b.namespace ?? '') || text(a.kind, b.kind) || text(a.name, b.name) || text(a.group, b.group) || text(a.version, b.version);
+}
+
+export function summarize(changes: readonly Change[]): PlanSummary {
+  const count = (action: Action) => changes.filter((c) => c.action === action).length;
+  return { create: count('create'), update: count('update'), delete: count('delete'), replace: count('replace'), noop: count('noop'), error: count('error') };
+}
+
+/** "plan-" + 16 hex of sha256 over the canonical JSON of everything but createdAt (and the id). */
+export function planId(plan: Omit<Plan, 'id' | 'createdAt'>): string {
+  const { formatVersion, inputs, changes, summary, diagnostics } = plan;
+  const digest = createHash('sha256').update(canonicalJson({ formatVersion, inputs, changes, summary, diagnostics })).digest('hex');
+  return `plan-${digest.slice(0, 16)}`;
+}
+
+// ---- Loading a saved plan -----------------------------------------------------------------------
+
+/**
+ * Loads a plan.json. Refuses another formatVersion (saying which the file has and which this
+ * Slipway reads), names the field path of any other problem, and refuses a plan whose content
+ * no longer matches its id (edited after it was made).
+ */
+export function parsePlan(text: string, opts: { readonly file: string }): Plan {
+  const { file } = opts;
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new SlipwayError('plan-invalid', `${file} is not valid JSON: ${(err as Error).message}`, { location: { file } });
+  }
+  checkFormatVersion(value, file);
+  const result = planSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.slice(0, 10).map((issue) => `${formatIssuePath(issue.path) || '(top level)'}: ${issue.message}`);
+    const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
+    throw new SlipwayError('plan-invalid', `${file} is not a valid plan:\n  ${problems.join('\n  ')}${more}`, { location: { file } });
+  }
+  const plan: Plan = result.data;
+  const expected = planId(plan);
+  if (plan.id !== expected) {
+    throw new SlipwayError('plan-modified', `${file}: the plan's content does not match its id ${plan.id} (it hashes to ${expected}): it was changed after it was made`, {
+      location: { file },
+      hint: 'make a new plan',
+    });
+  }
+  return plan;
+}
+
+function checkFormatVersion(value: unknown, file: string): void {
+  if (!isPlainObject(value) || !('formatVersion' in value)) {
+    throw new SlipwayError('plan-invalid', `${file} is not a Slipway plan: it has no formatVersion`, { location: { file } });
+  }
+  const version = value.formatVersion;
+  if (version === PLAN_FORMAT_VERSION) return;
+  const newer = typeof version === 'number' && version > PLAN_FORMAT_VERSION;
+  throw new SlipwayError('plan-format-version', `${file} has plan formatVersion ${JSON.stringify(version)}; this Slipway reads formatVersion ${PLAN_FORMAT_VERSION}`, {
+    location: { file },
+    hint: newer ? 'use the Slipway version that made the plan, or a newer one' : 'make a new plan with this Slipway',
+  });
+}
+
+/** ["changes", 3, "key", "kind"] → "changes[3].key.kind" */
+function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+

@@ -1,0 +1,68 @@
+/**
+ * The runtime shape of a saved Plan (plan.json), checked when a plan is loaded back. Strict:
+ * a field this Slipway does not know is an error (a newer format must bump formatVersion).
+ * The `satisfies`-style assignment below keeps the schema and core/plan/types.ts in step.
+ */
+import { z } from 'zod';
+import type { Plan } from './types.js';
+import { PLAN_FORMAT_VERSION } from './types.js';
+
+const resourceKey = z.strictObject({
+  group: z.string(),
+  version: z.string(),
+  kind: z.string().min(1),
+  namespace: z.string().optional(),
+  name: z.string().min(1),
+});
+
+const sourceLocation = z.strictObject({
+  file: z.string(),
+  documentIndex: z.number().int().nonnegative().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+});
+
+const diagnostic = z.strictObject({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string().min(1),
+  message: z.string(),
+  location: sourceLocation.optional(),
+  resource: resourceKey.optional(),
+});
+
+const change = z.strictObject({
+  key: resourceKey,
+  action: z.enum(['create', 'update', 'delete', 'replace', 'noop', 'error']),
+  flags: z.array(z.enum(['after-crd', 'after-namespace', 'approximate', 'dangerous', 'other-applyset', 'other-manager', 'adopt'])),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  changedPaths: z.array(z.string()),
+  secretKeys: z.record(z.string(), z.enum(['added', 'removed', 'changed', 'unchanged'])).optional(),
+  liveResourceVersion: z.string().optional(),
+  desiredHash: z.string().optional(),
+  source: sourceLocation.optional(),
+  message: z.string().optional(),
+});
+
+const count = z.number().int().nonnegative();
+
+export const planSchema = z.strictObject({
+  formatVersion: z.literal(PLAN_FORMAT_VERSION),
+  id: z.string().regex(/^plan-[0-9a-f]{16}$/, { error: 'a plan id is "plan-" and 16 hex digits' }),
+  createdAt: z.string(),
+  inputs: z.strictObject({
+    app: z.strictObject({ name: z.string(), path: z.string(), sourceType: z.string(), namespace: z.string().optional() }),
+    repo: z.string(),
+    commit: z.string(),
+    treeOid: z.string(),
+    renderedHash: z.string(),
+    cluster: z.strictObject({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }),
+    applySet: z.strictObject({ parent: z.string(), id: z.string() }),
+  }),
+  changes: z.array(change),
+  summary: z.strictObject({ create: count, update: count, delete: count, replace: count, noop: count, error: count }),
+  diagnostics: z.array(diagnostic),
+});
+
+/** Fails to compile when the schema's output stops being a Plan. */
+export const checkedPlanSchema: z.ZodType<Plan, unknown> = planSchema;

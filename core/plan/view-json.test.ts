@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../test/support/golden.js';
+import { buildChange, finalizePlan, parsePlan } from './assemble.js';
+import type { Plan } from './types.js';
+import { renderPlanJson } from './view-json.js';
+
+const plan: Plan = finalizePlan({
+  inputs: {
+    app: { name: 'shop', path: 'apps/shop', sourceType: 'directory' },
+    repo: '/src/shop',
+    commit: ':working',
+    treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
+    renderedHash: 'sha256:00',
+    cluster: { context: 'dev', server: 'https://127.0.0.1:6443', uid: 'k', version: 'v1.31.2' },
+    applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-x-v1' },
+  },
+  changes: [
+    buildChange({
+      key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'web' },
+      before: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' }, data: { a: '1' } },
+      after: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' }, data: { a: '2' } },
+      liveResourceVersion: '12',
+      source: { file: 'apps/shop/cm.yaml', documentIndex: 0, line: 1 },
+    }),
+  ],
+  diagnostics: [{ severity: 'info', code: 'note', message: 'hello', location: { file: 'apps/shop/cm.yaml', line: 1 } }],
+  createdAt: '2025-03-20T16:12:30Z',
+});
+
+describe('renderPlanJson', () => {
+  it('is the plan itself, loadable again', () => {
+    const text = renderPlanJson(plan);
+    expectGolden(new URL('./testdata/views/plan.json', import.meta.url).pathname, text);
+    expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(plan);
+  });
+
+  it('carries nothing that was attached to the plan object at run time', () => {
+    const change = plan.changes[0]!;
+    const polluted = {
+      ...plan,
+      live: [{ kind: 'Secret', data: { password: 'aHVudGVyMg==' } }],
+      changes: [{ ...change, manifest: { stringData: { password: 'hunter2' } }, key: { ...change.key, raw: 'x' }, source: { ...change.source!, text: 'hunter2' } }],
+      diagnostics: [{ ...plan.diagnostics[0]!, cause: 'hunter2', location: { file: 'a.yaml', secret: 'hunter2' } }],
+    } as unknown as Plan;
+    const text = renderPlanJson(polluted);
+    expect(text).not.toMatch(/hunter2|aHVudGVyMg|"raw"|"live"|"manifest"|"cause"/);
+    expect(JSON.parse(text)).toStrictEqual({ ...plan, diagnostics: [{ ...plan.diagnostics[0]!, location: { file: 'a.yaml' } }] });
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The JSON view of a Plan, for scripts: the Plan itself (its formatVersion says how to read it)
+ * and nothing else. Built field by field from the Plan type, so a property that something
+ * attached to a plan object at run time (a live object, a raw manifest) can never slip out.
+ * Secret values are already masked in the Change (core/plan/secrets.ts).
+ */
+import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import type { ResourceKey } from '../model/resource.js';
+import type { Change, Plan } from './types.js';
+
+export function renderPlanJson(plan: Plan): string {
+  return `${JSON.stringify(projectPlan(plan), null, 2)}\n`;
+}
+
+/** A copy of the plan with exactly the fields of the Plan type. */
+export function projectPlan(plan: Plan): Plan {
+  const { app, cluster, applySet } = plan.inputs;
+  return {
+    formatVersion: plan.formatVersion,
+    id: plan.id,
+    createdAt: plan.createdAt,
+    inputs: {
+      app: { name: app.name, path: app.path, sourceType: app.sourceType, ...(app.namespace !== undefined && { namespace: app.namespace }) },
+      repo: plan.inputs.repo,
+      commit: plan.inputs.commit,
+      treeOid: plan.inputs.treeOid,
+      renderedHash: plan.inputs.renderedHash,
+      cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version },
+      applySet: { parent: applySet.parent, id: applySet.id },
+    },
+    changes: plan.changes.map(projectChange),
+    summary: { ...plan.summary },
+    diagnostics: plan.diagnostics.map(projectDiagnostic),
+  };
+}
+
+function projectKey(key: ResourceKey): ResourceKey {
+  return { group: key.group, version: key.version, kind: key.kind, ...(key.namespace !== undefined && { namespace: key.namespace }), name: key.name };
+}
+
+function projectLocation(l: SourceLocation): SourceLocation {
+  return {
+    file: l.file,
+    ...(l.documentIndex !== undefined && { documentIndex: l.documentIndex }),
+    ...(l.line !== undefined && { line: l.line }),
+    ...(l.column !== undefined && { column: l.column }),
+  };
+}
+
+function projectChange(c: Change): Change {
+  return {
+    key: projectKey(c.key),
+    action: c.action,
+    flags: [...c.flags],
+    ...(c.before !== undefined && { before: c.before }),
+    ...(c.after !== undefined && { after: c.after }),
+    changedPaths: [...c.changedPaths],
+    ...(c.secretKeys && { secretKeys: { ...c.secretKeys } }),
+    ...(c.liveResourceVersion !== undefined && { liveResourceVersion: c.liveResourceVersion }),
+    ...(c.desiredHash !== undefined && { desiredHash: c.desiredHash }),
+    ...(c.source && { source: projectLocation(c.source) }),
+    ...(c.message !== undefined && { message: c.message }),
+  };
+}
+
+function projectDiagnostic(d: Diagnostic): Diagnostic {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    ...(d.location && { location: projectLocation(d.location) }),
+    ...(d.resource && { resource: projectKey(d.resource) }),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Like Terraform's jsonformat renderer tests: a plan in, the exact text out (golden files in
+ * testdata/views), plus table-driven checks of the closing lines.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { expectGolden } from '../../test/support/golden.js';
+import type { ResourceKey } from '../model/resource.js';
+import { buildChange, buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
+import type { JsonObject } from './json.js';
+import { normalize } from './normalize.js';
+import type { Change, Plan, PlanInputs, PlanSummary } from './types.js';
+import { renderPlanText } from './view-text.js';
+
+const ESC = String.fromCharCode(27);
+const changesDir = new URL('./testdata/changes/', import.meta.url);
+const viewsDir = new URL('./testdata/views/', import.meta.url);
+const fixture = (name: string, file: string) => parse(readFileSync(new URL(`${name}/${file}`, changesDir), 'utf8')) as JsonObject;
+
+const inputs: PlanInputs = {
+  app: { name: 'shop', path: 'apps/shop', sourceType: 'kustomize', namespace: 'shop' },
+  repo: '/home/dev/src/shop-deploy',
+  commit: '3f9c2a7e1b4d5c6a8e9f0b1c2d3e4f5a6b7c8d9e',
+  treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
+  renderedHash: 'sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
+  cluster: { context: 'kind-dev', server: 'https://127.0.0.1:6443', uid: '6c1f0d3a-4b2e-4e8f-9a71-0d2c5b8e1f44', version: 'v1.31.2' },
+  applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-0pDG5M3jYq0ZbDQ5p0fQk2yXbRQ-v1' },
+};
+
+const k = (kind: string, name: string, opts: { namespace?: string; group?: string; version?: string } = {}): ResourceKey => ({
+  group: opts.group ?? '',
+  version: opts.version ?? 'v1',
+  kind,
+  name,
+  ...(opts.namespace && { namespace: opts.namespace }),
+});
+
+const service = (clusterIP: string): JsonObject => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'db', namespace: 'shop' },
+  spec: {
+    clusterIP,
+    clusterIPs: [clusterIP],
+    internalTrafficPolicy: 'Cluster',
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    ports: [{ name: 'postgres', port: 5432, protocol: 'TCP', targetPort: 5432 }],
+    selector: { app: 'db' },
+    sessionAffinity: 'None',
+    type: 'ClusterIP',
+  },
+});
+
+function everyKindOfChange(): Change[] {
+  const fromCase = (name: string, key: ResourceKey, extra: Partial<Parameters<typeof changeFromObjects>[0]> = {}) =>
+    changeFromObjects({ key, live: fixture(name, 'live.yaml'), predicted: fixture(name, 'predicted.yaml'), ...extra });
+  const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: 'shop' }, spec: { endpoints: [{ port: 'http', interval: '30s' }], selector: { matchLabels: { app: 'web' } } } };
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-env', namespace: 'shop', labels: { app: 'web' } }, data: { LOG_LEVEL: 'info' } };
+  const pvc = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'old-data', namespace: 'shop', finalizers: ['kubernetes.io/pvc-protection'] },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: 'standard', volumeMode: 'Filesystem', volumeName: 'pvc-1b2c' },
+    status: { phase: 'Bound' },
+  };
+  return [
+    fromCase('deployment-image', k('Deployment', 'web', { group: 'apps', namespace: 'shop' }), { source: { file: 'apps/shop/web/deployment.yaml', documentIndex: 0, line: 1 } }),
+    fromCase('deployment-freshly-applied', k('Deployment', 'api', { group: 'apps', namespace: 'shop' })),
+    fromCase('secret-value-changed', k('Secret', 'db-credentials', { namespace: 'shop' }), { flags: ['adopt'] }),
+    buildChange({ key: k('ConfigMap', 'web-env', { namespace: 'shop' }), after: configMap, desired: configMap, flags: ['approximate'], source: { file: 'apps/shop/web/configmap.yaml', line: 1 } }),
+    buildChange({ key: k('ServiceMonitor', 'web', { group: 'monitoring.coreos.com', namespace: 'shop' }), after: monitor, desired: monitor, flags: ['after-crd'] }),
+    buildReplaceChange({
+      key: k('Service', 'db', { namespace: 'shop' }),
+      before: service('10.96.14.7'),
+      after: service('10.96.0.20'),
+      message: 'spec.clusterIP: Invalid value: "10.96.0.20": field is immutable',
+    }),
+    buildChange({ key: k('PersistentVolumeClaim', 'old-data', { namespace: 'shop' }), before: normalize(pvc), liveResourceVersion: '40112' }),
+    buildErrorChange({
+      key: k('Deployment', 'worker', { group: 'apps', namespace: 'shop' }),
+      message: 'Deployment.apps "worker" is invalid: spec.template.spec.containers[0].image: Required value',
+      source: { file: 'apps/shop/worker/deployment.yaml', line: 1 },
+    }),
+  ];
+}
+
+function planOf(changes: Change[], diagnostics: Plan['diagnostics'] = []): Plan {
+  return finalizePlan({ inputs, changes, diagnostics, createdAt: '2025-03-20T16:12:30Z' });
+}
+
+const richPlan = () =>
+  planOf(everyKindOfChange(), [
+    {
+      severity: 'warning',
+      code: 'ignore-rule-unsupported',
+      message: 'ignoreDifferences rule for Deployment.apps: jqPathExpressions are not supported yet, ".spec.template.spec.containers[] | select(.name == "istio-proxy")" is not applied and its differences stay in the plan; use jsonPointers or managedFieldsManagers',
+    },
+    { severity: 'error', code: 'duplicate-resource', message: 'ConfigMap shop/web-env is declared twice', location: { file: 'apps/shop/web/configmap-2.yaml', line: 1 } },
+  ]);
+
+describe('renderPlanText', () => {
+  it('every kind of change: create, update, replace, delete, error, a Secret, flags, unchanged not listed', () => {
+    expectGolden(new URL('plan.txt', viewsDir).pathname, renderPlanText(richPlan()));
+  });
+
+  it('colour only when asked for', () => {
+    const plan = richPlan();
+    expect(renderPlanText(plan)).not.toContain(ESC);
+    const coloured = renderPlanText(plan, { color: true });
+    expect(coloured).toContain(`${ESC}[32m`);
+    // Removing the escapes gives the plain text back: colour adds nothing else.
+    expect(coloured.replace(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '')).toBe(renderPlanText(plan));
+    expectGolden(new URL('plan.color.txt', viewsDir).pathname, coloured);
+  });
+
+  it('an up-to-date cluster', () => {
+    const plan = planOf([changeFromObjects({ key: k('Deployment', 'web', { group: 'apps', namespace: 'shop' }), live: fixture('deployment-freshly-applied', 'live.yaml'), predicted: fixture('deployment-freshly-applied', 'predicted.yaml') })]);
+    expectGolden(new URL('no-changes.txt', viewsDir).pathname, renderPlanText(plan));
+  });
+
+  const summary = (s: Partial<PlanSummary>): PlanSummary => ({ create: 0, update: 0, delete: 0, replace: 0, noop: 0, error: 0, ...s });
+  it.each<[Partial<PlanSummary>, number, string[]]>([
+    [{}, 0, ['No changes. The cluster matches the revision.']],
+    [{ noop: 12 }, 0, ['12 unchanged objects are not shown.', 'No changes. The cluster matches the revision.']],
+    [{ noop: 1, create: 1 }, 0, ['1 unchanged object is not shown.', 'Plan: 1 to add, 0 to change, 0 to destroy.']],
+    [{ create: 3, update: 2, delete: 1 }, 0, ['Plan: 3 to add, 2 to change, 1 to destroy.']],
+    [{ replace: 1 }, 0, ['Plan: 1 to add, 0 to change, 1 to destroy.']],
+    [{ update: 1, error: 1 }, 0, ['Plan: 0 to add, 1 to change, 0 to destroy.', '1 error: this plan cannot be applied.']],
+    [{ error: 1 }, 1, ['Plan: 0 to add, 0 to change, 0 to destroy.', '2 errors: this plan cannot be applied.']],
+  ])('closing lines for %j with %i error diagnostics', (counts, errorDiagnostics, lines) => {
+    const plan: Plan = {
+      ...planOf([]),
+      summary: summary(counts),
+      diagnostics: Array.from({ length: errorDiagnostics }, () => ({ severity: 'error' as const, code: 'x', message: 'broken' })),
+    };
+    expect(renderPlanText(plan).trimEnd().split('\n').slice(-lines.length)).toEqual(lines);
+  });
+});

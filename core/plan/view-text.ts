@@ -1,0 +1,132 @@
+/**
+ * The text view of a Plan (DESIGN.md rule 2: a view, the plan is computed elsewhere), shaped
+ * like `terraform plan`: a header, one block per change with a unified diff of the before and
+ * after YAML (3 lines of context), then `Plan: N to add, N to change, N to destroy.`
+ *
+ * Secret values never reach here (the Change holds them masked); Secrets show per-key lines.
+ * Colour only when `opts.color` is set (the CLI decides from the TTY and NO_COLOR).
+ */
+import { structuredPatch } from 'diff';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import { formatLocation } from '../model/diagnostics.js';
+import { formatKey } from '../model/resource.js';
+import { formatFieldPath } from './diff.js';
+import type { Action, Change, ChangeFlag, Plan } from './types.js';
+
+export interface TextViewOptions {
+  readonly color?: boolean;
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+const ANSI: Readonly<Record<Style, string>> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' };
+type Paint = (style: Style, text: string) => string;
+
+/** Symbol column (right-aligned to 3, like Terraform), verb, colour, legend text. Noop is never listed. */
+const ACTIONS: Readonly<Record<Exclude<Action, 'noop'>, { symbol: string; verb: string; style: Style; legend: string }>> = {
+  create: { symbol: '  +', verb: 'create', style: 'green', legend: 'create' },
+  update: { symbol: '  ~', verb: 'update', style: 'yellow', legend: 'update in place' },
+  replace: { symbol: '-/+', verb: 'replace', style: 'yellow', legend: 'delete, then create again (replace)' },
+  delete: { symbol: '  -', verb: 'delete', style: 'red', legend: 'delete' },
+  error: { symbol: '  !', verb: 'error', style: 'red', legend: 'error: the server refused it' },
+};
+
+const FLAG_TEXT: Readonly<Record<ChangeFlag, string>> = {
+  'after-crd': 'after CRD',
+  'after-namespace': 'after namespace',
+  approximate: 'approximate: no permission to dry-run',
+  dangerous: 'dangerous',
+  'other-applyset': 'owned by another ApplySet',
+  'other-manager': 'fields managed by another manager',
+  adopt: 'adopt',
+};
+
+const INDENT = '      ';
+
+export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
+  const paint: Paint = opts.color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_style, text) => text;
+  const listed = plan.changes.filter((c) => c.action !== 'noop');
+  const sections = [header(plan, paint)];
+  if (listed.length > 0) sections.push(legend(listed, paint), ...listed.map((c) => changeBlock(c, paint)));
+  if (plan.diagnostics.length > 0) sections.push(['Diagnostics:', ...plan.diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join('\n'));
+  sections.push(footer(plan, paint));
+  return `${sections.join('\n\n')}\n`;
+}
+
+function header(plan: Plan, paint: Paint): string {
+  const { app, commit, treeOid, repo, cluster } = plan.inputs;
+  const revision = commit === ':working' ? 'working copy' : commit.slice(0, 12);
+  return [
+    paint('bold', `Slipway plan ${plan.id}`),
+    `  app       ${app.name} (${app.path || '.'}, ${app.sourceType}${app.namespace ? `, namespace ${app.namespace}` : ''})`,
+    `  repo      ${repo}`,
+    `  revision  ${revision} (tree ${treeOid.slice(0, 12)})`,
+    `  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`,
+    `  created   ${plan.createdAt}`,
+  ].join('\n');
+}
+
+function legend(listed: readonly Change[], paint: Paint): string {
+  const used = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => listed.some((c) => c.action === a));
+  return ['Actions are shown with these symbols:', ...used.map((a) => `${symbol(a, paint)} ${ACTIONS[a].legend}`), '', 'Slipway will perform the following actions:'].join('\n');
+}
+
+function symbol(action: Exclude<Action, 'noop'>, paint: Paint): string {
+  if (action === 'replace') return `${paint('red', '-')}/${paint('green', '+')}`;
+  const { symbol: text, style } = ACTIONS[action];
+  return `  ${paint(style, text.trim())}`;
+}
+
+function changeBlock(change: Change, paint: Paint): string {
+  const action = change.action === 'noop' ? 'update' : change.action;
+  const flags = change.flags.map((f) => paint(f === 'dangerous' ? 'red' : 'yellow', `[${FLAG_TEXT[f]}]`));
+  const lines = [[`${symbol(action, paint)} ${paint('bold', `${ACTIONS[action].verb} ${formatKey(change.key)}`)}`, ...flags].join(' ')];
+  if (change.source) lines.push(`${INDENT}${paint('dim', `# ${formatLocation(change.source)}`)}`);
+  if (change.message) lines.push(...change.message.split('\n').map((l) => `${INDENT}${change.action === 'error' ? paint('red', l) : l}`));
+  if (change.secretKeys) lines.push(...secretLines(change.secretKeys));
+  if (showsDiff(change)) lines.push(...diffLines(change, paint));
+  return lines.join('\n');
+}
+
+function secretLines(keys: Readonly<Record<string, string>>): string[] {
+  return Object.entries(keys)
+    .filter(([, state]) => state !== 'unchanged')
+    .map(([key, state]) => `${INDENT}${formatFieldPath(['data', key])}: (${state})`);
+}
+
+/** Errors show the server's answer only; a Secret's YAML only when something besides its data changed. */
+function showsDiff(change: Change): boolean {
+  if (change.action === 'error') return false;
+  if (!change.secretKeys || change.action !== 'update') return true;
+  return change.changedPaths.some((p) => !/^data(\.|\[|$)/.test(p));
+}
+
+function diffLines(change: Change, paint: Paint): string[] {
+  const before = change.before ?? '';
+  const after = change.after ?? '';
+  const whole = before === '' || after === '';
+  const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context: 3 });
+  const out: string[] = [];
+  for (const hunk of patch.hunks) {
+    if (!whole) out.push(`${INDENT}${paint('cyan', `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`)}`);
+    for (const line of hunk.lines) {
+      if (line.startsWith('\\')) continue;
+      const style: Style | undefined = line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : undefined;
+      out.push(`${INDENT}${style ? paint(style, line) : line}`);
+    }
+  }
+  return out;
+}
+
+function footer(plan: Plan, paint: Paint): string {
+  const s = plan.summary;
+  const errors = s.error + plan.diagnostics.filter((d) => d.severity === 'error').length;
+  const lines: string[] = [];
+  if (s.noop > 0) lines.push(`${s.noop} unchanged ${s.noop === 1 ? 'object is' : 'objects are'} not shown.`);
+  if (s.create + s.update + s.delete + s.replace === 0 && errors === 0) {
+    lines.push(`${paint('green', paint('bold', 'No changes.'))} The cluster matches the revision.`);
+    return lines.join('\n');
+  }
+  lines.push(paint('bold', `Plan: ${s.create + s.replace} to add, ${s.update} to change, ${s.delete + s.replace} to destroy.`));
+  if (errors > 0) lines.push(paint('red', `${errors} ${errors === 1 ? 'error' : 'errors'}: this plan cannot be applied.`));
+  return lines.join('\n');
+}
