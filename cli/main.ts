@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createHandlers } from '../core/api/handlers.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
+import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
 
 /** The built renderer: next to dist/cli when running the build, under dist/ when running from sources. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\nDocumentation: README.md in the Slipway repository.');
 
   registerRender(program);
+  registerPlan(program);
 
   program
     .command('serve')

@@ -1,0 +1,74 @@
+/**
+ * slipway plan: what applying a revision to a cluster context would do. Exit codes follow
+ * Terraform's --detailed-exitcode: 0 no changes, 1 error, 2 changes present.
+ */
+import { writeFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadKubeconfig } from '../core/kube/kubeconfig.js';
+import { planApp } from '../core/plan/service.js';
+import { renderPlanJson } from '../core/plan/view-json.js';
+import { renderPlanText } from '../core/plan/view-text.js';
+import { openRepositoryArg, treesCacheDir } from './common.js';
+
+interface PlanFlags {
+  repo: string;
+  rev: string;
+  app?: string;
+  path?: string;
+  context?: string;
+  kubeconfig?: string;
+  out?: string;
+  json?: boolean;
+  detailedExitcode?: boolean;
+  color: boolean;
+  concurrency: number;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  return n;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')
+    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
+    .option('--rev <rev>', 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD')
+    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
+    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration')
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--out <file>', 'also save the plan as JSON, to apply it later exactly')
+    .option('--json', 'print the plan as JSON instead of text')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or the output is not a terminal)')
+    .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
+    .action(async (flags: PlanFlags) => {
+      const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+      const context = flags.context ?? kubeconfig.currentContext;
+      if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+      const repo = await openRepositoryArg(flags.repo);
+      try {
+        const plan = await planApp({
+          repo,
+          rev: flags.rev,
+          selection: { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) },
+          kubeconfig,
+          context,
+          cacheDir: treesCacheDir(),
+          concurrency: flags.concurrency,
+        });
+        if (flags.out) writeFileSync(flags.out, renderPlanJson(plan), { mode: 0o600 });
+        const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color }));
+        const s = plan.summary;
+        const errors = s.error > 0 || plan.diagnostics.some((d) => d.severity === 'error');
+        if (errors) process.exitCode = 1;
+        else if (flags.detailedExitcode && s.create + s.update + s.delete + s.replace > 0) process.exitCode = 2;
+      } finally {
+        await repo.close();
+      }
+    });
+}

@@ -1,0 +1,269 @@
+/**
+ * Computes a Plan: what applying a rendered revision to a cluster would do, exactly.
+ *
+ * Live state comes from LISTs (per kind, label-selected by ApplySet membership where possible,
+ * never one GET per object); predicted state from server-side apply with dryRun=All (DESIGN.md
+ * rule 6). Both are normalized and compared by the pure functions of this folder.
+ */
+import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, applySetId, parentForApp, parseGroupKinds } from '../model/applyset.js';
+import type { DesiredObject } from '../model/desired.js';
+import { isPlainObject } from '../model/desired.js';
+import { hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
+import { KubeError } from '../kube/errors.js';
+import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
+import type { KubeClient } from '../kube/client.js';
+import { preferredFor, resourceFor } from '../kube/discovery.js';
+import { withRetry } from '../kube/retry.js';
+import { discover, resolveTarget } from '../kube/target.js';
+import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
+import type { RenderResult } from '../render/render.js';
+import type { App } from '../source/apps.js';
+import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
+import type { JsonObject } from './json.js';
+import { checkIgnoreRules, normalize } from './normalize.js';
+import { FIELD_MANAGER, prepareDesired } from './prepare.js';
+import type { Change, ChangeFlag, Plan } from './types.js';
+
+export interface ComputePlanOptions {
+  readonly client: KubeClient;
+  readonly render: RenderResult;
+  readonly app: App;
+  /** How the repository is named in the plan (a path or a URL without credentials). */
+  readonly repo: string;
+  /** Concurrent dry-run calls. Default 16. */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+}
+
+const NAMESPACE = { group: '', version: 'v1', kind: 'Namespace' };
+
+export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
+  const { client, render, app } = opts;
+  const [target, discovery] = await Promise.all([resolveTarget(client), discover(client)]);
+  const parent = parentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
+  const id = applySetId(parent);
+  const diagnostics: Diagnostic[] = [...render.diagnostics, ...checkIgnoreRules(app.options.ignoreDifferences)];
+  const defaultNamespace = app.destination.namespace ?? client.namespace;
+  const revision = render.revision;
+  const inputs = {
+    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) },
+    repo: opts.repo,
+    commit: revision.kind === 'commit' ? revision.oid : ':working',
+    treeOid: render.treeOid,
+    renderedHash: render.renderedHash,
+    cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
+    applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id },
+  };
+  const createdAt = (opts.now ?? (() => new Date()))().toISOString();
+  if (hasErrors(render.diagnostics)) {
+    // The revision does not render cleanly: comparing a partial set of objects would propose wrong deletions.
+    return finalizePlan({ inputs, changes: [], diagnostics, createdAt });
+  }
+
+  // 1. Settle every desired object: its API resource, namespace and membership label.
+  const crdsInPlan = render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition');
+  const namespacesInPlan = new Set(render.objects.filter((o) => o.key.group === '' && o.key.kind === 'Namespace').map((o) => o.key.name));
+  const desired = render.objects.map((o) => settle(o, { discovery, id, defaultNamespace, crdsInPlan, diagnostics }));
+
+  // 2. Live state: members of the ApplySet (label-selected), then what else the plan touches.
+  const parentObj = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name });
+  const annotations = (parentObj?.metadata.annotations ?? {}) as Record<string, string>;
+  const memberKinds = new Map<string, ApiResource>();
+  for (const gk of parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])) {
+    const r = preferredFor(discovery, gk.group, gk.kind);
+    if (r) memberKinds.set(`${r.group}|${r.kind}`, r);
+  }
+  for (const d of desired) if (d.resource) memberKinds.set(`${d.resource.group}|${d.resource.kind}`, d.resource);
+  const scopeNamespaces = new Set([parent.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean), ...desired.flatMap((d) => (d.key.namespace ? [d.key.namespace] : []))]);
+  const selector = `${APPLYSET_PART_OF_LABEL}=${id}`;
+  const members = (await mapConcurrent([...memberKinds.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, (r) => listInScope(client, r, { labelSelector: selector, namespaces: scopeNamespaces }))).flat();
+  const live = new Map<string, KubeObject>(members.map((m) => [identityOf(keyOfLive(m)), m]));
+  // Desired objects that are not (yet) members: one LIST per kind and namespace, unfiltered.
+  const missing = new Map<string, { resource: ApiResource; namespace: string | undefined }>();
+  for (const d of desired) {
+    if (!d.resource || live.has(identityOf(d.key))) continue;
+    missing.set(`${d.resource.group}|${d.resource.version}|${d.resource.kind}|${d.key.namespace ?? ''}`, { resource: d.resource, namespace: d.key.namespace });
+  }
+  const existingNamespaces = await listNames(client, discovery);
+  const others = await mapConcurrent([...missing.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ resource, namespace }) => {
+    if (resource.namespaced && namespace && existingNamespaces && !existingNamespaces.has(namespace)) return [];
+    return listInScope(client, resource, { namespaces: new Set(namespace ? [namespace] : []), ...(namespace ? {} : { clusterWide: true }) });
+  });
+  for (const o of others.flat()) {
+    const k = identityOf(keyOfLive(o));
+    if (!live.has(k)) live.set(k, o);
+  }
+
+  // 3. Predicted state: server-side apply, dry run, for every desired object.
+  const changes = await mapConcurrent(desired, opts.concurrency ?? DEFAULT_CONCURRENCY, (d) =>
+    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces }),
+  );
+
+  // 4. Prune: members no longer desired.
+  const wanted = new Set(desired.map((d) => identityOf(d.key)));
+  const orphans = members.filter((m) => !wanted.has(identityOf(keyOfLive(m))));
+  if (app.options.prune) {
+    for (const m of orphans) changes.push(changeFromObjects({ key: keyOfLive(m), live: m as JsonObject, ignore: app.options.ignoreDifferences }));
+  } else if (orphans.length > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'prune-disabled',
+      message: `${orphans.length} object${orphans.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name}: ${orphans.map((m) => formatKey(keyOfLive(m))).join(', ')}`,
+    });
+  }
+  return finalizePlan({ inputs, changes, diagnostics, createdAt });
+}
+
+interface Settled {
+  readonly source: DesiredObject;
+  readonly key: ResourceKey;
+  readonly manifest: JsonObject;
+  /** Undefined when the cluster does not serve the kind (yet). */
+  readonly resource?: ApiResource;
+  /** The kind's CRD is created by this plan. */
+  readonly afterCrd: boolean;
+}
+
+function settle(o: DesiredObject, ctx: { discovery: Discovery; id: string; defaultNamespace: string; crdsInPlan: readonly DesiredObject[]; diagnostics: Diagnostic[] }): Settled {
+  const resource = resourceFor(ctx.discovery, o.key);
+  const afterCrd = !resource && ctx.crdsInPlan.some((crd) => definesKind(crd.manifest, o.key));
+  const namespaced = resource ? resource.namespaced : afterCrd ? crdScope(ctx.crdsInPlan, o.key) : undefined;
+  const prepared = prepareDesired(o.manifest, o.key, { applySetId: ctx.id, namespaced, defaultNamespace: ctx.defaultNamespace });
+  if (prepared.droppedNamespace !== undefined) {
+    ctx.diagnostics.push({ severity: 'warning', code: 'namespace-ignored', message: `${o.key.kind} ${o.key.name} is cluster-scoped: its namespace ${prepared.droppedNamespace} is ignored`, location: o.source, resource: prepared.key });
+  }
+  return { source: o, key: prepared.key, manifest: prepared.manifest as JsonObject, ...(resource && { resource }), afterCrd };
+}
+
+function definesKind(crd: JsonObject, key: ResourceKey): boolean {
+  const spec = isPlainObject(crd.spec) ? crd.spec : {};
+  const names = isPlainObject(spec.names) ? spec.names : {};
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
+  return spec.group === key.group && names.kind === key.kind && versions.some((v) => isPlainObject(v) && v.name === key.version);
+}
+
+function crdScope(crds: readonly DesiredObject[], key: ResourceKey): boolean {
+  const crd = crds.find((c) => definesKind(c.manifest, key));
+  return !(crd && isPlainObject(crd.manifest.spec) && crd.manifest.spec.scope === 'Cluster');
+}
+
+async function predict(
+  client: KubeClient,
+  d: Settled,
+  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined },
+): Promise<Change> {
+  const { live } = ctx;
+  const ignore = ctx.app.options.ignoreDifferences;
+  const base = { key: d.key, desired: d.manifest, source: d.source.source, ignore };
+  const flags: ChangeFlag[] = [];
+  const liveLabels = (live?.metadata.labels ?? {}) as Record<string, string>;
+  const owner = liveLabels[APPLYSET_PART_OF_LABEL];
+  let message: string | undefined;
+  if (live && owner === undefined) flags.push('adopt');
+  if (live && owner !== undefined && owner !== ctx.id) {
+    flags.push('other-applyset');
+    message = `belongs to another ApplySet (${owner}); applying moves it into this app's`;
+  }
+  const withNotes = { ...base, ...(message !== undefined && { message }) };
+
+  if (!d.resource) {
+    if (d.afterCrd) return changeFromObjects({ ...withNotes, predicted: d.manifest, flags: [...flags, 'after-crd'] });
+    return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `the cluster does not serve ${d.key.group ? `${d.key.group}/` : ''}${d.key.version} ${d.key.kind}, and this plan does not create its CustomResourceDefinition: check the apiVersion, or install the CRD` });
+  }
+  const ns = d.key.namespace;
+  if (d.resource.namespaced && ns && ctx.existingNamespaces && !ctx.existingNamespaces.has(ns)) {
+    if (ctx.namespacesInPlan.has(ns)) return changeFromObjects({ ...withNotes, predicted: d.manifest, flags: [...flags, 'after-namespace'] });
+    return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `namespace ${ns} does not exist, and this plan does not create it` });
+  }
+
+  const dryRun = (force: boolean): Promise<KubeObject> => withRetry(() => client.apply(d.manifest as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force }));
+  try {
+    const predicted = await dryRun(false);
+    return changeFromObjects({ ...withNotes, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags });
+  } catch (e) {
+    if (!(e instanceof KubeError)) throw e;
+    if (e.code === 'conflict' && e.conflicts.length > 0) {
+      // Another field manager owns fields this object sets: show what a forced apply would do, and say who.
+      const predicted = await dryRun(true).catch(() => undefined);
+      const who = [...new Set(e.conflicts.map((c) => c.manager))].join(', ');
+      const note = `fields also managed by ${who}: ${e.conflicts.map((c) => c.field).join(', ')}; apply must force the conflicts to take them over`;
+      if (predicted) return changeFromObjects({ ...base, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags: [...flags, 'other-manager'], message: message ? `${message}; ${note}` : note });
+    }
+    if (e.code === 'forbidden' && e.forbidden) {
+      // No permission to dry-run: compare client-side, and say the result is approximate.
+      const predicted = live ? mergeInto(live as JsonObject, d.manifest) : d.manifest;
+      const note = `approximate: no permission to dry-run (${e.forbidden.user} may not ${e.forbidden.verb} ${e.forbidden.resource})`;
+      return changeFromObjects({ ...base, ...(live && { live: live as JsonObject }), predicted, flags: [...flags, 'approximate'], message: message ? `${message}; ${note}` : note });
+    }
+    if (e.code === 'invalid' && live && isImmutableFieldError(e)) {
+      const before = normalize(live as JsonObject, { ignore });
+      const after = normalize(d.manifest, { ignore });
+      return buildReplaceChange({ ...base, before, after, liveResourceVersion: live.metadata.resourceVersion ?? '', flags, message: `must be deleted and created again: ${immutableFields(e)}` });
+    }
+    if (e.code === 'cluster-unreachable' || e.code === 'unauthorized' || e.code === 'tls-error' || e.code === 'credentials-error') throw e;
+    return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, ...(live?.metadata.resourceVersion !== undefined && { liveResourceVersion: live.metadata.resourceVersion }), message: e.message });
+  }
+}
+
+function isImmutableFieldError(e: KubeError): boolean {
+  return /immutable/i.test(e.message) || e.causes.some((c) => /immutable/i.test(c.message ?? ''));
+}
+
+function immutableFields(e: KubeError): string {
+  const fields = e.causes.filter((c) => /immutable/i.test(c.message ?? '')).map((c) => c.field).filter(Boolean);
+  return fields.length > 0 ? `${[...new Set(fields)].join(', ')} cannot be changed in place (field is immutable)` : e.message;
+}
+
+/**
+ * A client-side stand-in for server-side apply, used only when dry-run is forbidden: desired
+ * fields laid over the live object; lists of named items merged by name, other lists replaced.
+ */
+export function mergeInto(live: JsonObject, desired: JsonObject): JsonObject {
+  const out: JsonObject = { ...live };
+  for (const [k, v] of Object.entries(desired)) {
+    const l = out[k];
+    if (isPlainObject(l) && isPlainObject(v)) out[k] = mergeInto(l, v);
+    else if (Array.isArray(l) && Array.isArray(v) && v.every((i) => isPlainObject(i) && typeof i.name === 'string')) {
+      out[k] = v.map((item) => {
+        const match = l.find((x) => isPlainObject(x) && x.name === (item as JsonObject).name);
+        return isPlainObject(match) ? mergeInto(match, item as JsonObject) : item;
+      });
+    } else out[k] = v;
+  }
+  return out;
+}
+
+function keyOfLive(o: KubeObject): ResourceKey {
+  const slash = o.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+  const version = slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1);
+  return { group, version, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace && { namespace: o.metadata.namespace }) };
+}
+
+/** LIST a kind cluster-wide, or namespace by namespace when the user may not list across namespaces. */
+async function listInScope(client: KubeClient, resource: ApiResource, opts: { labelSelector?: string; namespaces: ReadonlySet<string>; clusterWide?: boolean }): Promise<KubeObject[]> {
+  const base = opts.labelSelector ? { labelSelector: opts.labelSelector } : {};
+  const list = (namespace?: string): Promise<KubeObject[]> => withRetry(() => client.list(resource, { ...base, ...(namespace !== undefined && { namespace }) }));
+  if (!resource.namespaced) return list();
+  if (opts.labelSelector || opts.clusterWide) {
+    try {
+      return await list();
+    } catch (e) {
+      if (!(e instanceof KubeError) || e.code !== 'forbidden') throw e;
+    }
+  }
+  return (await Promise.all([...opts.namespaces].map((ns) => list(ns).catch((e: unknown) => (e instanceof KubeError && e.code === 'not-found' ? [] : Promise.reject(e)))))).flat();
+}
+
+/** Names of existing namespaces, or undefined when the user may not list them (then dry-run tells). */
+async function listNames(client: KubeClient, discovery: Discovery): Promise<Set<string> | undefined> {
+  const r = resourceFor(discovery, NAMESPACE);
+  if (!r) return undefined;
+  try {
+    return new Set((await withRetry(() => client.list(r))).map((n) => n.metadata.name));
+  } catch (e) {
+    if (e instanceof KubeError && e.code === 'forbidden') return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * One call from "repository, revision, app, context" to a Plan: resolve, select the app, render,
+ * connect, compute. The CLI and the UI both use it.
+ */
+import type { Repository } from '../git/types.js';
+import { KubeClient } from '../kube/client.js';
+import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
+import { renderApp } from '../render/render.js';
+import type { ToolPaths } from '../render/tools.js';
+import { selectApp, type AppSelection } from '../source/load.js';
+import { computePlan } from './compute.js';
+import type { Plan } from './types.js';
+
+export interface PlanRequest {
+  readonly repo: Repository;
+  /** How the plan names the repository (default: its folder). */
+  readonly repoLabel?: string;
+  readonly rev: string;
+  readonly selection: AppSelection;
+  readonly kubeconfig: LoadedKubeconfig;
+  readonly context: string;
+  /** Where materialized trees for kustomize/helm are kept. */
+  readonly cacheDir: string;
+  readonly tools?: ToolPaths;
+  readonly concurrency?: number;
+}
+
+export async function planApp(req: PlanRequest): Promise<Plan> {
+  const revision = await req.repo.resolve(req.rev);
+  const { app, diagnostics } = await selectApp(req.repo, revision, req.selection);
+  const render = await renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
+  const client = new KubeClient(req.kubeconfig, req.context);
+  try {
+    return await computePlan({
+      client,
+      // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.
+      render: { ...render, diagnostics: [...diagnostics.filter((d) => d.severity !== 'info').map((d) => ({ ...d, severity: 'warning' as const })), ...render.diagnostics] },
+      app,
+      repo: req.repoLabel ?? req.repo.dir,
+      ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+    });
+  } finally {
+    await client.close();
+  }
+}
