@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createHandlers } from '../core/api/handlers.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
+import { registerContexts, registerDiff } from './diff.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
 
@@ -36,6 +37,8 @@ export function buildProgram(): Command {
 
   registerRender(program);
   registerPlan(program);
+  registerDiff(program);
+  registerContexts(program);
 
   program
     .command('serve')

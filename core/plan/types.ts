@@ -73,7 +73,14 @@ export interface PlanInputs {
   readonly treeOid: string;
   /** sha256 over the rendered objects. */
   readonly renderedHash: string;
-  readonly cluster: ClusterIdentity;
+  /** The cluster the plan applies to; absent for a comparison of two revisions. */
+  readonly cluster?: ClusterIdentity;
+  /**
+   * Set when this is a comparison, not something to apply: `before` is another revision (rendered)
+   * or the live state in another context, `after` the revision or context compared with it.
+   * Apply refuses comparisons.
+   */
+  readonly comparison?: { readonly kind: 'revisions' | 'contexts'; readonly before: string; readonly after: string };
   /** The ApplySet parent this app uses (kind/namespace/name) and its id. */
   readonly applySet: { readonly parent: string; readonly id: string };
 }

@@ -14,7 +14,7 @@ export function renderPlanJson(plan: Plan): string {
 
 /** A copy of the plan with exactly the fields of the Plan type. */
 export function projectPlan(plan: Plan): Plan {
-  const { app, cluster, applySet } = plan.inputs;
+  const { app, cluster, comparison, applySet } = plan.inputs;
   return {
     formatVersion: plan.formatVersion,
     id: plan.id,
@@ -25,7 +25,8 @@ export function projectPlan(plan: Plan): Plan {
       commit: plan.inputs.commit,
       treeOid: plan.inputs.treeOid,
       renderedHash: plan.inputs.renderedHash,
-      cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version },
+      ...(cluster && { cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version } }),
+      ...(comparison && { comparison: { kind: comparison.kind, before: comparison.before, after: comparison.after } }),
       applySet: { parent: applySet.parent, id: applySet.id },
     },
     changes: plan.changes.map(projectChange),

@@ -46,28 +46,30 @@ export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
   const paint: Paint = opts.color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_style, text) => text;
   const listed = plan.changes.filter((c) => c.action !== 'noop');
   const sections = [header(plan, paint)];
-  if (listed.length > 0) sections.push(legend(listed, paint), ...listed.map((c) => changeBlock(c, paint)));
+  if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.comparison !== undefined), ...listed.map((c) => changeBlock(c, paint)));
   if (plan.diagnostics.length > 0) sections.push(['Diagnostics:', ...plan.diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join('\n'));
   sections.push(footer(plan, paint));
   return `${sections.join('\n\n')}\n`;
 }
 
 function header(plan: Plan, paint: Paint): string {
-  const { app, commit, treeOid, repo, cluster } = plan.inputs;
+  const { app, commit, treeOid, repo, cluster, comparison } = plan.inputs;
   const revision = commit === ':working' ? 'working copy' : commit.slice(0, 12);
   return [
-    paint('bold', `Slipway plan ${plan.id}`),
+    paint('bold', comparison ? `Slipway comparison of ${comparison.kind} ${plan.id}` : `Slipway plan ${plan.id}`),
     `  app       ${app.name} (${app.path || '.'}, ${app.sourceType}${app.namespace ? `, namespace ${app.namespace}` : ''})`,
     `  repo      ${repo}`,
     `  revision  ${revision} (tree ${treeOid.slice(0, 12)})`,
-    `  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`,
+    ...(cluster ? [`  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`] : []),
+    ...(comparison ? [`  before    ${comparison.before}`, `  after     ${comparison.after}`, '  (a comparison: nothing here can be applied)'] : []),
     `  created   ${plan.createdAt}`,
   ].join('\n');
 }
 
-function legend(listed: readonly Change[], paint: Paint): string {
+function legend(listed: readonly Change[], paint: Paint, comparison: boolean): string {
   const used = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => listed.some((c) => c.action === a));
-  return ['Actions are shown with these symbols:', ...used.map((a) => `${symbol(a, paint)} ${ACTIONS[a].legend}`), '', 'Slipway will perform the following actions:'].join('\n');
+  const intro = comparison ? 'Differences from "before" to "after":' : 'Slipway will perform the following actions:';
+  return ['Actions are shown with these symbols:', ...used.map((a) => `${symbol(a, paint)} ${ACTIONS[a].legend}`), '', intro].join('\n');
 }
 
 function symbol(action: Exclude<Action, 'noop'>, paint: Paint): string {
@@ -122,11 +124,12 @@ function footer(plan: Plan, paint: Paint): string {
   const errors = s.error + plan.diagnostics.filter((d) => d.severity === 'error').length;
   const lines: string[] = [];
   if (s.noop > 0) lines.push(`${s.noop} unchanged ${s.noop === 1 ? 'object is' : 'objects are'} not shown.`);
+  const comparison = plan.inputs.comparison;
   if (s.create + s.update + s.delete + s.replace === 0 && errors === 0) {
-    lines.push(`${paint('green', paint('bold', 'No changes.'))} The cluster matches the revision.`);
+    lines.push(`${paint('green', paint('bold', 'No changes.'))} ${comparison ? 'Both sides are the same.' : 'The cluster matches the revision.'}`);
     return lines.join('\n');
   }
-  lines.push(paint('bold', `Plan: ${s.create + s.replace} to add, ${s.update} to change, ${s.delete + s.replace} to destroy.`));
-  if (errors > 0) lines.push(paint('red', `${errors} ${errors === 1 ? 'error' : 'errors'}: this plan cannot be applied.`));
+  lines.push(paint('bold', `${comparison ? 'Differences' : 'Plan'}: ${s.create + s.replace} to add, ${s.update} to change, ${s.delete + s.replace} to destroy.`));
+  if (errors > 0) lines.push(paint('red', `${errors} ${errors === 1 ? 'error' : 'errors'}: ${comparison ? 'see the diagnostics' : 'this plan cannot be applied'}.`));
   return lines.join('\n');
 }

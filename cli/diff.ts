@@ -1,0 +1,94 @@
+/**
+ * slipway diff: the plan views for comparisons — two revisions (no cluster), or the live state of
+ * a revision's objects in two contexts (e.g. staging against prod).
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { KubeClient } from '../core/kube/client.js';
+import { listContexts, loadKubeconfig } from '../core/kube/kubeconfig.js';
+import { compareContexts, compareRevisions } from '../core/plan/compare.js';
+import { renderPlanJson } from '../core/plan/view-json.js';
+import { renderPlanText } from '../core/plan/view-text.js';
+import { renderApp } from '../core/render/render.js';
+import { selectApp } from '../core/source/load.js';
+import { openRepositoryArg, treesCacheDir } from './common.js';
+
+interface DiffFlags {
+  repo: string;
+  app?: string;
+  path?: string;
+  from?: string;
+  to?: string;
+  rev: string;
+  context?: string;
+  againstContext?: string;
+  kubeconfig?: string;
+  json?: boolean;
+  color: boolean;
+}
+
+export function registerDiff(program: Command): void {
+  program
+    .command('diff')
+    .description('compare two revisions of an app (--from/--to, no cluster needed), or its live state in two contexts (--context/--against-context)')
+    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
+    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
+    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration')
+    .option('--from <rev>', 'the older revision (the "before" side)')
+    .option('--to <rev>', 'the newer revision (the "after" side)', 'HEAD')
+    .option('--rev <rev>', 'with --against-context: the revision whose objects are compared', 'HEAD')
+    .option('--context <name>', 'with --against-context: the context shown as "after"')
+    .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--json', 'print JSON instead of text')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (flags: DiffFlags) => {
+      if (!flags.from && !flags.againstContext) throw new InvalidArgumentError('give --from REV to compare revisions, or --against-context CTX to compare contexts');
+      const repo = await openRepositoryArg(flags.repo);
+      const selection = { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) };
+      try {
+        let plan;
+        if (flags.from) {
+          const [before, after] = [await repo.resolve(flags.from), await repo.resolve(flags.to ?? 'HEAD')];
+          const { app } = await selectApp(repo, after, selection);
+          const opts = { cacheDir: treesCacheDir() };
+          plan = compareRevisions({ app, repo: repo.dir, before: await renderApp(repo, before, app, opts), after: await renderApp(repo, after, app, opts), labels: { before: flags.from, after: flags.to ?? 'HEAD' } });
+        } else {
+          const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+          const context = flags.context ?? kubeconfig.currentContext;
+          if (!context) throw new InvalidArgumentError('no --context given and the kubeconfig has no current context');
+          const revision = await repo.resolve(flags.rev);
+          const { app } = await selectApp(repo, revision, selection);
+          const render = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
+          const [before, after] = [new KubeClient(kubeconfig, flags.againstContext!), new KubeClient(kubeconfig, context)];
+          try {
+            plan = await compareContexts({ app, render, repo: repo.dir, before, after });
+          } finally {
+            await Promise.all([before.close(), after.close()]);
+          }
+        }
+        const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color }));
+      } finally {
+        await repo.close();
+      }
+    });
+}
+
+export function registerContexts(program: Command): void {
+  program
+    .command('contexts')
+    .description('list the kubeconfig contexts (cluster, server, user, namespace), as kubectl merges KUBECONFIG')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--json', 'print JSON')
+    .action((flags: { kubeconfig?: string; json?: boolean }) => {
+      const cfg = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+      const contexts = listContexts(cfg);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(contexts, null, 2)}\n`);
+        return;
+      }
+      const rows = [['CURRENT', 'NAME', 'CLUSTER', 'SERVER', 'USER', 'NAMESPACE'], ...contexts.map((c) => [c.current ? '*' : '', c.name, c.cluster, c.server, c.user, c.namespace])];
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      process.stdout.write(rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('   ').trimEnd()).join('\n') + '\n');
+    });
+}

@@ -1,0 +1,116 @@
+/**
+ * Comparisons with the same views as a plan: one revision against another (no cluster needed),
+ * and the live state of a revision's objects in one context against another (staging vs prod).
+ * They are Plans with `inputs.comparison` set, which apply refuses.
+ */
+import type { KubeClient } from '../kube/client.js';
+import { resourceFor } from '../kube/discovery.js';
+import { withRetry } from '../kube/retry.js';
+import { discover, resolveTarget } from '../kube/target.js';
+import type { KubeObject } from '../kube/types.js';
+import { applySetId, parentForApp } from '../model/applyset.js';
+import { identityOf, type ResourceKey } from '../model/resource.js';
+import type { RenderResult } from '../render/render.js';
+import type { App } from '../source/apps.js';
+import { changeFromObjects, finalizePlan } from './assemble.js';
+import type { JsonObject } from './json.js';
+import type { Change, Plan, PlanInputs } from './types.js';
+
+function baseInputs(app: App, render: RenderResult, repo: string): Omit<PlanInputs, 'comparison' | 'cluster'> {
+  const parent = parentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
+  return {
+    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) },
+    repo,
+    commit: render.revision.kind === 'commit' ? render.revision.oid : ':working',
+    treeOid: render.treeOid,
+    renderedHash: render.renderedHash,
+    applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id: applySetId(parent) },
+  };
+}
+
+/** What changes in the app's objects from revision `before` to revision `after`, as rendered (no server defaults). */
+export function compareRevisions(opts: { app: App; before: RenderResult; after: RenderResult; repo: string; labels: { before: string; after: string }; now?: () => Date }): Plan {
+  const { app, before, after } = opts;
+  const olds = new Map(before.objects.map((o) => [identityOf(o.key), o]));
+  const news = new Map(after.objects.map((o) => [identityOf(o.key), o]));
+  const changes: Change[] = [];
+  for (const id of new Set([...olds.keys(), ...news.keys()])) {
+    const o = olds.get(id);
+    const n = news.get(id);
+    const key = (n ?? o)!.key;
+    changes.push(
+      changeFromObjects({
+        key,
+        ...(o && { live: o.manifest as JsonObject }),
+        ...(n && { predicted: n.manifest as JsonObject, desired: n.manifest as JsonObject, source: n.source }),
+        ignore: app.options.ignoreDifferences,
+      }),
+    );
+  }
+  return finalizePlan({
+    inputs: { ...baseInputs(app, after, opts.repo), comparison: { kind: 'revisions', before: opts.labels.before, after: opts.labels.after } },
+    changes,
+    diagnostics: [...before.diagnostics, ...after.diagnostics],
+    createdAt: (opts.now ?? (() => new Date()))().toISOString(),
+  });
+}
+
+/** How the live objects of a revision differ between two contexts: `before` is one context's live state, `after` the other's. */
+export async function compareContexts(opts: { app: App; render: RenderResult; repo: string; before: KubeClient; after: KubeClient; now?: () => Date }): Promise<Plan> {
+  const { app, render } = opts;
+  const defaultNamespace = (client: KubeClient): string => app.destination.namespace ?? client.namespace;
+  const [liveBefore, liveAfter, target] = await Promise.all([readLive(opts.before, render, defaultNamespace(opts.before)), readLive(opts.after, render, defaultNamespace(opts.after)), resolveTarget(opts.after)]);
+  const changes: Change[] = [];
+  for (const o of render.objects) {
+    const b = liveBefore.get(identityOf(o.key));
+    const a = liveAfter.get(identityOf(o.key));
+    if (!a && !b) continue;
+    changes.push(changeFromObjects({ key: keyOf(a ?? b!), ...(b && { live: b as JsonObject }), ...(a && { predicted: a as JsonObject }), source: o.source, ignore: app.options.ignoreDifferences }));
+  }
+  const missing = render.objects.filter((o) => !liveBefore.has(identityOf(o.key)) && !liveAfter.has(identityOf(o.key))).length;
+  return finalizePlan({
+    inputs: {
+      ...baseInputs(app, render, opts.repo),
+      cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
+      comparison: { kind: 'contexts', before: `live state in ${opts.before.context}`, after: `live state in ${opts.after.context}` },
+    },
+    changes,
+    diagnostics: missing > 0 ? [{ severity: 'info', code: 'absent-in-both', message: `${missing} object${missing === 1 ? '' : 's'} of the revision exist in neither context` }] : [],
+    createdAt: (opts.now ?? (() => new Date()))().toISOString(),
+  });
+}
+
+function keyOf(o: KubeObject): ResourceKey {
+  const slash = o.apiVersion.indexOf('/');
+  return {
+    group: slash < 0 ? '' : o.apiVersion.slice(0, slash),
+    version: slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1),
+    kind: o.kind,
+    name: o.metadata.name,
+    ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
+  };
+}
+
+/** Live objects for the revision's keys: one LIST per kind and namespace (namespace defaulted as apply would). */
+async function readLive(client: KubeClient, render: RenderResult, defaultNamespace: string): Promise<Map<string, KubeObject>> {
+  const discovery = await discover(client);
+  const groups = new Map<string, { resource: NonNullable<ReturnType<typeof resourceFor>>; namespace?: string; ids: Map<string, string> }>();
+  for (const o of render.objects) {
+    const resource = resourceFor(discovery, o.key);
+    if (!resource) continue;
+    const namespace = resource.namespaced ? (o.key.namespace ?? defaultNamespace) : undefined;
+    const k = `${resource.group}|${resource.version}|${resource.kind}|${namespace ?? ''}`;
+    const g = groups.get(k) ?? { resource, ...(namespace !== undefined && { namespace }), ids: new Map<string, string>() };
+    g.ids.set(o.key.name, identityOf(o.key));
+    groups.set(k, g);
+  }
+  const out = new Map<string, KubeObject>();
+  for (const g of groups.values()) {
+    const items = await withRetry(() => client.list(g.resource, g.namespace !== undefined ? { namespace: g.namespace } : {}));
+    for (const item of items) {
+      const id = g.ids.get(item.metadata.name);
+      if (id) out.set(id, item);
+    }
+  }
+  return out;
+}
