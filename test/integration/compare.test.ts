@@ -38,7 +38,7 @@ describe('slipway diff across contexts', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('before    live state in slipway-admin');
     expect(r.stdout).toContain('after     live state in slipway-second');
-    expect(r.stdout).toMatch(/~ update ConfigMap compare-it-\w+\/settings[\s\S]*-  color: blue\n\s+\+  color: green/);
+    expect(r.stdout).toMatch(/~ update ConfigMap compare-it-\w+\/settings[\s\S]*- {2}color: blue\n\s+\+ {2}color: green/);
     expect(r.stdout).toContain('Differences: 0 to add, 1 to change, 0 to destroy.');
   });
 
