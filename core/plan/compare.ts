@@ -5,7 +5,6 @@
  */
 import type { KubeClient } from '../kube/client.js';
 import { resourceFor } from '../kube/discovery.js';
-import { withRetry } from '../kube/retry.js';
 import { discover, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
 import { applySetId, parentForApp } from '../model/applyset.js';
@@ -14,6 +13,7 @@ import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
 import { changeFromObjects, finalizePlan } from './assemble.js';
 import type { JsonObject } from './json.js';
+import { readLiveObjects } from './live.js';
 import type { Change, Plan, PlanInputs } from './types.js';
 
 function baseInputs(app: App, render: RenderResult, repo: string): Omit<PlanInputs, 'comparison' | 'cluster'> {
@@ -91,26 +91,16 @@ function keyOf(o: KubeObject): ResourceKey {
   };
 }
 
-/** Live objects for the revision's keys: one LIST per kind and namespace (namespace defaulted as apply would). */
+/** Live objects for the revision's keys, namespaces defaulted as apply would. */
 async function readLive(client: KubeClient, render: RenderResult, defaultNamespace: string): Promise<Map<string, KubeObject>> {
   const discovery = await discover(client);
-  const groups = new Map<string, { resource: NonNullable<ReturnType<typeof resourceFor>>; namespace?: string; ids: Map<string, string> }>();
-  for (const o of render.objects) {
-    const resource = resourceFor(discovery, o.key);
-    if (!resource) continue;
-    const namespace = resource.namespaced ? (o.key.namespace ?? defaultNamespace) : undefined;
-    const k = `${resource.group}|${resource.version}|${resource.kind}|${namespace ?? ''}`;
-    const g = groups.get(k) ?? { resource, ...(namespace !== undefined && { namespace }), ids: new Map<string, string>() };
-    g.ids.set(o.key.name, identityOf(o.key));
-    groups.set(k, g);
-  }
-  const out = new Map<string, KubeObject>();
-  for (const g of groups.values()) {
-    const items = await withRetry(() => client.list(g.resource, g.namespace !== undefined ? { namespace: g.namespace } : {}));
-    for (const item of items) {
-      const id = g.ids.get(item.metadata.name);
-      if (id) out.set(id, item);
-    }
-  }
-  return out;
+  const byKey = new Map<string, string>();
+  const keys = render.objects.map((o) => {
+    const namespaced = resourceFor(discovery, o.key)?.namespaced ?? true;
+    const key = namespaced ? { ...o.key, namespace: o.key.namespace ?? defaultNamespace } : o.key;
+    byKey.set(identityOf(key), identityOf(o.key));
+    return key;
+  });
+  const live = await readLiveObjects(client, keys);
+  return new Map([...live].map(([id, obj]) => [byKey.get(id) ?? id, obj]));
 }

@@ -40,14 +40,14 @@ const NAMESPACE = { group: '', version: 'v1', kind: 'Namespace' };
 
 export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const { client, render, app } = opts;
-  const [target, discovery] = await Promise.all([resolveTarget(client), discover(client)]);
+  const [target, discovery] = await Promise.all([resolveTarget(client), discover(client).then((d) => (render.objects.some((o) => !resourceFor(d, o.key)) ? discover(client, { refresh: true }) : d))]);
   const parent = parentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
   const id = applySetId(parent);
   const diagnostics: Diagnostic[] = [...render.diagnostics, ...checkIgnoreRules(app.options.ignoreDifferences)];
   const defaultNamespace = app.destination.namespace ?? client.namespace;
   const revision = render.revision;
   const inputs = {
-    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) },
+    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }), selectedBy: app.origin.kind === 'folder' ? ('path' as const) : ('name' as const) },
     repo: opts.repo,
     commit: revision.kind === 'commit' ? revision.oid : ':working',
     treeOid: render.treeOid,
@@ -62,9 +62,8 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   }
 
   // 1. Settle every desired object: its API resource, namespace and membership label.
-  const crdsInPlan = render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition');
   const namespacesInPlan = new Set(render.objects.filter((o) => o.key.group === '' && o.key.kind === 'Namespace').map((o) => o.key.name));
-  const desired = render.objects.map((o) => settle(o, { discovery, id, defaultNamespace, crdsInPlan, diagnostics }));
+  const desired = settleAll(render, { discovery, id, defaultNamespace, diagnostics });
 
   // 2. Live state: members of the ApplySet (label-selected), then what else the plan touches.
   const parentObj = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name });
@@ -115,7 +114,16 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   return finalizePlan({ inputs, changes, diagnostics, createdAt });
 }
 
-interface Settled {
+/**
+ * Every desired object with its API resource, namespace and membership label settled: exactly
+ * what apply will send. Plan and apply both call this.
+ */
+export function settleAll(render: Pick<RenderResult, 'objects'>, ctx: { discovery: Discovery; id: string; defaultNamespace: string; diagnostics: Diagnostic[] }): Settled[] {
+  const crdsInPlan = render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition');
+  return render.objects.map((o) => settle(o, { ...ctx, crdsInPlan }));
+}
+
+export interface Settled {
   readonly source: DesiredObject;
   readonly key: ResourceKey;
   readonly manifest: JsonObject;
@@ -181,14 +189,23 @@ async function predict(
   try {
     const predicted = await dryRun(false);
     return changeFromObjects({ ...withNotes, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags });
-  } catch (e) {
-    if (!(e instanceof KubeError)) throw e;
+  } catch (caught) {
+    if (!(caught instanceof KubeError)) throw caught;
+    let e: KubeError = caught;
     if (e.code === 'conflict' && e.conflicts.length > 0) {
       // Another field manager owns fields this object sets: show what a forced apply would do, and say who.
-      const predicted = await dryRun(true).catch(() => undefined);
       const who = [...new Set(e.conflicts.map((c) => c.manager))].join(', ');
       const note = `fields also managed by ${who}: ${e.conflicts.map((c) => c.field).join(', ')}; apply must force the conflicts to take them over`;
-      if (predicted) return changeFromObjects({ ...base, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags: [...flags, 'other-manager'], message: message ? `${message}; ${note}` : note });
+      message = message ? `${message}; ${note}` : note;
+      flags.push('other-manager');
+      try {
+        const predicted = await dryRun(true);
+        return changeFromObjects({ ...base, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags, message });
+      } catch (forced) {
+        // The forced dry-run has the real answer (e.g. an immutable field): classify that one.
+        if (!(forced instanceof KubeError)) throw forced;
+        e = forced;
+      }
     }
     if (e.code === 'forbidden' && e.forbidden) {
       // No permission to dry-run: compare client-side, and say the result is approximate.
@@ -198,11 +215,40 @@ async function predict(
     }
     if (e.code === 'invalid' && live && isImmutableFieldError(e)) {
       const before = normalize(live as JsonObject, { ignore });
-      const after = normalize(d.manifest, { ignore });
-      return buildReplaceChange({ ...base, before, after, liveResourceVersion: live.metadata.resourceVersion ?? '', flags, message: `must be deleted and created again: ${immutableFields(e)}` });
+      const after = keepOthersAnnotations(normalize((await predictFresh(client, d.manifest)) ?? d.manifest, { ignore }), before, d.manifest);
+      const why = `must be deleted and created again: ${immutableFields(e)}`;
+      return buildReplaceChange({ ...base, before, after, liveResourceVersion: live.metadata.resourceVersion ?? '', flags, message: message ? `${message}; ${why}` : why });
     }
     if (e.code === 'cluster-unreachable' || e.code === 'unauthorized' || e.code === 'tls-error' || e.code === 'credentials-error') throw e;
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, ...(live?.metadata.resourceVersion !== undefined && { liveResourceVersion: live.metadata.resourceVersion }), message: e.message });
+  }
+}
+
+/**
+ * Annotations that controllers write on the live object (deployment.kubernetes.io/revision…) come
+ * back after a re-create; the manifest does not set them, so they are not part of the change.
+ */
+function keepOthersAnnotations(after: JsonObject, before: JsonObject, manifest: JsonObject): JsonObject {
+  const annotationsOf = (o: JsonObject): Record<string, unknown> => (isPlainObject(o.metadata) && isPlainObject(o.metadata.annotations) ? o.metadata.annotations : {});
+  const mine = annotationsOf(manifest);
+  const others = Object.fromEntries(Object.entries(annotationsOf(before)).filter(([k]) => !(k in mine)));
+  if (Object.keys(others).length === 0) return after;
+  const meta = isPlainObject(after.metadata) ? after.metadata : {};
+  return { ...after, metadata: { ...meta, annotations: { ...others, ...annotationsOf(after) } } };
+}
+
+/**
+ * What the server would make of the object created from scratch (for a replace): a dry-run apply
+ * under a throw-away name, with the real name put back. Undefined when even that is refused.
+ */
+async function predictFresh(client: KubeClient, manifest: JsonObject): Promise<JsonObject | undefined> {
+  const meta = manifest.metadata as { name: string };
+  const probe = `${meta.name.slice(0, 50)}-slipway-${Math.random().toString(16).slice(2, 7)}`;
+  try {
+    const predicted = await withRetry(() => client.apply({ ...manifest, metadata: { ...(manifest.metadata as object), name: probe } } as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true }));
+    return { ...predicted, metadata: { ...predicted.metadata, name: meta.name } } as JsonObject;
+  } catch {
+    return undefined;
   }
 }
 
@@ -229,6 +275,9 @@ export function mergeInto(live: JsonObject, desired: JsonObject): JsonObject {
         const match = l.find((x) => isPlainObject(x) && x.name === (item as JsonObject).name);
         return isPlainObject(match) ? mergeInto(match, item as JsonObject) : item;
       });
+    } else if (Array.isArray(l) && Array.isArray(v) && l.length === v.length && v.every(isPlainObject) && l.every(isPlainObject)) {
+      // Unnamed items (ports, volumeClaimTemplates): same position, same item — keep the server's defaults.
+      out[k] = v.map((item, i) => mergeInto(l[i] as JsonObject, item as JsonObject));
     } else out[k] = v;
   }
   return out;

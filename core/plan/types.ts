@@ -65,7 +65,8 @@ export interface ClusterIdentity {
 }
 
 export interface PlanInputs {
-  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string };
+  /** `selectedBy`: how apply finds the app again at the commit (by name in slipway.yaml or a GitOps import, or as a folder). */
+  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string; readonly selectedBy?: 'name' | 'path' };
   readonly repo: string;
   /** Commit oid, or ":working" for the working copy. */
   readonly commit: string;
