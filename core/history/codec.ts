@@ -1,0 +1,49 @@
+/**
+ * How values are stored: JSON, deflate-compressed when that makes it smaller. Snapshots are
+ * secret-masked first (DESIGN.md rule 7), then hashed and stored once per content hash.
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+import { SlipwayError } from '../model/diagnostics.js';
+import { canonicalJson, contentHash } from '../model/canonical.js';
+import { maskSecretValues } from '../model/secrets.js';
+
+/** deflate: zlib stream (with its Adler-32 check); identity: plain UTF-8 JSON, for values too small to gain from compression. */
+export type Codec = 'deflate' | 'identity';
+
+export interface Encoded {
+  readonly codec: Codec;
+  readonly data: Buffer;
+  /** Bytes of the uncompressed JSON. */
+  readonly rawSize: number;
+}
+
+export function encodeText(json: string): Encoded {
+  const raw = Buffer.from(json, 'utf8');
+  const deflated = deflateSync(raw);
+  return deflated.byteLength < raw.byteLength ? { codec: 'deflate', data: deflated, rawSize: raw.byteLength } : { codec: 'identity', data: raw, rawSize: raw.byteLength };
+}
+
+export function decodeJson(codec: string, data: Buffer, what: string): unknown {
+  let text: string;
+  try {
+    if (codec === 'deflate') text = inflateSync(data).toString('utf8');
+    else if (codec === 'identity') text = data.toString('utf8');
+    else throw new Error(`unknown codec "${codec}"`);
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new SlipwayError('history-corrupt', `Cannot read ${what} from the history database: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+export interface PreparedSnapshot {
+  /** "sha256:<hex>" of the canonical JSON of the masked object. */
+  readonly hash: string;
+  /** The canonical JSON of the masked object; never holds a Secret's values. */
+  readonly json: string;
+}
+
+/** Masks Secret values, then hashes: two objects that differ only in secret values share one snapshot. */
+export function prepareSnapshot(obj: unknown): PreparedSnapshot {
+  const masked = maskSecretValues(obj);
+  return { hash: contentHash(masked), json: canonicalJson(masked) };
+}

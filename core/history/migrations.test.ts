@@ -1,0 +1,230 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SlipwayError } from '../model/diagnostics.js';
+import { openHistory } from './history.js';
+import type { Migration } from './migrations.js';
+import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations.js';
+import { testPlan } from '../../test/support/history-fixtures.js';
+
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slipway-history-'));
+  file = join(dir, 'history.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function raw(path = file): Sqlite.Database {
+  return new Sqlite(path);
+}
+
+function tables(db: Sqlite.Database): string[] {
+  return db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all()
+    .map((r) => r.name);
+}
+
+function migrations(db: Sqlite.Database): { version: number; name: string; applied_at: string }[] {
+  return db.prepare<[], { version: number; name: string; applied_at: string }>(`SELECT version, name, applied_at FROM schema_migrations ORDER BY version`).all();
+}
+
+describe('migrations', () => {
+  it('creates every table and index on an empty file, and re-opening changes nothing', () => {
+    let t = Date.UTC(2026, 3, 1);
+    const now = (): Date => new Date((t += 1000));
+    openHistory({ path: file, now }).close();
+    const db = raw();
+    const first = { tables: tables(db), migrations: migrations(db) };
+    db.close();
+    expect(first.tables).toEqual([
+      'apps',
+      'plans',
+      'plans_by_app',
+      'repos',
+      'resources',
+      'run_objects',
+      'run_objects_by_resource',
+      'run_objects_by_run',
+      'runs',
+      'runs_by_app',
+      'runs_by_cluster',
+      'runs_by_context',
+      'runs_by_plan',
+      'runs_by_rollback_of',
+      'runs_running',
+      'runs_succeeded',
+      'schema_migrations',
+      'snapshots',
+    ]);
+    expect(first.migrations.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(first.migrations[0]?.applied_at).toBe('2026-04-01T00:00:01.000Z');
+
+    openHistory({ path: file, now }).close();
+    openHistory({ path: file, now }).close();
+    const again = raw();
+    expect({ tables: tables(again), migrations: migrations(again) }).toEqual(first);
+    again.close();
+  });
+
+  it('migrates a file left at an older schema version forward and keeps its data', () => {
+    const old = raw();
+    expect(migrate(old, { target: 1 })).toEqual({ from: 0, to: 1 });
+    // What a Slipway that knew only schema 1 wrote.
+    old.exec(`
+      INSERT INTO repos (id, location) VALUES (1, '/repos/gitops');
+      INSERT INTO apps (id, repo_id, name, path) VALUES (1, 1, 'web', 'apps/web');
+      INSERT INTO plans (id, app_id, commit_oid, context, cluster_uid, format_version, created_at, recorded_at,
+                         n_create, n_update, n_delete, n_replace, n_noop, n_error, codec, body)
+        VALUES ('plan-old', 1, 'abc', 'kind-a', 'uid-a', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 2, 0, 0, 0, 5, 0, 'identity', CAST('{"id":"plan-old"}' AS BLOB));
+      INSERT INTO runs (id, kind, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user,
+                        status, started_at, finished_at, owner_pid, owner_host, owner_start)
+        VALUES ('run-old', 'apply', 'plan-old', 1, 'abc', 'kind-a', 'https://a', 'uid-a', 'v1.34.0', 'admin',
+                'succeeded', '2025-01-01T00:00:01.000Z', '2025-01-01T00:00:02.000Z', 1, 'elsewhere', '');
+    `);
+    expect(schemaVersion(old)).toBe(1);
+    expect(tables(old)).not.toContain('run_objects');
+    old.close();
+
+    const history = openHistory({ path: file });
+    const run = history.run('run-old');
+    expect(run).toMatchObject({ id: 'run-old', status: 'succeeded', commit: 'abc', summary: { create: 2, noop: 5 }, objects: [] });
+    expect(history.planById('plan-old')).toEqual({ id: 'plan-old' });
+    history.close();
+    const db = raw();
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(tables(db)).toContain('run_objects');
+    db.close();
+  });
+
+  it('refuses a file written by a newer Slipway', () => {
+    openHistory({ path: file }).close();
+    const db = raw();
+    db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', '2030-01-01')`).run(LATEST_VERSION + 1);
+    db.close();
+    expect(() => openHistory({ path: file })).toThrow(expect.objectContaining({ code: 'history-too-new', message: expect.stringContaining(file) }));
+  });
+
+  it('rolls a failing migration back whole and names it', () => {
+    const list: Migration[] = [
+      { version: 1, name: 'one', steps: ['CREATE TABLE one (x INTEGER)'] },
+      { version: 2, name: 'two', steps: ['CREATE TABLE two (x INTEGER)', 'CREATE TABLE one (x INTEGER)'] },
+    ];
+    const db = raw();
+    let error: unknown;
+    try {
+      migrate(db, { migrations: list, file: 'the-file.db' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SlipwayError);
+    expect(error).toMatchObject({ code: 'history-migration-failed', message: expect.stringMatching(/Migration 2 \(two\) of the-file\.db failed and was rolled back: table one already exists/) });
+    expect(schemaVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(['one', 'schema_migrations']);
+    db.close();
+  });
+
+  it('rejects a migration list with gaps', () => {
+    const db = raw();
+    expect(() => migrate(db, { migrations: [{ version: 2, name: 'x', steps: [] }] })).toThrow(/out of order/);
+    db.close();
+  });
+});
+
+describe('opening', () => {
+  it('turns on WAL mode (it persists in the file) and writes through the -wal file', () => {
+    const history = openHistory({ path: file });
+    history.storeSnapshot({ kind: 'ConfigMap', data: { a: 'b' } });
+    const db = raw();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const wal = openSync(`${file}-wal`, 'r');
+    expect(readSync(wal, Buffer.alloc(32), 0, 32, 0)).toBe(32);
+    closeSync(wal);
+    history.close();
+  });
+
+  it('creates the file readable by its user only', () => {
+    openHistory({ path: file }).close();
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('uses history.db in the user data folder by default, creating the folder', () => {
+    const saved = process.env.SLIPWAY_DATA_DIR;
+    process.env.SLIPWAY_DATA_DIR = join(dir, 'data', 'nested');
+    try {
+      const history = openHistory();
+      expect(history.path).toBe(join(dir, 'data', 'nested', 'history.db'));
+      history.close();
+    } finally {
+      if (saved === undefined) delete process.env.SLIPWAY_DATA_DIR;
+      else process.env.SLIPWAY_DATA_DIR = saved;
+    }
+  });
+
+  /** Overwrites bytes of the closed database file. */
+  function clobber(offset: number, bytes: Buffer): void {
+    const fd = openSync(file, 'r+');
+    writeSync(fd, bytes, 0, bytes.length, offset);
+    closeSync(fd);
+  }
+
+  /** A closed history with a few runs; returns the page size and the root page of a table or index. */
+  function withRuns(btree: string): { pageSize: number; root: number } {
+    const history = openHistory({ path: file });
+    for (let i = 0; i < 5; i++) history.finishRun(history.startRun({ plan: testPlan(), kind: 'apply', user: { kube: 'admin' } }), { status: 'succeeded' });
+    history.close();
+    const db = raw();
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const root = db.prepare<[string], { rootpage: number }>(`SELECT rootpage FROM sqlite_schema WHERE name = ?`).get(btree)?.rootpage ?? 0;
+    db.close();
+    expect(root).toBeGreaterThan(1);
+    return { pageSize, root };
+  }
+
+  it.each<[string, () => void, RegExp]>([
+    ['a file that is not a database', () => writeFileSync(file, 'this is not a database, just text '.repeat(200)), /file is not a database \(SQLITE_NOTADB\)/],
+    [
+      'a table page overwritten with garbage',
+      () => {
+        const { pageSize, root } = withRuns('runs');
+        clobber((root - 1) * pageSize, Buffer.alloc(64, 0xa5));
+      },
+      // SQLite either lists the damage or stops at it.
+      /quick_check says: Tree \d+ page \d+|database disk image is malformed \(SQLITE_CORRUPT\)/,
+    ],
+    [
+      'an index page that open never reads, with a bad page type',
+      () => {
+        const { pageSize, root } = withRuns('run_objects_by_resource');
+        clobber((root - 1) * pageSize, Buffer.alloc(1, 0xff));
+      },
+      /SQLite's quick_check says: Tree \d+ page \d+: btreeInitPage\(\) returns error code 11/,
+    ],
+    [
+      'a file cut short',
+      () => {
+        const { pageSize } = withRuns('runs');
+        truncateSync(file, pageSize * 3);
+      },
+      /quick_check says|malformed/,
+    ],
+  ])('refuses %s with a history-corrupt error naming the file and what SQLite said', (_name, damage, said) => {
+    damage();
+    let error: unknown;
+    try {
+      openHistory({ path: file }).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SlipwayError);
+    const e = error as SlipwayError;
+    expect(e.code).toBe('history-corrupt');
+    expect(e.message).toContain(file);
+    expect(e.message).toMatch(said);
+    expect(e.hint).toMatch(/Move .*history\.db aside/);
+  });
+});

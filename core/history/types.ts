@@ -1,0 +1,109 @@
+/**
+ * The local history's vocabulary: apply runs, their per-object results, and paged queries.
+ * Every value here is plain JSON-serializable data, so front doors can send it as it is.
+ */
+import type { ResourceKey } from '../model/resource.js';
+import type { Action, ClusterIdentity, PlanSummary } from '../plan/types.js';
+
+/** What a run does: apply a plan, roll back to an earlier run's revision, or revert one run. */
+export type RunKind = 'apply' | 'rollback' | 'revert';
+export const RUN_KINDS: readonly RunKind[] = ['apply', 'rollback', 'revert'];
+
+/**
+ * - running: started and not finished (yet).
+ * - interrupted: its process ended (crash, kill, power loss) or closed the history before finishing it.
+ * - refused: the plan was stale; nothing was applied.
+ */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'refused';
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused'];
+
+/** The statuses a run's own process finishes it with (interrupted is decided by history itself). */
+export type FinishStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
+export const FINISH_STATUSES: readonly FinishStatus[] = ['succeeded', 'failed', 'cancelled', 'refused'];
+
+/** What happened to one object: the apply/delete step, then (optionally) the health wait. */
+export type ObjectOutcome = 'applied' | 'deleted' | 'unchanged' | 'failed' | 'skipped' | 'healthy' | 'unhealthy' | 'timeout';
+export const OBJECT_OUTCOMES: readonly ObjectOutcome[] = ['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout'];
+
+/** Who ran it: the Kubernetes identity (user or service account as the kubeconfig names it) and, if known, the Git author. */
+export interface RunUser {
+  readonly kube: string;
+  readonly gitAuthor?: string;
+}
+
+/** One object's result as the executor reports it, the moment the object finishes. */
+export interface ObjectResultInput {
+  readonly key: ResourceKey;
+  readonly action: Action;
+  readonly outcome: ObjectOutcome;
+  readonly message?: string;
+  /** Sync wave the object was applied in. */
+  readonly wave?: number;
+  /** ISO 8601. */
+  readonly startedAt?: string;
+  /** ISO 8601; defaults to the time the result is recorded. */
+  readonly finishedAt?: string;
+  /** The live object before the step (plain JSON). Secret values are masked before it is hashed and stored. */
+  readonly before?: unknown;
+  /** The object the server returned after the step (plain JSON). Masked like `before`. */
+  readonly after?: unknown;
+}
+
+/** A stored object result. Snapshots are referenced by content hash; read them with `snapshot(hash)`. */
+export interface ObjectResultRecord {
+  readonly key: ResourceKey;
+  readonly action: Action;
+  readonly outcome: ObjectOutcome;
+  readonly message?: string;
+  readonly wave?: number;
+  readonly startedAt?: string;
+  readonly finishedAt: string;
+  readonly beforeHash?: string;
+  readonly afterHash?: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly kind: RunKind;
+  /** For rollback/revert: the run whose revision is restored (rollback) or whose changes are undone (revert). */
+  readonly rollbackOf?: string;
+  readonly status: RunStatus;
+  readonly planId: string;
+  /** The plan's summary counts. */
+  readonly summary: PlanSummary;
+  readonly repo: string;
+  readonly app: { readonly name: string; readonly path: string };
+  /** Commit oid, or ":working". */
+  readonly commit: string;
+  /** The cluster as identified when the run started. */
+  readonly cluster: ClusterIdentity;
+  readonly user: RunUser;
+  readonly startedAt: string;
+  /** When it finished; for interrupted runs, when the interruption was noticed. */
+  readonly finishedAt?: string;
+  readonly error?: string;
+}
+
+export interface RunDetail extends RunRecord {
+  /** In the order they were recorded. */
+  readonly objects: readonly ObjectResultRecord[];
+}
+
+/** One entry of an object's history: which run touched it, and what happened. */
+export interface ResourceHistoryEntry {
+  readonly run: Pick<RunRecord, 'id' | 'kind' | 'status' | 'repo' | 'app' | 'commit' | 'cluster' | 'user' | 'startedAt'>;
+  readonly result: ObjectResultRecord;
+}
+
+/** Pages are newest first. `before` is the `next` cursor of the previous page (opaque). */
+export interface PageRequest {
+  /** 1..1000, default 50. */
+  readonly limit?: number;
+  readonly before?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Present when there may be older items: pass it as `before`. */
+  readonly next?: string;
+}
