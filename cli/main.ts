@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createHandlers } from '../core/api/handlers.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
+import { registerApply } from './apply.js';
 import { registerContexts, registerDiff } from './diff.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRender(program);
   registerPlan(program);
   registerDiff(program);
+  registerApply(program);
   registerContexts(program);
 
   program

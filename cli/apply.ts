@@ -1,0 +1,239 @@
+/**
+ * slipway apply | history | rollback: act on a reviewed plan, remember it, undo it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { applyPlan } from '../core/apply/service.js';
+import type { ApplyEvent } from '../core/apply/executor.js';
+import { openHistory } from '../core/history/history.js';
+import { loadKubeconfig } from '../core/kube/kubeconfig.js';
+import { SlipwayError } from '../core/model/diagnostics.js';
+import { formatKey } from '../core/model/resource.js';
+import { parsePlan } from '../core/plan/assemble.js';
+import { planApp } from '../core/plan/service.js';
+import type { Plan } from '../core/plan/types.js';
+import { renderPlanText } from '../core/plan/view-text.js';
+import { userDataDir } from '../core/paths.js';
+import { openRepositoryArg, treesCacheDir } from './common.js';
+
+interface ApplyFlags {
+  repo: string;
+  rev: string;
+  app?: string;
+  path?: string;
+  context?: string;
+  kubeconfig?: string;
+  autoApprove?: boolean;
+  forceConflicts?: boolean;
+  timeout?: number;
+  json?: boolean;
+  color: boolean;
+  history?: string;
+}
+
+const historyPath = (flags: { history?: string }): string => flags.history ?? process.env.SLIPWAY_HISTORY ?? join(userDataDir(), 'history.db');
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds greater than 0');
+  return n;
+}
+
+function addPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
+    .option('--rev <rev>', 'branch, tag, commit, or :working', 'HEAD')
+    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
+    .option('--path <dir>', 'a folder of the repository used as one app')
+    .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--force-conflicts', 'take over fields other field managers own (server-side apply force)')
+    .option('--timeout <seconds>', 'wait at most this long for each object to become healthy (default: per kind)', seconds)
+    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
+    .option('--json', 'print the result as JSON')
+    .option('--no-color', 'no ANSI colours');
+}
+
+/** Asks on the terminal; protected apps must type the context name. */
+async function confirm(plan: Plan, opts: { protectedApp: boolean }): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new SlipwayError('confirmation-needed', 'apply needs a confirmation and there is no terminal to ask', { hint: 'review the plan, then run again with --auto-approve' });
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const context = plan.inputs.cluster!.context;
+    if (opts.protectedApp) {
+      const answer = await rl.question(`App ${plan.inputs.app.name} is protected. Type the context name (${context}) to apply: `);
+      return answer.trim() === context;
+    }
+    const answer = await rl.question(`Apply this plan to ${context}? Only "yes" is accepted: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function printEvent(e: ApplyEvent): void {
+  const out = (s: string): boolean => process.stderr.write(`${s}\n`);
+  switch (e.type) {
+    case 'started':
+      out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
+      break;
+    case 'step-started':
+      out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.count} object${e.count === 1 ? '' : 's'}`);
+      break;
+    case 'object':
+      if (e.state === 'healthy' || e.state === 'deleted' || e.state === 'failed' || e.state === 'skipped') {
+        const mark = e.state === 'failed' ? '✗' : e.state === 'skipped' ? '-' : '✓';
+        out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
+      }
+      break;
+    case 'message':
+      out(e.text);
+      break;
+    case 'finished':
+      out(`Apply ${e.status} after ${(e.elapsedMs / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}`);
+      break;
+  }
+}
+
+async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback'; rollbackOf?: string; protectedApp: boolean }): Promise<void> {
+  const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
+  const s = plan.summary;
+  if (s.create + s.update + s.delete + s.replace === 0) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'no-changes', planId: plan.id })}\n`);
+    return;
+  }
+  if (!flags.autoApprove && !(await confirm(plan, { protectedApp: extra.protectedApp }))) {
+    process.stderr.write('Apply cancelled: nothing was changed.\n');
+    process.exitCode = 1;
+    return;
+  }
+  const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+  const repo = await openRepositoryArg(plan.inputs.repo);
+  const history = openHistory({ path: historyPath(flags) });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\nCancelling: no new calls will be started; waiting for the ones in flight…\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const outcome = await applyPlan({
+      plan,
+      repo,
+      kubeconfig,
+      ...(flags.context !== undefined && { context: flags.context }),
+      history,
+      cacheDir: treesCacheDir(),
+      kind: extra.kind ?? 'apply',
+      ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
+      ...(flags.forceConflicts && { forceConflicts: true }),
+      ...(flags.timeout !== undefined && { timeoutMs: flags.timeout * 1000 }),
+      signal: abort.signal,
+      ...(!flags.json && { onEvent: printEvent }),
+    });
+    if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
+    else process.stderr.write(`Run ${outcome.runId} recorded in ${history.path}\n`);
+    if (outcome.status !== 'succeeded') process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    history.close();
+    await repo.close();
+  }
+}
+
+export function registerApply(program: Command): void {
+  addPlanOptions(
+    program
+      .command('apply [plan-file]')
+      .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation'),
+  ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
+    if (planFile) {
+      const plan = parsePlan(readFileSync(planFile, 'utf8'), { file: planFile });
+      return runApply(plan, flags, { protectedApp: false });
+    }
+    const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+    const context = flags.context ?? kubeconfig.currentContext;
+    if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+    const repo = await openRepositoryArg(flags.repo);
+    let plan: Plan;
+    try {
+      plan = await planApp({ repo, rev: flags.rev, selection: { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) }, kubeconfig, context, cacheDir: treesCacheDir() });
+    } finally {
+      await repo.close();
+    }
+    return runApply(plan, { ...flags, context }, { protectedApp: false });
+  });
+
+  addPlanOptions(
+    program
+      .command('rollback')
+      .description('plan the app at the commit of an earlier apply (or any revision) against the cluster, show it, and apply it after confirmation')
+      .requiredOption('--to <run-id|rev>', 'an apply run id from `slipway history`, or a revision'),
+  ).action(async (flags: ApplyFlags & { to: string }) => {
+    const history = openHistory({ path: historyPath(flags) });
+    const run = history.run(flags.to);
+    const earlierPlan = run ? history.planById(run.planId) : undefined;
+    history.close();
+    const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+    const context = flags.context ?? run?.cluster.context ?? kubeconfig.currentContext;
+    if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+    const repo = await openRepositoryArg(run ? run.repo : flags.repo);
+    let plan: Plan;
+    try {
+      const earlier = run ? (earlierPlan?.inputs.app.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name }) : undefined;
+      plan = await planApp({
+        repo,
+        rev: run ? run.commit : flags.to,
+        selection: earlier ?? { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) },
+        kubeconfig,
+        context,
+        cacheDir: treesCacheDir(),
+      });
+    } finally {
+      await repo.close();
+    }
+    return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }), protectedApp: false });
+  });
+
+  program
+    .command('history')
+    .description('list apply runs of an app or a context, or show one run with its objects')
+    .argument('[run-id]', 'show this run in detail')
+    .option('--repo <path>', 'with --app: the repository', '.')
+    .option('--app <name>', 'runs of this app')
+    .option('--context <name>', 'runs against this context')
+    .option('--limit <n>', 'how many runs', (v) => Number(v), 20)
+    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string | undefined, flags: { repo: string; app?: string; context?: string; limit: number; history?: string; json?: boolean }) => {
+      const history = openHistory({ path: historyPath(flags) });
+      try {
+        if (runId) {
+          const run = history.run(runId);
+          if (!run) throw new SlipwayError('unknown-run', `no run ${runId} in ${history.path}`);
+          if (flags.json) return void process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+          process.stdout.write(`${run.id}  ${run.kind} ${run.status}  ${run.app.name} @ ${run.commit.slice(0, 12)} → ${run.cluster.context}  by ${run.user.kube}  ${run.startedAt}\n`);
+          if (run.error) process.stdout.write(`  error: ${run.error}\n`);
+          for (const o of run.objects) process.stdout.write(`  ${o.outcome.padEnd(9)} ${o.action.padEnd(7)} ${formatKey(o.key)}${o.message ? `  ${o.message}` : ''}\n`);
+          return;
+        }
+        let page;
+        if (flags.context) page = history.runsOfContext({ context: flags.context, limit: flags.limit });
+        else {
+          if (!flags.app) throw new InvalidArgumentError('give --app (with --repo) or --context, or a run id');
+          const repo = await openRepositoryArg(flags.repo);
+          page = history.runsOfApp({ repo: repo.dir, app: flags.app, limit: flags.limit });
+          await repo.close();
+        }
+        if (flags.json) return void process.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`);
+        if (page.items.length === 0) process.stdout.write('no runs\n');
+        for (const r of page.items) process.stdout.write(`${r.id}  ${r.startedAt}  ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${r.app.name} @ ${r.commit.slice(0, 12)} → ${r.cluster.context}  by ${r.user.kube}\n`);
+      } finally {
+        history.close();
+      }
+    });
+}

@@ -1,0 +1,52 @@
+/**
+ * Apply never re-plans (DESIGN.md rule 1): it renders the plan's commit again, checks that the
+ * rendering is byte-for-byte what the plan saw (rendered hash and each object's hash), and then
+ * sends exactly those objects. Secrets therefore never need to be stored in a plan file.
+ */
+import type { Repository } from '../git/types.js';
+import { WORKING_COPY } from '../git/types.js';
+import type { KubeClient } from '../kube/client.js';
+import { discover } from '../kube/target.js';
+import type { Manifest } from '../model/desired.js';
+import { SlipwayError } from '../model/diagnostics.js';
+import { formatKey, identityOf } from '../model/resource.js';
+import { manifestHash } from '../plan/assemble.js';
+import { settleAll, type Settled } from '../plan/compute.js';
+import type { JsonObject } from '../plan/json.js';
+import type { Plan } from '../plan/types.js';
+import { renderApp } from '../render/render.js';
+import type { ToolPaths } from '../render/tools.js';
+import { selectApp } from '../source/load.js';
+import type { App } from '../source/apps.js';
+
+export interface DesiredForPlan {
+  readonly app: App;
+  /** By identityOf(key): the object to send, as settled when the plan was made. */
+  readonly objects: ReadonlyMap<string, Settled>;
+}
+
+export function stale(reason: string): SlipwayError {
+  return new SlipwayError('plan-stale', `plan is stale: ${reason}; plan again`, { hint: 'run slipway plan again and review the new plan' });
+}
+
+export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths }): Promise<DesiredForPlan> {
+  const { inputs } = plan;
+  const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
+  const selection = inputs.app.selectedBy === 'path' ? { path: inputs.app.path } : { app: inputs.app.name };
+  const { app } = await selectApp(opts.repo, revision, selection);
+  const render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
+  if (render.renderedHash !== inputs.renderedHash) {
+    throw stale(inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently at ${inputs.commit.slice(0, 12)} than when the plan was made (tools or values changed?)`);
+  }
+  const discovery = await discover(opts.client, { refresh: true });
+  const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: app.destination.namespace ?? opts.client.namespace, diagnostics: [] });
+  const objects = new Map(settled.map((s) => [identityOf(s.key), s]));
+  for (const change of plan.changes) {
+    if (change.desiredHash === undefined || change.action === 'noop' || change.action === 'delete') continue;
+    const s = objects.get(identityOf(change.key));
+    if (!s || manifestHash(s.manifest as JsonObject) !== change.desiredHash) throw stale(`${formatKey(change.key)} is not what the plan saw`);
+  }
+  return { app, objects };
+}
+
+export type { Manifest };

@@ -1,0 +1,108 @@
+/**
+ * Reading an object as the API server returns it (plain JSON, any field may be absent or of the
+ * wrong type) without `any`: every helper returns undefined rather than throwing.
+ */
+import { isPlainObject } from '../../model/desired.js';
+import type { HealthResult } from './types.js';
+import { progressing } from './types.js';
+
+/** The value at a path of object keys, or undefined. */
+export function at(obj: unknown, ...path: readonly string[]): unknown {
+  let cur = obj;
+  for (const seg of path) {
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+export function int(obj: unknown, ...path: readonly string[]): number | undefined {
+  const v = at(obj, ...path);
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+export function str(obj: unknown, ...path: readonly string[]): string | undefined {
+  const v = at(obj, ...path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function bool(obj: unknown, ...path: readonly string[]): boolean {
+  return at(obj, ...path) === true;
+}
+
+export function list(obj: unknown, ...path: readonly string[]): readonly unknown[] {
+  const v = at(obj, ...path);
+  return Array.isArray(v) ? v : [];
+}
+
+export function strings(obj: unknown, ...path: readonly string[]): string[] {
+  return list(obj, ...path).filter((v): v is string => typeof v === 'string');
+}
+
+/** A status condition (metav1.Condition and the older per-API condition types alike). */
+export interface Condition {
+  readonly type: string;
+  /** "True", "False" or "Unknown". */
+  readonly status: string;
+  readonly reason: string;
+  readonly message: string;
+  /** metav1.Condition: the generation the condition was computed from. */
+  readonly observedGeneration?: number;
+}
+
+export function toCondition(v: unknown): Condition | undefined {
+  if (!isPlainObject(v) || typeof v.type !== 'string') return undefined;
+  const text = (k: string): string => (typeof v[k] === 'string' ? v[k] : '');
+  const observed = v.observedGeneration;
+  return {
+    type: v.type,
+    status: text('status'),
+    reason: text('reason'),
+    message: text('message'),
+    ...(typeof observed === 'number' && Number.isInteger(observed) && { observedGeneration: observed }),
+  };
+}
+
+/** status.conditions, well-formed entries only. */
+export function conditions(obj: unknown): Condition[] {
+  return list(obj, 'status', 'conditions').flatMap((c) => toCondition(c) ?? []);
+}
+
+export function condition(obj: unknown, type: string): Condition | undefined {
+  return conditions(obj).find((c) => c.type === type);
+}
+
+/** The condition is present with status "True" (narrows only that far: a false result may still be a condition). */
+export function isTrue(c: Condition | undefined): c is Condition & { readonly status: 'True' } {
+  return c?.status === 'True';
+}
+
+/** "Reason: message", or whichever of the two is there. */
+export function describe(c: Condition): string {
+  return [c.reason, c.message].filter(Boolean).join(': ') || `${c.type}=${c.status}`;
+}
+
+/** "1 replica", "3 replicas". */
+export function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+/** "2 of 3 replicas" (the noun agrees with the total). */
+export function ofTotal(n: number, total: number, noun: string): string {
+  return `${n} of ${count(total, noun)}`;
+}
+
+/**
+ * The controller has not yet acted on the latest spec: metadata.generation is ahead of
+ * status.observedGeneration. With `required`, a missing observedGeneration also means "not yet"
+ * (controllers that always write it: Deployment, StatefulSet, DaemonSet, ReplicaSet); without it,
+ * a missing one means the kind does not report it (kstatus `checkGeneration`).
+ */
+export function generationLag(obj: unknown, opts: { readonly controller: string; readonly required: boolean }): HealthResult | undefined {
+  const generation = int(obj, 'metadata', 'generation');
+  const observed = int(obj, 'status', 'observedGeneration');
+  if (generation === undefined) return undefined;
+  if (observed === undefined) return opts.required ? progressing(`waiting for the ${opts.controller} to observe generation ${generation}`) : undefined;
+  if (observed < generation) return progressing(`waiting for the ${opts.controller} to observe generation ${generation} (observed ${observed})`);
+  return undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * One apply per cluster and app at a time, across processes and machines: a
+ * coordination.k8s.io/v1 Lease next to the app's ApplySet parent. A second apply is refused with
+ * the holder's name; a lease its holder stopped renewing expires and can be taken over.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { KubeClient } from '../kube/client.js';
+import { resourcePath } from '../kube/client.js';
+import { KubeError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { SlipwayError } from '../model/diagnostics.js';
+
+export interface LeaseOptions {
+  readonly namespace: string;
+  readonly name: string;
+  /** Who is applying: shown to anyone refused. Default user@host/pid. */
+  readonly holder?: string;
+  /** Default 60 s; renewed every third of it while held. */
+  readonly durationSeconds?: number;
+  readonly now?: () => Date;
+}
+
+export interface HeldLease {
+  readonly holder: string;
+  release(): Promise<void>;
+}
+
+const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
+
+export function defaultHolder(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no user database entry (containers)
+  }
+  return `${user}@${hostname()}/pid-${process.pid}`;
+}
+
+/** RFC 3339 with microseconds, as the API server writes MicroTime. */
+function microTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function spec(holder: string, duration: number, now: Date, acquire?: string): Record<string, unknown> {
+  return { holderIdentity: holder, leaseDurationSeconds: duration, acquireTime: acquire ?? microTime(now), renewTime: microTime(now) };
+}
+
+export async function acquireLease(client: KubeClient, opts: LeaseOptions): Promise<HeldLease> {
+  const holder = opts.holder ?? defaultHolder();
+  const duration = opts.durationSeconds ?? 60;
+  const now = opts.now ?? (() => new Date());
+  const key = { ...LEASE, namespace: opts.namespace, name: opts.name };
+  const resource = await client.resourceFor(LEASE);
+  const path = resourcePath(resource, { namespace: opts.namespace, name: opts.name });
+
+  let current = await client.get(key);
+  if (!current) {
+    try {
+      current = await client.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: opts.name, namespace: opts.namespace }, spec: spec(holder, duration, now()) });
+    } catch (e) {
+      if (!(e instanceof KubeError) || e.code !== 'conflict') throw e;
+      current = await client.get(key); // someone created it first
+    }
+  } else {
+    const s = (current.spec ?? {}) as { holderIdentity?: string; renewTime?: string; acquireTime?: string; leaseDurationSeconds?: number };
+    const expires = s.renewTime ? Date.parse(s.renewTime) + (s.leaseDurationSeconds ?? duration) * 1000 : 0;
+    if (s.holderIdentity && s.holderIdentity !== holder && expires > now().getTime()) refuse(s.holderIdentity, s.acquireTime, opts);
+    // Free, expired, or ours: take it, guarded by resourceVersion so two takers cannot both win.
+    current = (await client.request('PUT', path, { body: { ...current, spec: spec(holder, duration, now()) }, info: { verb: 'update', key } })) as KubeObject;
+  }
+  const held = current!.spec as { holderIdentity?: string; acquireTime?: string } | undefined;
+  if (held?.holderIdentity !== holder) refuse(held?.holderIdentity ?? 'someone else', held?.acquireTime, opts);
+
+  let latest = current!;
+  const timer = setInterval(() => {
+    const body = { ...latest, spec: { ...(latest.spec as object), renewTime: microTime(now()) } };
+    client.request('PUT', path, { body, info: { verb: 'update', key } }).then(
+      (o) => (latest = o as KubeObject),
+      () => undefined, // a missed renewal is retried at the next tick; the lease outlives it
+    );
+  }, (duration * 1000) / 3);
+  timer.unref();
+  return {
+    holder,
+    async release() {
+      clearInterval(timer);
+      await client.delete(key, { preconditions: { ...(latest.metadata.uid && { uid: latest.metadata.uid }) } }).catch(() => undefined);
+    },
+  };
+}
+
+function refuse(holder: string, since: string | undefined, opts: LeaseOptions): never {
+  throw new SlipwayError('apply-in-progress', `another apply of this app is running: lease ${opts.namespace}/${opts.name} is held by ${holder}${since ? ` since ${since}` : ''}`, {
+    hint: 'wait for it to finish; a lease whose holder died expires after its duration',
+  });
+}

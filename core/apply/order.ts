@@ -1,0 +1,362 @@
+/**
+ * Apply order as data (DESIGN.md rule 3): waves from annotations, a kind-order table of groups,
+ * and `planSteps`, which turns a plan's changes into the steps the executor runs one at a time.
+ *
+ * Models: gitops-engine `pkg/sync/sync_tasks.go` (phase, wave, kind order, then name; Namespaces
+ * and CRDs pulled before their dependents) and kapp's change groups (CRDs and Namespaces first;
+ * on delete, custom resources first and CRDs after them).
+ *
+ * Pure: no I/O. The only input is the Plan's changes; the wave annotations and what a CRD defines
+ * are read from the change's YAML (`after` for upserts, `before` for deletions), because apply
+ * takes a Plan and nothing else (rule 1).
+ */
+import { parse } from 'yaml';
+import type { Diagnostic } from '../model/diagnostics.js';
+import { isPlainObject } from '../model/desired.js';
+import type { ResourceKey } from '../model/resource.js';
+import { compareKeys, formatKey } from '../model/resource.js';
+import type { Action, Change } from '../plan/types.js';
+
+/** Slipway's own wave annotation. Integer, may be negative, default 0. Wins over Argo CD's. */
+export const WAVE_ANNOTATION = 'slipway.dev/wave';
+/** Argo CD's, read for compatibility with repositories that already use it. */
+export const ARGO_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** Looked up in this order: the first one present decides (even when its value is bad). */
+export const WAVE_ANNOTATIONS: readonly string[] = [WAVE_ANNOTATION, ARGO_WAVE_ANNOTATION];
+
+export interface GroupKind {
+  /** "" for the core group. */
+  readonly group: string;
+  readonly kind: string;
+}
+
+export type KindGroupName =
+  | 'namespaces'
+  | 'crds'
+  | 'classes'
+  | 'policies'
+  | 'rbac'
+  | 'config'
+  | 'storage'
+  | 'services'
+  | 'workloads'
+  | 'autoscaling'
+  | 'ingress'
+  | 'apiservices'
+  | 'admission'
+  | 'other'
+  | 'custom';
+
+export interface KindGroup {
+  readonly name: KindGroupName;
+  /** Kinds in this group, in apply order within a step. Empty for the two catch-all groups. */
+  readonly kinds: readonly GroupKind[];
+  /** Why the group sits where it does. */
+  readonly why: string;
+}
+
+const core = (kind: string): GroupKind => ({ group: '', kind });
+const rbac = (kind: string): GroupKind => ({ group: 'rbac.authorization.k8s.io', kind });
+
+/**
+ * The kind order. Upserts run group by group, top to bottom; deletions bottom to top.
+ *
+ * Reconciles gitops-engine's list (Helm's kind_sorter) with the issue's: CRDs move up to just
+ * after Namespaces, cluster-wide "classes" (PriorityClass, StorageClass, IngressClass,
+ * RuntimeClass) come before anything that names them, HorizontalPodAutoscaler comes after every
+ * workload kind (gitops-engine has it before StatefulSet), admission webhooks come after the
+ * workloads that serve them, and custom resources come last. `*List` kinds are left out: the
+ * renderer expands Lists into their items, so none reaches a plan.
+ */
+export const KIND_ORDER: readonly KindGroup[] = [
+  { name: 'namespaces', kinds: [core('Namespace')], why: 'everything namespaced lives in one' },
+  { name: 'crds', kinds: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }], why: 'custom resources need their CRD Established' },
+  {
+    name: 'classes',
+    kinds: [
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+      { group: 'storage.k8s.io', kind: 'StorageClass' },
+      { group: 'node.k8s.io', kind: 'RuntimeClass' },
+      { group: 'networking.k8s.io', kind: 'IngressClass' },
+    ],
+    why: 'cluster-wide classes that Pods, claims and Ingresses name; admission rejects a Pod with an unknown PriorityClass',
+  },
+  {
+    name: 'policies',
+    kinds: [
+      { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+      core('ResourceQuota'),
+      core('LimitRange'),
+      { group: 'policy', kind: 'PodSecurityPolicy' },
+      { group: 'policy', kind: 'PodDisruptionBudget' },
+    ],
+    why: 'quotas, limits and network policy must be in force before the Pods they govern start',
+  },
+  {
+    name: 'rbac',
+    kinds: [core('ServiceAccount'), rbac('ClusterRole'), rbac('ClusterRoleBinding'), rbac('Role'), rbac('RoleBinding')],
+    why: 'Pods run as a ServiceAccount, whose permissions must exist when they start',
+  },
+  { name: 'config', kinds: [core('Secret'), core('ConfigMap')], why: 'Pods mount and read them at start' },
+  { name: 'storage', kinds: [core('PersistentVolume'), core('PersistentVolumeClaim')], why: 'Pods mount claims' },
+  {
+    name: 'services',
+    kinds: [core('Service'), core('Endpoints'), { group: 'discovery.k8s.io', kind: 'EndpointSlice' }],
+    why: 'Service environment variables are injected into Pods that start after the Service',
+  },
+  {
+    name: 'workloads',
+    kinds: [
+      { group: 'apps', kind: 'DaemonSet' },
+      core('Pod'),
+      core('ReplicationController'),
+      { group: 'apps', kind: 'ReplicaSet' },
+      { group: 'apps', kind: 'Deployment' },
+      { group: 'apps', kind: 'StatefulSet' },
+      { group: 'batch', kind: 'Job' },
+      { group: 'batch', kind: 'CronJob' },
+    ],
+    why: 'the application itself',
+  },
+  { name: 'autoscaling', kinds: [{ group: 'autoscaling', kind: 'HorizontalPodAutoscaler' }], why: 'after the workload it scales' },
+  { name: 'ingress', kinds: [{ group: 'networking.k8s.io', kind: 'Ingress' }], why: 'routes traffic to Services whose Pods are up' },
+  { name: 'apiservices', kinds: [{ group: 'apiregistration.k8s.io', kind: 'APIService' }], why: 'Available only once the Service and Pods behind it are' },
+  {
+    name: 'admission',
+    kinds: [
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingAdmissionPolicy' },
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingAdmissionPolicyBinding' },
+    ],
+    why: 'a webhook registered before its server runs would reject everything after it',
+  },
+  { name: 'other', kinds: [], why: 'built-in kinds not listed above' },
+  { name: 'custom', kinds: [], why: 'custom resources (groups not served by Kubernetes itself), after their CRDs and webhooks' },
+];
+
+/** API groups Kubernetes itself serves; a kind in any other group is a custom resource. */
+export const BUILTIN_API_GROUPS: readonly string[] = [
+  '',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'extensions',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+];
+
+export type StepPhase = 'upsert' | 'delete';
+export type WaitFor = 'healthy' | 'gone';
+
+/** Which phase each action runs in; undefined = not a step (noop does nothing, error blocks the plan elsewhere). */
+export const PHASE_OF_ACTION: Readonly<Record<Action, StepPhase | undefined>> = {
+  create: 'upsert',
+  update: 'upsert',
+  replace: 'upsert',
+  delete: 'delete',
+  noop: undefined,
+  error: undefined,
+};
+
+/** What the executor waits for after a step of each phase. */
+export const WAIT_FOR_PHASE: Readonly<Record<StepPhase, WaitFor>> = { upsert: 'healthy', delete: 'gone' };
+
+export interface Step {
+  /** Position in the step list, from 0. */
+  readonly index: number;
+  readonly wave: number;
+  readonly phase: StepPhase;
+  /** The kind-order group every change of this step belongs to. */
+  readonly group: KindGroupName;
+  /** Sorted by kind order within the group, then by key. */
+  readonly changes: readonly Change[];
+  readonly waitFor: WaitFor;
+}
+
+export interface StepPlan {
+  readonly steps: readonly Step[];
+  /** Bad wave annotations (errors: the author's intended order is unknown) and wave adjustments (info). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What ordering needs to know about one change's object. */
+export interface OrderFacts {
+  /** metadata.annotations of the object: the desired one for upserts, the live one for deletions. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** For a CustomResourceDefinition: the group and kind it serves (spec.group, spec.names.kind). */
+  readonly defines?: GroupKind;
+}
+
+export interface PlanStepsOptions {
+  /** Where wave annotations and CRD definitions come from. Default: `factsFromChange` (parses the change's YAML). */
+  readonly factsOf?: (change: Change) => OrderFacts;
+}
+
+const isCrd = (k: GroupKind): boolean => k.group === 'apiextensions.k8s.io' && k.kind === 'CustomResourceDefinition';
+const isNamespace = (k: GroupKind): boolean => k.group === '' && k.kind === 'Namespace';
+const gkId = (k: GroupKind): string => `${k.group}/${k.kind}`;
+
+const RANKS: ReadonlyMap<string, { group: KindGroupName; groupIndex: number; rank: number }> = new Map(
+  KIND_ORDER.flatMap((g, groupIndex) => g.kinds.map((k, rank) => [gkId(k), { group: g.name, groupIndex, rank }] as const)),
+);
+const GROUP_INDEX: ReadonlyMap<KindGroupName, number> = new Map(KIND_ORDER.map((g, i) => [g.name, i]));
+
+/** The kind-order group of a group/kind: listed kinds by the table, then "other" for built-in groups, else "custom". */
+export function kindGroupOf(k: GroupKind): KindGroupName {
+  return RANKS.get(gkId(k))?.group ?? (BUILTIN_API_GROUPS.includes(k.group) ? 'other' : 'custom');
+}
+
+function groupIndexOf(name: KindGroupName): number {
+  return GROUP_INDEX.get(name) ?? KIND_ORDER.length;
+}
+
+/** Position within its group (listed kinds first, in table order; unlisted kinds after them). */
+function rankInGroup(k: GroupKind): number {
+  return RANKS.get(gkId(k))?.rank ?? Number.MAX_SAFE_INTEGER;
+}
+
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * The wave of an object from its annotations: Slipway's annotation if present, else Argo CD's,
+ * else 0. A value that is not an integer gives wave 0 and an error diagnostic naming the object.
+ */
+export function readWave(annotations: Readonly<Record<string, string>>, key: ResourceKey): { wave: number; diagnostic?: Diagnostic } {
+  const name = WAVE_ANNOTATIONS.find((a) => Object.hasOwn(annotations, a));
+  if (name === undefined) return { wave: 0 };
+  const raw = annotations[name] ?? '';
+  const text = raw.trim();
+  const wave = INTEGER.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(wave)) return { wave: wave === 0 ? 0 : wave };
+  return {
+    wave: 0,
+    diagnostic: {
+      severity: 'error',
+      code: 'wave-invalid',
+      message: `annotation ${name}: ${JSON.stringify(raw)} is not an integer wave (e.g. "-1", "0", "5"); ${formatKey(key)} would run in wave 0`,
+      resource: key,
+    },
+  };
+}
+
+/** Reads annotations and (for a CRD) spec.group/spec.names.kind from the change's YAML: `after`, or `before` for a deletion. */
+export function factsFromChange(change: Change): OrderFacts {
+  const text = PHASE_OF_ACTION[change.action] === 'delete' ? change.before : (change.after ?? change.before);
+  let doc: unknown;
+  try {
+    doc = text === undefined ? undefined : parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const metadata = isPlainObject(doc) && isPlainObject(doc.metadata) ? doc.metadata : {};
+  const annotations = isPlainObject(metadata.annotations)
+    ? Object.fromEntries(Object.entries(metadata.annotations).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : typeof v === 'number' ? [[k, String(v)]] : [])))
+    : {};
+  if (!isCrd(change.key) || !isPlainObject(doc) || !isPlainObject(doc.spec)) return { annotations };
+  const { group, names } = doc.spec;
+  const kind = isPlainObject(names) ? names.kind : undefined;
+  return typeof group === 'string' && typeof kind === 'string' ? { annotations, defines: { group, kind } } : { annotations };
+}
+
+interface Entry {
+  readonly change: Change;
+  readonly phase: StepPhase;
+  readonly group: KindGroupName;
+  readonly facts: OrderFacts;
+  wave: number;
+}
+
+/**
+ * Orders a plan's changes into steps:
+ * 1. upserts (create, update, replace) grouped by (wave, kind group), ascending;
+ * 2. then deletions grouped the same way, in reverse (highest wave first, last kind group first).
+ * A Namespace or CRD that this plan upserts (or deletes) is pulled into the wave of its earliest
+ * dependent (objects in the Namespace; custom resources of the CRD's group/kind), as gitops-engine
+ * does, so it always runs in an earlier step on upsert and a later step on delete. Noop and error
+ * changes are not steps.
+ */
+export function planSteps(changes: readonly Change[], opts: PlanStepsOptions = {}): StepPlan {
+  const factsOf = opts.factsOf ?? factsFromChange;
+  const diagnostics: Diagnostic[] = [];
+  const entries: Entry[] = [];
+  // Sorted first, so diagnostics (and which dependent a wave move names) do not depend on input order.
+  for (const change of [...changes].sort((a, b) => compareKeys(a.key, b.key))) {
+    const phase = PHASE_OF_ACTION[change.action];
+    if (!phase) continue;
+    const facts = factsOf(change);
+    const { wave, diagnostic } = readWave(facts.annotations, change.key);
+    if (diagnostic) diagnostics.push(diagnostic);
+    entries.push({ change, phase, facts, wave, group: kindGroupOf(change.key) });
+  }
+  for (const phase of ['upsert', 'delete'] as const) diagnostics.push(...pullDependenciesForward(entries.filter((e) => e.phase === phase)));
+  const upserts = groupIntoSteps(entries.filter((e) => e.phase === 'upsert'), 1);
+  const deletes = groupIntoSteps(entries.filter((e) => e.phase === 'delete'), -1);
+  const steps = [...upserts, ...deletes].map((s, index) => ({ ...s, index }));
+  return { steps, diagnostics };
+}
+
+/** Which entries depend on `dep` (a Namespace or CRD): objects in the namespace, or resources of the kind the CRD defines. */
+function dependentsOf(dep: Entry, all: readonly Entry[]): Entry[] {
+  const { key } = dep.change;
+  if (isNamespace(key)) return all.filter((e) => e !== dep && e.change.key.namespace === key.name);
+  const defined = dep.facts.defines;
+  if (isCrd(key) && defined) return all.filter((e) => e.change.key.group === defined.group && e.change.key.kind === defined.kind);
+  return [];
+}
+
+/** Lowers the wave of each Namespace/CRD to its earliest dependent's; one info diagnostic per move. Dependents are never dependencies, so one pass suffices. */
+function pullDependenciesForward(entries: readonly Entry[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const dep of entries) {
+    const first = dependentsOf(dep, entries).reduce<Entry | undefined>((min, e) => (min === undefined || e.wave < min.wave ? e : min), undefined);
+    if (!first || first.wave >= dep.wave) continue;
+    diagnostics.push({
+      severity: 'info',
+      code: 'wave-adjusted',
+      message: `${formatKey(dep.change.key)} runs in wave ${first.wave} instead of ${dep.wave}: ${formatKey(first.change.key)} (wave ${first.wave}) needs it`,
+      resource: dep.change.key,
+    });
+    dep.wave = first.wave;
+  }
+  return diagnostics;
+}
+
+/** direction 1: ascending wave and group (upserts); -1: descending (deletions). */
+function groupIntoSteps(entries: readonly Entry[], direction: 1 | -1): Omit<Step, 'index'>[] {
+  const buckets = new Map<string, { wave: number; phase: StepPhase; group: KindGroupName; entries: Entry[] }>();
+  for (const e of entries) {
+    const id = `${e.wave}|${e.group}`;
+    const bucket = buckets.get(id) ?? { wave: e.wave, phase: e.phase, group: e.group, entries: [] };
+    bucket.entries.push(e);
+    buckets.set(id, bucket);
+  }
+  return [...buckets.values()]
+    .sort((a, b) => direction * (a.wave - b.wave || groupIndexOf(a.group) - groupIndexOf(b.group)))
+    .map(({ wave, phase, group, entries: members }) => ({
+      wave,
+      phase,
+      group,
+      changes: members.sort((a, b) => rankInGroup(a.change.key) - rankInGroup(b.change.key) || compareKeys(a.change.key, b.change.key)).map((e) => e.change),
+      waitFor: WAIT_FOR_PHASE[phase],
+    }));
+}

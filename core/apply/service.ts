@@ -1,0 +1,100 @@
+/**
+ * Apply a plan and record it: the one entry point the CLI and the UI use. The plan is recorded,
+ * a run is started in history, every object's result is written as it happens, and the run is
+ * finished with its status — also when the apply is refused (stale plan, another apply running).
+ */
+import type { Repository } from '../git/types.js';
+import { KubeClient } from '../kube/client.js';
+import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
+import type { History } from '../history/history.js';
+import type { RunKind } from '../history/types.js';
+import { SlipwayError } from '../model/diagnostics.js';
+import type { Plan } from '../plan/types.js';
+import type { ToolPaths } from '../render/tools.js';
+import { desiredForPlan } from './desired.js';
+import { checkApplicable, executePlan, type ApplyEvent, type ApplyResult } from './executor.js';
+
+export interface ApplyRequest {
+  readonly plan: Plan;
+  readonly repo: Repository;
+  readonly kubeconfig: LoadedKubeconfig;
+  /** Default: the context the plan was made for. */
+  readonly context?: string;
+  readonly history: History;
+  readonly cacheDir: string;
+  readonly tools?: ToolPaths;
+  readonly kind?: RunKind;
+  readonly rollbackOf?: string;
+  readonly forceConflicts?: boolean;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: ApplyEvent) => void;
+}
+
+export interface ApplyOutcome extends ApplyResult {
+  readonly runId: string;
+}
+
+/** Who is applying, as the cluster sees it (SelfSubjectReview), else the kubeconfig user. */
+export async function whoAmI(client: KubeClient): Promise<string> {
+  try {
+    const review = (await client.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      info: { verb: 'create', resource: 'selfsubjectreviews.authentication.k8s.io' },
+    })) as { status?: { userInfo?: { username?: string } } };
+    return review.status?.userInfo?.username ?? client.user;
+  } catch {
+    return client.user || 'unknown';
+  }
+}
+
+export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
+  const { plan, history } = req;
+  checkApplicable(plan);
+  const context = req.context ?? plan.inputs.cluster!.context;
+  const client = new KubeClient(req.kubeconfig, context);
+  try {
+    const revision = plan.inputs.commit === ':working' ? undefined : await req.repo.resolve(plan.inputs.commit).catch(() => undefined);
+    const gitAuthor = revision?.kind === 'commit' ? `${revision.author.name} <${revision.author.email}>` : undefined;
+    const user = { kube: await whoAmI(client), ...(gitAuthor && { gitAuthor }) };
+    history.recordPlan(plan);
+    const runId = history.startRun({ plan, kind: req.kind ?? 'apply', user, ...(req.rollbackOf && { rollbackOf: req.rollbackOf }) });
+    let result: ApplyResult;
+    try {
+      const desired = await desiredForPlan(plan, { repo: req.repo, client, cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
+      result = await executePlan({
+        plan,
+        desired,
+        client,
+        ...(req.forceConflicts !== undefined && { forceConflicts: req.forceConflicts }),
+        ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),
+        ...(req.signal && { signal: req.signal }),
+        ...(req.onEvent && { onEvent: req.onEvent }),
+        onObjectResult: (r) =>
+          history.recordObjectResult(runId, {
+            key: r.key,
+            action: r.action,
+            outcome: r.outcome,
+            wave: r.wave,
+            startedAt: r.startedAt,
+            finishedAt: r.finishedAt,
+            ...(r.message !== undefined && { message: r.message }),
+            ...(r.before && { before: r.before }),
+            ...(r.after && { after: r.after }),
+          }),
+      });
+    } catch (e) {
+      const refused = e instanceof SlipwayError && (e.code === 'plan-stale' || e.code === 'apply-in-progress');
+      history.finishRun(runId, { status: refused ? 'refused' : 'failed', error: e instanceof Error ? e.message : String(e) });
+      if (refused) {
+        req.onEvent?.({ type: 'finished', status: 'refused', error: (e as Error).message, elapsedMs: 0 });
+        return { runId, status: 'refused', error: (e as Error).message, results: [] };
+      }
+      throw e;
+    }
+    history.finishRun(runId, { status: result.status, ...(result.error !== undefined && { error: result.error }) });
+    return { runId, ...result };
+  } finally {
+    await client.close();
+  }
+}
