@@ -206,10 +206,12 @@ export function registerApply(program: Command): void {
     .option('--repo <path>', 'with --app: the repository', '.')
     .option('--app <name>', 'runs of this app')
     .option('--context <name>', 'runs against this context')
+    .option('--resource <kind[.group]/name>', 'who changed this object, when, from which commit (Kind as Kubernetes spells it, e.g. Deployment.apps/web)')
+    .option('-n, --namespace <ns>', 'with --resource: the object\'s namespace')
     .option('--limit <n>', 'how many runs', (v) => Number(v), 20)
     .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--json', 'print JSON')
-    .action(async (runId: string | undefined, flags: { repo: string; app?: string; context?: string; limit: number; history?: string; json?: boolean }) => {
+    .action(async (runId: string | undefined, flags: { repo: string; app?: string; context?: string; resource?: string; namespace?: string; limit: number; history?: string; json?: boolean }) => {
       const history = openHistory({ path: historyPath(flags) });
       try {
         if (runId) {
@@ -219,6 +221,15 @@ export function registerApply(program: Command): void {
           process.stdout.write(`${run.id}  ${run.kind} ${run.status}  ${run.app.name} @ ${run.commit.slice(0, 12)} → ${run.cluster.context}  by ${run.user.kube}  ${run.startedAt}\n`);
           if (run.error) process.stdout.write(`  error: ${run.error}\n`);
           for (const o of run.objects) process.stdout.write(`  ${o.outcome.padEnd(9)} ${o.action.padEnd(7)} ${formatKey(o.key)}${o.message ? `  ${o.message}` : ''}\n`);
+          return;
+        }
+        if (flags.resource) {
+          const m = /^([^./]+)(?:\.([^/]+))?\/(.+)$/.exec(flags.resource);
+          if (!m) throw new InvalidArgumentError('--resource takes Kind[.group]/name, e.g. Deployment.apps/web');
+          const entries = history.historyOfResource({ key: { group: m[2] ?? '', version: '', kind: m[1]!, name: m[3]!, ...(flags.namespace && { namespace: flags.namespace }) }, limit: flags.limit });
+          if (flags.json) return void process.stdout.write(`${JSON.stringify(entries.items, null, 2)}\n`);
+          if (entries.items.length === 0) process.stdout.write('no runs touched it\n');
+          for (const e of entries.items) process.stdout.write(`${e.run.startedAt}  ${e.result.action.padEnd(7)} ${e.result.outcome.padEnd(9)} ${e.run.id}  ${e.run.app.name} @ ${e.run.commit.slice(0, 12)} → ${e.run.cluster.context}  by ${e.run.user.kube}${e.run.user.gitAuthor ? ` (commit by ${e.run.user.gitAuthor})` : ''}\n`);
           return;
         }
         let page;
