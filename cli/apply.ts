@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { planRevert } from '../core/apply/revert.js';
 import { applyPlan } from '../core/apply/service.js';
+import { KubeClient } from '../core/kube/client.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
 import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
@@ -98,7 +100,7 @@ function printEvent(e: ApplyEvent): void {
   }
 }
 
-async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback'; rollbackOf?: string; protectedApp: boolean }): Promise<void> {
+async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback' | 'revert'; rollbackOf?: string; protectedApp: boolean }): Promise<void> {
   const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
   const s = plan.summary;
@@ -198,6 +200,38 @@ export function registerApply(program: Command): void {
     }
     return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }), protectedApp: false });
   });
+
+  program
+    .command('revert')
+    .description('plan the exact undo of an earlier run (recreate what it deleted, delete what it created, restore what it updated), show it, apply after confirmation')
+    .argument('<run-id>', 'the run to undo, from `slipway history`')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: the run\'s)')
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--timeout <seconds>', 'wait at most this long for each object to become healthy', seconds)
+    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
+    .option('--json', 'print the result as JSON')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (runId: string, flags: ApplyFlags) => {
+      const history = openHistory({ path: historyPath(flags) });
+      let plan: Plan;
+      try {
+        const run = history.run(runId);
+        if (!run) throw new SlipwayError('unknown-run', `no run ${runId} in ${history.path}`);
+        const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+        const client = new KubeClient(kubeconfig, flags.context ?? run.cluster.context);
+        const repo = await openRepositoryArg(run.repo);
+        try {
+          plan = await planRevert({ history, runId, repo, client, cacheDir: treesCacheDir() });
+        } finally {
+          await Promise.all([repo.close(), client.close()]);
+        }
+      } finally {
+        history.close();
+      }
+      // Restoring exactly means taking back fields others changed since: conflicts are forced.
+      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit }, { kind: 'revert', rollbackOf: runId, protectedApp: false });
+    });
 
   program
     .command('history')

@@ -47,10 +47,11 @@ export function buildProgram(): Command {
     .description('run the engine with the UI in a browser (loopback only, guarded by a one-time token)')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .action(async (opts: { port: number }) => {
-      const running = await startEngineServer({ staticDir: rendererDir(), handlers: createHandlers({ transport: 'http' }), port: opts.port });
+      const handlers = createHandlers({ transport: 'http' });
+      const running = await startEngineServer({ staticDir: rendererDir(), handlers, port: opts.port });
       console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
       console.log(`Open this address in your browser (it carries the session token): ${running.url}`);
-      const stop = (): void => void running.close().then(() => process.exit(0));
+      const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

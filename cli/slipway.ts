@@ -1,6 +1,12 @@
 import { SlipwayError, formatLocation } from '../core/model/diagnostics.js';
 import { main } from './main.js';
 
+// Output piped into `head` and closed early is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv).catch((e: unknown) => {
   if (e instanceof SlipwayError) {
     const where = e.location ? `${formatLocation(e.location)}: ` : '';

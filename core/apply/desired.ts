@@ -17,6 +17,8 @@ import type { Plan } from '../plan/types.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { selectApp } from '../source/load.js';
+import type { History } from '../history/history.js';
+import { revertSource } from './revert.js';
 import type { App } from '../source/apps.js';
 
 export interface DesiredForPlan {
@@ -29,14 +31,23 @@ export function stale(reason: string): SlipwayError {
   return new SlipwayError('plan-stale', `plan is stale: ${reason}; plan again`, { hint: 'run slipway plan again and review the new plan' });
 }
 
-export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths }): Promise<DesiredForPlan> {
+export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths; history?: History }): Promise<DesiredForPlan> {
   const { inputs } = plan;
-  const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
-  const selection = inputs.app.selectedBy === 'path' ? { path: inputs.app.path } : { app: inputs.app.name };
-  const { app } = await selectApp(opts.repo, revision, selection);
-  const render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
-  if (render.renderedHash !== inputs.renderedHash) {
-    throw stale(inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently at ${inputs.commit.slice(0, 12)} than when the plan was made (tools or values changed?)`);
+  let app: App;
+  let render;
+  if (inputs.revertOf) {
+    // A revert plan's objects come from the reverted run's snapshots, rebuilt the same way.
+    if (!opts.history) throw new SlipwayError('history-needed', 'a revert plan is applied from history: open the history database');
+    ({ app, render } = await revertSource({ history: opts.history, runId: inputs.revertOf, repo: opts.repo, cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }));
+    if (render.renderedHash !== inputs.renderedHash) throw stale(`the objects restored from run ${inputs.revertOf} differ from when the plan was made`);
+  } else {
+    const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
+    const selection = inputs.app.selectedBy === 'path' ? { path: inputs.app.path } : { app: inputs.app.name };
+    ({ app } = await selectApp(opts.repo, revision, selection));
+    render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
+    if (render.renderedHash !== inputs.renderedHash) {
+      throw stale(inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently at ${inputs.commit.slice(0, 12)} than when the plan was made (tools or values changed?)`);
+    }
   }
   const discovery = await discover(opts.client, { refresh: true });
   const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: app.destination.namespace ?? opts.client.namespace, diagnostics: [] });

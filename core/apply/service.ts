@@ -58,10 +58,12 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
     const gitAuthor = revision?.kind === 'commit' ? `${revision.author.name} <${revision.author.email}>` : undefined;
     const user = { kube: await whoAmI(client), ...(gitAuthor && { gitAuthor }) };
     history.recordPlan(plan);
-    const runId = history.startRun({ plan, kind: req.kind ?? 'apply', user, ...(req.rollbackOf && { rollbackOf: req.rollbackOf }) });
+    const kind = req.kind ?? (plan.inputs.revertOf ? 'revert' : 'apply');
+    const rollbackOf = req.rollbackOf ?? plan.inputs.revertOf;
+    const runId = history.startRun({ plan, kind, user, ...(rollbackOf && { rollbackOf }) });
     let result: ApplyResult;
     try {
-      const desired = await desiredForPlan(plan, { repo: req.repo, client, cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
+      const desired = await desiredForPlan(plan, { repo: req.repo, client, cacheDir: req.cacheDir, history, ...(req.tools && { tools: req.tools }) });
       result = await executePlan({
         plan,
         desired,

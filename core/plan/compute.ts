@@ -21,6 +21,7 @@ import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
 import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
 import type { JsonObject } from './json.js';
+import { readLiveObjects } from './live.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
 import { FIELD_MANAGER, prepareDesired } from './prepare.js';
 import type { Change, ChangeFlag, Plan } from './types.js';
@@ -31,6 +32,8 @@ export interface ComputePlanOptions {
   readonly app: App;
   /** How the repository is named in the plan (a path or a URL without credentials). */
   readonly repo: string;
+  /** Revert plans: the run being undone; its creations are deleted explicitly and nothing else is pruned. */
+  readonly revert?: { readonly runId: string; readonly deletes: readonly ResourceKey[] };
   /** Concurrent dry-run calls. Default 16. */
   readonly concurrency?: number;
   readonly now?: () => Date;
@@ -54,6 +57,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     renderedHash: render.renderedHash,
     cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
     applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id },
+    ...(opts.revert && { revertOf: opts.revert.runId }),
   };
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
   if (hasErrors(render.diagnostics)) {
@@ -99,8 +103,16 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces }),
   );
 
-  // 4. Prune: members no longer desired.
+  // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
   const wanted = new Set(desired.map((d) => identityOf(d.key)));
+  if (opts.revert) {
+    const current = await readLiveObjects(client, opts.revert.deletes);
+    for (const key of opts.revert.deletes) {
+      const obj = current.get(identityOf(key));
+      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfLive(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences }));
+    }
+    return finalizePlan({ inputs, changes, diagnostics, createdAt });
+  }
   const orphans = members.filter((m) => !wanted.has(identityOf(keyOfLive(m))));
   if (app.options.prune) {
     for (const m of orphans) changes.push(changeFromObjects({ key: keyOfLive(m), live: m as JsonObject, ignore: app.options.ignoreDifferences }));

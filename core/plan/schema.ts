@@ -57,6 +57,7 @@ export const planSchema = z.strictObject({
     treeOid: z.string(),
     renderedHash: z.string(),
     cluster: z.strictObject({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }).optional(),
+    revertOf: z.string().optional(),
     comparison: z.strictObject({ kind: z.enum(['revisions', 'contexts']), before: z.string(), after: z.string() }).optional(),
     applySet: z.strictObject({ parent: z.string(), id: z.string() }),
   }),

@@ -82,6 +82,8 @@ export interface PlanInputs {
    * Apply refuses comparisons.
    */
   readonly comparison?: { readonly kind: 'revisions' | 'contexts'; readonly before: string; readonly after: string };
+  /** Set for a revert plan: the run whose changes it undoes (its objects come from that run's snapshots, not from a render). */
+  readonly revertOf?: string;
   /** The ApplySet parent this app uses (kind/namespace/name) and its id. */
   readonly applySet: { readonly parent: string; readonly id: string };
 }

@@ -26,6 +26,7 @@ export function projectPlan(plan: Plan): Plan {
       treeOid: plan.inputs.treeOid,
       renderedHash: plan.inputs.renderedHash,
       ...(cluster && { cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version } }),
+      ...(plan.inputs.revertOf !== undefined && { revertOf: plan.inputs.revertOf }),
       ...(comparison && { comparison: { kind: comparison.kind, before: comparison.before, after: comparison.after } }),
       applySet: { parent: applySet.parent, id: applySet.id },
     },
