@@ -11,7 +11,7 @@ import { KubeClient } from '../core/kube/client.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
 import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
-import { SlipwayError } from '../core/model/diagnostics.js';
+import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
 import { parsePlan } from '../core/plan/assemble.js';
 import { planApp } from '../core/plan/service.js';
@@ -104,6 +104,12 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
   const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
   const s = plan.summary;
+  if (s.error > 0 || hasErrors(plan.diagnostics)) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'plan-has-errors', planId: plan.id, diagnostics: plan.diagnostics })}\n`);
+    process.stderr.write('The plan has errors (above): nothing was applied.\n');
+    process.exitCode = 1;
+    return;
+  }
   if (s.create + s.update + s.delete + s.replace === 0) {
     if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'no-changes', planId: plan.id })}\n`);
     return;
