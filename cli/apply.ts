@@ -60,12 +60,12 @@ function addPlanOptions(cmd: Command): Command {
 }
 
 /** Asks on the terminal; protected apps must type the context name. */
-async function confirm(plan: Plan, opts: { protectedApp: boolean }): Promise<boolean> {
+async function confirm(plan: Plan): Promise<boolean> {
   if (!process.stdin.isTTY) throw new SlipwayError('confirmation-needed', 'apply needs a confirmation and there is no terminal to ask', { hint: 'review the plan, then run again with --auto-approve' });
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const context = plan.inputs.cluster!.context;
-    if (opts.protectedApp) {
+    if (plan.inputs.app.protected) {
       const answer = await rl.question(`App ${plan.inputs.app.name} is protected. Type the context name (${context}) to apply: `);
       return answer.trim() === context;
     }
@@ -100,7 +100,7 @@ function printEvent(e: ApplyEvent): void {
   }
 }
 
-async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback' | 'revert'; rollbackOf?: string; protectedApp: boolean }): Promise<void> {
+async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback' | 'revert'; rollbackOf?: string } = {}): Promise<void> {
   const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
   const s = plan.summary;
@@ -114,7 +114,7 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
     if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'no-changes', planId: plan.id })}\n`);
     return;
   }
-  if (!flags.autoApprove && !(await confirm(plan, { protectedApp: extra.protectedApp }))) {
+  if (!flags.autoApprove && !(await confirm(plan))) {
     process.stderr.write('Apply cancelled: nothing was changed.\n');
     process.exitCode = 1;
     return;
@@ -161,7 +161,7 @@ export function registerApply(program: Command): void {
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
     if (planFile) {
       const plan = parsePlan(readFileSync(planFile, 'utf8'), { file: planFile });
-      return runApply(plan, flags, { protectedApp: false });
+      return runApply(plan, flags);
     }
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
     const context = flags.context ?? kubeconfig.currentContext;
@@ -173,7 +173,7 @@ export function registerApply(program: Command): void {
     } finally {
       await repo.close();
     }
-    return runApply(plan, { ...flags, context }, { protectedApp: false });
+    return runApply(plan, { ...flags, context });
   });
 
   addPlanOptions(
@@ -204,7 +204,7 @@ export function registerApply(program: Command): void {
     } finally {
       await repo.close();
     }
-    return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }), protectedApp: false });
+    return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }) });
   });
 
   program
@@ -236,7 +236,7 @@ export function registerApply(program: Command): void {
         history.close();
       }
       // Restoring exactly means taking back fields others changed since: conflicts are forced.
-      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit }, { kind: 'revert', rollbackOf: runId, protectedApp: false });
+      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit }, { kind: 'revert', rollbackOf: runId });
     });
 
   program

@@ -50,7 +50,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const defaultNamespace = app.destination.namespace ?? client.namespace;
   const revision = render.revision;
   const inputs = {
-    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }), selectedBy: app.origin.kind === 'folder' ? ('path' as const) : ('name' as const) },
+    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }), selectedBy: app.origin.kind === 'folder' ? ('path' as const) : ('name' as const), ...(app.options.protected && { protected: true }) },
     repo: opts.repo,
     commit: revision.kind === 'commit' ? revision.oid : ':working',
     treeOid: render.treeOid,

@@ -51,7 +51,7 @@ export const planSchema = z.strictObject({
   id: z.string().regex(/^plan-[0-9a-f]{16}$/, { error: 'a plan id is "plan-" and 16 hex digits' }),
   createdAt: z.string(),
   inputs: z.strictObject({
-    app: z.strictObject({ name: z.string(), path: z.string(), sourceType: z.string(), namespace: z.string().optional(), selectedBy: z.enum(['name', 'path']).optional() }),
+    app: z.strictObject({ name: z.string(), path: z.string(), sourceType: z.string(), namespace: z.string().optional(), selectedBy: z.enum(['name', 'path']).optional(), protected: z.boolean().optional() }),
     repo: z.string(),
     commit: z.string(),
     treeOid: z.string(),

@@ -66,7 +66,7 @@ export interface ClusterIdentity {
 
 export interface PlanInputs {
   /** `selectedBy`: how apply finds the app again at the commit (by name in slipway.yaml or a GitOps import, or as a folder). */
-  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string; readonly selectedBy?: 'name' | 'path' };
+  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string; readonly selectedBy?: 'name' | 'path'; readonly protected?: boolean };
   readonly repo: string;
   /** Commit oid, or ":working" for the working copy. */
   readonly commit: string;

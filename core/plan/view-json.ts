@@ -20,7 +20,7 @@ export function projectPlan(plan: Plan): Plan {
     id: plan.id,
     createdAt: plan.createdAt,
     inputs: {
-      app: { name: app.name, path: app.path, sourceType: app.sourceType, ...(app.namespace !== undefined && { namespace: app.namespace }), ...(app.selectedBy !== undefined && { selectedBy: app.selectedBy }) },
+      app: { name: app.name, path: app.path, sourceType: app.sourceType, ...(app.namespace !== undefined && { namespace: app.namespace }), ...(app.selectedBy !== undefined && { selectedBy: app.selectedBy }), ...(app.protected !== undefined && { protected: app.protected }) },
       repo: plan.inputs.repo,
       commit: plan.inputs.commit,
       treeOid: plan.inputs.treeOid,
