@@ -274,6 +274,8 @@ async function waitHealthy(client: KubeClient, key: ResourceKey, opts: ExecuteOp
   }
 }
 
+const APPLYSET_PARENT_FIELD_MANAGER = 'kubectl-applyset';
+
 /** False when the parent's namespace does not exist yet. */
 async function tryUpsertParent(client: KubeClient, parent: ApplySetParent, id: string, opts: { members: readonly ResourceKey[]; keepCurrent: boolean }): Promise<boolean> {
   try {
@@ -300,5 +302,6 @@ async function upsertParent(client: KubeClient, parent: ApplySetParent, id: stri
     if (nss.size > 0) ours[APPLYSET_NAMESPACES_ANNOTATION] = [...nss].sort().join(',');
   }
   const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: parent.name, namespace: parent.namespace, labels: { [APPLYSET_ID_LABEL]: id }, annotations: ours }, type: 'Opaque' };
-  await withRetry(() => client.apply(body, { fieldManager: FIELD_MANAGER, force: true }));
+  // kubectl writes the parent's ApplySet metadata as field manager "kubectl-applyset": use the same, so turns are quiet.
+  await withRetry(() => client.apply(body, { fieldManager: APPLYSET_PARENT_FIELD_MANAGER, force: true }));
 }

@@ -27,6 +27,9 @@ export interface HeldLease {
 
 const LEASE = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' } as const;
 
+let acquisitions = 0;
+
+/** user@host/pid-N/apply-M: unique per acquisition, so two applies in one process (the desktop app, the engine server) exclude each other too. */
 export function defaultHolder(): string {
   let user = 'unknown';
   try {
@@ -34,7 +37,7 @@ export function defaultHolder(): string {
   } catch {
     // no user database entry (containers)
   }
-  return `${user}@${hostname()}/pid-${process.pid}`;
+  return `${user}@${hostname()}/pid-${process.pid}/apply-${++acquisitions}`;
 }
 
 /** RFC 3339 with microseconds, as the API server writes MicroTime. */
@@ -67,9 +70,14 @@ export async function acquireLease(client: KubeClient, opts: LeaseOptions): Prom
     const expires = s.renewTime ? Date.parse(s.renewTime) + (s.leaseDurationSeconds ?? duration) * 1000 : 0;
     if (s.holderIdentity && s.holderIdentity !== holder && expires > now().getTime()) refuse(s.holderIdentity, s.acquireTime, opts);
     // Free, expired, or ours: take it, guarded by resourceVersion so two takers cannot both win.
-    current = (await client.request('PUT', path, { body: { ...current, spec: spec(holder, duration, now()) }, info: { verb: 'update', key } })) as KubeObject;
+    try {
+      current = (await client.request('PUT', path, { body: { ...current, spec: spec(holder, duration, now()) }, info: { verb: 'update', key } })) as KubeObject;
+    } catch (e) {
+      if (!(e instanceof KubeError) || e.code !== 'conflict') throw e;
+      current = await client.get(key); // someone took it first: refused below, naming them
+    }
   }
-  const held = current!.spec as { holderIdentity?: string; acquireTime?: string } | undefined;
+  const held = current?.spec as { holderIdentity?: string; acquireTime?: string } | undefined;
   if (held?.holderIdentity !== holder) refuse(held?.holderIdentity ?? 'someone else', held?.acquireTime, opts);
 
   let latest = current!;

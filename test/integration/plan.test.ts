@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -23,12 +23,13 @@ import type { Change, Plan } from '../../core/plan/types.js';
 import { renderPlanJson } from '../../core/plan/view-json.js';
 import { renderPlanText } from '../../core/plan/view-text.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { kubectlRunner } from '../support/kubectl.js';
+import { shopAppFiles } from '../support/shop-app.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
 const kubeconfig = loadKubeconfig({ path: kubeconfigPath });
 const root = new URL('../..', import.meta.url).pathname;
-const fixtureDir = new URL('./testdata/plan/shop/', import.meta.url).pathname;
 
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const ns = `plan-it-${suffix}`;
@@ -50,16 +51,7 @@ let repo: Repository;
 // ---- the fixture app -----------------------------------------------------------------------
 
 /** The app's files as they are in testdata, with this run's namespace, CRD group and password. */
-function appFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(fixtureDir).sort()) {
-    files[`apps/shop/${name}`] = readFileSync(join(fixtureDir, name), 'utf8')
-      .replaceAll('__NAMESPACE__', ns)
-      .replaceAll('__GROUP__', group)
-      .replaceAll('__PASSWORD__', passwords.old);
-  }
-  return files;
-}
+const appFiles = (): Record<string, string> => shopAppFiles({ namespace: ns, group, password: passwords.old });
 
 const slipwayYaml = (prune: boolean): string => `apiVersion: slipway.dev/v1alpha1
 kind: Config
@@ -102,16 +94,7 @@ function branch(name: string, from: string, files: Record<string, string | null>
 
 // ---- helpers -------------------------------------------------------------------------------
 
-function kubectl(args: readonly string[], opts: { input?: string; context?: string } = {}): string {
-  const r = spawnSync(tools.kubectl, ['--kubeconfig', kubeconfigPath, '--context', opts.context ?? 'slipway-admin', ...args], {
-    encoding: 'utf8',
-    input: opts.input,
-    // kubectl's --applyset is still alpha in 1.35: it needs this switch.
-    env: { ...process.env, KUBECTL_APPLYSET: 'true' },
-  });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
 
 async function plan(rev: string, opts: { context?: string } = {}): Promise<Plan> {
   return planApp({

@@ -16,7 +16,7 @@ const fixture = (name: string): KubeObject => parse(readFileSync(new URL(`${name
 const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['scaling', 'healthy', '2 current, 2 desired replicas (min 2, max 10)'],
   ['v1-annotation', 'healthy', '2 current, 2 desired replicas (min 2, max 10)'],
-  ['no-metrics-server', 'degraded', 'FailedGetResourceMetric: the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)'],
+  ['no-metrics-server', 'healthy', 'in place and able to scale its target; metrics not available yet (FailedGetResourceMetric: the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io))'],
   ['target-missing', 'degraded', 'FailedGetScale: the HPA controller was unable to get the target\'s current scale: deployments/scale.apps "web" not found'],
   ['not-evaluated', 'progressing', 'waiting for the autoscaler\'s first evaluation; 0 current, 0 desired replicas (min 2, max 10)'],
   ['scaling-disabled', 'healthy', 'ScalingDisabled: scaling is disabled since the replica count of the target is zero'],

@@ -7,6 +7,7 @@
  * - no conditions yet: progressing (the controller evaluates every 15 s);
  * - ScalingActive=True: healthy (AbleToScale=False for a back-off is rate limiting, not a fault);
  * - ScalingActive=False with reason ScalingDisabled (the target has 0 replicas): healthy;
+ * - ScalingActive=False because metrics cannot be read yet, while AbleToScale=True: healthy with a note (see HPA_METRICS_UNAVAILABLE);
  * - anything else: progressing.
  */
 import type { KubeObject } from '../../kube/types.js';
@@ -19,11 +20,6 @@ import { degraded, healthy, progressing } from './types.js';
 export const HPA_DEGRADED_CONDITIONS: readonly { readonly type: string; readonly reason: string }[] = [
   { type: 'AbleToScale', reason: 'FailedGetScale' },
   { type: 'AbleToScale', reason: 'FailedUpdateScale' },
-  { type: 'ScalingActive', reason: 'FailedGetResourceMetric' },
-  { type: 'ScalingActive', reason: 'FailedGetContainerResourceMetric' },
-  { type: 'ScalingActive', reason: 'FailedGetPodsMetric' },
-  { type: 'ScalingActive', reason: 'FailedGetObjectMetric' },
-  { type: 'ScalingActive', reason: 'FailedGetExternalMetric' },
   { type: 'ScalingActive', reason: 'InvalidMetricSourceType' },
   { type: 'ScalingActive', reason: 'InvalidSelector' },
 ];
@@ -43,10 +39,21 @@ function hpaConditions(obj: KubeObject): Condition[] {
   }
 }
 
+/**
+ * Metrics not readable (yet): a new autoscaler reports this until its pods have metrics, and a
+ * cluster without a metrics pipeline reports it forever. The autoscaler itself is in place and
+ * can reach its target, so an apply does not wait on it (as kapp does not); the message says so.
+ * gitops-engine calls these Degraded, for a long-running view rather than an apply.
+ */
+export const HPA_METRICS_UNAVAILABLE: readonly string[] = ['FailedGetResourceMetric', 'FailedGetContainerResourceMetric', 'FailedGetPodsMetric', 'FailedGetObjectMetric', 'FailedGetExternalMetric'];
+
 export function hpaHealth(obj: KubeObject): HealthResult {
   const all = hpaConditions(obj);
   const failure = all.find((c) => c.status === 'False' && HPA_DEGRADED_CONDITIONS.some((d) => d.type === c.type && d.reason === c.reason));
   if (failure) return degraded(describe(failure));
+  const noMetrics = all.find((c) => c.type === 'ScalingActive' && c.status === 'False' && HPA_METRICS_UNAVAILABLE.includes(c.reason ?? ''));
+  const ableToScale = all.find((c) => c.type === 'AbleToScale');
+  if (noMetrics && ableToScale?.status === 'True') return healthy(`in place and able to scale its target; metrics not available yet (${describe(noMetrics)})`);
   const replicas = `${int(obj, 'status', 'currentReplicas') ?? 0} current, ${int(obj, 'status', 'desiredReplicas') ?? 0} desired replicas (min ${int(obj, 'spec', 'minReplicas') ?? 1}, max ${int(obj, 'spec', 'maxReplicas') ?? '?'})`;
   if (all.length === 0) return progressing(`waiting for the autoscaler's first evaluation; ${replicas}`);
   const active = all.find((c) => c.type === 'ScalingActive');
