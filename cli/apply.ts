@@ -18,13 +18,9 @@ import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { userDataDir } from '../core/paths.js';
-import { openRepositoryArg, treesCacheDir } from './common.js';
+import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
-interface ApplyFlags {
-  repo: string;
-  rev: string;
-  app?: string;
-  path?: string;
+interface ApplyFlags extends AppFlags {
   context?: string;
   kubeconfig?: string;
   autoApprove?: boolean;
@@ -44,13 +40,8 @@ function seconds(value: string): number {
 }
 
 function addPlanOptions(cmd: Command): Command {
-  return cmd
-    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
-    .option('--rev <rev>', 'branch, tag, commit, or :working', 'HEAD')
-    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
-    .option('--path <dir>', 'a folder of the repository used as one app')
+  return addKubeconfigOption(addAppOptions(cmd))
     .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--force-conflicts', 'take over fields other field managers own (server-side apply force)')
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy (default: per kind)', seconds)
@@ -164,12 +155,11 @@ export function registerApply(program: Command): void {
       return runApply(plan, flags);
     }
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-    const context = flags.context ?? kubeconfig.currentContext;
-    if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+    const context = contextOf(kubeconfig, flags.context);
     const repo = await openRepositoryArg(flags.repo);
     let plan: Plan;
     try {
-      plan = await planApp({ repo, rev: flags.rev, selection: { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) }, kubeconfig, context, cacheDir: treesCacheDir() });
+      plan = await planApp({ repo, rev: flags.rev, selection: selectionOf(flags), kubeconfig, context, cacheDir: treesCacheDir() });
     } finally {
       await repo.close();
     }
@@ -187,8 +177,7 @@ export function registerApply(program: Command): void {
     const earlierPlan = run ? history.planById(run.planId) : undefined;
     history.close();
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-    const context = flags.context ?? run?.cluster.context ?? kubeconfig.currentContext;
-    if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+    const context = contextOf(kubeconfig, flags.context ?? run?.cluster.context);
     const repo = await openRepositoryArg(run ? run.repo : flags.repo);
     let plan: Plan;
     try {
@@ -196,7 +185,7 @@ export function registerApply(program: Command): void {
       plan = await planApp({
         repo,
         rev: run ? run.commit : flags.to,
-        selection: earlier ?? { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) },
+        selection: earlier ?? selectionOf(flags),
         kubeconfig,
         context,
         cacheDir: treesCacheDir(),
@@ -207,11 +196,10 @@ export function registerApply(program: Command): void {
     return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }) });
   });
 
-  program
+  addKubeconfigOption(program
     .command('revert')
     .description('plan the exact undo of an earlier run (recreate what it deleted, delete what it created, restore what it updated), show it, apply after confirmation')
-    .argument('<run-id>', 'the run to undo, from `slipway history`')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .argument('<run-id>', 'the run to undo, from `slipway history`'))
     .option('--context <name>', 'kubeconfig context (default: the run\'s)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy', seconds)

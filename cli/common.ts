@@ -1,5 +1,8 @@
 /** What several commands share: opening the repository named on the command line, cache folders, labels. */
 import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { LoadedKubeconfig } from '../core/kube/kubeconfig.js';
+import type { AppSelection } from '../core/source/load.js';
 import { openRepository } from '../core/git/repository.js';
 import { openRemote } from '../core/git/remote.js';
 import type { Repository, Revision } from '../core/git/types.js';
@@ -27,4 +30,36 @@ export function revisionLabel(revision: Revision): string {
   if (revision.kind === 'working-copy') return 'the working copy';
   const ref = revision.refs[0];
   return `${revision.shortOid}${ref ? ` (${ref})` : ''}`;
+}
+
+/** The options every command that reads an app shares: which repository, revision and app. */
+export interface AppFlags {
+  repo: string;
+  rev: string;
+  app?: string;
+  path?: string;
+}
+
+export function addAppOptions(cmd: Command, opts: { rev?: boolean } = {}): Command {
+  cmd.option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.');
+  if (opts.rev !== false) cmd.option('--rev <rev>', 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD');
+  return cmd
+    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
+    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration');
+}
+
+export function addKubeconfigOption(cmd: Command): Command {
+  return cmd.option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)');
+}
+
+/** --app or --path, as an AppSelection. */
+export function selectionOf(flags: { app?: string; path?: string }): AppSelection {
+  return { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) };
+}
+
+/** The context to use: the flag, else the kubeconfig's current context. */
+export function contextOf(kubeconfig: LoadedKubeconfig, flag: string | undefined): string {
+  const context = flag ?? kubeconfig.currentContext;
+  if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+  return context;
 }

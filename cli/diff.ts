@@ -10,7 +10,7 @@ import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { renderApp } from '../core/render/render.js';
 import { selectApp } from '../core/source/load.js';
-import { openRepositoryArg, treesCacheDir } from './common.js';
+import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
 interface DiffFlags {
   repo: string;
@@ -27,24 +27,20 @@ interface DiffFlags {
 }
 
 export function registerDiff(program: Command): void {
-  program
+  const diff = addAppOptions(program
     .command('diff')
-    .description('compare two revisions of an app (--from/--to, no cluster needed), or its live state in two contexts (--context/--against-context)')
-    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
-    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
-    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration')
+    .description('compare two revisions of an app (--from/--to, no cluster needed), or its live state in two contexts (--context/--against-context)'), { rev: false })
     .option('--from <rev>', 'the older revision (the "before" side)')
     .option('--to <rev>', 'the newer revision (the "after" side)', 'HEAD')
     .option('--rev <rev>', 'with --against-context: the revision whose objects are compared', 'HEAD')
     .option('--context <name>', 'with --against-context: the context shown as "after"')
     .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--json', 'print JSON instead of text')
-    .option('--no-color', 'no ANSI colours')
-    .action(async (flags: DiffFlags) => {
+    .option('--no-color', 'no ANSI colours');
+  addKubeconfigOption(diff).action(async (flags: DiffFlags) => {
       if (!flags.from && !flags.againstContext) throw new InvalidArgumentError('give --from REV to compare revisions, or --against-context CTX to compare contexts');
       const repo = await openRepositoryArg(flags.repo);
-      const selection = { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) };
+      const selection = selectionOf(flags);
       try {
         let plan;
         if (flags.from) {
@@ -54,8 +50,7 @@ export function registerDiff(program: Command): void {
           plan = compareRevisions({ app, repo: repo.dir, before: await renderApp(repo, before, app, opts), after: await renderApp(repo, after, app, opts), labels: { before: flags.from, after: flags.to ?? 'HEAD' } });
         } else {
           const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-          const context = flags.context ?? kubeconfig.currentContext;
-          if (!context) throw new InvalidArgumentError('no --context given and the kubeconfig has no current context');
+          const context = contextOf(kubeconfig, flags.context);
           const revision = await repo.resolve(flags.rev);
           const { app } = await selectApp(repo, revision, selection);
           const render = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
@@ -75,10 +70,9 @@ export function registerDiff(program: Command): void {
 }
 
 export function registerContexts(program: Command): void {
-  program
+  addKubeconfigOption(program
     .command('contexts')
-    .description('list the kubeconfig contexts (cluster, server, user, namespace), as kubectl merges KUBECONFIG')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .description('list the kubeconfig contexts (cluster, server, user, namespace), as kubectl merges KUBECONFIG'))
     .option('--json', 'print JSON')
     .action((flags: { kubeconfig?: string; json?: boolean }) => {
       const cfg = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});

@@ -8,13 +8,9 @@ import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { openRepositoryArg, treesCacheDir } from './common.js';
+import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
-interface PlanFlags {
-  repo: string;
-  rev: string;
-  app?: string;
-  path?: string;
+interface PlanFlags extends AppFlags {
   context?: string;
   kubeconfig?: string;
   out?: string;
@@ -31,15 +27,10 @@ function positiveInt(value: string): number {
 }
 
 export function registerPlan(program: Command): void {
-  program
+  addKubeconfigOption(addAppOptions(program
     .command('plan')
-    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')
-    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
-    .option('--rev <rev>', 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD')
-    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
-    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration')
+    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')))
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--out <file>', 'also save the plan as JSON, to apply it later exactly')
     .option('--json', 'print the plan as JSON instead of text')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
@@ -47,14 +38,13 @@ export function registerPlan(program: Command): void {
     .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
     .action(async (flags: PlanFlags) => {
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-      const context = flags.context ?? kubeconfig.currentContext;
-      if (!context) throw new InvalidArgumentError('no context given and the kubeconfig has no current context: use --context');
+      const context = contextOf(kubeconfig, flags.context);
       const repo = await openRepositoryArg(flags.repo);
       try {
         const plan = await planApp({
           repo,
           rev: flags.rev,
-          selection: { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) },
+          selection: selectionOf(flags),
           kubeconfig,
           context,
           cacheDir: treesCacheDir(),

@@ -7,32 +7,24 @@ import { hasErrors } from '../core/model/diagnostics.js';
 import { renderApp } from '../core/render/render.js';
 import { diagnosticsText, renderJson, renderedObjectsText } from '../core/render/view.js';
 import { selectApp } from '../core/source/load.js';
-import { openRepositoryArg, revisionLabel, treesCacheDir } from './common.js';
+import { addAppOptions, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
-interface RenderFlags {
-  repo: string;
-  rev: string;
-  app?: string;
-  path?: string;
+interface RenderFlags extends AppFlags {
   json?: boolean;
   verbose?: boolean;
 }
 
 export function registerRender(program: Command): void {
-  program
+  addAppOptions(program
     .command('render')
-    .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them')
-    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.')
-    .option('--rev <rev>', 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD')
-    .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
-    .option('--path <dir>', 'a folder of the repository used as one app, without any configuration')
+    .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them'))
     .option('--json', 'print JSON for scripts')
     .option('--verbose', 'also list informational diagnostics (skipped documents)')
     .action(async (flags: RenderFlags) => {
       const repo = await openRepositoryArg(flags.repo);
       try {
         const revision = await repo.resolve(flags.rev);
-        const { app, diagnostics: appDiagnostics } = await selectApp(repo, revision, { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) });
+        const { app, diagnostics: appDiagnostics } = await selectApp(repo, revision, selectionOf(flags));
         const result = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
         const diagnostics = [...appDiagnostics.filter((d) => d.severity !== 'info' || flags.verbose), ...result.diagnostics];
         if (flags.json) {
