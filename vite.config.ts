@@ -2,9 +2,18 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The renderer is a plain web app; Electron loads the built files, browser mode serves them.
+// Monaco is bundled (renderer/src/monaco.ts) and its worker is built by Vite as an ES module
+// worker, so the page never fetches anything from the network.
 export default defineConfig({
   root: 'renderer',
   base: './',
   plugins: [react()],
-  build: { outDir: '../dist/renderer', emptyOutDir: true, sourcemap: true },
+  worker: { format: 'es' },
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    sourcemap: true,
+    // Monaco's editor core is one large lazy chunk by nature (~3 MB unminified source).
+    chunkSizeWarningLimit: 4096,
+  },
 });

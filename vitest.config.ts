@@ -28,8 +28,14 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // The plan review tests need the real cluster (same setup as integration tests).
+          globalSetup: ['test/cluster/global-setup.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
+          hookTimeout: 120_000,
+          // The UI waits on the engine, git and the API server: give polled assertions time on a busy 2-core machine.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
+          // One Chromium at a time on small machines.
+          fileParallelism: false,
         },
       },
     ],

@@ -4,9 +4,10 @@
  */
 import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { COMMANDS } from '../core/api/contract.js';
+import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
-import { isAllowedNavigation, isExternalLinkAllowed, isTrustedSender, secureWebPreferences } from './security.js';
+import { commandListener } from './ipc.js';
+import { isAllowedNavigation, isExternalLinkAllowed, secureWebPreferences } from './security.js';
 
 const rendererIndex = pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
 const preload = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -32,10 +33,8 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  ipcMain.handle(COMMANDS.engineInfo, (event) => {
-    if (!isTrustedSender(event.senderFrame?.url, rendererIndex)) throw new Error('refused: IPC from an untrusted frame');
-    return handlers[COMMANDS.engineInfo]();
-  });
+  // One channel per contract command: sender checked, payload validated with the contract's schema.
+  for (const id of COMMAND_IDS) ipcMain.handle(COMMAND_CHANNELS[id], commandListener(handlers, id, rendererIndex));
 
   void app.whenReady().then(() => {
     window = new BrowserWindow({ width: 1400, height: 900, title: 'Slipway', show: false, webPreferences: secureWebPreferences(preload) });
@@ -44,4 +43,5 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void handlers.close());
 }

@@ -1,25 +1,61 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers } from '../api/handlers.js';
+import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
+import { createHandlers, type EngineHandlers } from '../api/handlers.js';
 import { startEngineServer, type RunningEngineServer } from './http.js';
 
 let srv: RunningEngineServer;
+let handlers: EngineHandlers;
+let repo: TestRepo;
+let kubeconfig: string;
+/** Credentials in the test kubeconfig: they must never come back from the engine. */
+const SECRET_TOKEN = 'sk-test-token-5f1e0c9a7b3d';
+const SECRET_KEY_DATA = 'c2VjcmV0LWtleS1kYXRhLTk5OTk=';
 
 beforeAll(async () => {
+  repo = createTestRepo({ prefix: 'slipway-http-' });
+  repo.write({ 'slipway.yaml': 'apiVersion: slipway.dev/v1alpha1\nkind: Config\napps:\n  - name: web\n    path: apps/web\n    destination: {namespace: shop, context: kind-dev}\n', 'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+  repo.commit('first: web app');
+  repo.write({ 'apps/web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n' });
+  repo.commit('second: rename the config map');
+  repo.tag('v1.0.0');
+  kubeconfig = join(repo.dir, '..', `${repo.dir.split('/').pop()}-kubeconfig.yaml`);
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters:
+  - name: prod
+    cluster: {server: 'https://prod.example:6443'}
+users:
+  - name: admin
+    user: {token: ${SECRET_TOKEN}, client-key-data: ${SECRET_KEY_DATA}}
+contexts:
+  - name: prod-admin
+    context: {cluster: prod, user: admin, namespace: shop}
+current-context: prod-admin
+`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'slipway-static-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Slipway</title>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, '..', 'secret.txt'), 'outside');
-  srv = await startEngineServer({ staticDir: dir, handlers: createHandlers({ transport: 'http' }), token: 't0ken' });
+  handlers = createHandlers({ transport: 'http' });
+  srv = await startEngineServer({ staticDir: dir, handlers, token: 't0ken' });
 });
-afterAll(() => srv.close());
+afterAll(async () => {
+  await srv.close();
+  await handlers.close();
+  repo.cleanup();
+  rmSync(kubeconfig, { force: true });
+});
 
 /** Raw HTTP so the Host header and paths are sent exactly as given. */
-function call(path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: srv.port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${srv.port}`, ...opts.headers } }, (res) => {
       let body = '';
@@ -27,7 +63,7 @@ function call(path: string, opts: { method?: string; headers?: Record<string, st
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(opts.body);
   });
 }
 
@@ -76,5 +112,112 @@ describe('engine HTTP server', () => {
       const r = await call(path, { headers: auth });
       expect(r.body).not.toContain('outside');
     }
+  });
+});
+
+/** POST /api/<channel> with a JSON body, parsed. */
+async function command(channel: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown; body: string }> {
+  const r = await call(`/api/${channel}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  let json: unknown;
+  try {
+    json = JSON.parse(r.body);
+  } catch {
+    json = undefined;
+  }
+  return { status: r.status, json, body: r.body };
+}
+
+describe('engine commands over HTTP', () => {
+  it('checks the Origin header when a browser sends one', async () => {
+    expect((await command('engine-info', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await command('engine-info', {}, { origin: 'null' })).status).toBe(403);
+    expect((await command('engine-info', {}, { origin: `http://127.0.0.1:${srv.port + 1}` })).status).toBe(403);
+    expect((await command('engine-info', {}, { origin: `http://127.0.0.1:${srv.port}` })).status).toBe(200);
+  });
+
+  it.each([
+    ['a field of the wrong type', 'open-repository', { path: 42 }, 'path'],
+    ['a missing field', 'list-apps', { repoId: 'r' }, 'rev'],
+    ['an unknown field', 'list-contexts', { password: 'hunter2-value' }, 'password'],
+    ['a bad cursor', 'list-revisions', { repoId: 'r', after: 'sk-secret-not-an-oid' }, 'after'],
+    ['both app and path', 'plan', { repoId: 'r', rev: 'main', context: 'c', app: 'web', path: 'apps/web' }, 'app'],
+    ['neither app nor path', 'plan', { repoId: 'r', rev: 'main', context: 'c' }, 'app'],
+  ])('answers 400 naming the field for %s, without echoing values', async (_what, channel, body, field) => {
+    const r = await command(channel, body);
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ error: { code: 'invalid-request' } });
+    expect((r.json as { error: { message: string } }).error.message).toContain(field);
+    for (const value of Object.values(body)) if (typeof value === 'string' && value.length > 6) expect(r.body).not.toContain(value);
+  });
+
+  it('refuses bodies that are not JSON', async () => {
+    expect((await call('/api/engine-info', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x=1' })).status).toBe(415);
+    expect((await call('/api/engine-info', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{nope' })).status).toBe(400);
+  });
+
+  it('opens a repository and lists its branches, tags, commits and working copy', async () => {
+    const opened = await command('open-repository', { path: join(repo.dir, 'apps') });
+    expect(opened.status).toBe(200);
+    const { id, dir, name } = opened.json as { id: string; dir: string; name: string };
+    expect({ dir, name }).toEqual({ dir: repo.dir, name: repo.dir.split('/').pop() });
+    expect((await command('open-repository', { path: repo.dir })).json).toMatchObject({ id }); // same folder, same id
+
+    const list = (await command('list-revisions', { repoId: id })).json as Record<string, unknown>;
+    expect(list).toMatchObject({
+      branches: [{ kind: 'branch', name: 'main', fullName: 'refs/heads/main', current: true }],
+      tags: [{ kind: 'tag', name: 'v1.0.0', fullName: 'refs/tags/v1.0.0' }],
+      remoteBranches: [],
+      workingCopy: { rev: ':working' },
+      commits: [
+        { subject: 'second: rename the config map', author: { name: 'Ada Lovelace', email: 'ada@example.com' }, refs: ['main', 'v1.0.0'] },
+        { subject: 'first: web app', refs: [] },
+      ],
+    });
+    const commits = list.commits as Array<{ oid: string; shortOid: string; date: string }>;
+    expect(commits[0]!.shortOid).toBe(commits[0]!.oid.slice(0, 7));
+    expect(new Date(commits[0]!.date).toISOString()).toBe(commits[0]!.date);
+
+    const page1 = (await command('list-revisions', { repoId: id, limit: 1 })).json as { commits: unknown[]; next: string };
+    expect(page1.commits).toHaveLength(1);
+    const page2 = (await command('list-revisions', { repoId: id, limit: 1, after: page1.next })).json as { commits: Array<{ subject: string }>; next?: string };
+    expect(page2.commits.map((c) => c.subject)).toEqual(['first: web app']);
+    expect(page2.next).toBeUndefined();
+
+    const found = (await command('list-revisions', { repoId: id, query: 'FIRST' })).json as { commits: Array<{ subject: string }>; tags: unknown[] };
+    expect(found.commits.map((c) => c.subject)).toEqual(['first: web app']);
+    expect(found.tags).toEqual([]);
+  });
+
+  it('lists the apps of a revision', async () => {
+    const { id } = (await command('open-repository', { path: repo.dir })).json as { id: string };
+    const apps = await command('list-apps', { repoId: id, rev: 'refs/tags/v1.0.0' });
+    expect(apps.status).toBe(200);
+    expect(apps.json).toEqual({
+      apps: [{ name: 'web', path: 'apps/web', sourceType: 'auto', namespace: 'shop', context: 'kind-dev', origin: { kind: 'slipway.yaml', file: 'slipway.yaml', line: 4 }, prune: false, protected: false }],
+      configured: true,
+      diagnostics: [],
+    });
+  });
+
+  it('answers engine errors with their code, message and hint', async () => {
+    const { id } = (await command('open-repository', { path: repo.dir })).json as { id: string };
+    const unknownRev = await command('list-apps', { repoId: id, rev: 'mian' });
+    expect(unknownRev.status).toBe(422);
+    expect(unknownRev.json).toMatchObject({ error: { code: 'unknown-revision', hint: expect.stringContaining('main') } });
+    expect((await command('list-apps', { repoId: 'repo-nope', rev: 'main' })).json).toMatchObject({ error: { code: 'unknown-repository' } });
+    expect((await command('open-repository', { path: join(tmpdir(), 'slipway-no-such-folder') })).json).toMatchObject({ error: { code: 'not-a-repository' } });
+  });
+
+  it('lists kubeconfig contexts with cluster and namespace, never credentials', async () => {
+    const r = await command('list-contexts', { kubeconfig });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({
+      contexts: [{ name: 'prod-admin', cluster: 'prod', server: 'https://prod.example:6443', user: 'admin', namespace: 'shop', current: true }],
+      currentContext: 'prod-admin',
+      files: [kubeconfig],
+      diagnostics: [],
+    });
+    expect(r.body).not.toContain(SECRET_TOKEN);
+    expect(r.body).not.toContain(SECRET_KEY_DATA);
   });
 });

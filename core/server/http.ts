@@ -2,19 +2,25 @@
  * Browser mode's transport: an HTTP server on loopback that serves the built renderer and the
  * engine's commands (`POST /api/<command>`), guarded by a random token. The token arrives once in
  * the URL the user opens, is moved into an HttpOnly, SameSite=Strict cookie, and every later
- * request must carry it. The Host header is checked so a DNS-rebinding page cannot reach it.
+ * request must carry it. The Host header is checked so a DNS-rebinding page cannot reach it, and
+ * the Origin header, when a browser sends one, must be the server's own.
+ *
+ * Commands go through `dispatch` (core/api/dispatch.ts), exactly as Electron IPC does: the JSON
+ * body is validated with the command's schema (400 naming the field, never echoing its value),
+ * engine failures answer 422 with `{ error: { code, message, hint?, location? } }`, bugs 500.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { EngineHandlers } from '../api/handlers.js';
-import { isCommandName } from '../api/handlers.js';
+import { commandForChannel } from '../api/channels.js';
+import { dispatch, INVALID_REQUEST, UNKNOWN_COMMAND } from '../api/dispatch.js';
+import type { CommandHandlers } from '../api/handlers.js';
 
 export interface EngineServerOptions {
   /** Directory with the built renderer (index.html and assets). */
   readonly staticDir: string;
-  readonly handlers: EngineHandlers;
+  readonly handlers: CommandHandlers;
   /** Defaults to 32 random bytes. */
   readonly token?: string;
   /** Defaults to 0 (any free port). Always bound to 127.0.0.1. */
@@ -31,6 +37,8 @@ export interface RunningEngineServer {
 }
 
 const COOKIE = 'slipway_token';
+/** Requests are small (paths, names, ids); anything bigger is refused before it is parsed. */
+const MAX_BODY_BYTES = 1024 * 1024;
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -63,6 +71,56 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8');
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        fail(new BodyError(413, `request body larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}
+
+/** Parses a command's JSON body; an empty body is an empty request. */
+async function commandBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.trim() === '') return {};
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new BodyError(415, 'send engine commands as application/json');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BodyError(400, 'the request body is not valid JSON');
+  }
+}
+
+function statusFor(code: string): number {
+  if (code === INVALID_REQUEST) return 400;
+  if (code === 'internal') return 500;
+  return 422;
+}
+
 export async function startEngineServer(opts: EngineServerOptions): Promise<RunningEngineServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const root = resolve(opts.staticDir);
@@ -72,6 +130,8 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'wrong Host header: the Slipway engine only answers on loopback');
     const url = new URL(req.url ?? '/', `http://${host}`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) return send(res, 403, 'foreign Origin: the Slipway engine only answers its own page');
 
     const given = url.searchParams.get('token');
     if (given !== null) {
@@ -86,11 +146,16 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     if (url.pathname.startsWith('/api/')) {
       const name = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST') return send(res, 405, 'use POST for engine commands');
-      if (!isCommandName(name)) return send(res, 404, `unknown command: ${name}`);
-      opts.handlers[name]().then(
-        (result) => send(res, 200, JSON.stringify(result), 'application/json'),
-        (e: unknown) => send(res, 500, JSON.stringify({ error: e instanceof Error ? e.message : String(e) }), 'application/json'),
-      );
+      if (!commandForChannel(name)) return sendJson(res, 404, { error: { code: UNKNOWN_COMMAND, message: `unknown command: ${name}` } });
+      commandBody(req)
+        .then((body) => dispatch(opts.handlers, name, body))
+        .then(
+          (reply) => (reply.ok ? sendJson(res, 200, reply.value) : sendJson(res, statusFor(reply.error.code), { error: reply.error })),
+          (e: unknown) => {
+            const status = e instanceof BodyError ? e.status : 500;
+            sendJson(res, status, { error: { code: status === 500 ? 'internal' : INVALID_REQUEST, message: e instanceof Error ? e.message : String(e) } });
+          },
+        );
       return;
     }
 

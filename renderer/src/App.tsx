@@ -1,27 +1,44 @@
 import { useEffect, useState } from 'react';
 import type { EngineInfo } from '../../core/api/contract.js';
-import { useHost } from './host.js';
+import { ErrorBoundary } from './components/Errors.js';
+import { Workspace } from './components/Workspace.js';
+import { errorInfo, useHost } from './host.js';
 
 export function App(): React.JSX.Element {
+  return (
+    <div className="app">
+      <ErrorBoundary what="workspace">
+        <Workspace />
+      </ErrorBoundary>
+      <StatusBar />
+    </div>
+  );
+}
+
+/** The engine the page talks to, or why it cannot reach it. */
+function StatusBar(): React.JSX.Element {
   const host = useHost();
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    host.engineInfo().then(setInfo, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    host.engineInfo().then(setInfo, (e: unknown) => setError(errorInfo(e).message));
   }, [host]);
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: '2rem' }}>
-      <h1>Slipway</h1>
-      <p>Plan and apply Kubernetes changes from any Git revision.</p>
-      {error && <p role="alert">Cannot reach the engine: {error}</p>}
-      {!error && !info && <p aria-busy="true">Connecting to the engine…</p>}
-      {info && (
-        <p data-testid="engine-info">
-          Engine {info.version} on {info.platform} ({info.transport})
-        </p>
+    <footer className="statusbar">
+      <span className="brand">Slipway</span>
+      {error && (
+        <span role="alert" className="text-error">
+          Cannot reach the engine: {error}
+        </span>
       )}
-    </main>
+      {!error && !info && <span aria-busy="true">Connecting to the engine…</span>}
+      {info && (
+        <span data-testid="engine-info">
+          Engine {info.version} on {info.platform} ({info.transport})
+        </span>
+      )}
+    </footer>
   );
 }

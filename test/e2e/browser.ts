@@ -19,13 +19,15 @@ export async function launchChromium(): Promise<Browser> {
 export interface ServedApp {
   readonly url: string;
   readonly process: ChildProcess;
+  /** Everything the server printed so far (engine failures are logged there). */
+  log(): string;
   stop(): Promise<void>;
 }
 
-/** Starts `slipway serve` from the build and returns the one-time address it prints. */
-export async function serveApp(args: readonly string[] = []): Promise<ServedApp> {
+/** Starts `slipway serve` from the build and returns the one-time address it prints. `env` adds to (or, with undefined, removes from) this process's environment. */
+export async function serveApp(args: readonly string[] = [], opts: { env?: Readonly<Record<string, string | undefined>> } = {}): Promise<ServedApp> {
   const root = new URL('../../', import.meta.url).pathname;
-  const child = spawn(process.execPath, [`${root}bin/slipway.js`, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [`${root}bin/slipway.js`, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`slipway serve printed no address within 20s:\n${output}`)), 20_000);
@@ -44,6 +46,7 @@ export async function serveApp(args: readonly string[] = []): Promise<ServedApp>
   return {
     url,
     process: child,
+    log: () => output,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,0 +1,25 @@
+/**
+ * The names engine commands travel under: the IPC channel in Electron and the path in
+ * `POST /api/<channel>` in browser mode. Kept apart from the schemas (and free of imports) so the
+ * sandboxed Electron preload can bundle it without bringing zod along.
+ */
+export const COMMAND_CHANNELS = {
+  engineInfo: 'engine-info',
+  openRepository: 'open-repository',
+  listRevisions: 'list-revisions',
+  listApps: 'list-apps',
+  listContexts: 'list-contexts',
+  plan: 'plan',
+} as const;
+
+/** A command's name in the contract (and the HostApi method name): "openRepository". */
+export type CommandId = keyof typeof COMMAND_CHANNELS;
+/** A command's wire name: "open-repository". */
+export type CommandChannel = (typeof COMMAND_CHANNELS)[CommandId];
+
+export const COMMAND_IDS = Object.keys(COMMAND_CHANNELS) as readonly CommandId[];
+
+/** The command for a wire name, or undefined for anything else (including inherited property names). */
+export function commandForChannel(channel: string): CommandId | undefined {
+  return COMMAND_IDS.find((id) => COMMAND_CHANNELS[id] === channel);
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_CHANNELS, COMMAND_IDS, commands } from '../core/api/contract.js';
+import { createHandlers } from '../core/api/handlers.js';
+import { commandListener } from './ipc.js';
+
+const index = 'file:///opt/slipway/resources/app.asar/dist/renderer/index.html';
+const handlers = createHandlers({ transport: 'electron' });
+const ours = { senderFrame: { url: `${index}#/plan` } };
+
+describe('electron IPC', () => {
+  it('has one channel per contract command', () => {
+    expect(COMMAND_IDS).toEqual(Object.keys(commands));
+    expect(new Set(Object.values(COMMAND_CHANNELS)).size).toBe(COMMAND_IDS.length);
+  });
+
+  it('answers our page through the engine dispatch', async () => {
+    expect(await commandListener(handlers, 'engineInfo', index)(ours, {})).toMatchObject({ ok: true, value: { transport: 'electron' } });
+  });
+
+  it.each([
+    ['another file', { senderFrame: { url: 'file:///tmp/evil.html' } }],
+    ['a web page', { senderFrame: { url: 'https://evil.example/' } }],
+    ['no frame', { senderFrame: null }],
+  ])('refuses IPC from %s', async (_what, event) => {
+    expect(await commandListener(handlers, 'engineInfo', index)(event, {})).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+  });
+
+  it('validates payloads with the contract schema, naming the field and not the value', async () => {
+    const reply = await commandListener(handlers, 'openRepository', index)(ours, { path: ['secret-value-1234'] });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('path') } });
+    expect(JSON.stringify(reply)).not.toContain('secret-value-1234');
+    expect(await commandListener(handlers, 'listRevisions', index)(ours, 'not an object')).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('carries engine errors with their code', async () => {
+    expect(await commandListener(handlers, 'listApps', index)(ours, { repoId: 'repo-none', rev: 'main' })).toMatchObject({ ok: false, error: { code: 'unknown-repository', hint: expect.any(String) } });
+  });
+});

@@ -1,0 +1,84 @@
+/** The opened change: what it is, why it is there (flags, message, changed fields), then the diff. */
+import { lazy, Suspense } from 'react';
+import type { Change } from '../../../core/api/contract.js';
+import { ACTION_LABEL, apiVersion, changeId, FLAG_TEXT, locationLabel } from '../format.js';
+import { ErrorBoundary } from './Errors.js';
+import { ActionBadge } from './PlanTree.js';
+
+const DiffView = lazy(() => import('./DiffView.js'));
+
+export function ChangeView(props: { change: Change }): React.JSX.Element {
+  const c = props.change;
+  const where = locationLabel(c.source);
+  const secretKeys = c.secretKeys ? Object.entries(c.secretKeys) : [];
+  return (
+    <div className="change" data-testid="change-view" data-action={c.action}>
+      <header className="change-head">
+        <div className="change-title">
+          <ActionBadge action={c.action} />
+          <h2>
+            <span className="kind">{c.key.kind}</span> {c.key.namespace && <span className="muted">{c.key.namespace}/</span>}
+            {c.key.name}
+          </h2>
+          <span className="muted small">{apiVersion(c.key)}</span>
+          <span className={`pill action-${c.action}`}>{ACTION_LABEL[c.action]}</span>
+        </div>
+        {c.flags.length > 0 && (
+          <ul className="flags" aria-label="Flags">
+            {c.flags.map((f) => (
+              <li key={f} className={`flag flag-${f}`} title={FLAG_TEXT[f].explain}>
+                <b>{FLAG_TEXT[f].label}</b> <span className="muted">{FLAG_TEXT[f].explain}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {c.message && (
+          <p className={c.action === 'error' ? 'change-message error' : 'change-message'} role={c.action === 'error' ? 'alert' : undefined} data-testid="change-message">
+            {c.message}
+          </p>
+        )}
+        <div className="change-meta">
+          {where && (
+            <span>
+              declared in <code>{where}</code>
+            </span>
+          )}
+          {c.liveResourceVersion && (
+            <span>
+              live resourceVersion <code>{c.liveResourceVersion}</code>
+            </span>
+          )}
+          {c.changedPaths.length > 0 && (
+            <details className="paths">
+              <summary>
+                {c.changedPaths.length} changed field{c.changedPaths.length === 1 ? '' : 's'}
+              </summary>
+              <ul>
+                {c.changedPaths.map((p) => (
+                  <li key={p}>
+                    <code>{p}</code>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+        {secretKeys.length > 0 && (
+          <div className="secret-keys" aria-label="Secret data keys">
+            <span className="muted">Secret values are never shown.</span>
+            {secretKeys.map(([k, v]) => (
+              <span key={k} className={`pill secret-${v}`}>
+                {k}: {v}
+              </span>
+            ))}
+          </div>
+        )}
+      </header>
+      <ErrorBoundary what="diff view" resetKey={changeId(c)}>
+        <Suspense fallback={<div className="loading">Loading the diff editor…</div>}>
+          <DiffView change={c} />
+        </Suspense>
+      </ErrorBoundary>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * The plan's resources as a tree (namespace → kind → resource), virtualized so a plan of
+ * thousands of objects scrolls smoothly. Keyboard: ↑/↓ or k/j move, Enter opens a resource or
+ * folds a group, ←/→ fold and unfold.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Action, Change } from '../../../core/api/contract.js';
+import { ACTION_LABEL, ACTION_SYMBOL, ACTIONS, changeId, keyLabel } from '../format.js';
+import { buildRows, countByAction, filterChanges, step, type TreeRow } from '../planTree.js';
+
+const ROW_HEIGHT = 28;
+const DEFAULT_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) => a !== 'noop'));
+
+export function ActionBadge(props: { action: Action }): React.JSX.Element {
+  return (
+    <span className={`badge action-${props.action}`} title={ACTION_LABEL[props.action]} aria-label={ACTION_LABEL[props.action]}>
+      {ACTION_SYMBOL[props.action]}
+    </span>
+  );
+}
+
+export function PlanTree(props: { changes: readonly Change[]; selectedId: string | null; onOpen: (c: Change | null) => void }): React.JSX.Element {
+  const [text, setText] = useState('');
+  const counts = useMemo(() => countByAction(props.changes), [props.changes]);
+  const [actions, setActions] = useState<ReadonlySet<Action>>(DEFAULT_ACTIONS);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const visible = useMemo(() => filterChanges(props.changes, { text, actions }), [props.changes, text, actions]);
+  const rows = useMemo(() => buildRows(visible, collapsed), [visible, collapsed]);
+  const [cursor, setCursor] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  // Keep the cursor on the opened resource when the rows change (filtering, folding).
+  useEffect(() => {
+    const i = rows.findIndex((r) => r.id === props.selectedId);
+    if (i >= 0) setCursor(i);
+    else setCursor((c) => Math.min(c, Math.max(0, rows.length - 1)));
+  }, [rows, props.selectedId]);
+
+  // The open resource is always one the tree shows: keep it while it is listed (also across
+  // plans), else open the first one listed, else none.
+  const { onOpen, selectedId } = props;
+  useEffect(() => {
+    if (selectedId && visible.some((c) => changeId(c) === selectedId)) return;
+    const first = rows.find((r): r is Extract<TreeRow, { type: 'change' }> => r.type === 'change');
+    if (first) onOpen(first.change);
+    else if (visible.length === 0 && selectedId) onOpen(null);
+  }, [rows, visible, selectedId, onOpen]);
+
+  const toggle = (id: string, fold?: boolean): void =>
+    setCollapsed((s) => {
+      const next = new Set(s);
+      if (fold ?? !next.has(id)) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const activate = (i: number): void => {
+    const row = rows[i];
+    if (!row) return;
+    setCursor(i);
+    if (row.type === 'change') props.onOpen(row.change);
+    else toggle(row.id);
+  };
+
+  const move = (to: number): void => {
+    setCursor(to);
+    virtualizer.scrollToIndex(to, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent): void => {
+    const row = rows[cursor];
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'ArrowDown' || e.key === 'j') move(step(rows, cursor, 1));
+    else if (e.key === 'ArrowUp' || e.key === 'k') move(step(rows, cursor, -1));
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(Math.max(0, rows.length - 1));
+    else if (e.key === 'Enter' || e.key === ' ') activate(cursor);
+    else if (e.key === 'ArrowLeft' && row && row.type !== 'change') toggle(row.id, true);
+    else if (e.key === 'ArrowRight' && row && row.type !== 'change') toggle(row.id, false);
+    else if (e.key === 'ArrowLeft' && row?.type === 'change') move(step(rows, cursor, -1, (r) => r.type === 'kind'));
+    else return;
+    e.preventDefault();
+  };
+
+  const flip = (a: Action): void =>
+    setActions((s) => {
+      const next = new Set(s);
+      if (next.has(a)) next.delete(a);
+      else next.add(a);
+      return next;
+    });
+
+  return (
+    <div className="tree-pane">
+      <div className="tree-filter">
+        <input type="search" className="input" placeholder="Filter by name, kind or namespace" aria-label="Filter resources" value={text} onChange={(e) => setText(e.target.value)} data-testid="tree-filter" />
+        <div className="chips" role="group" aria-label="Show actions">
+          {ACTIONS.filter((a) => counts[a] > 0 || a !== 'error').map((a) => (
+            <button
+              key={a}
+              type="button"
+              className={`chip action-${a}${actions.has(a) ? ' on' : ''}`}
+              aria-pressed={actions.has(a)}
+              title={`${actions.has(a) ? 'Hide' : 'Show'} ${ACTION_LABEL[a]}`}
+              data-testid={`chip-${a}`}
+              onClick={() => flip(a)}
+            >
+              <span className="chip-symbol">{ACTION_SYMBOL[a]}</span> {counts[a]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div
+        className="tree"
+        ref={scroller}
+        role="tree"
+        aria-label="Resources in the plan"
+        tabIndex={0}
+        data-testid="plan-tree"
+        aria-activedescendant={rows[cursor] ? `row-${cursor}` : undefined}
+        onKeyDown={onKeyDown}
+      >
+        {rows.length === 0 ? (
+          <p className="tree-empty">{props.changes.length === 0 ? 'The plan has no resources.' : counts.noop === props.changes.length && !actions.has('noop') ? 'No changes. Show unchanged resources with =.' : 'No resource matches the filter.'}</p>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const row = rows[v.index]!;
+              const common = {
+                id: `row-${v.index}`,
+                role: 'treeitem',
+                className: `tree-row row-${row.type}${v.index === cursor ? ' cursor' : ''}${row.type === 'change' && row.id === props.selectedId ? ' selected' : ''}`,
+                style: { position: 'absolute' as const, top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` },
+                onClick: () => activate(v.index),
+              };
+              if (row.type === 'change') {
+                const c = row.change;
+                return (
+                  <div {...common} key={row.id} aria-level={3} aria-selected={row.id === props.selectedId} data-key={keyLabel(c.key)} data-action={c.action} title={keyLabel(c.key)}>
+                    <ActionBadge action={c.action} />
+                    <span className="ellipsis">{c.key.name}</span>
+                    {c.flags.includes('dangerous') && (
+                      <span className="warn-dot" title="dangerous">
+                        ⚠
+                      </span>
+                    )}
+                  </div>
+                );
+              }
+              return (
+                <div {...common} key={row.id} aria-level={row.type === 'namespace' ? 1 : 2} aria-expanded={!row.collapsed}>
+                  <span className="twisty" aria-hidden="true">
+                    {row.collapsed ? '▸' : '▾'}
+                  </span>
+                  <span className="ellipsis">{row.type === 'namespace' ? (row.namespace ?? 'Cluster-scoped') : row.kind}</span>
+                  <span className="count">{row.count}</span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+/** A computed plan: its summary and diagnostics, the resource tree on the left, the opened change in the centre. */
+import { useCallback, useMemo, useState } from 'react';
+import type { Change, Plan } from '../../../core/api/contract.js';
+import { changeCount, changeId, locationLabel, relativeTime, summaryLine } from '../format.js';
+import { ChangeView } from './ChangeView.js';
+import { ErrorBoundary } from './Errors.js';
+import { PlanTree } from './PlanTree.js';
+
+export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => void }): React.JSX.Element {
+  const { plan } = props;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const byId = useMemo(() => new Map(plan.changes.map((c) => [changeId(c), c])), [plan]);
+  const selected = selectedId ? byId.get(selectedId) : undefined;
+  const open = useCallback((c: Change | null) => setSelectedId(c ? changeId(c) : null), []);
+  const s = plan.summary;
+  const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
+  const cluster = plan.inputs.cluster;
+
+  return (
+    <div className="plan" data-testid="plan-view" data-plan-id={plan.id}>
+      <aside className="sidebar">
+        <div className="plan-head">
+          <div className="summary" data-testid="plan-summary">
+            {summaryLine(s)}
+          </div>
+          <div className="summary-extra muted small">
+            {s.noop > 0 && <span>{s.noop} unchanged</span>}
+            {s.error > 0 && <span className="text-error">{s.error} error{s.error === 1 ? '' : 's'}</span>}
+            {changeCount(s) === 0 && s.error === 0 && <span>No changes: the cluster already matches this revision.</span>}
+          </div>
+          <div className="plan-inputs muted small" title={`plan ${plan.id}`}>
+            {plan.inputs.app.name} @ {plan.inputs.commit === ':working' ? 'working copy' : plan.inputs.commit.slice(0, 7)}
+            {cluster && (
+              <>
+                {' → '}
+                {cluster.context} <span title={cluster.server}>({cluster.version})</span>
+              </>
+            )}
+            {' · '}
+            <time dateTime={plan.createdAt}>{relativeTime(plan.createdAt)}</time>
+          </div>
+          {props.stale && (
+            <div className="stale" role="status">
+              The app, revision or context changed since this plan was made.{' '}
+              <button type="button" className="link" onClick={props.onReplan}>
+                Plan again
+              </button>
+            </div>
+          )}
+          {problems.length > 0 && (
+            <details className="diagnostics" open={problems.some((d) => d.severity === 'error')} data-testid="plan-diagnostics">
+              <summary>
+                {problems.length} diagnostic{problems.length === 1 ? '' : 's'}
+              </summary>
+              <ul>
+                {problems.map((d, i) => (
+                  <li key={i} className={`diag diag-${d.severity}`}>
+                    <code>{d.code}</code> {d.message}
+                    {d.location && <span className="muted"> ({locationLabel(d.location)})</span>}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+        <ErrorBoundary what="resource list" resetKey={plan.id}>
+          <PlanTree changes={plan.changes} selectedId={selectedId} onOpen={open} />
+        </ErrorBoundary>
+      </aside>
+      <section className="detail">
+        {selected ? (
+          <ChangeView change={selected} />
+        ) : (
+          <div className="empty">
+            <p>
+              {plan.changes.length === 0
+                ? 'This app renders no resources at this revision.'
+                : changeCount(s) === 0 && s.error === 0
+                  ? 'Nothing to change. Show the unchanged resources (=) to inspect them.'
+                  : 'Select a resource to see its diff.'}
+            </p>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

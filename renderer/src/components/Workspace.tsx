@@ -1,0 +1,301 @@
+/**
+ * The Workspace screen: open a repository, then pick an app, a revision and a context, plan
+ * (button or Ctrl/Cmd+Enter), and review the plan. All engine calls go through the injected
+ * HostApi; this component does not know which transport carries them.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppList, ContextList, OpenedRepository, Plan, RevisionList } from '../../../core/api/contract.js';
+import { errorInfo, useHost } from '../host.js';
+import { ContextSwitcher } from './ContextSwitcher.js';
+import { ErrorMessage } from './Errors.js';
+import { PlanView } from './PlanView.js';
+import { defaultRevision, RevisionPicker, type PickedRevision } from './RevisionPicker.js';
+
+type Loadable<T> = { readonly status: 'idle' } | { readonly status: 'loading' } | { readonly status: 'ready'; readonly value: T } | { readonly status: 'failed'; readonly error: unknown };
+
+/** What a plan was asked for; a plan whose inputs differ from the current choice is stale. */
+interface PlanInputs {
+  readonly repoId: string;
+  readonly rev: string;
+  readonly app: string;
+  readonly context: string;
+  /** For display only. */
+  readonly revLabel: string;
+}
+const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean => b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context;
+
+const RECENT_KEY = 'slipway.recentRepositories';
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+export const PLAN_SHORTCUT = isMac ? '⌘↵' : 'Ctrl+Enter';
+
+function recentRepositories(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 6) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberRepository(dir: string): void {
+  try {
+    localStorage.setItem(RECENT_KEY, JSON.stringify([dir, ...recentRepositories().filter((d) => d !== dir)].slice(0, 6)));
+  } catch {
+    // storage unavailable: nothing to remember
+  }
+}
+
+/** "app:<name>" for a named app, "path:<folder>" for a folder used as one app. */
+function appChoices(list: AppList): Array<{ value: string; label: string; context?: string }> {
+  if (list.apps.length === 0) return [{ value: 'path:', label: 'Whole repository (folder)' }];
+  return list.apps.map((a) => ({ value: `app:${a.name}`, label: `${a.name}${a.path ? ` — ${a.path}` : ''}`, ...(a.context && { context: a.context }) }));
+}
+
+export function Workspace(): React.JSX.Element {
+  const host = useHost();
+  const [repo, setRepo] = useState<OpenedRepository | null>(null);
+  const [revisions, setRevisions] = useState<RevisionList | null>(null);
+  const [rev, setRev] = useState<PickedRevision | null>(null);
+  const [apps, setApps] = useState<Loadable<AppList>>({ status: 'idle' });
+  const [app, setApp] = useState<string | null>(null);
+  const [contexts, setContexts] = useState<Loadable<ContextList>>({ status: 'loading' });
+  const [context, setContext] = useState<string | null>(null);
+  const contextPicked = useRef(false);
+  const [planRun, setPlanRun] = useState<Loadable<Plan>>({ status: 'idle' });
+  const [plan, setPlan] = useState<{ plan: Plan; inputs: PlanInputs } | null>(null);
+  const [runningInputs, setRunningInputs] = useState<PlanInputs | null>(null);
+  const planGeneration = useRef(0);
+
+  // Contexts do not depend on the repository: load them once (and on Reload).
+  const loadContexts = useCallback(() => {
+    setContexts({ status: 'loading' });
+    host.listContexts().then(
+      (list) => {
+        setContexts({ status: 'ready', value: list });
+        setContext((c) => (c && list.contexts.some((x) => x.name === c) ? c : (list.currentContext ?? list.contexts[0]?.name ?? null)));
+      },
+      (error: unknown) => setContexts({ status: 'failed', error }),
+    );
+  }, [host]);
+  useEffect(loadContexts, [loadContexts]);
+
+  const opened = useCallback((r: OpenedRepository, list: RevisionList) => {
+    rememberRepository(r.dir);
+    setRepo(r);
+    setRevisions(list);
+    setRev(defaultRevision(list));
+    setPlan(null);
+    setPlanRun({ status: 'idle' });
+  }, []);
+
+  // The apps of the chosen revision; keep the chosen app when it still exists.
+  useEffect(() => {
+    if (!repo || !rev) return;
+    let live = true;
+    setApps({ status: 'loading' });
+    host.listApps({ repoId: repo.id, rev: rev.rev }).then(
+      (list) => {
+        if (!live) return;
+        setApps({ status: 'ready', value: list });
+        const choices = appChoices(list);
+        setApp((current) => (current && choices.some((c) => c.value === current) ? current : (choices[0]?.value ?? null)));
+      },
+      (error: unknown) => live && setApps({ status: 'failed', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, repo, rev]);
+
+  // An app that names its context picks it, until the user picks one.
+  useEffect(() => {
+    if (contextPicked.current || apps.status !== 'ready' || contexts.status !== 'ready') return;
+    const hint = appChoices(apps.value).find((c) => c.value === app)?.context;
+    if (hint && contexts.value.contexts.some((c) => c.name === hint)) setContext(hint);
+  }, [app, apps, contexts]);
+
+  const inputs: PlanInputs | null = repo && rev && app && context ? { repoId: repo.id, rev: rev.rev, app, context, revLabel: rev.label } : null;
+  const planning = planRun.status === 'loading';
+
+  const runPlan = useCallback(() => {
+    if (!inputs) return;
+    const mine = ++planGeneration.current;
+    setPlanRun({ status: 'loading' });
+    setRunningInputs(inputs);
+    const choice = inputs.app.startsWith('app:') ? { app: inputs.app.slice(4) } : { path: inputs.app.slice(5) };
+    host.plan({ repoId: inputs.repoId, rev: inputs.rev, context: inputs.context, ...choice }).then(
+      (p) => {
+        if (mine !== planGeneration.current) return;
+        setPlan({ plan: p, inputs });
+        setPlanRun({ status: 'ready', value: p });
+      },
+      (error: unknown) => mine === planGeneration.current && setPlanRun({ status: 'failed', error }),
+    );
+  }, [host, inputs]);
+
+  // Ctrl/Cmd+Enter plans from anywhere on the screen.
+  const runPlanRef = useRef(runPlan);
+  useEffect(() => {
+    runPlanRef.current = runPlan;
+  }, [runPlan]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey) {
+        e.preventDefault();
+        runPlanRef.current();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+
+  if (!repo || !revisions) return <StartBar onOpened={opened} />;
+
+  const appList = apps.status === 'ready' ? appChoices(apps.value) : [];
+  return (
+    <div className="workspace">
+      <header className="topbar" aria-label="Plan inputs">
+        <button
+          type="button"
+          className="repo-button"
+          title={`${repo.dir} — open another repository`}
+          data-testid="repo-name"
+          onClick={() => {
+            setRepo(null);
+            setRevisions(null);
+            setPlan(null);
+          }}
+        >
+          <span aria-hidden="true">▤</span> {repo.name}
+        </button>
+        <label className="field">
+          <span className="field-label">App</span>
+          <select className="select" data-testid="app-selector" value={app ?? ''} disabled={apps.status !== 'ready'} onChange={(e) => setApp(e.target.value)}>
+            {apps.status === 'loading' && <option value={app ?? ''}>Loading…</option>}
+            {apps.status === 'failed' && <option value="">No apps (see the error)</option>}
+            {appList.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="field">
+          <span className="field-label">Revision</span>
+          <RevisionPicker repoId={repo.id} initial={revisions} value={rev} onChange={setRev} />
+        </div>
+        <div className="field">
+          <span className="field-label">Context</span>
+          <ContextSwitcher
+            list={contexts.status === 'ready' ? contexts.value : null}
+            value={context}
+            onReload={loadContexts}
+            onChange={(c) => {
+              contextPicked.current = true;
+              setContext(c);
+            }}
+          />
+        </div>
+        <div className="spacer" />
+        <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
+          {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
+        </button>
+      </header>
+      {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
+      {contexts.status === 'failed' && <ErrorMessage compact title="Cannot read the kubeconfig" error={errorInfo(contexts.error)} onRetry={loadContexts} />}
+      <main className="workspace-main">
+        {planning && (
+          <div className="planning" role="status" aria-busy="true" data-testid="planning">
+            <span className="spinner" aria-hidden="true" /> Planning {runningInputs?.app.replace(/^app:|^path:/, '') || 'the repository'} at {runningInputs?.revLabel} against {runningInputs?.context}…
+          </div>
+        )}
+        {planRun.status === 'failed' && (
+          <div className="plan-error">
+            <ErrorMessage title="The plan failed" error={errorInfo(planRun.error)} onRetry={runPlan} />
+          </div>
+        )}
+        {plan ? (
+          <PlanView plan={plan.plan} stale={!planning && inputs !== null && !sameInputs(inputs, plan.inputs)} onReplan={runPlan} />
+        ) : (
+          !planning &&
+          planRun.status !== 'failed' && (
+            <div className="empty">
+              <h2>Review before you apply</h2>
+              <p>
+                Pick an app, a revision and a context, then press <b>Plan</b> (<kbd>{PLAN_SHORTCUT}</kbd>) to see what would change in the cluster.
+              </p>
+            </div>
+          )
+        )}
+      </main>
+    </div>
+  );
+}
+
+function StartBar(props: { onOpened: (r: OpenedRepository, list: RevisionList) => void }): React.JSX.Element {
+  const host = useHost();
+  const [path, setPath] = useState(() => recentRepositories()[0] ?? '');
+  const [state, setState] = useState<Loadable<null>>({ status: 'idle' });
+  const recent = recentRepositories();
+
+  const open = (target: string): void => {
+    if (!target.trim()) return;
+    setState({ status: 'loading' });
+    host
+      .openRepository({ path: target })
+      .then(async (r) => props.onOpened(r, await host.listRevisions({ repoId: r.id })))
+      .catch((error: unknown) => setState({ status: 'failed', error }));
+  };
+
+  return (
+    <div className="start">
+      <form
+        className="start-bar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          open(path);
+        }}
+      >
+        <h1>Open a Git repository</h1>
+        <p className="muted">A folder inside a local repository. Slipway reads any revision of it without checking anything out.</p>
+        <div className="start-row">
+          <input
+            className="input grow"
+            data-testid="repo-path"
+            aria-label="Repository path"
+            placeholder="/home/me/src/infra"
+            value={path}
+            autoFocus
+            spellCheck={false}
+            onChange={(e) => setPath(e.target.value)}
+          />
+          <button type="submit" className="btn primary" data-testid="open-repo" disabled={state.status === 'loading' || !path.trim()}>
+            {state.status === 'loading' ? 'Opening…' : 'Open'}
+          </button>
+        </div>
+        {state.status === 'failed' && <ErrorMessage title="Cannot open the repository" error={errorInfo(state.error)} />}
+        {recent.length > 0 && (
+          <div className="recent">
+            <span className="muted small">Recent</span>
+            <ul>
+              {recent.map((d) => (
+                <li key={d}>
+                  <button
+                    type="button"
+                    className="link mono"
+                    onClick={() => {
+                      setPath(d);
+                      open(d);
+                    }}
+                  >
+                    {d}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,198 @@
+/**
+ * Reviewing a plan in the UI, end to end, in browser mode: a real Git repository, the real local
+ * cluster, `slipway serve` from the build, and Debian's Chromium.
+ *
+ * The app (a Namespace, a ConfigMap and a Deployment) is applied at its first commit with
+ * kubectl's own server-side ApplySet; the second commit changes the Deployment's image. In the
+ * browser the user opens the repository, picks the second commit from the searchable revision
+ * list and the slipway-admin context, plans, and reads the change in Monaco's side-by-side diff.
+ * Then the same revision is planned against the second cluster, where everything is a create.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { launchChromium, serveApp, type ServedApp } from './browser.js';
+
+const kubeconfig = inject('kubeconfig');
+const tools = inject('tools');
+const ns = `ui-e2e-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const OLD_IMAGE = 'nginx:1.27.0';
+const NEW_IMAGE = 'nginx:1.27.1';
+
+const deployment = (image: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+          ports:
+            - containerPort: 80
+`;
+
+let tmp: string;
+let fixture: TestRepo;
+let secondCommit: string;
+let app: ServedApp;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const foreignRequests: string[] = [];
+
+function kubectl(args: readonly string[]): string {
+  const r = spawnSync(tools.kubectl, ['--kubeconfig', kubeconfig, '--context', 'slipway-admin', ...args], {
+    encoding: 'utf8',
+    // kubectl's --applyset is still alpha in 1.35: it needs this switch.
+    env: { ...process.env, KUBECTL_APPLYSET: 'true' },
+  });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The text Monaco shows on one side of the diff (it renders spaces as no-break spaces). */
+async function diffSide(side: 'original' | 'modified'): Promise<string> {
+  const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
+  return (text ?? '').replace(/\u00a0/g, ' ');
+}
+
+async function pickContext(name: string): Promise<void> {
+  await page.getByTestId('context-switcher').click();
+  await page.locator(`[data-testid=context-menu] [role=option][data-context="${name}"]`).click();
+  await expect.poll(() => page.getByTestId('context-switcher').textContent()).toContain(name);
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'slipway-ui-e2e-'));
+  fixture = createTestRepo({ prefix: 'slipway-ui-e2e-' });
+  fixture.write({
+    'slipway.yaml': `apiVersion: slipway.dev/v1alpha1\nkind: Config\napps:\n  - name: web\n    path: apps/web\n    destination: {namespace: ${ns}}\n`,
+    'apps/web/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
+    'apps/web/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata:\n  greeting: hello\n`,
+    'apps/web/deployment.yaml': deployment(OLD_IMAGE),
+  });
+  fixture.commit('web: first release');
+
+  // Apply commit 1 as kubectl would: the namespace first (the ApplySet parent lives in it), then the app.
+  const dir = join(fixture.dir, 'apps', 'web');
+  kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', join(dir, 'namespace.yaml')]);
+  kubectl(['apply', '--server-side', '--field-manager=slipway', '--applyset=slipway-web', '--prune', '-n', ns, '-f', dir]);
+
+  fixture.write({ 'apps/web/deployment.yaml': deployment(NEW_IMAGE) });
+  secondCommit = fixture.commit(`web: roll out ${NEW_IMAGE}`);
+
+  app = await serveApp([], { env: { KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data') } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const origin = new URL(app.url).origin;
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) foreignRequests.push(url);
+  });
+}, 120_000);
+
+// A failure leaves a screenshot and the server's output behind, to see what the user saw.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  const shot = join(tmpdir(), `slipway-ui-e2e-failure-${Date.now()}.png`);
+  await page.screenshot({ path: shot }).catch(() => undefined);
+  console.error(`plan-review: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(pageErrors)}\nserver output:\n${app?.log().slice(-4000)}`);
+});
+
+afterAll(async () => {
+  const steps: Array<() => unknown> = [
+    () => browser?.close(),
+    () => app?.stop(),
+    () => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']),
+    () => fixture?.cleanup(),
+    () => rmSync(tmp, { recursive: true, force: true }),
+  ];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      console.error(`cleanup: ${(err as Error).message}`);
+    }
+  }
+});
+
+describe('reviewing a plan in the browser', () => {
+  it('opens the repository typed in the start bar', async () => {
+    await page.goto(app.url);
+    await page.getByTestId('repo-path').fill(fixture.dir);
+    await page.getByTestId('open-repo').click();
+    await expect.poll(() => page.getByTestId('repo-name').textContent()).toContain(fixture.dir.split('/').pop());
+    // The only app of slipway.yaml is chosen; the current branch is the starting revision.
+    await expect.poll(() => page.getByTestId('app-selector').inputValue()).toBe('app:web');
+    expect(await page.getByTestId('revision-picker').textContent()).toContain('main');
+  });
+
+  it('picks the second commit from the searchable commit list', async () => {
+    await page.getByTestId('revision-picker').click();
+    const menu = page.getByTestId('revision-menu');
+    // Both commits are listed with subject, author and a relative date, under the branch.
+    await expect.poll(() => menu.locator('[role=option]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('main'), expect.stringMatching(/web: first release.*Ada Lovelace · /), expect.stringMatching(/web: roll out .*Ada Lovelace · /)]),
+    );
+    await page.getByTestId('revision-search').fill(NEW_IMAGE);
+    await expect.poll(() => menu.locator('[role=option]').allTextContents()).toEqual([expect.stringContaining(`web: roll out ${NEW_IMAGE}`)]);
+    await menu.locator(`[role=option][data-rev="${secondCommit}"]`).click();
+    await expect.poll(() => page.getByTestId('revision-picker').textContent()).toContain(secondCommit.slice(0, 7));
+  });
+
+  it('plans against slipway-admin: one Deployment to change, with its image in the diff', async () => {
+    await pickContext('slipway-admin');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toBe('0 to add · 1 to change · 0 to destroy');
+    await page.locator(`[data-testid=plan-tree] [role=treeitem][data-key="Deployment ${ns}/web"]`).click();
+    await expect.poll(() => page.getByTestId('change-view').getAttribute('data-action')).toBe('update');
+    await expect.poll(() => diffSide('modified'), { timeout: 30_000 }).toContain(`image: ${NEW_IMAGE}`);
+    await expect.poll(() => diffSide('original')).toContain(`image: ${OLD_IMAGE}`);
+    expect(await diffSide('modified')).not.toContain(`image: ${OLD_IMAGE}`);
+    // Unchanged resources are counted, and hidden from the tree until asked for.
+    expect(await page.locator('[data-testid=plan-tree] [role=treeitem][data-key]').count()).toBe(1);
+    await page.getByTestId('chip-noop').click();
+    await expect.poll(() => page.locator('[data-testid=plan-tree] [role=treeitem][data-action=noop]').count()).toBe(2);
+  }, 120_000);
+
+  it('switches to slipway-second and plans again: everything is a create', async () => {
+    await pickContext('slipway-second');
+    await page.getByTestId('plan-button').click();
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toBe('3 to add · 0 to change · 0 to destroy');
+    expect((await page.locator('[data-testid=plan-tree] [role=treeitem][data-key]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-action')} ${r.getAttribute('data-key')}`))).sort()).toEqual(
+      [`create ConfigMap ${ns}/web-config`, `create Deployment ${ns}/web`, `create Namespace ${ns}`].sort(),
+    );
+    // The open resource stays open across plans; a create has nothing on the live side.
+    await page.locator(`[data-testid=plan-tree] [role=treeitem][data-key="Deployment ${ns}/web"]`).click();
+    await expect.poll(() => page.getByTestId('change-view').getAttribute('data-action')).toBe('create');
+    await expect.poll(() => diffSide('modified'), { timeout: 30_000 }).toContain(`image: ${NEW_IMAGE}`);
+    expect((await diffSide('original')).trim()).toBe('');
+
+    // Keyboard: k moves up past the Deployment group to the ConfigMap, Enter opens it.
+    await page.getByTestId('plan-tree').focus();
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=change-view] h2').textContent()).toContain('web-config');
+    await expect.poll(() => diffSide('modified')).toContain('greeting: hello');
+  }, 120_000);
+
+  it('used no network beyond the engine and raised no page errors', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(app.log()).not.toMatch(/engine: .* failed/);
+  });
+});
