@@ -48,7 +48,7 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .action(async (opts: { port: number }) => {
       const handlers = createHandlers({ transport: 'http' });
-      const running = await startEngineServer({ staticDir: rendererDir(), handlers, port: opts.port });
+      const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
       console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
       console.log(`Open this address in your browser (it carries the session token): ${running.url}`);
       const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));

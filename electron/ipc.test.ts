@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_CHANNELS, COMMAND_IDS, commands } from '../core/api/contract.js';
+import { COMMAND_CHANNELS, COMMAND_IDS, commands, EVENT_CHANNEL } from '../core/api/contract.js';
+import { createEventHub } from '../core/api/events.js';
 import { createHandlers } from '../core/api/handlers.js';
-import { commandListener } from './ipc.js';
+import { commandListener, forwardEvents } from './ipc.js';
 
 const index = 'file:///opt/slipway/resources/app.asar/dist/renderer/index.html';
 const handlers = createHandlers({ transport: 'electron' });
@@ -34,5 +35,40 @@ describe('electron IPC', () => {
 
   it('carries engine errors with their code', async () => {
     expect(await commandListener(handlers, 'listApps', index)(ours, { repoId: 'repo-none', rev: 'main' })).toMatchObject({ ok: false, error: { code: 'unknown-repository', hint: expect.any(String) } });
+  });
+});
+
+describe('electron engine events', () => {
+  const event = { type: 'apply-finished', runId: 'run-1', status: 'succeeded', elapsedMs: 10 } as const;
+  const target = (url: string, destroyed = false): { sent: unknown[]; isDestroyed: () => boolean; getURL: () => string; send: (c: string, p: unknown) => void } => {
+    const sent: unknown[] = [];
+    return { sent, isDestroyed: () => destroyed, getURL: () => url, send: (channel, payload) => sent.push([channel, payload]) };
+  };
+
+  it('sends validated events to our window on the event channel', () => {
+    const hub = createEventHub();
+    const win = target(`${index}#/history`);
+    const stop = forwardEvents(hub, () => win, index);
+    hub.publish(event);
+    hub.publish({ ...event, status: 'exploded' } as unknown as typeof event);
+    expect(win.sent).toEqual([[EVENT_CHANNEL, event]]);
+    stop();
+    hub.publish(event);
+    expect(win.sent).toHaveLength(1);
+  });
+
+  it.each([
+    ['a window that navigated away', target('https://evil.example/')],
+    ['a destroyed window', target(index, true)],
+  ])('sends nothing to %s', (_what, win) => {
+    const hub = createEventHub();
+    forwardEvents(hub, () => win, index);
+    hub.publish(event);
+    expect(win.sent).toEqual([]);
+  });
+
+  it('refuses apply payloads from untrusted frames and invalid ones from ours', async () => {
+    expect(await commandListener(handlers, 'apply', index)({ senderFrame: { url: 'https://evil.example/' } }, { planId: 'plan-0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'untrusted-sender' } });
+    expect(await commandListener(handlers, 'apply', index)(ours, { plan: {} })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   });
 });

@@ -6,7 +6,7 @@ import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
-import { commandListener } from './ipc.js';
+import { commandListener, forwardEvents } from './ipc.js';
 import { isAllowedNavigation, isExternalLinkAllowed, secureWebPreferences } from './security.js';
 
 const rendererIndex = pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
@@ -36,6 +36,9 @@ if (!app.requestSingleInstanceLock()) {
   // One channel per contract command: sender checked, payload validated with the contract's schema.
   for (const id of COMMAND_IDS) ipcMain.handle(COMMAND_CHANNELS[id], commandListener(handlers, id, rendererIndex));
 
+  // Engine events (apply progress) go to our window only, and only while it shows our page.
+  const stopEvents = forwardEvents(handlers.events, () => window?.webContents, rendererIndex);
+
   void app.whenReady().then(() => {
     window = new BrowserWindow({ width: 1400, height: 900, title: 'Slipway', show: false, webPreferences: secureWebPreferences(preload) });
     window.once('ready-to-show', () => window?.show());
@@ -43,5 +46,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void handlers.close());
+  app.on('will-quit', () => {
+    stopEvents();
+    void handlers.close();
+  });
 }

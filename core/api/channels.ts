@@ -10,7 +10,20 @@ export const COMMAND_CHANNELS = {
   listApps: 'list-apps',
   listContexts: 'list-contexts',
   plan: 'plan',
+  apply: 'apply',
+  cancelApply: 'cancel-apply',
+  listRuns: 'list-runs',
+  runDetails: 'run-details',
+  planRollback: 'plan-rollback',
+  planRevert: 'plan-revert',
+  getSettings: 'get-settings',
+  saveSettings: 'save-settings',
 } as const;
+
+/** The Electron channel engine events travel on (main → the trusted window only). */
+export const EVENT_CHANNEL = 'engine-event';
+/** Browser mode: the WebSocket endpoint engine events travel on (same token, Host and Origin checks). */
+export const EVENTS_PATH = '/api/events';
 
 /** A command's name in the contract (and the HostApi method name): "openRepository". */
 export type CommandId = keyof typeof COMMAND_CHANNELS;

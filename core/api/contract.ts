@@ -5,13 +5,14 @@
  * before a handler sees it, and every result before it leaves.
  *
  * The renderer imports only the types from this module (`import type`); the schemas are used by
- * the transports (core/api/dispatch.ts). Later issues add apply, history and events.
+ * the transports (core/api/dispatch.ts). Engine events (apply progress) are listed here too, with
+ * their schema: the engine validates each one before a transport carries it.
  */
 import { z } from 'zod';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
 
-export { COMMAND_CHANNELS, COMMAND_IDS, commandForChannel, type CommandChannel, type CommandId } from './channels.js';
+export { COMMAND_CHANNELS, COMMAND_IDS, EVENT_CHANNEL, EVENTS_PATH, commandForChannel, type CommandChannel, type CommandId } from './channels.js';
 /** The plan crosses the boundary as the engine made it (DESIGN.md rule 1); views only render it. */
 export type { Action, Change, ChangeFlag, ClusterIdentity, Plan, PlanSummary, SecretKeyChange } from '../plan/types.js';
 export type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
@@ -150,6 +151,8 @@ export const listContextsRequestSchema = z.strictObject({
 });
 /** A kubeconfig context as the UI may show it: names and addresses, never credentials. */
 const contextInfoSchema = z.object({
+  /** Listed in the protected contexts of the settings: applying needs the context name typed. */
+  protected: z.boolean().optional(),
   name: z.string(),
   cluster: z.string(),
   /** The cluster's server URL ("" when unknown). */
@@ -182,6 +185,125 @@ export const planRequestSchema = z
   })
   .refine((r) => (r.app === undefined) !== (r.path === undefined), { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' });
 
+const planId = z.string().min(1).max(100);
+const runId = z.string().min(1).max(100);
+const contextName = z.string().min(1).max(253);
+
+export const applyRequestSchema = z.strictObject({
+  /** A plan this engine made (plan, planRollback, planRevert): the engine applies its own copy, never one sent back. */
+  planId,
+  /** The context name as the user typed it; required when the app or the context is protected. */
+  confirmContext: z.string().max(253).optional(),
+});
+export const applyStartedSchema = z.object({ runId: z.string(), planId: z.string() });
+export type ApplyStarted = z.infer<typeof applyStartedSchema>;
+
+export const cancelApplyRequestSchema = z.strictObject({ runId });
+export const cancelApplyResultSchema = z.object({
+  /** False when the run is not running in this engine (finished already, or unknown). */
+  cancelled: z.boolean(),
+});
+
+const resourceKeySchema = z.object({ group: z.string(), version: z.string(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
+const planSummarySchema = z.object({ create: z.number(), update: z.number(), delete: z.number(), replace: z.number(), noop: z.number(), error: z.number() });
+export const RUN_STATUS_VALUES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused'] as const;
+const runSummarySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['apply', 'rollback', 'revert']),
+  rollbackOf: z.string().optional(),
+  status: z.enum(RUN_STATUS_VALUES),
+  planId: z.string(),
+  summary: planSummarySchema,
+  repo: z.string(),
+  app: z.object({ name: z.string(), path: z.string() }),
+  /** Commit oid, or ":working". */
+  commit: z.string(),
+  cluster: z.object({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }),
+  user: z.object({ kube: z.string(), gitAuthor: z.string().optional() }),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  error: z.string().optional(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+const page = { limit: z.number().int().min(1).max(500).optional(), before: z.string().max(200).optional() };
+export const listRunsRequestSchema = z.union([
+  z.strictObject({ repoId, app: z.string().min(1).max(253), ...page }),
+  z.strictObject({ context: contextName, ...page }),
+]);
+export const runListSchema = z.object({ runs: z.array(runSummarySchema), next: z.string().optional() });
+export type RunList = z.infer<typeof runListSchema>;
+
+/** One object's result in a run. Snapshots stay in the engine (Secrets are masked there anyway). */
+const objectResultSchema = z.object({
+  key: resourceKeySchema,
+  action: z.enum(['create', 'update', 'delete', 'replace', 'noop', 'error']),
+  outcome: z.enum(['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout']),
+  message: z.string().optional(),
+  wave: z.number().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string(),
+});
+export type ObjectResultInfo = z.infer<typeof objectResultSchema>;
+export const runDetailsRequestSchema = z.strictObject({ runId });
+export const runDetailsSchema = runSummarySchema.extend({ objects: z.array(objectResultSchema) });
+export type RunDetails = z.infer<typeof runDetailsSchema>;
+
+export const planFromRunRequestSchema = z.strictObject({
+  runId,
+  /** Default: the context the run applied to. */
+  context: contextName.optional(),
+  kubeconfig: filePath.min(1).optional(),
+});
+
+const toolPath = z.string().trim().max(4096).optional();
+/** The user's settings, kept by the engine as JSON in the user data folder. Every field has a default. */
+export const settingsSchema = z.strictObject({
+  /** Kubeconfig file; empty: $KUBECONFIG of the engine, else ~/.kube/config. */
+  kubeconfig: z.string().trim().max(4096).optional(),
+  /** Explicit tool paths; empty: looked up on PATH. */
+  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath }).default({}),
+  /** Parallel API calls while planning. */
+  concurrency: z.number().int().min(1).max(64).default(16),
+  timeouts: z
+    .strictObject({
+      /** Wait at most this long for each object to become healthy; absent: per kind. */
+      healthSeconds: z.number().int().min(1).max(86_400).optional(),
+    })
+    .default({}),
+  /** Applying to these contexts needs the context name typed; they are marked red. */
+  protectedContexts: z.array(contextName).max(200).default([]),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+});
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+export const settingsResultSchema = z.object({
+  settings: settingsSchema,
+  /** The file they live in. */
+  file: z.string(),
+  /** Why the file on disk was not used (it is invalid); the defaults are in effect until the user saves. */
+  problem: z.string().optional(),
+});
+export type SettingsResult = z.infer<typeof settingsResultSchema>;
+
+// ── events ───────────────────────────────────────────────────────────────────
+
+export const OBJECT_STATES = ['applying', 'applied', 'deleting', 'deleted', 'waiting', 'healthy', 'failed', 'skipped'] as const;
+export const APPLY_FINISH_STATUSES = ['succeeded', 'failed', 'cancelled', 'refused'] as const;
+/**
+ * What the engine tells every window, as it happens: the progress of an apply. Each event names
+ * its run; the apply command answers with the run id, so a view picks its run's events.
+ */
+export const engineEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('apply-started'), runId: z.string(), steps: z.number().int().nonnegative(), changes: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('apply-step'), runId: z.string(), step: z.number().int().nonnegative(), wave: z.number().int(), phase: z.enum(['upsert', 'delete']), count: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('apply-object'), runId: z.string(), step: z.number().int().nonnegative(), key: resourceKeySchema, state: z.enum(OBJECT_STATES), message: z.string().optional() }),
+  z.strictObject({ type: z.literal('apply-message'), runId: z.string(), text: z.string() }),
+  z.strictObject({ type: z.literal('apply-finished'), runId: z.string(), status: z.enum(APPLY_FINISH_STATUSES), error: z.string().optional(), elapsedMs: z.number().nonnegative() }),
+]);
+export type EngineEvent = z.infer<typeof engineEventSchema>;
+export type ObjectState = (typeof OBJECT_STATES)[number];
+
 /** Every command: its wire name, request schema and result schema. */
 export const commands = {
   engineInfo: { channel: COMMAND_CHANNELS.engineInfo, request: z.strictObject({}), result: engineInfoSchema },
@@ -190,6 +312,14 @@ export const commands = {
   listApps: { channel: COMMAND_CHANNELS.listApps, request: listAppsRequestSchema, result: appListSchema },
   listContexts: { channel: COMMAND_CHANNELS.listContexts, request: listContextsRequestSchema, result: contextListSchema },
   plan: { channel: COMMAND_CHANNELS.plan, request: planRequestSchema, result: checkedPlanSchema },
+  apply: { channel: COMMAND_CHANNELS.apply, request: applyRequestSchema, result: applyStartedSchema },
+  cancelApply: { channel: COMMAND_CHANNELS.cancelApply, request: cancelApplyRequestSchema, result: cancelApplyResultSchema },
+  listRuns: { channel: COMMAND_CHANNELS.listRuns, request: listRunsRequestSchema, result: runListSchema },
+  runDetails: { channel: COMMAND_CHANNELS.runDetails, request: runDetailsRequestSchema, result: runDetailsSchema },
+  planRollback: { channel: COMMAND_CHANNELS.planRollback, request: planFromRunRequestSchema, result: checkedPlanSchema },
+  planRevert: { channel: COMMAND_CHANNELS.planRevert, request: planFromRunRequestSchema, result: checkedPlanSchema },
+  getSettings: { channel: COMMAND_CHANNELS.getSettings, request: z.strictObject({}), result: settingsResultSchema },
+  saveSettings: { channel: COMMAND_CHANNELS.saveSettings, request: settingsSchema, result: settingsResultSchema },
 } as const satisfies Record<CommandId, { channel: string; request: z.ZodType; result: z.ZodType }>;
 
 /** What a caller sends (before defaults and trimming). */
@@ -203,8 +333,15 @@ type RequiredKeys<T> = { [K in keyof T]-?: Empty extends Pick<T, K> ? never : K 
 /** A request with no required field may be left out. */
 type Call<I, O> = [RequiredKeys<I>] extends [never] ? (request?: I) => Promise<O> : (request: I) => Promise<O>;
 
+/** One method per command. */
+export type HostCommands = { readonly [C in CommandId]: Call<CommandRequest<C>, CommandResult<C>> };
+
 /**
- * What the renderer may ask of the engine, one method per command. Implemented by each
- * transport's client side (renderer/src/host.ts); failures reject with the EngineErrorInfo fields.
+ * What the renderer may ask of the engine, one method per command, and the engine's events.
+ * Implemented by each transport's client side (renderer/src/host.ts); failures reject with the
+ * EngineErrorInfo fields.
  */
-export type HostApi = { readonly [C in CommandId]: Call<CommandRequest<C>, CommandResult<C>> };
+export type HostApi = HostCommands & {
+  /** Calls `listener` with every engine event from now on; returns the function that stops it. */
+  readonly onEvent: (listener: (event: EngineEvent) => void) => () => void;
+};

@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { SecretKeyChange } from './types.js';
-import { MASK, isSecret } from '../model/secrets.js';
+import { MASK, isSecret, maskSecretValues } from '../model/secrets.js';
 import { isPlainObject, type JsonObject } from './json.js';
 
 export { isSecret, MASK };
@@ -59,7 +59,8 @@ export function foldStringData(secret: JsonObject): JsonObject {
 export function maskSecretPair(pair: { readonly before?: JsonObject; readonly after?: JsonObject }): { before?: JsonObject; after?: JsonObject } {
   const changes = secretKeyChanges(pair.before, pair.after);
   const mask = (secret: JsonObject, side: 'before' | 'after'): JsonObject => {
-    const folded = foldStringData(secret);
+    // maskSecretValues also hides the last-applied annotation, which embeds every value.
+    const folded = maskSecretValues(foldStringData(secret));
     if (!isPlainObject(folded.data)) return folded;
     const data = Object.fromEntries(Object.keys(folded.data).map((k) => [k, side === 'after' && changes[k] === 'changed' ? MASK_CHANGED : MASK]));
     return { ...folded, data };
@@ -77,9 +78,14 @@ export function maskSecretPair(pair: { readonly before?: JsonObject; readonly af
 export function scrubSecretValues(text: string, secrets: readonly unknown[]): string {
   const needles = new Set<string>();
   for (const secret of secrets) {
-    for (const value of secretValues(secret).values()) {
-      needles.add(value.toString('utf8'));
+    // Every value written, also a data value that stringData overrides under the same key: the manifest (and so a message quoting it) still holds it.
+    const written = isPlainObject(secret) ? [...secretValues({ data: secret.data }).values(), ...secretValues({ stringData: secret.stringData }).values()] : [];
+    for (const value of written) {
+      const plain = value.toString('utf8');
+      needles.add(plain);
       needles.add(value.toString('base64'));
+      // As it appears inside JSON an error message quotes ("a\"b", "line\nbreak").
+      needles.add(JSON.stringify(plain).slice(1, -1));
     }
   }
   let out = text;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectGoldenJson } from '../../test/support/golden.js';
-import { MAX_MANIFEST_BYTES, parseManifests } from './manifests.js';
+import { MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH, nestingDepth, parseManifests } from './manifests.js';
 
 const dir = new URL('./testdata/manifests/', import.meta.url);
 const fixtures = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.golden.json')).sort();
@@ -32,5 +32,37 @@ describe('parseManifests', () => {
     for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
     const { diagnostics } = parseManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lines.join('\n')}\n`, { file: 'bomb.yaml' });
     expect(diagnostics).toMatchObject([{ severity: 'error', code: 'yaml-syntax' }]);
+  });
+
+  const deepFlow = (depth: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+  const deepBlock = (depth: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\nspec:\n${Array.from({ length: depth }, (_, i) => `${' '.repeat(i + 1)}a:\n`).join('')}${' '.repeat(depth + 1)}leaf: 1\n`;
+
+  it.each([
+    ['flow', deepFlow, MAX_NESTING_DEPTH],
+    ['flow', deepFlow, 5000],
+    ['flow', deepFlow, 100_000],
+    ['block', deepBlock, MAX_NESTING_DEPTH],
+    ['block', deepBlock, 2000],
+  ])('refuses %s nesting %i levels deep with one error at the document, never a stack overflow', (_style, make, depth) => {
+    expect(parseManifests(make(depth), { file: 'deep.yaml' })).toEqual({
+      objects: [],
+      diagnostics: [{ severity: 'error', code: 'too-deep', message: `the document is nested more than ${MAX_NESTING_DEPTH} levels deep; Slipway refuses it (a generated or corrupted file?)`, location: { file: 'deep.yaml', documentIndex: 0, line: 1, column: 1 } }],
+    });
+  });
+
+  it('accepts nesting up to the limit', () => {
+    // The object itself and data are two levels: the flow lists fill the rest.
+    const { objects, diagnostics } = parseManifests(deepFlow(MAX_NESTING_DEPTH - 2), { file: 'deep.yaml' });
+    expect(diagnostics).toEqual([]);
+    expect(nestingDepth(objects[0]!.manifest)).toBe(MAX_NESTING_DEPTH);
+  });
+
+  it.each([
+    [null, 0],
+    ['x', 0],
+    [{}, 1],
+    [[[], { a: [1] }], 3],
+  ])('nestingDepth(%j) is %i', (value, depth) => {
+    expect(nestingDepth(value)).toBe(depth);
   });
 });

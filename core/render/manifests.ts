@@ -15,6 +15,16 @@ import { parseApiVersion, type ResourceKey } from '../model/resource.js';
 /** Files larger than this are refused: manifests are small, and a huge file is almost always a mistake (a dump, a binary). */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
 
+/**
+ * Deeper documents are refused: real manifests (CRD schemas included) stay far below, and the
+ * parser, views and diff recurse, so a generated or hostile file would otherwise overflow the stack.
+ */
+export const MAX_NESTING_DEPTH = 200;
+
+const tooDeep = `the document is nested more than ${MAX_NESTING_DEPTH} levels deep; Slipway refuses it (a generated or corrupted file?)`;
+
+const isStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);
+
 export interface ParsedFile {
   readonly objects: DesiredObject[];
   readonly diagnostics: Diagnostic[];
@@ -57,19 +67,45 @@ export function parseManifests(content: Uint8Array | string, opts: { file: strin
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', customTags: withoutTimestamp, merge: true, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+  let list: Document.Parsed[];
+  try {
+    const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', customTags: withoutTimestamp, merge: true, uniqueKeys: true, prettyErrors: false });
+    list = Array.isArray(docs) ? docs : [];
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    return { objects, diagnostics: [{ severity: 'error', code: 'too-deep', message: tooDeep, location: { file } }] };
+  }
   list.forEach((doc, index) => {
     if (doc.errors.length > 0) {
+      // The parser records a stack overflow as an error of the document, at whatever depth the stack ran out: report it at the document's start.
+      const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+      if (overflow) return void diagnostics.push({ severity: 'error', code: 'too-deep', message: tooDeep, location: location(file, index, lc, doc.range[0]) });
       // The first error is the real one; the parser's follow-ups mostly restate it.
       const err = doc.errors[0]!;
       const pos = lc.linePos(err.pos[0]);
-      diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${err.message.split('\n')[0]}`, location: { file, documentIndex: index, line: pos.line, column: pos.col } });
+      const key = err.code === 'DUPLICATE_KEY' ? (/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim() ?? '') : '';
+      const message = `invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}${key ? ` (${JSON.stringify(key)} appears twice)` : ''}`;
+      diagnostics.push({ severity: 'error', code: 'yaml-syntax', message, location: { file, documentIndex: index, line: pos.line, column: pos.col } });
       return;
     }
     readDocument(doc, index, { file, lc, objects, diagnostics });
   });
   return { objects, diagnostics };
+}
+
+/** How deeply lists and mappings nest, without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit = MAX_NESTING_DEPTH): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+  }
+  return max;
 }
 
 interface Sink {
@@ -82,14 +118,16 @@ interface Sink {
 function readDocument(doc: Document.Parsed, index: number, sink: Sink): void {
   if (doc.contents === null) return; // empty document ("---" alone, comments only)
   let value: unknown;
+  const where = location(sink.file, index, sink.lc, doc.contents.range[0]);
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    sink.diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${(e as Error).message}`, location: location(sink.file, index, sink.lc, doc.contents.range[0]) });
+    const message = isStackOverflow(e) ? tooDeep : `invalid YAML: ${(e as Error).message}`;
+    sink.diagnostics.push({ severity: 'error', code: isStackOverflow(e) ? 'too-deep' : 'yaml-syntax', message, location: where });
     return;
   }
   if (value === null || value === undefined) return;
-  const where = location(sink.file, index, sink.lc, doc.contents.range[0]);
+  if (nestingDepth(value) > MAX_NESTING_DEPTH) return void sink.diagnostics.push({ severity: 'error', code: 'too-deep', message: tooDeep, location: where });
   if (!isPlainObject(value)) {
     sink.diagnostics.push({ severity: 'info', code: 'not-a-manifest', message: 'skipped: the document is not a mapping, so it is not a Kubernetes object', location: where });
     return;
@@ -130,6 +168,13 @@ function addObject(value: unknown, where: SourceLocation, sink: Sink, what = 'th
   }
   if (typeof name !== 'string') return error('invalid-field', `${kind} metadata.name must be a string, got ${JSON.stringify(name)}`);
   if (namespace !== undefined && (typeof namespace !== 'string' || namespace === '')) return error('invalid-field', `${kind} ${name}: metadata.namespace must be a non-empty string`);
+  for (const field of ['labels', 'annotations'] as const) {
+    const map = metadata[field];
+    if (map === undefined || map === null) continue;
+    if (!isPlainObject(map)) return error('invalid-field', `${kind} ${name}: metadata.${field} must be a mapping of strings, got ${Array.isArray(map) ? 'a list' : JSON.stringify(map)}`);
+    const bad = Object.entries(map).find(([, v]) => typeof v !== 'string');
+    if (bad) return error('invalid-field', `${kind} ${name}: metadata.${field}[${JSON.stringify(bad[0])}] must be a string, got ${JSON.stringify(bad[1])} (quote it)`);
+  }
   const { group, version } = parseApiVersion(apiVersion);
   const key: ResourceKey = namespace ? { group, version, kind, namespace, name } : { group, version, kind, name };
   sink.objects.push({ key, manifest: value as Manifest, source: where });

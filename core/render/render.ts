@@ -126,7 +126,7 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     const kubectl = kustomize ? undefined : await findTool('kubectl', toolLookup(opts));
     if (!kustomize && !kubectl) throw missingTool(`app ${app.name} is a kustomization and needs kustomize or kubectl to render`, 'install kustomize (or kubectl, which includes it), or set its path in settings');
     const [file, args] = kustomize ? [kustomize, ['build', appDir]] : [kubectl!, ['kustomize', appDir]];
-    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` });
+    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` }).catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'kustomization.yaml');
   } else {
     const helm = await findTool('helm', toolLookup(opts));
@@ -140,13 +140,25 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
       args.push('--values', posix.join(dir, values));
     }
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
-    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` });
+    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` }).catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'Chart.yaml');
   }
   const parsed = parseManifests(output, { file: outputFile });
   // Lines of the tool's output mean nothing in the repository: point at the template (helm) or the kustomization.
   const objects = type === 'helm' ? attributeHelmSources(output, parsed.objects, app.path) : parsed.objects.map((o) => ({ ...o, source: { file: outputFile, documentIndex: o.source.documentIndex ?? 0 } }));
   return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+}
+
+/**
+ * A tool's error names files under the materialized copy (a cache folder of the user's): name them
+ * as the repository does, so the message points at the file to fix.
+ */
+function relativeTo(dir: string): (e: unknown) => never {
+  return (e) => {
+    if (!(e instanceof SlipwayError)) throw e;
+    const message = e.message.split(`${dir}/`).join('').split(dir).join('.');
+    throw new SlipwayError(e.code, message, { ...(e.location && { location: e.location }), ...(e.hint && { hint: e.hint }), cause: e.cause ?? e });
+  };
 }
 
 /**

@@ -8,19 +8,29 @@
  * Commands go through `dispatch` (core/api/dispatch.ts), exactly as Electron IPC does: the JSON
  * body is validated with the command's schema (400 naming the field, never echoing its value),
  * engine failures answer 422 with `{ error: { code, message, hint?, location? } }`, bugs 500.
+ *
+ * Engine events (apply progress) go out on a WebSocket at `/api/events`: the upgrade passes the
+ * same Host, Origin and token checks as every request, and then the engine only speaks (each
+ * message one contract event as JSON, already validated by the event hub); anything the page
+ * sends closes the socket.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { commandForChannel } from '../api/channels.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { commandForChannel, EVENTS_PATH } from '../api/channels.js';
 import { dispatch, INVALID_REQUEST, UNKNOWN_COMMAND } from '../api/dispatch.js';
+import type { EventSource } from '../api/events.js';
 import type { CommandHandlers } from '../api/handlers.js';
 
 export interface EngineServerOptions {
   /** Directory with the built renderer (index.html and assets). */
   readonly staticDir: string;
   readonly handlers: CommandHandlers;
+  /** Engine events for `/api/events`; without it the endpoint answers 404. */
+  readonly events?: EventSource;
   /** Defaults to 32 random bytes. */
   readonly token?: string;
   /** Defaults to 0 (any free port). Always bound to 127.0.0.1. */
@@ -50,7 +60,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
   '.map': 'application/json',
 };
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const csp = (host: string): string =>
+  `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self' ws://${host}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+/** Heartbeat on the event socket: a page that stops answering pings is dropped. */
+const PING_MS = 30_000;
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -69,6 +82,26 @@ function cookieToken(req: IncomingMessage): string | undefined {
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
+}
+
+/** Why a request is refused before it reaches anything (Host, Origin, token), or undefined when it may pass. */
+function refusal(req: IncomingMessage, port: number): { status: number; message: string } | undefined {
+  const host = req.headers.host ?? '';
+  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return { status: 421, message: 'wrong Host header: the Slipway engine only answers on loopback' };
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, message: 'foreign Origin: the Slipway engine only answers its own page' };
+  return undefined;
+}
+
+function presentedToken(req: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  return bearer ?? cookieToken(req);
+}
+
+const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request' };
+
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Refused'}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -127,11 +160,10 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
   let port = 0;
 
   const server = createServer((req, res) => {
+    const refused = refusal(req, port);
+    if (refused) return send(res, refused.status, refused.message);
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'wrong Host header: the Slipway engine only answers on loopback');
     const url = new URL(req.url ?? '/', `http://${host}`);
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return send(res, 403, 'foreign Origin: the Slipway engine only answers its own page');
 
     const given = url.searchParams.get('token');
     if (given !== null) {
@@ -139,8 +171,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
       res.writeHead(303, { location: url.pathname, 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` });
       return res.end();
     }
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const presented = bearer ?? cookieToken(req);
+    const presented = presentedToken(req);
     if (!presented || !sameToken(presented, token)) return send(res, 401, 'not authorized: open the address `slipway serve` printed (it carries a one-time token)');
 
     if (url.pathname.startsWith('/api/')) {
@@ -175,11 +206,42 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     }
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-security-policy': CSP,
+      'content-security-policy': csp(host),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     });
     createReadStream(file).pipe(res);
+  });
+
+  // The event socket: same checks as every request, then one-way (engine → page).
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024, clientTracking: true });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => undefined);
+    const refused = refusal(req, port);
+    if (refused) return refuseUpgrade(socket, refused.status, refused.message);
+    const presented = presentedToken(req);
+    if (!presented || !sameToken(presented, token)) return refuseUpgrade(socket, 401, 'not authorized: open the address `slipway serve` printed');
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== EVENTS_PATH || !opts.events) return refuseUpgrade(socket, 404, `no WebSocket at ${path}`);
+    const events = opts.events;
+    sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      let alive = true;
+      const stop = events.subscribe((event) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      });
+      const ping = setInterval(() => {
+        if (!alive) return ws.terminate();
+        alive = false;
+        ws.ping();
+      }, PING_MS);
+      ws.on('pong', () => (alive = true));
+      ws.on('message', () => ws.close(1008, 'the event stream is one-way: send commands with POST /api/<command>'));
+      ws.on('close', () => {
+        clearInterval(ping);
+        stop();
+      });
+      ws.on('error', () => ws.terminate());
+    });
   });
 
   await new Promise<void>((ok, fail) => {
@@ -193,6 +255,12 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     port,
     token,
     url: `http://127.0.0.1:${port}/?token=${token}`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise((ok) => {
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }

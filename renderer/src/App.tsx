@@ -1,22 +1,46 @@
-import { useEffect, useState } from 'react';
-import type { EngineInfo } from '../../core/api/contract.js';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { EngineInfo, SettingsResult } from '../../core/api/contract.js';
 import { ErrorBoundary } from './components/Errors.js';
+import { SettingsContext, SettingsDialog, type SettingsState } from './components/Settings.js';
 import { Workspace } from './components/Workspace.js';
 import { errorInfo, useHost } from './host.js';
+import { ThemeContext, useResolvedTheme } from './theme.js';
 
 export function App(): React.JSX.Element {
+  const host = useHost();
+  const [settings, setSettings] = useState<SettingsResult | null>(null);
+  const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    host.getSettings().then(setSettings, () => undefined); // unreadable: the engine uses defaults, the status bar says why it is unreachable
+  }, [host]);
+  const saved = useCallback((r: SettingsResult) => {
+    setSettings(r);
+    setVersion((v) => v + 1);
+  }, []);
+  const state = useMemo<SettingsState>(() => ({ result: settings, version, saved }), [settings, version, saved]);
+  const theme = useResolvedTheme(settings?.settings.theme ?? 'system');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
   return (
-    <div className="app">
-      <ErrorBoundary what="workspace">
-        <Workspace />
-      </ErrorBoundary>
-      <StatusBar />
-    </div>
+    <SettingsContext.Provider value={state}>
+      <ThemeContext.Provider value={theme}>
+        <div className="app">
+          <ErrorBoundary what="workspace">
+            <Workspace />
+          </ErrorBoundary>
+          <StatusBar onSettings={() => setEditing(true)} />
+          {editing && <SettingsDialog onClose={() => setEditing(false)} />}
+        </div>
+      </ThemeContext.Provider>
+    </SettingsContext.Provider>
   );
 }
 
 /** The engine the page talks to, or why it cannot reach it. */
-function StatusBar(): React.JSX.Element {
+function StatusBar(props: { onSettings: () => void }): React.JSX.Element {
   const host = useHost();
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,6 +63,10 @@ function StatusBar(): React.JSX.Element {
           Engine {info.version} on {info.platform} ({info.transport})
         </span>
       )}
+      <span className="spacer" />
+      <button type="button" className="btn small ghost" data-testid="open-settings" onClick={props.onSettings} title="Settings">
+        ⚙ Settings
+      </button>
     </footer>
   );
 }

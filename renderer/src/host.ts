@@ -2,14 +2,16 @@
  * HostApi implementations. Components receive one through HostContext and never ask which
  * transport they run on; only main.tsx chooses.
  *
- * - httpHost: browser mode, `POST /api/<channel>` with a JSON body (the session cookie rides along).
- * - electronHost: the preload's named functions (window.slipway), which answer { ok, value | error }.
+ * - httpHost: browser mode, `POST /api/<channel>` with a JSON body (the session cookie rides along);
+ *   events on a WebSocket at /api/events, reconnecting while someone listens.
+ * - electronHost: the preload's named functions (window.slipway), which answer { ok, value | error },
+ *   and its `onEvent`.
  * - memoryHost: canned handlers, for component tests and demos.
  *
  * Every failure rejects with an EngineError carrying the engine's code, message, hint and location.
  */
 import { createContext, useContext } from 'react';
-import type { COMMAND_CHANNELS, CommandId, EngineErrorInfo, HostApi, Reply } from '../../core/api/contract.js';
+import type { COMMAND_CHANNELS, CommandId, EngineErrorInfo, EngineEvent, EVENTS_PATH, HostApi, HostCommands, Reply } from '../../core/api/contract.js';
 
 /**
  * The wire names of the commands. The renderer may not import the engine's runtime code, so they
@@ -22,7 +24,16 @@ export const CHANNELS: typeof COMMAND_CHANNELS = {
   listApps: 'list-apps',
   listContexts: 'list-contexts',
   plan: 'plan',
+  apply: 'apply',
+  cancelApply: 'cancel-apply',
+  listRuns: 'list-runs',
+  runDetails: 'run-details',
+  planRollback: 'plan-rollback',
+  planRevert: 'plan-revert',
+  getSettings: 'get-settings',
+  saveSettings: 'save-settings',
 };
+const EVENTS: typeof EVENTS_PATH = '/api/events';
 const COMMAND_IDS = Object.keys(CHANNELS) as CommandId[];
 
 /** A failure reported by the engine (or by the way to it), with the fields of a SlipwayError. */
@@ -47,8 +58,18 @@ export function errorInfo(err: unknown): EngineErrorInfo {
   return { code: 'ui-error', message: String(err) };
 }
 
-/** Builds a HostApi from one function that sends a command and returns the engine's reply. */
-function hostFrom(send: (id: CommandId, request: unknown) => Promise<Reply<unknown>>): HostApi {
+type EventListener = (event: EngineEvent) => void;
+type Subscribe = (listener: EventListener) => () => void;
+
+/** A light check of what arrives on an event channel (the engine validated it with the contract's schema). */
+export function isEngineEvent(value: unknown): value is EngineEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { type?: unknown; runId?: unknown };
+  return typeof v.type === 'string' && v.type.startsWith('apply-') && typeof v.runId === 'string';
+}
+
+/** Builds a HostApi from one function that sends a command and returns the engine's reply, and one that subscribes to events. */
+function hostFrom(send: (id: CommandId, request: unknown) => Promise<Reply<unknown>>, onEvent: Subscribe): HostApi {
   const entries = COMMAND_IDS.map((id) => [
     id,
     async (request?: unknown) => {
@@ -57,11 +78,13 @@ function hostFrom(send: (id: CommandId, request: unknown) => Promise<Reply<unkno
       return reply.value;
     },
   ]);
-  return Object.freeze(Object.fromEntries(entries)) as HostApi;
+  return Object.freeze({ ...(Object.fromEntries(entries) as HostCommands), onEvent });
 }
 
-/** What the Electron preload exposes on window.slipway: one named function per command. */
-export type PreloadBridge = { readonly [C in CommandId]: (request?: unknown) => Promise<unknown> };
+/** What the Electron preload exposes on window.slipway: one named function per command, and the event subscription. */
+export type PreloadBridge = { readonly [C in CommandId]: (request?: unknown) => Promise<unknown> } & {
+  readonly onEvent: (listener: (event: unknown) => void) => () => void;
+};
 
 declare global {
   interface Window {
@@ -78,7 +101,58 @@ export function electronHost(bridge: PreloadBridge): HostApi {
     const reply = await bridge[id](request);
     if (!isReply(reply)) throw new EngineError({ code: 'bad-reply', message: `the desktop shell answered ${CHANNELS[id]} with something that is not an engine reply` });
     return reply;
-  });
+  }, (listener) => bridge.onEvent((e) => isEngineEvent(e) && listener(e)));
+}
+
+/**
+ * One WebSocket for all listeners of a page, opened with the first and closed with the last;
+ * it reconnects (1 s, 2 s, … up to 10 s) while anyone listens. The session cookie authorizes it.
+ */
+function webSocketEvents(base: string): Subscribe {
+  const listeners = new Set<EventListener>();
+  let socket: WebSocket | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let delay = 1000;
+  const url = (): string => {
+    const origin = base ? new URL(base, location.href) : new URL(location.href);
+    return `${origin.protocol === 'https:' ? 'wss:' : 'ws:'}//${origin.host}${EVENTS}`;
+  };
+  const connect = (): void => {
+    retry = null;
+    const ws = new WebSocket(url());
+    socket = ws;
+    ws.onopen = () => (delay = 1000);
+    ws.onmessage = (m) => {
+      let event: unknown;
+      try {
+        event = JSON.parse(String(m.data));
+      } catch {
+        return;
+      }
+      if (isEngineEvent(event)) for (const l of [...listeners]) l(event);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      if (listeners.size > 0) {
+        retry = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 10_000);
+      }
+    };
+  };
+  return (listener) => {
+    listeners.add(listener);
+    if (!socket && !retry) connect();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size > 0) return;
+      if (retry) clearTimeout(retry);
+      retry = null;
+      const ws = socket;
+      socket = null;
+      ws?.close();
+    };
+  };
 }
 
 export function httpHost(opts: { base?: string } = {}): HostApi {
@@ -107,12 +181,13 @@ export function httpHost(opts: { base?: string } = {}): HostApi {
     if (typeof error === 'object' && error !== null && 'code' in error && 'message' in error) return { ok: false, error: error as EngineErrorInfo };
     if (res.status === 401) return { ok: false, error: { code: 'not-authorized', message: 'the engine no longer accepts this page', hint: 'open the address `slipway serve` printed again (it carries the session token)' } };
     return { ok: false, error: { code: `http-${res.status}`, message: `${CHANNELS[id]} failed (${res.status}): ${text.slice(0, 300)}` } };
-  });
+  }, webSocketEvents(base));
 }
 
-/** Canned handlers for component tests: commands not given reject with "not-implemented". */
-export function memoryHost(impl: Partial<{ [C in CommandId]: (request: never) => unknown }>): HostApi {
-  return hostFrom(async (id, request) => {
+/** Canned handlers for component tests: commands not given reject with "not-implemented"; `emit` sends an event to the page. */
+export function memoryHost(impl: Partial<{ [C in CommandId]: (request: never) => unknown }>): HostApi & { emit(event: EngineEvent): void } {
+  const listeners = new Set<EventListener>();
+  const host = hostFrom(async (id, request) => {
     const fn = impl[id] as ((r: unknown) => unknown) | undefined;
     if (!fn) return { ok: false, error: { code: 'not-implemented', message: `the in-memory host has no ${id}` } };
     try {
@@ -120,7 +195,11 @@ export function memoryHost(impl: Partial<{ [C in CommandId]: (request: never) =>
     } catch (err) {
       return { ok: false, error: errorInfo(err) };
     }
+  }, (listener) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
   });
+  return { ...host, emit: (event) => listeners.forEach((l) => l(event)) };
 }
 
 export const HostContext = createContext<HostApi | null>(null);

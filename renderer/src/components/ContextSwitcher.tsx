@@ -10,7 +10,12 @@ export function ContextSwitcher(props: { list: ContextList | null; value: string
       <span className="kind-icon" aria-hidden="true">
         ⎈
       </span>
-      <span className="ellipsis">{props.value}</span>
+      <span className={`ellipsis${selected?.protected ? ' text-error' : ''}`}>{props.value}</span>
+      {selected?.protected && (
+        <span className="pill pill-danger" data-testid="context-protected">
+          protected
+        </span>
+      )}
       {selected && <span className="muted small ellipsis">{selected.namespace}</span>}
     </>
   ) : (
@@ -54,7 +59,8 @@ function ContextMenu(props: { list: ContextList; selected: string | null; onPick
               data-index={index}
               data-context={c.name}
               aria-selected={index === keys.active}
-              className={`menu-item${index === keys.active ? ' active' : ''}${c.name === props.selected ? ' selected' : ''}`}
+              data-protected={c.protected ? 'true' : undefined}
+              className={`menu-item${index === keys.active ? ' active' : ''}${c.name === props.selected ? ' selected' : ''}${c.protected ? ' protected' : ''}`}
               onMouseMove={() => keys.active !== index && keys.setActive(index)}
               onClick={() => props.onPick(c)}
             >
@@ -65,6 +71,7 @@ function ContextMenu(props: { list: ContextList; selected: string | null; onPick
                 <span className="menu-item-title">
                   {c.name}
                   {c.current && <span className="pill">current</span>}
+                  {c.protected && <span className="pill pill-danger">protected</span>}
                 </span>
                 <span className="menu-item-detail">
                   cluster <b>{c.cluster}</b> · namespace <b>{c.namespace}</b>

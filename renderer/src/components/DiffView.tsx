@@ -10,6 +10,7 @@ import type { Change } from '../../../core/api/contract.js';
 // Side effect first: bundles Monaco and points @monaco-editor/react at it (no CDN).
 import '../monaco.js';
 import type { monaco } from '../monaco.js';
+import { monacoTheme, useTheme } from '../theme.js';
 
 type DiffEditorInstance = ReturnType<typeof monaco.editor.createDiffEditor>;
 
@@ -24,6 +25,7 @@ const SIDE_LABEL: Readonly<Record<Change['action'], [string, string]>> = {
 
 export default function DiffView(props: { change: Change }): React.JSX.Element {
   const [fullFiles, setFullFiles] = useState(false);
+  const theme = monacoTheme(useTheme());
   const editor = useRef<DiffEditorInstance | null>(null);
   const options = useMemo(
     () => ({
@@ -83,6 +85,7 @@ export default function DiffView(props: { change: Change }): React.JSX.Element {
           original={props.change.before ?? ''}
           modified={props.change.after ?? ''}
           language="yaml"
+          theme={theme}
           options={options}
           keepCurrentOriginalModel
           keepCurrentModifiedModel

@@ -1,15 +1,22 @@
 /**
  * The Workspace screen: open a repository, then pick an app, a revision and a context, plan
- * (button or Ctrl/Cmd+Enter), and review the plan. All engine calls go through the injected
- * HostApi; this component does not know which transport carries them.
+ * (button or Ctrl/Cmd+Enter), review the plan, apply it (confirmation, then live progress), and
+ * browse the History, from which a rollback or revert opens as a plan preview to apply like any
+ * other. All engine calls go through the injected HostApi; this component does not know which
+ * transport carries them.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppList, ContextList, OpenedRepository, Plan, RevisionList } from '../../../core/api/contract.js';
+import type { AppList, ContextList, EngineEvent, OpenedRepository, Plan, RevisionList, RunSummary } from '../../../core/api/contract.js';
+import { changeCount } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
+import { ApplyDialog } from './ApplyDialog.js';
+import { ApplyProgressView } from './ApplyProgressView.js';
 import { ContextSwitcher } from './ContextSwitcher.js';
 import { ErrorMessage } from './Errors.js';
 import { PlanView } from './PlanView.js';
+import { HistoryView, type PreviewKind } from './HistoryView.js';
 import { defaultRevision, RevisionPicker, type PickedRevision } from './RevisionPicker.js';
+import { useSettings } from './Settings.js';
 
 type Loadable<T> = { readonly status: 'idle' } | { readonly status: 'loading' } | { readonly status: 'ready'; readonly value: T } | { readonly status: 'failed'; readonly error: unknown };
 
@@ -22,6 +29,13 @@ interface PlanInputs {
   /** For display only. */
   readonly revLabel: string;
 }
+/** A plan made from a run in History (a rollback or revert preview) rather than from the pickers. */
+interface PlanOrigin {
+  readonly kind: PreviewKind;
+  readonly run: RunSummary;
+}
+const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
+
 const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean => b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context;
 
 const RECENT_KEY = 'slipway.recentRepositories';
@@ -62,7 +76,25 @@ export function Workspace(): React.JSX.Element {
   const [context, setContext] = useState<string | null>(null);
   const contextPicked = useRef(false);
   const [planRun, setPlanRun] = useState<Loadable<Plan>>({ status: 'idle' });
-  const [plan, setPlan] = useState<{ plan: Plan; inputs: PlanInputs } | null>(null);
+  const [plan, setPlan] = useState<{ plan: Plan; inputs: PlanInputs; origin?: PlanOrigin } | null>(null);
+  const [view, setView] = useState<'plan' | 'history'>('plan');
+  const [confirming, setConfirming] = useState(false);
+  const [applying, setApplying] = useState<{ runId: string; plan: Plan; startedAt: number } | null>(null);
+  const [events, setEvents] = useState<readonly EngineEvent[]>([]);
+  const [historyKey, setHistoryKey] = useState(0);
+  /** Plans already sent to apply: applying one twice is refused by the engine anyway (stale), so say it here. */
+  const [appliedPlans, setAppliedPlans] = useState<ReadonlySet<string>>(() => new Set());
+  const { version: settingsVersion } = useSettings();
+
+  // Engine events (apply progress) for every run, from now on; a view picks its run's.
+  useEffect(
+    () =>
+      host.onEvent((e) => {
+        setEvents((list) => [...list.slice(-5000), e]);
+        if (e.type === 'apply-finished') setHistoryKey((k) => k + 1);
+      }),
+    [host],
+  );
   const [runningInputs, setRunningInputs] = useState<PlanInputs | null>(null);
   const planGeneration = useRef(0);
 
@@ -77,7 +109,8 @@ export function Workspace(): React.JSX.Element {
       (error: unknown) => setContexts({ status: 'failed', error }),
     );
   }, [host]);
-  useEffect(loadContexts, [loadContexts]);
+  // Settings name the kubeconfig and the protected contexts: read the contexts again when they change.
+  useEffect(loadContexts, [loadContexts, settingsVersion]);
 
   const opened = useCallback((r: OpenedRepository, list: RevisionList) => {
     rememberRepository(r.dir);
@@ -123,6 +156,7 @@ export function Workspace(): React.JSX.Element {
     setPlanRun({ status: 'loading' });
     setRunningInputs(inputs);
     const choice = inputs.app.startsWith('app:') ? { app: inputs.app.slice(4) } : { path: inputs.app.slice(5) };
+    setView('plan');
     host.plan({ repoId: inputs.repoId, rev: inputs.rev, context: inputs.context, ...choice }).then(
       (p) => {
         if (mine !== planGeneration.current) return;
@@ -132,6 +166,28 @@ export function Workspace(): React.JSX.Element {
       (error: unknown) => mine === planGeneration.current && setPlanRun({ status: 'failed', error }),
     );
   }, [host, inputs]);
+
+  /** A rollback (the app at the run's commit, against the current context) or revert (undo the run) as a plan preview. */
+  const runPreview = useCallback(
+    (kind: PreviewKind, run: RunSummary) => {
+      if (!inputs) return;
+      const mine = ++planGeneration.current;
+      const previewInputs: PlanInputs = { ...inputs, revLabel: `${ORIGIN_TEXT[kind]} of ${run.id}` };
+      setPlanRun({ status: 'loading' });
+      setRunningInputs({ ...previewInputs, app: `app:${run.app.name}`, revLabel: kind === 'rollback' ? run.commit.slice(0, 7) : `the state before ${run.id}`, context: kind === 'rollback' ? inputs.context : run.cluster.context });
+      setView('plan');
+      const request = kind === 'rollback' ? host.planRollback({ runId: run.id, context: inputs.context }) : host.planRevert({ runId: run.id });
+      request.then(
+        (p) => {
+          if (mine !== planGeneration.current) return;
+          setPlan({ plan: p, inputs: previewInputs, origin: { kind, run } });
+          setPlanRun({ status: 'ready', value: p });
+        },
+        (error: unknown) => mine === planGeneration.current && setPlanRun({ status: 'failed', error }),
+      );
+    },
+    [host, inputs],
+  );
 
   // Ctrl/Cmd+Enter plans from anywhere on the screen.
   const runPlanRef = useRef(runPlan);
@@ -152,6 +208,24 @@ export function Workspace(): React.JSX.Element {
   if (!repo || !revisions) return <StartBar onOpened={opened} />;
 
   const appList = apps.status === 'ready' ? appChoices(apps.value) : [];
+  const stale = plan !== null && !plan.origin && !planning && inputs !== null && !sameInputs(inputs, plan.inputs);
+  const shown = plan?.plan;
+  const canApply = shown !== undefined && !planning && !stale && !applying && !appliedPlans.has(shown.id) && changeCount(shown.summary) > 0 && shown.summary.error === 0 && !shown.diagnostics.some((d) => d.severity === 'error');
+  const applyTitle = !shown
+    ? 'Plan first'
+    : stale
+      ? 'The choice changed since this plan: plan again'
+      : appliedPlans.has(shown.id)
+        ? 'This plan was applied: plan again to see what is left'
+      : changeCount(shown.summary) === 0
+        ? 'Nothing to apply'
+        : shown.summary.error > 0 || shown.diagnostics.some((d) => d.severity === 'error')
+          ? 'The plan has errors'
+          : `Apply exactly this plan to ${shown.inputs.cluster?.context ?? ''}`;
+  const contextInfo = contexts.status === 'ready' ? contexts.value.contexts : [];
+  const planContextProtected = (p: Plan): boolean => contextInfo.some((c) => c.name === p.inputs.cluster?.context && c.protected === true);
+  const historyApp = app?.startsWith('app:') ? app.slice(4) : plan && !plan.origin ? plan.plan.inputs.app.name : null;
+  const replan = plan?.origin ? () => runPreview(plan.origin!.kind, plan.origin!.run) : runPlan;
   return (
     <div className="workspace">
       <header className="topbar" aria-label="Plan inputs">
@@ -200,22 +274,66 @@ export function Workspace(): React.JSX.Element {
         <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
           {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
         </button>
+        <button type="button" className="btn apply" data-testid="apply-button" disabled={!canApply} title={applyTitle} onClick={() => setConfirming(true)}>
+          Apply…
+        </button>
       </header>
+      <nav className="tabs" aria-label="Views">
+        <button type="button" role="tab" aria-selected={view === 'plan'} className={view === 'plan' ? 'on' : ''} data-testid="tab-plan" onClick={() => setView('plan')}>
+          {applying ? 'Apply' : 'Plan'}
+        </button>
+        <button type="button" role="tab" aria-selected={view === 'history'} className={view === 'history' ? 'on' : ''} data-testid="tab-history" onClick={() => setView('history')}>
+          History
+        </button>
+      </nav>
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
       {contexts.status === 'failed' && <ErrorMessage compact title="Cannot read the kubeconfig" error={errorInfo(contexts.error)} onRetry={loadContexts} />}
       <main className="workspace-main">
-        {planning && (
+        {view === 'history' && (
+          <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={historyKey} previewing={planning} onPreview={runPreview} />
+        )}
+        {view === 'plan' && applying && (
+          <ApplyProgressView
+            runId={applying.runId}
+            plan={applying.plan}
+            events={events}
+            startedAt={applying.startedAt}
+            onClose={() => setApplying(null)}
+            onShowHistory={() => {
+              setApplying(null);
+              setView('history');
+            }}
+          />
+        )}
+        {view === 'plan' && !applying && planning && (
           <div className="planning" role="status" aria-busy="true" data-testid="planning">
             <span className="spinner" aria-hidden="true" /> Planning {runningInputs?.app.replace(/^app:|^path:/, '') || 'the repository'} at {runningInputs?.revLabel} against {runningInputs?.context}…
           </div>
         )}
-        {planRun.status === 'failed' && (
+        {view === 'plan' && !applying && planRun.status === 'failed' && (
           <div className="plan-error">
-            <ErrorMessage title="The plan failed" error={errorInfo(planRun.error)} onRetry={runPlan} />
+            <ErrorMessage title="The plan failed" error={errorInfo(planRun.error)} onRetry={replan} />
           </div>
         )}
-        {plan ? (
-          <PlanView plan={plan.plan} stale={!planning && inputs !== null && !sameInputs(inputs, plan.inputs)} onReplan={runPlan} />
+        {view === 'plan' && !applying && plan && plan.origin && (
+          <div className={`preview-banner preview-${plan.origin.kind}`} role="status" data-testid="preview-banner" data-kind={plan.origin.kind}>
+            {plan.origin.kind === 'rollback' ? (
+              <>
+                <b>Rollback preview</b>: {plan.plan.inputs.app.name} at <code>{plan.origin.run.commit.slice(0, 7)}</code>, the commit of run <code>{plan.origin.run.id}</code>, against{' '}
+                <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
+              </>
+            ) : (
+              <>
+                <b>Revert preview</b>: undoes what run <code>{plan.origin.run.id}</code> changed in <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
+              </>
+            )}{' '}
+            <button type="button" className="link" onClick={() => setPlan(null)}>
+              Discard
+            </button>
+          </div>
+        )}
+        {view === 'plan' && !applying && (plan ? (
+          <PlanView plan={plan.plan} stale={stale} onReplan={replan} />
         ) : (
           !planning &&
           planRun.status !== 'failed' && (
@@ -226,8 +344,22 @@ export function Workspace(): React.JSX.Element {
               </p>
             </div>
           )
-        )}
+        ))}
       </main>
+      {confirming && shown && (
+        <ApplyDialog
+          plan={shown}
+          what={plan?.origin ? `${ORIGIN_TEXT[plan.origin.kind]} plan` : undefined}
+          protectedContext={planContextProtected(shown)}
+          onClose={() => setConfirming(false)}
+          onStarted={(started) => {
+            setConfirming(false);
+            setView('plan');
+            setAppliedPlans((s) => new Set([...s, shown.id]));
+            setApplying({ runId: started.runId, plan: shown, startedAt: Date.now() });
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,0 +1,99 @@
+/**
+ * The apply, history and settings commands through the one dispatcher: requests are validated
+ * (naming the field, never the value), apply takes only a plan id the engine made, and settings
+ * are validated JSON in the user data folder.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from './dispatch.js';
+import { createHandlers, type EngineHandlers } from './handlers.js';
+
+let dir: string;
+let handlers: EngineHandlers;
+let kubeconfig: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slipway-handlers-'));
+  kubeconfig = join(dir, 'kubeconfig.yaml');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: 'https://c.example:6443'}}]
+users: [{name: u, user: {token: abc}}]
+contexts: [{name: prod, context: {cluster: c, user: u}}, {name: dev, context: {cluster: c, user: u}}]
+current-context: dev
+`,
+  );
+  handlers = createHandlers({ transport: 'memory', historyPath: join(dir, 'history.db'), settingsPath: join(dir, 'settings.json'), env: { HOME: dir } });
+});
+afterAll(async () => {
+  await handlers.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('apply commands', () => {
+  it('applies only plans the engine made, by id', async () => {
+    expect(await dispatch(handlers, 'apply', { planId: 'plan-0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'unknown-plan', hint: expect.stringContaining('plan again') } });
+  });
+
+  it.each([
+    ['a plan object instead of an id', { planId: 'plan-0123456789abcdef', plan: { changes: [] } }, 'plan'],
+    ['no plan id', {}, 'planId'],
+    ['a plan id that is not a string', { planId: 42 }, 'planId'],
+  ])('refuses %s, naming the field', async (_what, request, field) => {
+    const reply = await dispatch(handlers, 'apply', request);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining(field) } });
+  });
+
+  it('cancels only running applies', async () => {
+    expect(await dispatch(handlers, 'cancel-apply', { runId: 'run-nope' })).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await dispatch(handlers, 'cancel-apply', { runId: '' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+});
+
+describe('history commands', () => {
+  it('lists the runs of a context (none yet), and refuses a query that is both kinds', async () => {
+    expect(await dispatch(handlers, 'list-runs', { context: 'prod' })).toEqual({ ok: true, value: { runs: [] } });
+    expect(await dispatch(handlers, 'list-runs', { context: 'prod', repoId: 'repo-1', app: 'web' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await dispatch(handlers, 'list-runs', { repoId: 'repo-none', app: 'web' })).toMatchObject({ ok: false, error: { code: 'unknown-repository' } });
+  });
+
+  it.each(['run-details', 'plan-rollback', 'plan-revert'])('%s names an unknown run', async (channel) => {
+    expect(await dispatch(handlers, channel, { runId: 'run-nope' })).toMatchObject({ ok: false, error: { code: 'unknown-run', message: expect.stringContaining('run-nope') } });
+  });
+});
+
+describe('settings', () => {
+  it('starts from the defaults', async () => {
+    expect(await dispatch(handlers, 'get-settings', {})).toEqual({ ok: true, value: { settings: { tools: {}, concurrency: 16, timeouts: {}, protectedContexts: [], theme: 'system' }, file: join(dir, 'settings.json') } });
+  });
+
+  it('saves valid settings as JSON and marks protected contexts', async () => {
+    const saved = await dispatch(handlers, 'save-settings', { kubeconfig, tools: { helm: '/opt/helm' }, concurrency: 4, timeouts: { healthSeconds: 90 }, protectedContexts: ['prod'], theme: 'dark' });
+    expect(saved).toMatchObject({ ok: true, value: { settings: { kubeconfig, concurrency: 4, protectedContexts: ['prod'], theme: 'dark' } } });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ kubeconfig, theme: 'dark' });
+    // The kubeconfig of the settings is the one read, and prod is protected.
+    const contexts = await dispatch(handlers, 'list-contexts', {});
+    expect(contexts).toMatchObject({ ok: true, value: { files: [kubeconfig], contexts: expect.arrayContaining([expect.objectContaining({ name: 'prod', protected: true }), expect.not.objectContaining({ protected: true })]) } });
+    expect(JSON.stringify(contexts)).not.toContain('"protected":false');
+  });
+
+  it.each([
+    ['concurrency 0', { concurrency: 0 }, 'concurrency'],
+    ['an unknown theme', { theme: 'solarized' }, 'theme'],
+    ['an unknown field', { colour: 'red' }, 'colour'],
+    ['a protected context that is not a name', { protectedContexts: [''] }, 'protectedContexts[0]'],
+  ])('refuses %s, naming the field', async (_what, request, field) => {
+    expect(await dispatch(handlers, 'save-settings', request)).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining(field) } });
+  });
+
+  it('reports a damaged file and runs on the defaults', async () => {
+    writeFileSync(join(dir, 'settings.json'), '{"concurrency": "lots"');
+    expect(await dispatch(handlers, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { concurrency: 16 }, problem: expect.stringContaining('not valid JSON') } });
+    writeFileSync(join(dir, 'settings.json'), '{"concurrency": 1000}');
+    expect(await dispatch(handlers, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { concurrency: 16 }, problem: expect.stringContaining('concurrency') } });
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * An apply's progress as the UI shows it, folded from the engine's events for one run. Pure, so
+ * the view only renders it.
+ */
+import type { EngineEvent, ObjectState, ResourceKey } from '../../core/api/contract.js';
+import { keyLabel } from './format.js';
+
+export type ProgressStatus = 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'refused';
+
+export interface ProgressObject {
+  readonly key: ResourceKey;
+  readonly label: string;
+  readonly state: ObjectState;
+  readonly message?: string;
+}
+
+export interface ProgressStep {
+  readonly step: number;
+  readonly wave: number;
+  readonly phase: 'upsert' | 'delete';
+  readonly count: number;
+  /** In the order they were first reported. */
+  readonly objects: readonly ProgressObject[];
+}
+
+export interface ApplyProgress {
+  readonly status: ProgressStatus;
+  readonly totalSteps?: number;
+  readonly totalChanges?: number;
+  readonly steps: readonly ProgressStep[];
+  readonly messages: readonly string[];
+  readonly error?: string;
+  readonly elapsedMs?: number;
+}
+
+export const INITIAL_PROGRESS: ApplyProgress = { status: 'starting', steps: [], messages: [] };
+
+/** States after which an object needs nothing more. */
+export const DONE_STATES: ReadonlySet<ObjectState> = new Set(['healthy', 'deleted', 'failed', 'skipped']);
+
+export function isFinished(p: ApplyProgress): boolean {
+  return p.status !== 'starting' && p.status !== 'running';
+}
+
+export function foldEvent(p: ApplyProgress, e: EngineEvent): ApplyProgress {
+  switch (e.type) {
+    case 'apply-started':
+      return { ...p, status: 'running', totalSteps: e.steps, totalChanges: e.changes };
+    case 'apply-step': {
+      const step: ProgressStep = { step: e.step, wave: e.wave, phase: e.phase, count: e.count, objects: p.steps.find((s) => s.step === e.step)?.objects ?? [] };
+      return { ...p, status: p.status === 'starting' ? 'running' : p.status, steps: [...p.steps.filter((s) => s.step !== e.step), step].sort((a, b) => a.step - b.step) };
+    }
+    case 'apply-object': {
+      const label = keyLabel(e.key);
+      const obj: ProgressObject = { key: e.key, label, state: e.state, ...(e.message !== undefined && { message: e.message }) };
+      const existing = p.steps.find((s) => s.step === e.step) ?? { step: e.step, wave: 0, phase: 'upsert' as const, count: 0, objects: [] };
+      const objects = existing.objects.some((o) => o.label === label) ? existing.objects.map((o) => (o.label === label ? obj : o)) : [...existing.objects, obj];
+      return { ...p, steps: [...p.steps.filter((s) => s.step !== e.step), { ...existing, objects }].sort((a, b) => a.step - b.step) };
+    }
+    case 'apply-message':
+      return { ...p, messages: [...p.messages, e.text] };
+    case 'apply-finished':
+      return { ...p, status: e.status, ...(e.error !== undefined && { error: e.error }), elapsedMs: e.elapsedMs };
+  }
+}
+
+export function progressOf(events: readonly EngineEvent[], runId: string): ApplyProgress {
+  return events.filter((e) => e.runId === runId).reduce(foldEvent, INITIAL_PROGRESS);
+}
+
+/** Objects finished so far, over all steps. */
+export function doneCount(p: ApplyProgress): number {
+  return p.steps.reduce((n, s) => n + s.objects.filter((o) => DONE_STATES.has(o.state)).length, 0);
+}
+
+/** "1:05", "12.3 s". */
+export function elapsedLabel(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * Confirms an apply: what will change where. A protected app or context needs its context name
+ * typed (the engine checks it too). The apply itself runs in the engine; this dialog only starts it.
+ */
+import { useState } from 'react';
+import type { ApplyStarted, Plan } from '../../../core/api/contract.js';
+import { ACTION_SYMBOL, keyLabel, summaryLine } from '../format.js';
+import { errorInfo, useHost } from '../host.js';
+import { ErrorMessage } from './Errors.js';
+import { Modal } from './Modal.js';
+
+const SHOWN = 12;
+
+export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what?: string; onClose: () => void; onStarted: (started: ApplyStarted) => void }): React.JSX.Element {
+  const host = useHost();
+  const { plan } = props;
+  const context = plan.inputs.cluster?.context ?? '';
+  const protectedWhy = plan.inputs.app.protected ? `The app ${plan.inputs.app.name} is protected.` : props.protectedContext ? `The context ${context} is protected.` : undefined;
+  const [typed, setTyped] = useState('');
+  const [state, setState] = useState<{ status: 'idle' | 'starting' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
+  const changes = plan.changes.filter((c) => c.action !== 'noop');
+  const dangerous = changes.filter((c) => c.flags.includes('dangerous'));
+  const confirmed = !protectedWhy || typed.trim() === context;
+
+  const start = (): void => {
+    if (!confirmed || state.status === 'starting') return;
+    setState({ status: 'starting' });
+    host.apply({ planId: plan.id, ...(protectedWhy && { confirmContext: typed.trim() }) }).then(props.onStarted, (error: unknown) => setState({ status: 'failed', error }));
+  };
+
+  return (
+    <Modal title={props.what ? `Apply the ${props.what}` : 'Apply this plan'} onClose={props.onClose} testId="apply-dialog" width={560}>
+      <form
+        className="modal-body"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start();
+        }}
+      >
+        <p>
+          Apply <b>{plan.inputs.app.name}</b> at <code>{plan.inputs.commit === ':working' ? 'working copy' : plan.inputs.commit.slice(0, 7)}</code> to context{' '}
+          <b className={protectedWhy ? 'text-error' : undefined}>{context}</b>
+          {plan.inputs.cluster && <span className="muted"> ({plan.inputs.cluster.server})</span>}.
+        </p>
+        <p className="summary" data-testid="apply-dialog-summary">
+          {summaryLine(plan.summary)}
+        </p>
+        <ul className="apply-list">
+          {changes.slice(0, SHOWN).map((c) => (
+            <li key={keyLabel(c.key)}>
+              <span className={`badge action-${c.action}`}>{ACTION_SYMBOL[c.action]}</span> {keyLabel(c.key)}
+              {c.flags.includes('dangerous') && <span className="pill pill-danger">dangerous</span>}
+            </li>
+          ))}
+          {changes.length > SHOWN && <li className="muted">and {changes.length - SHOWN} more</li>}
+        </ul>
+        {dangerous.length > 0 && <p className="text-error small">{dangerous.length} change{dangerous.length === 1 ? '' : 's'} destroy data or availability.</p>}
+        <p className="muted small">Applies exactly this plan, in order, waiting for health; refused if the cluster changed since it was made.</p>
+        {protectedWhy && (
+          <label className="confirm-field">
+            <span>
+              {protectedWhy} Type <b className="mono">{context}</b> to apply:
+            </span>
+            <input className="input" data-testid="confirm-context" value={typed} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
+          </label>
+        )}
+        {state.status === 'failed' && <ErrorMessage compact title="The apply did not start" error={errorInfo(state.error)} />}
+        <footer className="modal-foot">
+          <button type="button" className="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className={`btn ${protectedWhy ? 'danger' : 'primary'}`} data-testid="confirm-apply" disabled={!confirmed || state.status === 'starting'} autoFocus={!protectedWhy}>
+            {state.status === 'starting' ? 'Starting…' : `Apply to ${context}`}
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}

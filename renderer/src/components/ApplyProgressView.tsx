@@ -1,0 +1,144 @@
+/**
+ * A running (or finished) apply: its steps (wave × phase), each object's state and health
+ * message as the engine reports it, the elapsed time, Cancel, and the final result.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { EngineEvent, Plan } from '../../../core/api/contract.js';
+import { doneCount, elapsedLabel, isFinished, progressOf, type ProgressStatus } from '../applyProgress.js';
+import { keyLabel } from '../format.js';
+import { errorInfo, useHost } from '../host.js';
+import { ErrorMessage } from './Errors.js';
+
+const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
+  starting: 'Starting…',
+  running: 'Applying…',
+  succeeded: 'Applied successfully',
+  failed: 'The apply failed',
+  cancelled: 'The apply was cancelled',
+  refused: 'The apply was refused',
+};
+
+const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', failed: '✗', skipped: '–', pending: '·' };
+
+export function ApplyProgressView(props: { runId: string; plan: Plan; events: readonly EngineEvent[]; startedAt: number; onClose: () => void; onShowHistory: () => void }): React.JSX.Element {
+  const host = useHost();
+  const progress = useMemo(() => progressOf(props.events, props.runId), [props.events, props.runId]);
+  const finished = isFinished(progress);
+  const [now, setNow] = useState(() => Date.now());
+  const [cancel, setCancel] = useState<{ status: 'idle' | 'asked' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
+  useEffect(() => {
+    if (finished) return;
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [finished]);
+
+  const total = progress.totalChanges ?? props.plan.changes.filter((c) => c.action !== 'noop').length;
+  const done = doneCount(progress);
+  const reported = new Set(progress.steps.flatMap((s) => s.objects.map((o) => o.label)));
+  const pending = props.plan.changes.filter((c) => c.action !== 'noop' && !reported.has(keyLabel(c.key)));
+  const elapsed = finished && progress.elapsedMs !== undefined && progress.elapsedMs > 0 ? progress.elapsedMs : now - props.startedAt;
+  const cluster = props.plan.inputs.cluster;
+
+  return (
+    <div className="progress" data-testid="apply-progress" data-status={progress.status} data-run-id={props.runId}>
+      <header className={`progress-head status-${progress.status}`}>
+        <div>
+          <h2 data-testid="apply-status">{STATUS_TEXT[progress.status]}</h2>
+          <div className="muted small">
+            {props.plan.inputs.app.name} @ {props.plan.inputs.commit === ':working' ? 'working copy' : props.plan.inputs.commit.slice(0, 7)} → {cluster?.context} · run <code>{props.runId}</code>
+          </div>
+        </div>
+        <div className="spacer" />
+        <span className="elapsed mono" data-testid="apply-elapsed" title="Elapsed time">
+          {elapsedLabel(Math.max(0, elapsed))}
+        </span>
+        {!finished ? (
+          <button
+            type="button"
+            className="btn danger"
+            data-testid="cancel-apply"
+            disabled={cancel.status === 'asked'}
+            onClick={() => {
+              setCancel({ status: 'asked' });
+              host.cancelApply({ runId: props.runId }).catch((error: unknown) => setCancel({ status: 'failed', error }));
+            }}
+          >
+            {cancel.status === 'asked' ? 'Cancelling…' : 'Cancel'}
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn" data-testid="show-history" onClick={props.onShowHistory}>
+              Show in History
+            </button>
+            <button type="button" className="btn primary" data-testid="close-progress" onClick={props.onClose}>
+              Back to the plan
+            </button>
+          </>
+        )}
+      </header>
+      <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+        <div style={{ width: `${total ? Math.round((done / total) * 100) : finished ? 100 : 0}%` }} />
+      </div>
+      <div className="progress-body">
+        {cancel.status === 'failed' && <ErrorMessage compact title="Cannot cancel" error={errorInfo(cancel.error)} />}
+        {cancel.status === 'asked' && !finished && <p className="muted">Cancelling: no new calls are started; the ones in flight finish first.</p>}
+        {progress.error && (
+          <div className={`result-banner status-${progress.status}`} role="alert" data-testid="apply-error">
+            {progress.error}
+          </div>
+        )}
+        {progress.status === 'succeeded' && (
+          <div className="result-banner status-succeeded" data-testid="apply-result">
+            {done} of {total} change{total === 1 ? '' : 's'} applied and healthy in {elapsedLabel(elapsed)}.
+          </div>
+        )}
+        <p className="muted small">
+          {done} of {total} objects done{progress.totalSteps !== undefined && ` · ${progress.totalSteps} step${progress.totalSteps === 1 ? '' : 's'}`}
+        </p>
+        <ol className="steps">
+          {progress.steps.map((s) => (
+            <li key={s.step} className="step" data-testid="apply-step">
+              <div className="step-head">
+                Step {s.step + 1} · wave {s.wave} · {s.phase === 'delete' ? 'delete' : 'apply'} · {s.count} object{s.count === 1 ? '' : 's'}
+              </div>
+              <ul className="step-objects">
+                {s.objects.map((o) => (
+                  <li key={o.label} className={`object state-${o.state}`} data-testid="apply-object" data-key={o.label} data-state={o.state}>
+                    <span className="state-mark" aria-hidden="true">
+                      {STATE_MARK[o.state]}
+                    </span>
+                    <span className="object-name">{o.label}</span>
+                    <span className={`pill state-pill state-${o.state}`}>{o.state}</span>
+                    {o.message && <span className="object-message muted">{o.message}</span>}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+        {pending.length > 0 && !finished && (
+          <div className="step pending">
+            <div className="step-head muted">Waiting for their turn</div>
+            <ul className="step-objects">
+              {pending.map((c) => (
+                <li key={keyLabel(c.key)} className="object state-pending">
+                  <span className="state-mark" aria-hidden="true">
+                    ·
+                  </span>
+                  <span className="object-name muted">{keyLabel(c.key)}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {progress.messages.length > 0 && (
+          <ul className="messages muted small">
+            {progress.messages.map((m, i) => (
+              <li key={i}>{m}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The user's settings, kept by the engine (validated JSON in the user data folder): the
+ * SettingsContext the app reads them from, and the dialog that edits them.
+ */
+import { createContext, useContext, useState } from 'react';
+import type { Settings, SettingsResult } from '../../../core/api/contract.js';
+import { errorInfo, useHost } from '../host.js';
+import { ErrorMessage } from './Errors.js';
+import { Modal } from './Modal.js';
+
+export interface SettingsState {
+  /** Null until loaded (or when they cannot be read: then the defaults apply in the engine). */
+  readonly result: SettingsResult | null;
+  /** Bumped on every save, so views that depend on settings reload. */
+  readonly version: number;
+  readonly saved: (result: SettingsResult) => void;
+}
+
+export const SettingsContext = createContext<SettingsState>({ result: null, version: 0, saved: () => undefined });
+
+export function useSettings(): SettingsState {
+  return useContext(SettingsContext);
+}
+
+const THEMES: ReadonlyArray<[Settings['theme'], string]> = [
+  ['system', 'Follow the system'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+/** A number field's text as a value: blank is "not set". */
+function parseCount(text: string): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+export function SettingsDialog(props: { onClose: () => void }): React.JSX.Element {
+  const host = useHost();
+  const { result, saved } = useSettings();
+  const initial = result?.settings;
+  const [kubeconfig, setKubeconfig] = useState(initial?.kubeconfig ?? '');
+  const [tools, setTools] = useState({ kubectl: initial?.tools.kubectl ?? '', helm: initial?.tools.helm ?? '', kustomize: initial?.tools.kustomize ?? '' });
+  const [concurrency, setConcurrency] = useState(String(initial?.concurrency ?? 16));
+  const [health, setHealth] = useState(initial?.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
+  const [protectedText, setProtectedText] = useState((initial?.protectedContexts ?? []).join('\n'));
+  const [theme, setTheme] = useState<Settings['theme']>(initial?.theme ?? 'system');
+  const [state, setState] = useState<{ status: 'idle' | 'saving' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
+
+  const conc = parseCount(concurrency);
+  const healthSeconds = parseCount(health);
+  const valid = conc !== null && conc !== undefined && conc <= 64 && healthSeconds !== null;
+
+  const save = (): void => {
+    if (!valid) return;
+    setState({ status: 'saving' });
+    const clean = (v: string): string | undefined => (v.trim() ? v.trim() : undefined);
+    const value: Settings = {
+      ...(clean(kubeconfig) && { kubeconfig: clean(kubeconfig) }),
+      tools: Object.fromEntries(Object.entries(tools).flatMap(([k, v]) => (clean(v) ? [[k, clean(v)]] : []))),
+      concurrency: conc,
+      timeouts: healthSeconds !== undefined ? { healthSeconds } : {},
+      protectedContexts: [...new Set(protectedText.split(/[\n,]/).map((s) => s.trim()).filter(Boolean))],
+      theme,
+    };
+    host.saveSettings(value).then(
+      (r) => {
+        saved(r);
+        props.onClose();
+      },
+      (error: unknown) => setState({ status: 'failed', error }),
+    );
+  };
+
+  return (
+    <Modal title="Settings" onClose={props.onClose} testId="settings-dialog" width={600}>
+      <form
+        className="modal-body settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        {result?.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
+        <label className="setting">
+          <span>Kubeconfig</span>
+          <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} onChange={(e) => setKubeconfig(e.target.value)} />
+        </label>
+        {(['kubectl', 'helm', 'kustomize'] as const).map((t) => (
+          <label className="setting" key={t}>
+            <span>{t}</span>
+            <input className="input mono" data-testid={`setting-${t}`} placeholder={`${t} from PATH`} value={tools[t]} spellCheck={false} onChange={(e) => setTools({ ...tools, [t]: e.target.value })} />
+          </label>
+        ))}
+        <label className="setting">
+          <span>Concurrency</span>
+          <input className="input narrow" type="number" min={1} max={64} data-testid="setting-concurrency" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
+          <span className="muted small">parallel API calls while planning (1–64)</span>
+        </label>
+        <label className="setting">
+          <span>Health timeout</span>
+          <input className="input narrow" type="number" min={1} data-testid="setting-health-timeout" placeholder="per kind" value={health} onChange={(e) => setHealth(e.target.value)} />
+          <span className="muted small">seconds to wait for each object to become healthy; blank: per kind</span>
+        </label>
+        <label className="setting">
+          <span>Protected contexts</span>
+          <textarea className="input mono" rows={3} data-testid="setting-protected" placeholder="one per line, e.g. prod" value={protectedText} spellCheck={false} onChange={(e) => setProtectedText(e.target.value)} />
+          <span className="muted small">marked red; applying needs the context name typed</span>
+        </label>
+        <label className="setting">
+          <span>Theme</span>
+          <select className="select" data-testid="setting-theme" value={theme} onChange={(e) => setTheme(e.target.value as Settings['theme'])}>
+            {THEMES.map(([v, label]) => (
+              <option key={v} value={v}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeout a whole number of seconds, or blank.</p>}
+        {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
+        <footer className="modal-foot">
+          {result && <span className="muted small ellipsis" title={result.file}>{result.file}</span>}
+          <div className="spacer" />
+          <button type="button" className="btn" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" data-testid="save-settings" disabled={!valid || state.status === 'saving'}>
+            {state.status === 'saving' ? 'Saving…' : 'Save'}
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}
