@@ -4,9 +4,17 @@
  */
 export interface BenchRow {
   readonly name: string;
+  /** In `unit` (default ms), like min and max. */
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
+  readonly unit?: 'ms' | 'MB' | 'KiB';
+  /** The tool people use today, measured side by side in the same run. */
+  readonly comparison?: { readonly name: string; readonly medianMs: number; readonly minMs: number; readonly maxMs: number };
+  /** How Slipway's figure relates to the comparison's (or to the target), e.g. "6.1× faster". */
+  readonly ratio?: string;
+  /** The issue's target and whether this run met it. */
+  readonly target?: { readonly text: string; readonly met: boolean };
   readonly notes?: string;
 }
 
@@ -34,8 +42,31 @@ export async function measure(runs: number, fn: () => Promise<void> | void, befo
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 
+/** "1234 (1100–1300) ms". */
+function figure(v: { medianMs: number; minMs: number; maxMs: number }, unit = 'ms'): string {
+  return `${ms(v.medianMs)} (${ms(v.minMs)}–${ms(v.maxMs)}) ${unit}`;
+}
+
+/** comparison ÷ slipway, as "N× faster" (or "N× slower"). */
+export function speedup(slipwayMs: number, comparisonMs: number): string {
+  const r = comparisonMs / slipwayMs;
+  return r >= 1 ? `${r.toFixed(1)}× faster` : `${(1 / r).toFixed(1)}× slower`;
+}
+
 export function markdownTable(rows: readonly BenchRow[]): string {
-  const lines = ['| measurement | median (ms) | min–max (ms) | notes |', '|---|---:|---:|---|'];
-  for (const r of rows) lines.push(`| ${r.name} | ${ms(r.medianMs)} | ${ms(r.minMs)}–${ms(r.maxMs)} | ${r.notes ?? ''} |`);
+  const lines = ['| measurement | Slipway: median (min–max) | comparison: median (min–max) | ratio | target | met | notes |', '|---|---:|---:|---|---|---|---|'];
+  for (const r of rows) {
+    const comparison = r.comparison ? `${r.comparison.name}: ${figure(r.comparison)}` : '';
+    const met = r.target ? (r.target.met ? 'yes' : '**no**') : '';
+    lines.push(`| ${r.name} | ${figure(r, r.unit)} | ${comparison} | ${r.ratio ?? ''} | ${r.target?.text ?? ''} | ${met} | ${r.notes ?? ''} |`);
+  }
   return lines.join('\n');
+}
+
+/** Median, min and max of samples already taken. */
+export function summarizeSamples(samples: readonly number[]): { medianMs: number; minMs: number; maxMs: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { medianMs: median, minMs: sorted[0] ?? 0, maxMs: sorted[sorted.length - 1] ?? 0 };
 }

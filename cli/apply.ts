@@ -2,7 +2,6 @@
  * slipway apply | history | rollback: act on a reviewed plan, remember it, undo it.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { planRevert } from '../core/apply/revert.js';
@@ -17,8 +16,7 @@ import { parsePlan } from '../core/plan/assemble.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { userDataDir } from '../core/paths.js';
-import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { addAppOptions, addKubeconfigOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface ApplyFlags extends AppFlags {
   context?: string;
@@ -31,7 +29,6 @@ interface ApplyFlags extends AppFlags {
   history?: string;
 }
 
-const historyPath = (flags: { history?: string }): string => flags.history ?? process.env.SLIPWAY_HISTORY ?? join(userDataDir(), 'history.db');
 
 function seconds(value: string): number {
   const n = Number(value);

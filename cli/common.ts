@@ -6,7 +6,12 @@ import type { AppSelection } from '../core/source/load.js';
 import { openRepository } from '../core/git/repository.js';
 import { openRemote } from '../core/git/remote.js';
 import type { Repository, Revision } from '../core/git/types.js';
-import { userCacheDir } from '../core/paths.js';
+import { userCacheDir, userDataDir } from '../core/paths.js';
+
+/** The history database: --history, else $SLIPWAY_HISTORY, else the user data folder. */
+export function historyPath(flags: { history?: string | false }): string {
+  return (typeof flags.history === 'string' ? flags.history : undefined) ?? process.env.SLIPWAY_HISTORY ?? join(userDataDir(), 'history.db');
+}
 
 export function treesCacheDir(): string {
   return join(userCacheDir(), 'trees');

@@ -8,7 +8,8 @@ import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { openHistory } from '../core/history/history.js';
+import { addAppOptions, addKubeconfigOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface PlanFlags extends AppFlags {
   context?: string;
@@ -18,6 +19,8 @@ interface PlanFlags extends AppFlags {
   detailedExitcode?: boolean;
   color: boolean;
   concurrency: number;
+  /** A path, or false with --no-history. */
+  history?: string | false;
 }
 
 function positiveInt(value: string): number {
@@ -36,12 +39,16 @@ export function registerPlan(program: Command): void {
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or the output is not a terminal)')
     .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
+    .option('--history <file>', 'history database whose last successful apply lets unchanged objects skip their dry-run (default: in the user data folder, or $SLIPWAY_HISTORY)')
+    .option('--no-history', 'dry-run every object, ignoring what earlier applies recorded')
     .action(async (flags: PlanFlags) => {
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
       const context = contextOf(kubeconfig, flags.context);
       const repo = await openRepositoryArg(flags.repo);
+      const history = flags.history === false ? undefined : openHistory({ path: historyPath(flags) });
       try {
         const plan = await planApp({
+          ...(history && { lastApply: history }),
           repo,
           rev: flags.rev,
           selection: selectionOf(flags),
@@ -58,6 +65,7 @@ export function registerPlan(program: Command): void {
         if (errors) process.exitCode = 1;
         else if (flags.detailedExitcode && s.create + s.update + s.delete + s.replace > 0) process.exitCode = 2;
       } finally {
+        history?.close();
         await repo.close();
       }
     });

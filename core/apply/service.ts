@@ -9,6 +9,8 @@ import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import type { History } from '../history/history.js';
 import type { RunKind } from '../history/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
+import { identityOf } from '../model/resource.js';
+import { manifestHash } from '../plan/assemble.js';
 import type { Plan } from '../plan/types.js';
 import type { ToolPaths } from '../render/tools.js';
 import { desiredForPlan } from './desired.js';
@@ -72,7 +74,10 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
         ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),
         ...(req.signal && { signal: req.signal }),
         ...(req.onEvent && { onEvent: req.onEvent }),
-        onObjectResult: (r) =>
+        onObjectResult: (r) => {
+          // What a re-plan needs to skip this object's dry-run: the manifest sent and the resourceVersion it left (healthy only).
+          const sent = r.outcome === 'healthy' ? desired.objects.get(identityOf(r.key))?.manifest : undefined;
+          const resultResourceVersion = sent ? r.after?.metadata.resourceVersion : undefined;
           history.recordObjectResult(runId, {
             key: r.key,
             action: r.action,
@@ -83,7 +88,9 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
             ...(r.message !== undefined && { message: r.message }),
             ...(r.before && { before: r.before }),
             ...(r.after && { after: r.after }),
-          }),
+            ...(sent && resultResourceVersion !== undefined && { desiredHash: manifestHash(sent), resultResourceVersion }),
+          });
+        },
       });
     } catch (e) {
       const refused = e instanceof SlipwayError && (e.code === 'plan-stale' || e.code === 'apply-in-progress');

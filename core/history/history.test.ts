@@ -419,6 +419,38 @@ describe('queries', () => {
     expect(h.lastSucceededRun({ repo: '/repos/gitops', app: 'web', clusterUid: CLUSTER_A.uid })).toMatchObject({ id: back, kind: 'rollback', commit: 'b'.repeat(40) });
   });
 
+  it('remembers per object what the last succeeded runs applied, never what a failed run did', () => {
+    const h = open();
+    const CM: ResourceKey = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'cfg' };
+    const query = { repo: '/repos/gitops', app: 'web', clusterUid: CLUSTER_A.uid, clusterVersion: CLUSTER_A.version };
+    let n = 0;
+    const run = (status: 'succeeded' | 'failed', results: { key: ResourceKey; outcome: 'healthy' | 'deleted' | 'timeout'; hash?: string; rv?: string }[]): void => {
+      const id = h.startRun({ plan: testPlan({ commit: `${++n}`.padEnd(40, '0') }), kind: 'apply', user: admin });
+      for (const r of results) h.recordObjectResult(id, { key: r.key, action: 'update', outcome: r.outcome, ...(r.hash && r.rv && { desiredHash: r.hash, resultResourceVersion: r.rv }) });
+      h.finishRun(id, { status });
+    };
+    expect(h.appliedObjects(query).size).toBe(0);
+    run('succeeded', [
+      { key: DEPLOY, outcome: 'healthy', hash: 'sha256:d1', rv: '10' },
+      { key: CM, outcome: 'healthy', hash: 'sha256:c1', rv: '11' },
+    ]);
+    const ids = { deploy: 'apps|Deployment|shop|web', cm: '|ConfigMap|shop|cfg' };
+    expect(Object.fromEntries(h.appliedObjects(query))).toEqual({ [ids.deploy]: { desiredHash: 'sha256:d1', resourceVersion: '10' }, [ids.cm]: { desiredHash: 'sha256:c1', resourceVersion: '11' } });
+    // A failed run's results are recorded but never become the last applied state.
+    run('failed', [{ key: DEPLOY, outcome: 'timeout', hash: 'sha256:d2', rv: '20' }]);
+    expect(h.run(h.runsOfApp({ repo: '/repos/gitops', app: 'web' }).items[0]!.id)?.objects[0]).toMatchObject({ desiredHash: 'sha256:d2', resultResourceVersion: '20' });
+    expect(h.appliedObjects(query).get(ids.deploy)).toEqual({ desiredHash: 'sha256:d1', resourceVersion: '10' });
+    // A later succeeded run updates what it applied and forgets what it deleted; the rest stays.
+    run('succeeded', [
+      { key: DEPLOY, outcome: 'healthy', hash: 'sha256:d3', rv: '30' },
+      { key: CM, outcome: 'deleted' },
+    ]);
+    expect(Object.fromEntries(h.appliedObjects(query))).toEqual({ [ids.deploy]: { desiredHash: 'sha256:d3', resourceVersion: '30' } });
+    // Another cluster, or the same cluster after an upgrade, knows nothing.
+    expect(h.appliedObjects({ ...query, clusterUid: CLUSTER_B.uid }).size).toBe(0);
+    expect(h.appliedObjects({ ...query, clusterVersion: 'v1.36.0' }).size).toBe(0);
+  });
+
   it('answers the run queries from indexes, not table scans', () => {
     open();
     const db = new Sqlite(file, { readonly: true });

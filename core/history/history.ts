@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { SlipwayError } from '../model/diagnostics.js';
-import type { ResourceKey } from '../model/resource.js';
+import { identityOf, type ResourceKey } from '../model/resource.js';
 import { userDataDir } from '../paths.js';
+import type { AppliedObject, AppliedObjectsQuery, LastApplyLookup } from '../plan/compute.js';
 import type { Action, ClusterIdentity, Plan } from '../plan/types.js';
 import type { Encoded, PreparedSnapshot } from './codec.js';
 import { decodeJson, encodeText, prepareSnapshot } from './codec.js';
@@ -61,7 +62,7 @@ export interface FinishRunOptions {
 
 export type RunsOfContextQuery = ({ readonly context: string; readonly clusterUid?: never } | { readonly clusterUid: string; readonly context?: never }) & PageRequest;
 
-export interface History {
+export interface History extends LastApplyLookup {
   /** The database file. */
   readonly path: string;
   /** Stores a plan (idempotent: plan ids are content hashes, the first copy is kept). */
@@ -84,6 +85,12 @@ export interface History {
   snapshot(hash: string): unknown;
   planById(id: string): Plan | undefined;
   lastSucceededRun(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): RunRecord | undefined;
+  /**
+   * Each object of the app on that cluster as the most recent succeeded run that applied it left it (the
+   * manifest's hash and the resulting resourceVersion), by identityOf(key). Runs that failed, were
+   * cancelled or interrupted never contribute; neither do runs against another server version.
+   */
+  appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject>;
   /** Marks this instance's unfinished runs `interrupted`, then closes the file. Idempotent. */
   close(): void;
 }
@@ -186,6 +193,8 @@ interface ResultRow {
   finished_at: string;
   before_hash: string | null;
   after_hash: string | null;
+  desired_hash: string | null;
+  result_version: string | null;
 }
 
 interface OwnedRunRow {
@@ -209,7 +218,7 @@ const RUN_SELECT = `
 
 const RESULT_SELECT = `
   SELECT o.id, o.run_seq, res.api_group, o.version, res.kind, res.namespace, res.name, o.action, o.outcome, o.message, o.wave,
-         o.started_at, o.finished_at, b.hash AS before_hash, a.hash AS after_hash
+         o.started_at, o.finished_at, b.hash AS before_hash, a.hash AS after_hash, o.desired_hash, o.result_version
   FROM run_objects o
   JOIN resources res ON res.id = o.resource_id
   LEFT JOIN snapshots b ON b.id = o.before_snapshot
@@ -246,6 +255,8 @@ function toResult(row: ResultRow): ObjectResultRecord {
     finishedAt: row.finished_at,
     ...(row.before_hash !== null && { beforeHash: row.before_hash }),
     ...(row.after_hash !== null && { afterHash: row.after_hash }),
+    ...(row.desired_hash !== null && { desiredHash: row.desired_hash }),
+    ...(row.result_version !== null && { resultResourceVersion: row.result_version }),
   };
 }
 
@@ -474,8 +485,8 @@ class SqliteHistory implements History {
       const resource = this.resourceId(k);
       if (resource === undefined) throw new Error(`resource ${k.kind} ${k.name} was not recorded`);
       this.stmt<(string | number | null)[]>(
-        `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         runSeq,
         resource,
@@ -488,6 +499,8 @@ class SqliteHistory implements History {
         result.finishedAt ?? this.timestamp(),
         before ? this.snapshotId(before) : null,
         after ? this.snapshotId(after) : null,
+        result.desiredHash ?? null,
+        result.resultResourceVersion ?? null,
       );
     });
   }
@@ -496,9 +509,29 @@ class SqliteHistory implements History {
     this.write(() => {
       const seq = this.writableRun(runId, `finish it as ${opts.status}`);
       this.stmt<[string, string, string | null, number]>(`UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE seq = ?`).run(opts.status, this.timestamp(), opts.error ?? null, seq);
+      if (opts.status === 'succeeded') this.rememberApplied(seq);
     });
     this.active.delete(runId);
     processLiveRuns().delete(runId);
+  }
+
+  /** A run succeeded: what it applied becomes each object's last applied state; what it deleted is forgotten. */
+  private rememberApplied(seq: number): void {
+    this.stmt<[number]>(
+      `INSERT INTO applied_objects (app_id, cluster_uid, cluster_version, resource_id, desired_hash, result_version, run_seq)
+       SELECT r.app_id, r.cluster_uid, r.cluster_version, o.resource_id, o.desired_hash, o.result_version, r.seq
+       FROM run_objects o JOIN runs r ON r.seq = o.run_seq
+       WHERE o.run_seq = ? AND o.outcome = 'healthy' AND o.desired_hash IS NOT NULL AND o.result_version IS NOT NULL
+       ORDER BY o.id
+       ON CONFLICT (app_id, cluster_uid, resource_id) DO UPDATE SET
+         cluster_version = excluded.cluster_version, desired_hash = excluded.desired_hash, result_version = excluded.result_version, run_seq = excluded.run_seq`,
+    ).run(seq);
+    this.stmt<[number]>(
+      `DELETE FROM applied_objects
+       WHERE (app_id, cluster_uid, resource_id) IN (
+         SELECT r.app_id, r.cluster_uid, o.resource_id FROM run_objects o JOIN runs r ON r.seq = o.run_seq
+         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped'))`,
+    ).run(seq);
   }
 
   markInterrupted(): string[] {
@@ -607,6 +640,23 @@ class SqliteHistory implements History {
       ).get(query.repo, query.app, query.clusterUid),
     );
     return row ? toRun(row) : undefined;
+  }
+
+  appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject> {
+    const rows = this.read(() =>
+      this.stmt<string[], { api_group: string; kind: string; namespace: string; name: string; desired_hash: string; result_version: string }>(
+        `SELECT res.api_group, res.kind, res.namespace, res.name, ao.desired_hash, ao.result_version
+         FROM applied_objects ao JOIN resources res ON res.id = ao.resource_id
+         WHERE ao.app_id = (SELECT a.id FROM apps a JOIN repos p ON p.id = a.repo_id WHERE p.location = ? AND a.name = ?)
+           AND ao.cluster_uid = ? AND ao.cluster_version = ?`,
+      ).all(query.repo, query.app, query.clusterUid, query.clusterVersion),
+    );
+    return new Map(
+      rows.map((r) => [
+        identityOf({ group: r.api_group, version: '', kind: r.kind, ...(r.namespace !== '' && { namespace: r.namespace }), name: r.name }),
+        { desiredHash: r.desired_hash, resourceVersion: r.result_version },
+      ]),
+    );
   }
 
   close(): void {

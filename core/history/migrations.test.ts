@@ -41,6 +41,7 @@ describe('migrations', () => {
     const first = { tables: tables(db), migrations: migrations(db) };
     db.close();
     expect(first.tables).toEqual([
+      'applied_objects',
       'apps',
       'plans',
       'plans_by_app',

@@ -136,6 +136,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX run_objects_by_resource ON run_objects(resource_id, id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'what each object was applied from and the resourceVersion it was left at',
+    steps: [
+      // sha256 of the manifest sent (Change.desiredHash) and the resourceVersion the object had once applied and healthy.
+      `ALTER TABLE run_objects ADD COLUMN desired_hash TEXT`,
+      `ALTER TABLE run_objects ADD COLUMN result_version TEXT`,
+      // Per app and cluster, each object as the most recent succeeded run left it: written when a run succeeds,
+      // so re-planning reads one row per object (never the whole run history) and skips the dry-run of
+      // objects neither Git nor the cluster changed since. Its size follows the app, not the number of runs.
+      `CREATE TABLE applied_objects (
+        app_id          INTEGER NOT NULL REFERENCES apps(id),
+        cluster_uid     TEXT NOT NULL,
+        cluster_version TEXT NOT NULL,
+        resource_id     INTEGER NOT NULL REFERENCES resources(id),
+        desired_hash    TEXT NOT NULL,
+        result_version  TEXT NOT NULL,
+        run_seq         INTEGER NOT NULL REFERENCES runs(seq),
+        PRIMARY KEY (app_id, cluster_uid, resource_id)
+      ) WITHOUT ROWID`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -47,6 +47,10 @@ export interface ObjectResultInput {
   readonly before?: unknown;
   /** The object the server returned after the step (plain JSON). Masked like `before`. */
   readonly after?: unknown;
+  /** sha256 of the manifest that was sent (Change.desiredHash); with `resultResourceVersion`, what lets a re-plan skip the object's dry-run. */
+  readonly desiredHash?: string;
+  /** The object's resourceVersion once applied (and healthy): what `after` was read at. */
+  readonly resultResourceVersion?: string;
 }
 
 /** A stored object result. Snapshots are referenced by content hash; read them with `snapshot(hash)`. */
@@ -60,6 +64,8 @@ export interface ObjectResultRecord {
   readonly finishedAt: string;
   readonly beforeHash?: string;
   readonly afterHash?: string;
+  readonly desiredHash?: string;
+  readonly resultResourceVersion?: string;
 }
 
 export interface RunRecord {

@@ -19,7 +19,7 @@ import { discover, resolveTarget } from '../kube/target.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
-import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
+import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
@@ -37,6 +37,36 @@ export interface ComputePlanOptions {
   /** Concurrent dry-run calls. Default 16. */
   readonly concurrency?: number;
   readonly now?: () => Date;
+  /**
+   * What the app's last successful applies left on this cluster. With it, an object whose desired
+   * hash and live resourceVersion both equal the recorded ones is a noop without a dry-run.
+   */
+  readonly lastApply?: LastApplyLookup;
+}
+
+export interface AppliedObjectsQuery {
+  readonly repo: string;
+  readonly app: string;
+  /** uid of the cluster's kube-system namespace. */
+  readonly clusterUid: string;
+  /** The API server's gitVersion: after an upgrade, defaults may differ, so nothing recorded before counts. */
+  readonly clusterVersion: string;
+}
+
+/** One object as a succeeded apply left it. */
+export interface AppliedObject {
+  /** manifestHash of the manifest that was applied (Change.desiredHash). */
+  readonly desiredHash: string;
+  /** The object's resourceVersion right after it was applied and found healthy. */
+  readonly resourceVersion: string;
+}
+
+/**
+ * The port through which the plan learns what was last applied (core/history implements it; core/plan
+ * stays free of SQLite). Keys are identityOf(key).
+ */
+export interface LastApplyLookup {
+  appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject> | Promise<ReadonlyMap<string, AppliedObject>>;
 }
 
 const NAMESPACE = { group: '', version: 'v1', kind: 'Namespace' };
@@ -98,9 +128,11 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     if (!live.has(k)) live.set(k, o);
   }
 
-  // 3. Predicted state: server-side apply, dry run, for every desired object.
+  // 3. Predicted state: server-side apply, dry run, for every desired object — except those neither Git
+  //    nor the cluster changed since a succeeded apply left them (same manifest hash, same resourceVersion).
+  const applied = opts.lastApply ? await opts.lastApply.appliedObjects({ repo: opts.repo, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion }) : undefined;
   const changes = await mapConcurrent(desired, opts.concurrency ?? DEFAULT_CONCURRENCY, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces }),
+    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces, applied: applied?.get(identityOf(d.key)) }),
   );
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
@@ -171,7 +203,7 @@ function crdScope(crds: readonly DesiredObject[], key: ResourceKey): boolean {
 async function predict(
   client: KubeClient,
   d: Settled,
-  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined },
+  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined; applied: AppliedObject | undefined },
 ): Promise<Change> {
   const { live } = ctx;
   const ignore = ctx.app.options.ignoreDifferences;
@@ -195,6 +227,11 @@ async function predict(
   if (d.resource.namespaced && ns && ctx.existingNamespaces && !ctx.existingNamespaces.has(ns)) {
     if (ctx.namespacesInPlan.has(ns)) return changeFromObjects({ ...withNotes, predicted: d.manifest, flags: [...flags, 'after-namespace'] });
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `namespace ${ns} does not exist, and this plan does not create it` });
+  }
+
+  if (unchangedSinceApplied(d, live, ctx.applied) && flags.length === 0) {
+    // Server-side apply of the manifest that produced exactly this object changes nothing: the dry-run would answer the live object.
+    return changeFromObjects({ ...withNotes, live: live as JsonObject, predicted: live as JsonObject, flags });
   }
 
   const dryRun = (force: boolean): Promise<KubeObject> => withRetry(() => client.apply(d.manifest as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force }));
@@ -234,6 +271,16 @@ async function predict(
     if (e.code === 'cluster-unreachable' || e.code === 'unauthorized' || e.code === 'tls-error' || e.code === 'credentials-error') throw e;
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, ...(live?.metadata.resourceVersion !== undefined && { liveResourceVersion: live.metadata.resourceVersion }), message: e.message });
   }
+}
+
+/**
+ * The re-plan fast path's test: a succeeded apply sent this very manifest and left the object at
+ * the resourceVersion it has now. Any write since — by anyone, to spec, metadata or status —
+ * changes the resourceVersion, and any change in Git changes the hash.
+ */
+function unchangedSinceApplied(d: Settled, live: KubeObject | undefined, applied: AppliedObject | undefined): live is KubeObject {
+  if (!live || !applied || live.metadata.resourceVersion === undefined) return false;
+  return live.metadata.resourceVersion === applied.resourceVersion && manifestHash(d.manifest) === applied.desiredHash;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { selectApp, type AppSelection } from '../source/load.js';
-import { computePlan } from './compute.js';
+import { computePlan, type LastApplyLookup } from './compute.js';
 import type { Plan } from './types.js';
 
 export interface PlanRequest {
@@ -23,6 +23,8 @@ export interface PlanRequest {
   readonly cacheDir: string;
   readonly tools?: ToolPaths;
   readonly concurrency?: number;
+  /** What the app's last successful applies recorded (the history): lets a re-plan skip the dry-run of unchanged objects. */
+  readonly lastApply?: LastApplyLookup;
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
@@ -38,6 +40,7 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
       app,
       repo: req.repoLabel ?? req.repo.dir,
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
+      ...(req.lastApply && { lastApply: req.lastApply }),
     });
   } finally {
     await client.close();
