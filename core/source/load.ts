@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { Repository, Revision } from '../git/types.js';
 import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
+import type { DesiredObject } from '../model/desired.js';
 import { isManifestFileName, parseManifests } from '../render/manifests.js';
 import { compareApps, defaultApp, type App } from './apps.js';
 import { importGitOpsApps } from './gitops.js';
@@ -17,6 +18,10 @@ export interface AppCatalog {
   /** True when the repository has a slipway.yaml at this revision. */
   readonly configured: boolean;
 }
+
+/** GitOps definitions found per blob and path (empty when the file mentions no GitOps kind). */
+const gitopsScan = new Map<string, readonly DesiredObject[]>();
+const GITOPS_SCAN_MAX = 50_000;
 
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
 const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io/;
@@ -31,13 +36,19 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     apps = parsed.apps;
     diagnostics.push(...parsed.diagnostics);
   }
-  const candidates = [];
+  const candidates: DesiredObject[] = [];
   for (const f of opts.gitops === false ? [] : root.files) {
     if (f.mode === 'symlink' || !isManifestFileName(f.path) || f.path === SLIPWAY_CONFIG_FILE) continue;
-    const bytes = await repo.readFile(root, f);
-    const text = new TextDecoder().decode(bytes);
-    if (!GITOPS_HINT.test(text)) continue;
-    candidates.push(...parseManifests(text, { file: f.path }).objects);
+    // Each blob is scanned once: the next revision only reads the files that changed.
+    const key = `${f.oid}:${f.path}`;
+    let found = gitopsScan.get(key);
+    if (!found) {
+      const text = new TextDecoder().decode(await repo.readFile(root, f));
+      found = GITOPS_HINT.test(text) ? parseManifests(text, { file: f.path }).objects : [];
+      if (gitopsScan.size >= GITOPS_SCAN_MAX) gitopsScan.delete(gitopsScan.keys().next().value!);
+      gitopsScan.set(key, found);
+    }
+    candidates.push(...found);
   }
   if (candidates.length > 0) {
     const imported = importGitOpsApps(candidates, {});
