@@ -20,8 +20,8 @@ import { createTestRepo, type TestRepo } from '../test/support/git-repo.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderApp } from '../core/render/render.js';
-import { selectApp } from '../core/source/load.js';
+import { clearRenderCaches, renderApp } from '../core/render/render.js';
+import { clearAppScanCache, selectApp } from '../core/source/load.js';
 import { generateCorpus } from './corpus.js';
 import { markdownTable, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
 
@@ -222,6 +222,9 @@ export async function benchRender(opts: { files?: number; runs?: number } = {}):
     let objects = 0;
     for (let i = 0; i < runs; i++) {
       const cache = new GitCache();
+      // Cold means nothing known: no blobs, no parsed files, no app scan.
+      clearRenderCaches();
+      clearAppScanCache();
       let t = performance.now();
       objects = await render(cache, old);
       cold.push(performance.now() - t);

@@ -57,11 +57,11 @@ function isIgnoredInDirectory(path: string): boolean {
 const parseCache = new Map<string, ParsedFile>();
 const PARSE_CACHE_MAX = 50_000;
 
-function parseCached(file: SnapshotFile, path: string, bytes: Uint8Array): ParsedFile {
+async function parseCached(repo: Repository, snapshot: Snapshot, file: SnapshotFile, path: string): Promise<ParsedFile> {
   const key = `${file.oid}:${path}`;
   const hit = parseCache.get(key);
-  if (hit) return hit;
-  const parsed = parseManifests(bytes, { file: path });
+  if (hit) return hit; // not even read: the blob is known
+  const parsed = parseManifests(await repo.readFile(snapshot, file), { file: path });
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
   parseCache.set(key, parsed);
   return parsed;
@@ -106,7 +106,7 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ 
       }
       target = found;
     }
-    const parsed = parseCached(target, file.path, await repo.readFile(snapshot, target));
+    const parsed = await parseCached(repo, snapshot, target, file.path);
     objects.push(...parsed.objects);
     diagnostics.push(...parsed.diagnostics);
   }
@@ -202,8 +202,23 @@ export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] 
   return out;
 }
 
+/** Forgets every parsed file (a cold start, for benchmarks and tests). */
+export function clearRenderCaches(): void {
+  parseCache.clear();
+}
+
+/** Canonical JSON per manifest object: parsed manifests are shared through the parse cache, so each is serialized once. */
+const canonicalOf = new WeakMap<object, string>();
+
 export function hashObjects(objects: readonly DesiredObject[]): string {
   const h = createHash('sha256');
-  for (const o of objects) h.update(canonicalJson(o.manifest)).update('\n');
+  for (const o of objects) {
+    let json = canonicalOf.get(o.manifest);
+    if (json === undefined) {
+      json = canonicalJson(o.manifest);
+      canonicalOf.set(o.manifest, json);
+    }
+    h.update(json).update('\n');
+  }
   return `sha256:${h.digest('hex')}`;
 }

@@ -23,6 +23,11 @@ export interface AppCatalog {
 const gitopsScan = new Map<string, readonly DesiredObject[]>();
 const GITOPS_SCAN_MAX = 50_000;
 
+/** Forgets the GitOps scan (a cold start, for benchmarks and tests). */
+export function clearAppScanCache(): void {
+  gitopsScan.clear();
+}
+
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
 const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io/;
 
