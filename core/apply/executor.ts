@@ -125,8 +125,10 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
     throw e;
   }
   try {
+    // The live objects the freshness check read are also each object's "before" for history.
+    let liveBefore: ReadonlyMap<string, KubeObject>;
     try {
-      await checkFresh(plan, client);
+      liveBefore = await checkFresh(plan, client);
     } catch (e) {
       if (e instanceof SlipwayError && e.code === 'plan-stale') return finish('refused', e.message);
       throw e;
@@ -148,7 +150,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
       }
       emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, count: step.changes.length });
       try {
-        await runStep(step, opts, record, emit);
+        await runStep(step, opts, liveBefore, record, emit);
       } catch (e) {
         const message = e instanceof StepFailed || e instanceof SlipwayError ? e.message : String(e);
         for (const later of steps.slice(i + 1)) for (const c of later.changes) record(skipped(c, later, 'not started: an earlier step failed'));
@@ -175,7 +177,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
 }
 
 /** Refuses a plan the world has moved away from: other cluster, or an object it touches changed. */
-async function checkFresh(plan: Plan, client: KubeClient): Promise<void> {
+async function checkFresh(plan: Plan, client: KubeClient): Promise<ReadonlyMap<string, KubeObject>> {
   const target = await resolveTarget(client, { refresh: true });
   const cluster = plan.inputs.cluster!;
   if (target.clusterUid !== cluster.uid) throw stale(`it was made for cluster ${cluster.context} (${cluster.server}, kube-system uid ${cluster.uid}), but context ${client.context} is ${target.server} (uid ${target.clusterUid})`);
@@ -187,6 +189,7 @@ async function checkFresh(plan: Plan, client: KubeClient): Promise<void> {
     if (now !== c.liveResourceVersion) moved.push(`${formatKey(c.key)} ${c.liveResourceVersion === undefined ? 'now exists' : now === undefined ? 'was deleted' : 'changed'}`);
   }
   if (moved.length > 0) throw stale(moved.join(', '));
+  return live;
 }
 
 function skipped(c: Change, step: Step, message: string): ObjectResult {
@@ -194,7 +197,7 @@ function skipped(c: Change, step: Step, message: string): ObjectResult {
   return { key: c.key, action: c.action, outcome: 'skipped', message, step: step.index, wave: step.wave, startedAt: now, finishedAt: now };
 }
 
-async function runStep(step: Step, opts: ExecuteOptions, record: (r: ObjectResult) => void, emit: (e: ApplyEvent) => void): Promise<void> {
+async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap<string, KubeObject>, record: (r: ObjectResult) => void, emit: (e: ApplyEvent) => void): Promise<void> {
   const { client } = opts;
   const failures: string[] = [];
   await mapConcurrent(step.changes, opts.concurrency ?? DEFAULT_CONCURRENCY, async (change) => {
@@ -205,7 +208,7 @@ async function runStep(step: Step, opts: ExecuteOptions, record: (r: ObjectResul
       if (r.outcome === 'failed' || r.outcome === 'unhealthy' || r.outcome === 'timeout') failures.push(`${formatKey(change.key)}: ${r.message ?? r.outcome}`);
     };
     const on = (state: ObjectState, message?: string): void => emit({ type: 'object', key: change.key, state, step: step.index, ...(message !== undefined && { message }) });
-    const before = (await client.get(change.key).catch(() => null)) ?? undefined;
+    const before = liveBefore.get(identityOf(change.key));
     try {
       if (change.action === 'delete') {
         on('deleting');

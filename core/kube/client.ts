@@ -15,7 +15,7 @@ import { ApiException, IsomorphicFetchHttpLibrary, RequestContext } from '@kuber
 import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
 import type { Manifest } from '../model/desired.js';
 import type { ResourceKey } from '../model/resource.js';
-import { apiVersionOf, formatKey, parseApiVersion } from '../model/resource.js';
+import { apiVersionOf, formatKey, keyOfObject } from '../model/resource.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { SLIPWAY_VERSION } from '../version.js';
 import { KubeError, toKubeError } from './errors.js';
@@ -206,7 +206,7 @@ export class KubeClient {
 
   /** Server-side apply. With `dryRun`, returns the object as the server would store it, persisting nothing. */
   async apply(obj: Manifest | KubeObject, opts: ApplyOptions): Promise<KubeObject> {
-    const key = keyOf(obj);
+    const key = keyOfObject(obj);
     const resource = await this.resourceFor(key);
     return (await this.request('PATCH', objectPath(resource, key, this.context), {
       query: { fieldManager: opts.fieldManager, force: opts.force ? true : undefined, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation ?? 'Strict' },
@@ -217,7 +217,7 @@ export class KubeClient {
   }
 
   async create(obj: Manifest | KubeObject, opts: CreateOptions = {}): Promise<KubeObject> {
-    const key = keyOf(obj);
+    const key = keyOfObject(obj);
     const resource = await this.resourceFor(key);
     if (resource.namespaced && !key.namespace) throw missingNamespace(key, this.context);
     return (await this.request('POST', resourcePath(resource, { namespace: key.namespace }), {
@@ -284,8 +284,3 @@ function missingNamespace(key: ResourceKey, context: string): SlipwayError {
   return new SlipwayError('missing-namespace', `${formatKey(key)} is namespaced but names no namespace (context ${context})`);
 }
 
-function keyOf(obj: Manifest | KubeObject): ResourceKey {
-  const { group, version } = parseApiVersion(obj.apiVersion);
-  const ns = obj.metadata.namespace;
-  return ns ? { group, version, kind: obj.kind, namespace: ns, name: obj.metadata.name } : { group, version, kind: obj.kind, name: obj.metadata.name };
-}

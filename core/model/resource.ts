@@ -19,6 +19,13 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
+/** The key of an object as written or returned by the API server (apiVersion, kind, metadata.name/namespace). */
+export function keyOfObject(obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): ResourceKey {
+  const { group, version } = parseApiVersion(obj.apiVersion);
+  const ns = obj.metadata.namespace;
+  return ns ? { group, version, kind: obj.kind, namespace: ns, name: obj.metadata.name } : { group, version, kind: obj.kind, name: obj.metadata.name };
+}
+
 export function apiVersionOf(key: Pick<ResourceKey, 'group' | 'version'>): string {
   return key.group ? `${key.group}/${key.version}` : key.version;
 }

@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import type { SourceLocation, Diagnostic } from '../model/diagnostics.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
-import { canonicalJson } from '../model/canonical.js';
+import { canonicalJson, contentHash } from '../model/canonical.js';
 import type { IgnoreDifferencesRule } from '../source/apps.js';
 import { changedPaths } from './diff.js';
 import { isPlainObject, type JsonObject } from './json.js';
@@ -123,7 +123,7 @@ function flagsFor(action: Action, input: ChangeInput): ChangeFlag[] {
 
 /** sha256 of a manifest's canonical JSON, "sha256:<hex>". */
 export function manifestHash(manifest: JsonObject): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(manifest)).digest('hex')}`;
+  return contentHash(manifest);
 }
 
 /** Everything about one object the orchestrator found, raw (not yet normalized). */

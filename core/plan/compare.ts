@@ -8,7 +8,7 @@ import { resourceFor } from '../kube/discovery.js';
 import { discover, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
 import { applySetId, parentForApp } from '../model/applyset.js';
-import { identityOf, type ResourceKey } from '../model/resource.js';
+import { identityOf, keyOfObject } from '../model/resource.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
 import { changeFromObjects, finalizePlan } from './assemble.js';
@@ -65,7 +65,7 @@ export async function compareContexts(opts: { app: App; render: RenderResult; re
     const b = liveBefore.get(identityOf(o.key));
     const a = liveAfter.get(identityOf(o.key));
     if (!a && !b) continue;
-    changes.push(changeFromObjects({ key: keyOf(a ?? b!), ...(b && { live: b as JsonObject }), ...(a && { predicted: a as JsonObject }), source: o.source, ignore: app.options.ignoreDifferences }));
+    changes.push(changeFromObjects({ key: keyOfObject(a ?? b!), ...(b && { live: b as JsonObject }), ...(a && { predicted: a as JsonObject }), source: o.source, ignore: app.options.ignoreDifferences }));
   }
   const missing = render.objects.filter((o) => !liveBefore.has(identityOf(o.key)) && !liveAfter.has(identityOf(o.key))).length;
   return finalizePlan({
@@ -80,16 +80,6 @@ export async function compareContexts(opts: { app: App; render: RenderResult; re
   });
 }
 
-function keyOf(o: KubeObject): ResourceKey {
-  const slash = o.apiVersion.indexOf('/');
-  return {
-    group: slash < 0 ? '' : o.apiVersion.slice(0, slash),
-    version: slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1),
-    kind: o.kind,
-    name: o.metadata.name,
-    ...(o.metadata.namespace && { namespace: o.metadata.namespace }),
-  };
-}
 
 /** Live objects for the revision's keys, namespaces defaulted as apply would. */
 async function readLive(client: KubeClient, render: RenderResult, defaultNamespace: string): Promise<Map<string, KubeObject>> {

@@ -9,7 +9,7 @@ import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYS
 import type { DesiredObject } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostics.js';
-import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
+import { formatKey, identityOf, keyOfObject, type ResourceKey } from '../model/resource.js';
 import { KubeError } from '../kube/errors.js';
 import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
 import type { KubeClient } from '../kube/client.js';
@@ -111,7 +111,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const scopeNamespaces = new Set([parent.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean), ...desired.flatMap((d) => (d.key.namespace ? [d.key.namespace] : []))]);
   const selector = `${APPLYSET_PART_OF_LABEL}=${id}`;
   const members = (await mapConcurrent([...memberKinds.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, (r) => listInScope(client, r, { labelSelector: selector, namespaces: scopeNamespaces }))).flat();
-  const live = new Map<string, KubeObject>(members.map((m) => [identityOf(keyOfLive(m)), m]));
+  const live = new Map<string, KubeObject>(members.map((m) => [identityOf(keyOfObject(m)), m]));
   // Desired objects that are not (yet) members: one LIST per kind and namespace, unfiltered.
   const missing = new Map<string, { resource: ApiResource; namespace: string | undefined }>();
   for (const d of desired) {
@@ -124,7 +124,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     return listInScope(client, resource, { namespaces: new Set(namespace ? [namespace] : []), ...(namespace ? {} : { clusterWide: true }) });
   });
   for (const o of others.flat()) {
-    const k = identityOf(keyOfLive(o));
+    const k = identityOf(keyOfObject(o));
     if (!live.has(k)) live.set(k, o);
   }
 
@@ -141,18 +141,18 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     const current = await readLiveObjects(client, opts.revert.deletes);
     for (const key of opts.revert.deletes) {
       const obj = current.get(identityOf(key));
-      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfLive(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences }));
+      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfObject(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences }));
     }
     return finalizePlan({ inputs, changes, diagnostics, createdAt });
   }
-  const orphans = members.filter((m) => !wanted.has(identityOf(keyOfLive(m))));
+  const orphans = members.filter((m) => !wanted.has(identityOf(keyOfObject(m))));
   if (app.options.prune) {
-    for (const m of orphans) changes.push(changeFromObjects({ key: keyOfLive(m), live: m as JsonObject, ignore: app.options.ignoreDifferences }));
+    for (const m of orphans) changes.push(changeFromObjects({ key: keyOfObject(m), live: m as JsonObject, ignore: app.options.ignoreDifferences }));
   } else if (orphans.length > 0) {
     diagnostics.push({
       severity: 'warning',
       code: 'prune-disabled',
-      message: `${orphans.length} object${orphans.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name}: ${orphans.map((m) => formatKey(keyOfLive(m))).join(', ')}`,
+      message: `${orphans.length} object${orphans.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name}: ${orphans.map((m) => formatKey(keyOfObject(m))).join(', ')}`,
     });
   }
   return finalizePlan({ inputs, changes, diagnostics, createdAt });
@@ -342,12 +342,6 @@ export function mergeInto(live: JsonObject, desired: JsonObject): JsonObject {
   return out;
 }
 
-function keyOfLive(o: KubeObject): ResourceKey {
-  const slash = o.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-  const version = slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1);
-  return { group, version, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace && { namespace: o.metadata.namespace }) };
-}
 
 /** LIST a kind cluster-wide, or namespace by namespace when the user may not list across namespaces. */
 async function listInScope(client: KubeClient, resource: ApiResource, opts: { labelSelector?: string; namespaces: ReadonlySet<string>; clusterWide?: boolean }): Promise<KubeObject[]> {
