@@ -19,7 +19,7 @@ import { discover, resolveTarget } from '../kube/target.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
-import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash } from './assemble.js';
+import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash, type ObjectsInput } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
@@ -225,7 +225,7 @@ async function predict(
   }
   const ns = d.key.namespace;
   if (d.resource.namespaced && ns && ctx.existingNamespaces && !ctx.existingNamespaces.has(ns)) {
-    if (ctx.namespacesInPlan.has(ns)) return changeFromObjects({ ...withNotes, predicted: d.manifest, flags: [...flags, 'after-namespace'] });
+    if (ctx.namespacesInPlan.has(ns)) return predictAfterNamespace(client, d, { ...withNotes, flags: [...flags, 'after-namespace'] }, ctx.existingNamespaces);
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `namespace ${ns} does not exist, and this plan does not create it` });
   }
 
@@ -309,6 +309,40 @@ async function predictFresh(client: KubeClient, manifest: JsonObject): Promise<J
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An object whose namespace this plan creates cannot be dry-run where it will live. It is
+ * dry-run instead under a throw-away name in a namespace that exists (the context's, else
+ * `default`, else any), so the server still validates its fields and admission still runs —
+ * a bad field is a plan error, not a half-applied apply. The predicted object gets its real
+ * name and namespace back. When even that is refused (no permission there), the manifest is
+ * shown as it is and the change says so.
+ */
+async function predictAfterNamespace(
+  client: KubeClient,
+  d: Settled,
+  base: Omit<ObjectsInput, 'live' | 'predicted'> & { readonly source: NonNullable<ObjectsInput['source']>; readonly desired: JsonObject },
+  existing: ReadonlySet<string>,
+): Promise<Change> {
+  const standIn = [client.namespace, 'default', ...[...existing].sort()].find((ns) => ns !== undefined && existing.has(ns));
+  const meta = d.manifest.metadata as { name: string; namespace: string };
+  const note = (text: string): string => (base.message ? `${base.message}; ${text}` : text);
+  if (standIn !== undefined) {
+    const probe = `${meta.name.slice(0, 50)}-slipway-${Math.random().toString(16).slice(2, 7)}`;
+    try {
+      const predicted = await withRetry(() => client.apply({ ...d.manifest, metadata: { ...(d.manifest.metadata as object), name: probe, namespace: standIn } } as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true }));
+      return changeFromObjects({ ...base, predicted: { ...predicted, metadata: { ...predicted.metadata, name: meta.name, namespace: meta.namespace } } as JsonObject });
+    } catch (e) {
+      if (!(e instanceof KubeError)) throw e;
+      if (e.code === 'cluster-unreachable' || e.code === 'unauthorized' || e.code === 'tls-error' || e.code === 'credentials-error') throw e;
+      if (e.code !== 'forbidden' && e.code !== 'not-found') {
+        const message = e.message.replaceAll(probe, meta.name).replaceAll(`namespace "${standIn}"`, `namespace "${meta.namespace}"`);
+        return buildErrorChange({ key: d.key, desired: d.manifest, source: base.source, message });
+      }
+    }
+  }
+  return changeFromObjects({ ...base, predicted: d.manifest, message: note(`not validated by the server: its namespace ${meta.namespace} does not exist yet`) });
 }
 
 function isImmutableFieldError(e: KubeError): boolean {

@@ -164,6 +164,8 @@ beforeAll(async () => {
     'apps/shop/web.yaml': web.replace(/( +)app: web\n(?=( +)(template:|spec:))/g, '$1app: web\n$1track: stable\n'),
     ...Object.fromEntries(policies.map((p) => [`apps/shop/${p.configMap}.yaml`, labelled(p.configMap, p.label)])),
   });
+  // A wrong type in an object whose namespace the plan itself creates: the server must still catch it at plan time.
+  branch('bad-field-new-namespace', 'applied', { 'apps/shop/web.yaml': web.replace('replicas: 2', 'replicas: "two"') });
   branch('rotate-secret', 'applied', { 'apps/shop/config.yaml': appFiles()['apps/shop/config.yaml']!.replace(passwords.old, passwords.new) });
 
   repo = await openRepository(fixture.dir);
@@ -207,12 +209,25 @@ describe('a fresh app', () => {
     for (const name of ALL_OBJECTS.filter((o) => o.includes('/') && !o.startsWith('Promotion '))) {
       expect(flags[name], name).toEqual(['after-namespace']);
     }
+    // Objects in the namespace the plan creates are still dry-run (in a stand-in namespace): the server's defaults are there.
+    const web = parse(find(p, `Deployment ${ns}/web`).after ?? '') as { spec?: { revisionHistoryLimit?: number; template?: { spec?: { dnsPolicy?: string } } } };
+    expect(web.spec?.revisionHistoryLimit).toBe(10);
+    expect(web.spec?.template?.spec?.dnsPolicy).toBe('ClusterFirst');
     // Every object is labelled into the app's ApplySet; namespaced ones got the destination namespace.
     for (const c of p.changes) {
       const after = parse(c.after ?? '') as { metadata?: { namespace?: string; labels?: Record<string, string> } };
       expect(after.metadata?.labels?.[APPLYSET_PART_OF_LABEL], nameOf(c)).toBe(parentId);
       expect(after.metadata?.namespace, nameOf(c)).toBe(c.key.namespace);
     }
+  });
+
+  it('finds a wrong field type in an object whose namespace does not exist yet, naming the object and not the stand-in', async () => {
+    const p = await plan('bad-field-new-namespace');
+    expect(proposed(p).filter((c) => c.startsWith('error ')), explain(p)).toEqual([`error Deployment ${ns}/web`]);
+    const web = find(p, `Deployment ${ns}/web`);
+    expect(web.message).toMatch(/replicas/);
+    expect(web.message).not.toMatch(/-slipway-[0-9a-f]{5}/);
+    expect(p.summary.create).toBe(ALL_OBJECTS.length - 1);
   });
 
   it('re-plans to zero changes once kubectl has applied it server-side with the same ApplySet', async () => {

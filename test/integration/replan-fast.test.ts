@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createHandlers } from '../../core/api/handlers.js';
 import { applyPlan, type ApplyOutcome } from '../../core/apply/service.js';
 import { openRepository } from '../../core/git/repository.js';
 import type { Repository } from '../../core/git/types.js';
@@ -161,6 +162,20 @@ describe('re-planning after a succeeded apply', () => {
     expect(body(again)).toEqual(body(full));
     // The Deployment's status settles after its health wait (its resourceVersion moves on): it may be dry-run once more, nothing else is.
     expect(skippedEverything.filter((d) => d !== 'Deployment web')).toEqual([]);
+  });
+
+  it('the engine behind the UI takes the same fast path from the same history', async () => {
+    const engine = createHandlers({ transport: 'memory', historyPath: join(tmp, 'history.db'), settingsPath: join(tmp, 'settings.json'), env: { HOME: tmp, KUBECONFIG: kubeconfigPath } });
+    try {
+      await engine.saveSettings({ ...(await engine.getSettings({})).settings, tools: toolPaths });
+      const opened = await engine.openRepository({ path: fixture.dir });
+      dryRuns = [];
+      const p = await engine.plan({ repoId: opened.id, rev: oid.rev1!, app: 'fast', context: 'slipway-admin', kubeconfig: kubeconfigPath });
+      expect(p.summary, JSON.stringify(p.summary)).toMatchObject({ create: 0, update: 0, delete: 0, replace: 0, error: 0 });
+      expect(dryRuns.filter((d) => d !== 'Deployment web')).toEqual([]);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('still sees a live edit: kubectl scale and kubectl patch', async () => {
