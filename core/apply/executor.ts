@@ -8,7 +8,7 @@
 import type { KubeClient } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
 import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
-import { withRetry } from '../kube/retry.js';
+import { withRetry, type RetryOptions } from '../kube/retry.js';
 import { invalidateCache, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
 import { APPLYSET_ID_LABEL, APPLYSET_TOOLING_ANNOTATION, parentAnnotations, parseGroupKinds, type ApplySetParent, APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION } from '../model/applyset.js';
@@ -22,7 +22,8 @@ import { assessHealth, timeoutFor, type HealthResult } from './health.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { planSteps, type Step } from './order.js';
 
-export type ObjectState = 'applying' | 'applied' | 'deleting' | 'deleted' | 'waiting' | 'healthy' | 'failed' | 'skipped';
+/** `unknown`: a write was sent and no answer came (the connection broke or timed out): it may or may not have been carried out. */
+export type ObjectState = 'applying' | 'applied' | 'deleting' | 'deleted' | 'waiting' | 'healthy' | 'failed' | 'skipped' | 'unknown';
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
 
 export type ApplyEvent =
@@ -36,7 +37,11 @@ export type ApplyEvent =
 export interface ObjectResult {
   readonly key: ResourceKey;
   readonly action: Change['action'];
-  readonly outcome: 'applied' | 'deleted' | 'healthy' | 'unhealthy' | 'timeout' | 'failed' | 'skipped';
+  /**
+   * `applied`: the server accepted the write; when the step failed, its health was not (or could not be) checked.
+   * `unknown`: the write was sent but no answer came, so it may or may not have been carried out (plan again to see).
+   */
+  readonly outcome: 'applied' | 'deleted' | 'healthy' | 'unhealthy' | 'timeout' | 'failed' | 'skipped' | 'unknown';
   readonly message?: string;
   readonly step: number;
   readonly wave: number;
@@ -72,6 +77,22 @@ export interface ApplyResult {
 }
 
 class StepFailed extends Error {}
+
+/** Tries per API call (the first included), as withRetry's default. */
+const ATTEMPTS = 4;
+
+/** Failures that make the whole cluster unusable for now: objects not started yet are skipped rather than tried. */
+const CLUSTER_DOWN: ReadonlySet<string> = new Set(['cluster-unreachable', 'tls-error', 'credentials-error', 'unauthorized']);
+
+/** withRetry options that report each retry as an apply message (429 and 5xx answers, broken connections). */
+function reportingRetries(emit: (e: ApplyEvent) => void, what: string, signal?: AbortSignal): RetryOptions {
+  return {
+    attempts: ATTEMPTS,
+    ...(signal && { signal }),
+    onRetry: ({ attempt, delayMs, error }) =>
+      emit({ type: 'message', text: `${what}: ${error instanceof Error ? error.message : String(error)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${ATTEMPTS})` }),
+  };
+}
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -152,6 +173,10 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
       try {
         await runStep(step, opts, liveBefore, record, emit);
       } catch (e) {
+        if (e instanceof StepCancelled) {
+          for (const later of steps.slice(i + 1)) for (const c of later.changes) record(skipped(c, later, 'cancelled before this step started'));
+          return finish('cancelled', `cancelled during step ${i + 1} of ${steps.length}`);
+        }
         const message = e instanceof StepFailed || e instanceof SlipwayError ? e.message : String(e);
         for (const later of steps.slice(i + 1)) for (const c of later.changes) record(skipped(c, later, 'not started: an earlier step failed'));
         return finish('failed', `step ${i + 1} of ${steps.length} (wave ${step.wave}) failed: ${message}`);
@@ -197,38 +222,92 @@ function skipped(c: Change, step: Step, message: string): ObjectResult {
   return { key: c.key, action: c.action, outcome: 'skipped', message, step: step.index, wave: step.wave, startedAt: now, finishedAt: now };
 }
 
+/** The step was cancelled while its objects were being sent or waited for. */
+class StepCancelled extends Error {}
+
+/** One object of a step that was sent and is now waited for (healthy after an upsert, gone after a delete). */
+interface Waiting {
+  readonly change: Change;
+  readonly waitFor: 'healthy' | 'gone';
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  readonly before?: KubeObject;
+  readonly after?: KubeObject;
+  readonly done: (r: Omit<ObjectResult, 'key' | 'action' | 'step' | 'wave' | 'startedAt' | 'finishedAt'>) => void;
+  readonly on: (state: ObjectState, message?: string) => void;
+  last?: HealthResult & { object?: KubeObject };
+  settled?: boolean;
+}
+
+function finishWaiting(w: Waiting, r: Parameters<Waiting['done']>[0]): void {
+  w.settled = true;
+  w.done(r);
+}
+
+/**
+ * One step in two phases, as `kubectl apply` + `kubectl wait` do it: first every change is sent
+ * (bounded concurrency), then all sent objects are waited for together — one poll per kind and
+ * namespace rather than one per object, starting fast and slowing down — so a step costs about
+ * its slowest object, not the sum of its waits. An object the apply answer already shows healthy
+ * (ConfigMaps, RBAC, Services…) needs no further read.
+ */
 async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap<string, KubeObject>, record: (r: ObjectResult) => void, emit: (e: ApplyEvent) => void): Promise<void> {
   const { client } = opts;
   const failures: string[] = [];
+  const waiting: Waiting[] = [];
+  /** Set when the cluster stopped answering: objects of this step not sent yet are skipped, not tried. */
+  let clusterDown: string | undefined;
   await mapConcurrent(step.changes, opts.concurrency ?? DEFAULT_CONCURRENCY, async (change) => {
     const startedAt = new Date().toISOString();
     const base = { key: change.key, action: change.action, step: step.index, wave: step.wave, startedAt };
-    const done = (r: Omit<ObjectResult, 'key' | 'action' | 'step' | 'wave' | 'startedAt' | 'finishedAt'>): void => {
+    /** `stepFails`: the object did not end well although its outcome is no failure (applied, health unknown). */
+    const done = (r: Omit<ObjectResult, 'key' | 'action' | 'step' | 'wave' | 'startedAt' | 'finishedAt'>, stepFails = false): void => {
       record({ ...base, ...r, finishedAt: new Date().toISOString() });
-      if (r.outcome === 'failed' || r.outcome === 'unhealthy' || r.outcome === 'timeout') failures.push(`${formatKey(change.key)}: ${r.message ?? r.outcome}`);
+      if (stepFails || r.outcome === 'failed' || r.outcome === 'unhealthy' || r.outcome === 'timeout' || r.outcome === 'unknown') failures.push(`${formatKey(change.key)}: ${r.message ?? r.outcome}`);
     };
     const on = (state: ObjectState, message?: string): void => emit({ type: 'object', key: change.key, state, step: step.index, ...(message !== undefined && { message }) });
     const before = liveBefore.get(identityOf(change.key));
+    if (opts.signal?.aborted) return done({ outcome: 'skipped', message: 'cancelled before it was sent', ...(before && { before }) });
+    if (clusterDown !== undefined) {
+      const message = `not sent: ${clusterDown}`;
+      on('skipped', message);
+      return done({ outcome: 'skipped', message, ...(before && { before }) });
+    }
+    /** The write may have been carried out although it failed: some attempt got no answer. */
+    let maybeCarriedOut = false;
+    /** The object as the server answered the apply: it is applied, whatever happens next. */
+    let applied: KubeObject | undefined;
+    const write = <T>(verb: string, call: () => Promise<T>): Promise<T> =>
+      withRetry(async () => {
+        try {
+          return await call();
+        } catch (e) {
+          if (e instanceof KubeError && e.mayHaveTakenEffect) maybeCarriedOut = true;
+          throw e;
+        }
+      }, reportingRetries(emit, `${verb} ${formatKey(change.key)}`, opts.signal));
     try {
       if (change.action === 'delete') {
         on('deleting');
-        await withRetry(() => client.delete(change.key, { propagationPolicy: 'Background', ...(change.liveResourceVersion && { preconditions: { resourceVersion: change.liveResourceVersion } }) }));
-        const gone = await waitGone(client, change.key, opts);
-        if (!gone) return done({ outcome: 'timeout', message: 'still present after the wait timeout (finalizers?)', ...(before && { before }) }), on('failed', 'not gone in time');
-        on('deleted');
-        return done({ outcome: 'deleted', ...(before && { before }) });
+        await write('delete', () => client.delete(change.key, { propagationPolicy: 'Background', ...(change.liveResourceVersion && { preconditions: { resourceVersion: change.liveResourceVersion } }) }));
+        const timeoutMs = opts.timeoutMs ?? timeoutFor(change.key, 'gone');
+        waiting.push({ change, waitFor: 'gone', deadline: Date.now() + timeoutMs, timeoutMs, done, on, ...(before && { before }) });
+        return;
       }
       const settled = opts.desired.objects.get(identityOf(change.key));
       if (!settled) throw new SlipwayError('plan-stale', `${formatKey(change.key)} is not in the rendered revision any more`);
       if (change.action === 'replace') {
         on('deleting', 'replace: deleting the old object first');
-        await withRetry(() => client.delete(change.key, { propagationPolicy: 'Foreground' }));
+        await write('delete', () => client.delete(change.key, { propagationPolicy: 'Foreground' }));
+        // The old object is being deleted: from here on, a failure leaves it in an unknown state.
+        maybeCarriedOut = true;
         if (!(await waitGone(client, change.key, opts))) throw new StepFailed(`${formatKey(change.key)}: the old object was not gone in time, so it could not be created again`);
       }
       on('applying');
       let after: KubeObject;
       try {
-        after = await withRetry(() => client.apply(settled.manifest as KubeObject, { fieldManager: FIELD_MANAGER, ...(opts.forceConflicts && { force: true }) }));
+        after = await write('patch', () => client.apply(settled.manifest as KubeObject, { fieldManager: FIELD_MANAGER, ...(opts.forceConflicts && { force: true }) }));
+        applied = after;
       } catch (e) {
         if (e instanceof KubeError && e.code === 'conflict' && e.conflicts.length > 0) {
           const who = [...new Set(e.conflicts.map((c) => c.manager))].join(', ');
@@ -239,22 +318,135 @@ async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap
         throw e;
       }
       on('applied');
+      const timeoutMs = opts.timeoutMs ?? timeoutFor(change.key);
+      const w: Waiting = { change, waitFor: 'healthy', deadline: Date.now() + timeoutMs, timeoutMs, done, on, ...(before && { before }), after };
+      // The apply answer is the object as stored: if it is healthy already, there is nothing to wait for.
+      if (settleWaiting(w, after)) return;
       on('waiting');
-      const health = await waitHealthy(client, change.key, opts);
-      if (health.status === 'healthy') {
-        on('healthy', health.message);
-        return done({ outcome: 'healthy', message: health.message, ...(before && { before }), after: health.object ?? after });
-      }
-      const outcome = health.status === 'degraded' ? 'unhealthy' : 'timeout';
-      on('failed', health.message);
-      return done({ outcome, message: health.message, ...(before && { before }), after: health.object ?? after });
+      waiting.push(w);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof KubeError && CLUSTER_DOWN.has(e.code)) clusterDown ??= `the cluster stopped answering (${message})`;
+      if (applied) {
+        // The server took the change: it is applied, and why its health is not known is said.
+        const text = `applied, but its health could not be checked: ${message}`;
+        on('applied', text);
+        return done({ outcome: 'applied', message: text, ...(before && { before }), after: applied }, true);
+      }
+      if (maybeCarriedOut) {
+        const text = `no answer from the API server, so the ${change.action === 'delete' ? 'deletion' : 'change'} may or may not have been made: ${message}; plan again to see the object as it is`;
+        on('unknown', text);
+        return done({ outcome: 'unknown', message: text, ...(before && { before }) });
+      }
       on('failed', message);
       return done({ outcome: 'failed', message, ...(before && { before }) });
     }
   });
+  try {
+    await waitTogether(client, waiting, opts);
+  } catch (e) {
+    // The wait could not read the cluster (it went away): the objects sent are applied (or being deleted), their health unknown.
+    const message = e instanceof Error ? e.message : String(e);
+    for (const w of waiting) {
+      if (w.settled) continue;
+      const { before } = w;
+      if (w.waitFor === 'gone') {
+        const text = `deletion accepted, but whether it is gone could not be checked: ${message}`;
+        w.on('unknown', text);
+        finishWaiting(w, { outcome: 'unknown', message: text, ...(before && { before }) });
+      } else {
+        const text = `applied, but its health could not be checked: ${message}`;
+        w.on('applied', text);
+        finishWaiting(w, { outcome: 'applied', message: text, ...(before && { before }), ...(w.last?.object ? { after: w.last.object } : w.after && { after: w.after }) });
+        failures.push(`${formatKey(w.change.key)}: ${text}`);
+      }
+    }
+  }
+  if (opts.signal?.aborted && failures.length === 0) throw new StepCancelled('cancelled');
   if (failures.length > 0) throw new StepFailed(failures.join('; '));
+}
+
+/** Records the object's result when `obj` (null: absent) settles its wait; true if it did. */
+function settleWaiting(w: Waiting, obj: KubeObject | null): boolean {
+  const { before, after } = w;
+  if (w.waitFor === 'gone') {
+    if (obj) return false;
+    w.on('deleted');
+    finishWaiting(w, { outcome: 'deleted', ...(before && { before }) });
+    return true;
+  }
+  const health: HealthResult & { object?: KubeObject } = obj ? { ...assessHealth(obj), object: obj } : { status: 'missing', message: 'the object is not there' };
+  w.last = health;
+  if (health.status === 'healthy') {
+    w.on('healthy', health.message);
+    finishWaiting(w, { outcome: 'healthy', message: health.message, ...(before && { before }), after: health.object ?? after });
+    return true;
+  }
+  if (health.status === 'degraded') {
+    w.on('failed', health.message);
+    finishWaiting(w, { outcome: 'unhealthy', message: health.message, ...(before && { before }), after: health.object ?? after });
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Polls until every waiting object is healthy (or gone), degraded, past its deadline, or the run
+ * is cancelled. Each round reads each kind-and-namespace once: a LIST when several objects of it
+ * are waiting, else a GET. The interval starts at 100 ms and grows to `pollMs` (default 1 s).
+ */
+async function waitTogether(client: KubeClient, waiting: Waiting[], opts: ExecuteOptions): Promise<void> {
+  const maxInterval = opts.pollMs ?? 1000;
+  let interval = Math.min(100, maxInterval);
+  let pending = waiting;
+  while (pending.length > 0) {
+    if (opts.signal?.aborted) {
+      for (const w of pending) {
+        const message = w.waitFor === 'gone' ? 'cancelled while waiting for it to be gone' : 'cancelled while waiting for it to become healthy';
+        w.on(w.waitFor === 'gone' ? 'deleting' : 'applied', message);
+        finishWaiting(w, { outcome: w.waitFor === 'gone' ? 'deleted' : 'applied', message, ...(w.before && { before: w.before }), ...(w.last?.object ? { after: w.last.object } : w.after && { after: w.after }) });
+      }
+      return;
+    }
+    await sleep(interval, opts.signal);
+    if (opts.signal?.aborted) continue;
+    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    const groups = new Map<string, Waiting[]>();
+    for (const w of pending) {
+      const k = w.change.key;
+      const id = `${k.group}|${k.version}|${k.kind}|${k.namespace ?? ''}`;
+      groups.set(id, [...(groups.get(id) ?? []), w]);
+    }
+    await mapConcurrent([...groups.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
+      const read = await readGroup(client, group);
+      for (const w of group) {
+        if (settleWaiting(w, read.get(w.change.key.name) ?? null)) continue;
+        if (Date.now() < w.deadline) continue;
+        const seconds = Math.round(w.timeoutMs / 1000);
+        if (w.waitFor === 'gone') {
+          w.on('failed', 'not gone in time');
+          finishWaiting(w, { outcome: 'timeout', message: `still present after ${seconds} s (finalizers?)`, ...(w.before && { before: w.before }) });
+        } else {
+          const message = `timed out after ${seconds} s; last status: ${w.last?.message ?? 'unknown'}`;
+          w.on('failed', message);
+          finishWaiting(w, { outcome: 'timeout', message, ...(w.before && { before: w.before }), after: w.last?.object ?? (w.after as KubeObject) });
+        }
+      }
+    });
+    pending = pending.filter((w) => !w.settled);
+  }
+}
+
+/** The group's objects by name: one LIST of the kind in the namespace for several objects, a GET for one. */
+async function readGroup(client: KubeClient, group: readonly Waiting[]): Promise<ReadonlyMap<string, KubeObject>> {
+  const first = group[0]!.change.key;
+  if (group.length === 1) {
+    const obj = await withRetry(() => client.get(first));
+    return new Map(obj ? [[first.name, obj]] : []);
+  }
+  const resource = await client.resourceFor(first);
+  const items = await withRetry(() => client.list(resource, { ...(first.namespace !== undefined && { namespace: first.namespace }) }));
+  return new Map(items.map((o) => [o.metadata.name, o]));
 }
 
 async function waitGone(client: KubeClient, key: ResourceKey, opts: ExecuteOptions): Promise<boolean> {
@@ -264,17 +456,6 @@ async function waitGone(client: KubeClient, key: ResourceKey, opts: ExecuteOptio
     await sleep(opts.pollMs ?? 1000, opts.signal);
   }
   return false;
-}
-
-async function waitHealthy(client: KubeClient, key: ResourceKey, opts: ExecuteOptions): Promise<HealthResult & { object?: KubeObject }> {
-  const deadline = Date.now() + (opts.timeoutMs ?? timeoutFor(key));
-  for (;;) {
-    const obj = await withRetry(() => client.get(key));
-    const last: HealthResult & { object?: KubeObject } = obj ? { ...assessHealth(obj), object: obj } : { status: 'missing', message: 'the object is not there' };
-    if (last.status === 'healthy' || last.status === 'degraded') return last;
-    if (Date.now() >= deadline) return { ...last, message: `timed out after ${Math.round((opts.timeoutMs ?? timeoutFor(key)) / 1000)} s; last status: ${last.message}` };
-    await sleep(opts.pollMs ?? 1000, opts.signal);
-  }
 }
 
 const APPLYSET_PARENT_FIELD_MANAGER = 'kubectl-applyset';
