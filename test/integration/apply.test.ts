@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { acquireLease } from '../../core/apply/lease.js';
+import type { ApplyEvent } from '../../core/apply/executor.js';
 import { applyPlan, type ApplyOutcome } from '../../core/apply/service.js';
 import { openRepository } from '../../core/git/repository.js';
 import type { Repository } from '../../core/git/types.js';
@@ -45,7 +46,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 /** One namespace per app, so the tests do not see each other's objects. */
-const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash` } as const;
+const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash`, cancel: `apply-it-${suffix}-cancel` } as const;
 type AppName = keyof typeof NS;
 const group = `shop-${suffix}.slipway.test`;
 const crdName = `promotions.${group}`;
@@ -137,8 +138,8 @@ function plan(rev: string, app: AppName): Promise<Plan> {
   return planApp({ repo, rev, selection: { app }, kubeconfig, context: 'slipway-admin', cacheDir, tools: toolPaths });
 }
 
-function apply(p: Plan, opts: { timeoutMs?: number } = {}): Promise<ApplyOutcome> {
-  return applyPlan({ plan: p, repo, kubeconfig, history, cacheDir, tools: toolPaths, timeoutMs: opts.timeoutMs ?? 90_000 });
+function apply(p: Plan, opts: { timeoutMs?: number; signal?: AbortSignal; onEvent?: (e: ApplyEvent) => void } = {}): Promise<ApplyOutcome> {
+  return applyPlan({ plan: p, repo, kubeconfig, history, cacheDir, tools: toolPaths, timeoutMs: opts.timeoutMs ?? 90_000, ...(opts.signal && { signal: opts.signal }), ...(opts.onEvent && { onEvent: opts.onEvent }) });
 }
 
 const nameOf = (k: ResourceKey): string => `${k.kind} ${k.namespace ? `${k.namespace}/` : ''}${k.name}`;
@@ -201,6 +202,7 @@ beforeAll(async () => {
     ...shopFiles(),
     'apps/waves/app.yaml': wavesApp(NS.waves),
     'apps/crash/app.yaml': wavesApp(NS.crash),
+    'apps/cancel/app.yaml': wavesApp(NS.cancel),
     // duo's namespace is made by hand (below), so the lease next to its ApplySet parent can be taken before anything is applied.
     'apps/duo/app.yaml': yamlDocs(configMap('duo-config'), deployment('slow', { minReadySeconds: 5 })),
   });
@@ -430,6 +432,40 @@ describe('waves: an object that never becomes healthy', () => {
     expect(outcomes(run.objects)).toEqual(expected);
     expect(run.objects.find((o) => o.key.name === 'unschedulable')?.message).toMatch(/timed out after 15 s/);
     expect(run.objects.find((o) => o.key.name === 'last')?.message).toBe('not started: an earlier step failed');
+  });
+});
+
+describe('cancel: while waiting for health', () => {
+  it('ends the run cancelled at once: the waited-for object is recorded applied (not healthy), the later wave not started', async () => {
+    const p = await plan('rev1', 'cancel');
+    const abort = new AbortController();
+    let cancelledAt = 0;
+    const out = await apply(p, {
+      timeoutMs: 120_000,
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'object' && e.state === 'waiting' && e.key.name === 'unschedulable') {
+          cancelledAt = Date.now();
+          abort.abort();
+        }
+      },
+    });
+    expect(cancelledAt).toBeGreaterThan(0);
+    // Well before the 120 s health timeout: the wait notices the cancel within a poll.
+    expect(Date.now() - cancelledAt).toBeLessThan(10_000);
+    expect([out.status, out.error], explainOutcome(out)).toEqual(['cancelled', expect.stringMatching(/^cancelled during step \d+ of \d+$/)]);
+    expect(outcomes(out.results), explainOutcome(out)).toEqual({
+      [`Namespace ${NS.cancel}`]: 'healthy',
+      [`ConfigMap ${NS.cancel}/first`]: 'healthy',
+      [`Deployment ${NS.cancel}/unschedulable`]: 'applied',
+      [`ConfigMap ${NS.cancel}/last`]: 'skipped',
+    });
+    expect(out.results.find((r) => r.key.name === 'unschedulable')?.message).toBe('cancelled while waiting for it to become healthy');
+    expect(await live(key('v1', 'ConfigMap', NS.cancel, 'last'))).toBeNull();
+    const run = history.run(out.runId)!;
+    expect(run.status).toBe('cancelled');
+    expect(outcomes(run.objects)).toEqual(outcomes(out.results));
+    expect(await live(leaseKey('cancel'))).toBeNull();
   });
 });
 
