@@ -97,12 +97,15 @@ function assembleChange(requested: Action, input: ChangeInput): Change {
   const action: Action = requested === 'update' && paths.length === 0 ? 'noop' : requested;
   const after = sides.after && sides.before ? alignKeyOrder(sides.after, sides.before) : sides.after;
   const message = input.message === undefined ? undefined : secret ? scrubSecretValues(input.message, [input.before, input.after, input.desired]) : input.message;
+  const beforeYaml = sides.before && toYaml(sides.before);
+  // No changed path: after (in before's key order) is before, so its YAML is too — serialize once.
+  const afterYaml = after === undefined ? undefined : beforeYaml !== undefined && paths.length === 0 ? beforeYaml : toYaml(after);
   return {
     key: input.key,
     action,
     flags: flagsFor(action, input),
-    ...(sides.before && { before: toYaml(sides.before) }),
-    ...(after !== undefined && { after: toYaml(after) }),
+    ...(beforeYaml !== undefined && { before: beforeYaml }),
+    ...(afterYaml !== undefined && { after: afterYaml }),
     changedPaths: action === 'noop' ? [] : paths,
     ...(secret && (input.before || input.after) && { secretKeys: secretKeyChanges(input.before, input.after) }),
     ...(input.liveResourceVersion !== undefined && { liveResourceVersion: input.liveResourceVersion }),
@@ -123,8 +126,12 @@ function flagsFor(action: Action, input: ChangeInput): ChangeFlag[] {
 
 /** sha256 of a manifest's canonical JSON, "sha256:<hex>". */
 export function manifestHash(manifest: JsonObject): string {
-  return contentHash(manifest);
+  let hash = manifestHashes.get(manifest);
+  if (hash === undefined) manifestHashes.set(manifest, (hash = contentHash(manifest)));
+  return hash;
 }
+/** Manifests are not changed once rendered and settled; a plan asks for each one's hash several times. */
+const manifestHashes = new WeakMap<JsonObject, string>();
 
 /** Everything about one object the orchestrator found, raw (not yet normalized). */
 export interface ObjectsInput extends Omit<ChangeInput, 'before' | 'after' | 'liveResourceVersion'> {
