@@ -95,7 +95,7 @@ function assembleChange(requested: Action, input: ChangeInput): Change {
   const sides = secret ? maskSecretPair(input) : { before: input.before, after: input.after };
   const paths = sides.before && sides.after ? changedPaths(sides.before, sides.after) : [];
   const action: Action = requested === 'update' && paths.length === 0 ? 'noop' : requested;
-  const after = sides.after && sides.before ? alignKeyOrder(sides.after, sides.before) : sides.after;
+  const after = sides.after && sides.before && paths.length > 0 ? alignKeyOrder(sides.after, sides.before) : sides.after;
   const message = input.message === undefined ? undefined : secret ? scrubSecretValues(input.message, [input.before, input.after, input.desired]) : input.message;
   const beforeYaml = sides.before && toYaml(sides.before);
   // No changed path: after (in before's key order) is before, so its YAML is too — serialize once.

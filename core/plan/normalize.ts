@@ -52,10 +52,10 @@ export function normalizePair(
   opts: { readonly ignore?: readonly IgnoreDifferencesRule[] } = {},
 ): { before?: JsonObject; after?: JsonObject } {
   const from = pair.live ?? pair.predicted;
-  return {
-    ...(pair.live && { before: normalize(pair.live, { ...opts, managedFieldsFrom: from }) }),
-    ...(pair.predicted && { after: normalize(pair.predicted, { ...opts, managedFieldsFrom: from }) }),
-  };
+  const before = pair.live && normalize(pair.live, { ...opts, managedFieldsFrom: from });
+  // The re-plan fast path predicts the live object itself: normalize it once (results are never mutated).
+  const after = pair.predicted && (pair.predicted === pair.live ? before : normalize(pair.predicted, { ...opts, managedFieldsFrom: from }));
+  return { ...(before && { before }), ...(after && { after }) };
 }
 
 function dropServerFields(obj: JsonObject): void {
