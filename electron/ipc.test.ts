@@ -3,8 +3,9 @@ import { COMMAND_CHANNELS, COMMAND_IDS, commands, EVENT_CHANNEL } from '../core/
 import { createEventHub } from '../core/api/events.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { commandListener, forwardEvents } from './ipc.js';
+import { RENDERER_INDEX_URL } from './security.js';
 
-const index = 'file:///opt/slipway/resources/app.asar/dist/renderer/index.html';
+const index = RENDERER_INDEX_URL;
 const handlers = createHandlers({ transport: 'electron' });
 const ours = { senderFrame: { url: `${index}#/plan` } };
 
@@ -20,6 +21,7 @@ describe('electron IPC', () => {
 
   it.each([
     ['another file', { senderFrame: { url: 'file:///tmp/evil.html' } }],
+    ['another page of our scheme', { senderFrame: { url: 'app://slipway/evil.html' } }],
     ['a web page', { senderFrame: { url: 'https://evil.example/' } }],
     ['no frame', { senderFrame: null }],
   ])('refuses IPC from %s', async (_what, event) => {
