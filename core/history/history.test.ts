@@ -11,6 +11,7 @@ import { MASK } from '../model/secrets.js';
 import type { History, HistoryOptions } from './history.js';
 import { openHistory } from './history.js';
 import type { Page, RunRecord } from './types.js';
+import type { Change, Plan } from '../plan/types.js';
 
 let dir: string;
 let file: string;
@@ -59,6 +60,34 @@ describe('plans', () => {
     expect(h.planById('no-such-plan')).toBeUndefined();
     expect(rawCount('plans')).toBe(1);
     expect([rawCount('repos'), rawCount('apps')]).toEqual([1, 1]);
+  });
+
+  it('keeps what changed, not the unchanged objects: a run adds about as many bytes for a 2,000-object app as for a 20-object one', () => {
+    const withNoops = (n: number, id: string): Plan => {
+      const base = testPlan({ id });
+      const noops: Change[] = Array.from({ length: n }, (_, i) => {
+        const yaml = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\n  namespace: shop\ndata:\n  k: "${i}"\n`;
+        return { key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: `c-${i}` }, action: 'noop', flags: [], before: yaml, after: yaml, changedPaths: [], liveResourceVersion: String(1000 + i), desiredHash: contentHash({ id, i }) };
+      });
+      return { ...base, changes: [...base.changes, ...noops], summary: { ...base.summary, noop: n } };
+    };
+    const h = open();
+    const big = withNoops(2000, 'plan-big');
+    h.recordPlan(big);
+    // Read back: every change but the noops, the summary as planned.
+    expect(h.planById('plan-big')).toEqual({ ...big, changes: big.changes.filter((c) => c.action !== 'noop') });
+    expect(h.planById('plan-big')?.summary.noop).toBe(2000);
+
+    const bodyBytes = (id: string): number => {
+      const db = new Sqlite(file, { readonly: true });
+      try {
+        return db.prepare<[string], { n: number }>(`SELECT length(body) AS n FROM plans WHERE id = ?`).get(id)?.n ?? -1;
+      } finally {
+        db.close();
+      }
+    };
+    h.recordPlan(withNoops(20, 'plan-small'));
+    expect(bodyBytes('plan-big')).toBeLessThan(bodyBytes('plan-small') * 1.2);
   });
 
   it('records a comparison plan (no cluster) but refuses to run it', () => {

@@ -83,6 +83,7 @@ export interface History extends LastApplyLookup {
   run(runId: string): RunDetail | undefined;
   /** The stored (masked) object, or undefined for an unknown hash. */
   snapshot(hash: string): unknown;
+  /** The plan a run applied, as recorded: every change except the noops (see encodePlan), with its full summary. */
   planById(id: string): Plan | undefined;
   lastSucceededRun(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): RunRecord | undefined;
   /**
@@ -136,6 +137,16 @@ export function openHistory(opts: HistoryOptions = {}): History {
     if (code && CORRUPT_CODES.test(code)) throw corrupt(file, `${message} (${code})`, e);
     throw new SlipwayError('history-open-failed', `Cannot open the history database ${file}: ${message}`, { cause: e });
   }
+}
+
+/**
+ * A plan as history keeps it: without its noop changes, so that what a run adds to the file
+ * follows what changed, not the size of the app (the summary still counts them; the objects'
+ * states are in the run's results and in Git). Everything else is kept as planned.
+ */
+function encodePlan(plan: Plan): Encoded {
+  const kept = plan.changes.filter((c) => c.action !== 'noop');
+  return encodeText(JSON.stringify(kept.length === plan.changes.length ? plan : { ...plan, changes: kept }));
 }
 
 interface StagedPlan {
@@ -341,12 +352,12 @@ class SqliteHistory implements History {
   /** Compresses the plan outside the write lock, unless it is already stored. */
   private stagePlan(plan: Plan): StagedPlan {
     const stored = this.read(() => this.stmt<[string], { id: string }>(`SELECT id FROM plans WHERE id = ?`).get(plan.id));
-    return { plan, ...(!stored && { body: encodeText(JSON.stringify(plan)) }) };
+    return { plan, ...(!stored && { body: encodePlan(plan) }) };
   }
 
   private insertPlan({ plan, body: staged }: StagedPlan): number {
     const appId = this.appId(plan.inputs.repo, plan.inputs.app);
-    const body = staged ?? encodeText(JSON.stringify(plan));
+    const body = staged ?? encodePlan(plan);
     const s = plan.summary;
     this.stmt<(string | number | Buffer | null)[]>(
       `INSERT INTO plans (id, app_id, commit_oid, context, cluster_uid, format_version, created_at, recorded_at,
@@ -530,7 +541,7 @@ class SqliteHistory implements History {
       `DELETE FROM applied_objects
        WHERE (app_id, cluster_uid, resource_id) IN (
          SELECT r.app_id, r.cluster_uid, o.resource_id FROM run_objects o JOIN runs r ON r.seq = o.run_seq
-         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped'))`,
+         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped', 'unknown'))`,
     ).run(seq);
   }
 
