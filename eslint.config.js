@@ -25,6 +25,15 @@ export const layerRules = {
       { group: ['**/core', '**/core/**'], allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`); runtime code stays in the engine.' },
     ],
   },
+  /**
+   * Component tests and their support (the renderer's *.test.ts(x) files, renderer/src/testing/): still no
+   * Node built-ins or electron, but they may run the contract's schemas, to check their fixtures
+   * and the requests the UI sends.
+   */
+  rendererTests: {
+    paths: nodeBuiltins.map((name) => ({ name, message: 'renderer tests run the renderer as a browser would: no Node built-ins.' })),
+    patterns: [{ group: ['electron', 'electron/*'], message: 'renderer tests never import electron.' }],
+  },
   electron: {
     paths: [],
     patterns: [{ regex: '^(\\.{1,2}/)+(.*/)?renderer(/|$)', message: 'electron/ loads the built renderer page; it never imports renderer code.' }],
@@ -48,6 +57,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.renderer] },
   },
+  { files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/src/testing/**'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.rendererTests] } },
   { files: ['electron/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.electron] } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,6 +10,16 @@ export default defineConfig({
           name: 'unit',
           include: ['core/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // Component tests of the renderer (jsdom), each against the in-memory HostApi (renderer/src/testing).
+        plugins: [react()],
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['renderer/src/testing/setup.ts'],
         },
       },
       {

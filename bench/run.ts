@@ -1,10 +1,12 @@
 /**
  * npm run bench [-- NAME…]: runs the benchmarks side by side with the tools people use today,
- * prints tables, and writes bench/results.json and docs/benchmarks.md.
+ * prints tables, and writes bench/results.json and docs/benchmarks.md. With names (e.g.
+ * `npm run bench -- ui`, or `--only ui`) only those run, and their sections replace the ones of
+ * the same title in the existing results; every other section stays as the last run left it.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { markdownTable, type BenchSection } from './report.js';
 
 type Benchmark = { readonly name: string; readonly run: () => Promise<BenchSection> };
@@ -33,9 +35,18 @@ const benchmarks: Benchmark[] = [
     name: 'memory',
     run: async () => (await import('./cluster-bench.js')).memorySection(),
   },
+  {
+    name: 'ui',
+    run: async () => (await import('./ui-bench.js')).uiSection(),
+  },
 ];
 
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((a) => a !== '--only');
+const unknown = wanted.filter((w) => !benchmarks.some((b) => b.name === w));
+if (unknown.length) {
+  console.error(`[bench] unknown benchmark ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
 const sections: BenchSection[] = [];
 const started = performance.now();
 try {
@@ -53,7 +64,15 @@ try {
   await (await import('./cluster-bench.js')).cleanupCluster();
 }
 const totalS = (performance.now() - started) / 1000;
-const misses = sections.flatMap((s) => s.rows.filter((r) => r.target && !r.target.met).map((r) => `${s.title}: ${r.name}`));
+
+/** What bench/results.json holds: the last full run, with sections measured since by partial runs marked `measuredAt`. */
+interface Results {
+  readonly when: string;
+  readonly machine: string;
+  /** How long the full run took. */
+  readonly seconds?: number;
+  readonly sections: ReadonlyArray<BenchSection & { readonly measuredAt?: string; readonly machine?: string }>;
+}
 
 const git = (() => {
   try {
@@ -64,19 +83,44 @@ const git = (() => {
 })();
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${git}`;
 const when = new Date().toISOString();
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ when, machine, sections }, null, 2)}\n`);
+const resultsFile = new URL('./results.json', import.meta.url);
+const docFile = new URL('../docs/benchmarks.md', import.meta.url);
+
+function previousResults(): Results | null {
+  if (!existsSync(resultsFile)) return null;
+  const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
+  if (previous.seconds !== undefined || !existsSync(docFile)) return previous;
+  // Written before `seconds` was kept: the document says how long that run took.
+  const took = /the whole run took (\d+) s/.exec(readFileSync(docFile, 'utf8'));
+  return took ? { ...previous, seconds: Number(took[1]) } : previous;
+}
+
+/** A partial run's sections replace those of the same title (in place), new ones go last; the rest stay. */
+function merge(previous: Results | null, fresh: readonly BenchSection[]): Results {
+  if (wanted.length === 0 || !previous) return { when, machine, seconds: Math.round(totalS), sections: fresh };
+  const stamped = fresh.map((s) => ({ ...s, measuredAt: when, ...(machine !== previous.machine && { machine }) }));
+  const byTitle = new Map(stamped.map((s) => [s.title, s]));
+  const sections = [...previous.sections.map((s) => byTitle.get(s.title) ?? s), ...stamped.filter((s) => !previous.sections.some((p) => p.title === s.title))];
+  return { ...previous, sections };
+}
+
+const results = merge(previousResults(), sections);
+writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+const misses = results.sections.flatMap((s) => s.rows.filter((r) => r.target && !r.target.met).map((r) => `${s.title}: ${r.name}`));
+const later = results.sections.filter((s) => s.measuredAt);
 const md = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` (do not edit by hand). Every figure is the median of several runs',
   'with min–max, measured side by side in the same run on the same machine.',
   '',
-  `Last run: ${when} on ${machine}; the whole run took ${Math.round(totalS)} s.`,
+  `Last run: ${results.when} on ${results.machine}${results.seconds !== undefined ? `; the whole run took ${results.seconds} s` : ''}.`,
+  ...(later.length ? ['', `Measured since by a partial run (\`npm run bench -- NAME\`): ${later.map((s) => `${s.title} (${s.measuredAt}${s.machine ? ` on ${s.machine}` : ''})`).join('; ')}.`] : []),
   '',
   'Columns: Slipway\'s figure and the comparison\'s (median, min–max), their ratio, the target from issue 7 and whether this run met it.',
   misses.length ? `Targets not met in this run: ${misses.length} (each row's notes say why and what would close it).` : 'Every target with a comparison was met in this run.',
   '',
-  ...sections.flatMap((s) => [`## ${s.title}`, '', s.description, '', markdownTable(s.rows), '']),
+  ...results.sections.flatMap((s) => [`## ${s.title}`, '', s.description, '', markdownTable(s.rows), '']),
 ].join('\n');
-if (wanted.length === 0) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), md);
-console.error(`[bench] wrote bench/results.json${wanted.length === 0 ? ' and docs/benchmarks.md' : ''}`);
+writeFileSync(docFile, md);
+console.error(`[bench] wrote bench/results.json and docs/benchmarks.md${wanted.length ? ` (${sections.map((s) => s.title).join(', ')} merged into the last results)` : ''}`);

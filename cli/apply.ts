@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { defaultSettingsPath, readSettings } from '../core/api/settings.js';
 import { planRevert } from '../core/apply/revert.js';
 import { applyPlan } from '../core/apply/service.js';
 import { KubeClient } from '../core/kube/client.js';
@@ -16,14 +17,18 @@ import { parsePlan } from '../core/plan/assemble.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { addAppOptions, addKubeconfigOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface ApplyFlags extends AppFlags {
   context?: string;
   kubeconfig?: string;
   autoApprove?: boolean;
+  /** The context name, typed ahead: the confirmation a protected app or context needs when there is no terminal. */
+  confirmContext?: string;
   forceConflicts?: boolean;
   timeout?: number;
+  /** Milliseconds (--request-timeout). */
+  requestTimeout?: number;
   json?: boolean;
   color: boolean;
   history?: string;
@@ -37,9 +42,10 @@ function seconds(value: string): number {
 }
 
 function addPlanOptions(cmd: Command): Command {
-  return addKubeconfigOption(addAppOptions(cmd))
+  return addRequestTimeoutOption(addKubeconfigOption(addAppOptions(cmd)))
     .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
     .option('--auto-approve', 'do not ask for confirmation')
+    .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
     .option('--force-conflicts', 'take over fields other field managers own (server-side apply force)')
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy (default: per kind)', seconds)
     .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
@@ -47,14 +53,41 @@ function addPlanOptions(cmd: Command): Command {
     .option('--no-color', 'no ANSI colours');
 }
 
-/** Asks on the terminal; protected apps must type the context name. */
-async function confirm(plan: Plan): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new SlipwayError('confirmation-needed', 'apply needs a confirmation and there is no terminal to ask', { hint: 'review the plan, then run again with --auto-approve' });
+const CONFIRM_CONTEXT_HELP = 'the target context\'s name, typed ahead: a protected app or context (settings: protectedContexts) needs it even with --auto-approve when there is no terminal';
+
+/**
+ * Why applying to `context` needs the context name typed: the app is protected (slipway.yaml) or
+ * the context is listed in the settings' protectedContexts (the same rule as the engine's apply).
+ */
+function protection(plan: Plan, context: string): string | undefined {
+  if (plan.inputs.app.protected) return `app ${plan.inputs.app.name} is protected`;
+  const file = defaultSettingsPath();
+  const { settings, problem } = readSettings(file);
+  if (problem) process.stderr.write(`slipway: warning: ${problem}\n`);
+  return settings.protectedContexts.includes(context) ? `context ${context} is protected (protectedContexts in ${file})` : undefined;
+}
+
+/**
+ * The confirmation before an apply. A protected app or context always needs the context name:
+ * from --confirm-context, else typed on the terminal; --auto-approve alone never passes it.
+ * Otherwise --auto-approve, a matching --confirm-context, or "yes" on the terminal.
+ */
+async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
+  const context = flags.context ?? plan.inputs.cluster!.context;
+  const why = protection(plan, context);
+  if (flags.confirmContext !== undefined) {
+    if (flags.confirmContext.trim() === context) return true;
+    throw new SlipwayError('confirmation-needed', `--confirm-context ${JSON.stringify(flags.confirmContext)} does not match the context this plan applies to (${context}): nothing was applied`);
+  }
+  if (!why && flags.autoApprove) return true;
+  if (!process.stdin.isTTY) {
+    if (why) throw new SlipwayError('confirmation-needed', `${why}: applying needs the context name typed, and there is no terminal to ask; nothing was applied`, { hint: `review the plan, then run again with --confirm-context ${context}${flags.autoApprove ? ' (--auto-approve alone is not enough here)' : ''}` });
+    throw new SlipwayError('confirmation-needed', 'apply needs a confirmation and there is no terminal to ask', { hint: 'review the plan, then run again with --auto-approve' });
+  }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const context = plan.inputs.cluster!.context;
-    if (plan.inputs.app.protected) {
-      const answer = await rl.question(`App ${plan.inputs.app.name} is protected. Type the context name (${context}) to apply: `);
+    if (why) {
+      const answer = await rl.question(`${why[0]!.toUpperCase()}${why.slice(1)}. Type the context name (${context}) to apply: `);
       return answer.trim() === context;
     }
     const answer = await rl.question(`Apply this plan to ${context}? Only "yes" is accepted: `);
@@ -74,8 +107,9 @@ function printEvent(e: ApplyEvent): void {
       out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.count} object${e.count === 1 ? '' : 's'}`);
       break;
     case 'object':
-      if (e.state === 'healthy' || e.state === 'deleted' || e.state === 'failed' || e.state === 'skipped') {
-        const mark = e.state === 'failed' ? '✗' : e.state === 'skipped' ? '-' : '✓';
+      // An object is reported once it is done; "applied" with a message: applied, but its health is not known.
+      if (e.state === 'healthy' || e.state === 'deleted' || e.state === 'failed' || e.state === 'skipped' || e.state === 'unknown' || (e.state === 'applied' && e.message)) {
+        const mark = e.state === 'failed' ? '✗' : e.state === 'skipped' ? '-' : e.state === 'unknown' ? '?' : '✓';
         out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
       }
       break;
@@ -102,7 +136,7 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
     if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'no-changes', planId: plan.id })}\n`);
     return;
   }
-  if (!flags.autoApprove && !(await confirm(plan))) {
+  if (!(await confirm(plan, flags))) {
     process.stderr.write('Apply cancelled: nothing was changed.\n');
     process.exitCode = 1;
     return;
@@ -128,6 +162,7 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
       ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
       ...(flags.forceConflicts && { forceConflicts: true }),
       ...(flags.timeout !== undefined && { timeoutMs: flags.timeout * 1000 }),
+      ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
       signal: abort.signal,
       ...(!flags.json && { onEvent: printEvent }),
     });
@@ -156,7 +191,7 @@ export function registerApply(program: Command): void {
     const repo = await openRepositoryArg(flags.repo);
     let plan: Plan;
     try {
-      plan = await planApp({ repo, rev: flags.rev, selection: selectionOf(flags), kubeconfig, context, cacheDir: treesCacheDir() });
+      plan = await planApp({ repo, rev: flags.rev, selection: selectionOf(flags), kubeconfig, context, cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) });
     } finally {
       await repo.close();
     }
@@ -186,6 +221,7 @@ export function registerApply(program: Command): void {
         kubeconfig,
         context,
         cacheDir: treesCacheDir(),
+        ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
       });
     } finally {
       await repo.close();
@@ -193,12 +229,13 @@ export function registerApply(program: Command): void {
     return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }) });
   });
 
-  addKubeconfigOption(program
+  addRequestTimeoutOption(addKubeconfigOption(program
     .command('revert')
     .description('plan the exact undo of an earlier run (recreate what it deleted, delete what it created, restore what it updated), show it, apply after confirmation')
-    .argument('<run-id>', 'the run to undo, from `slipway history`'))
+    .argument('<run-id>', 'the run to undo, from `slipway history`')))
     .option('--context <name>', 'kubeconfig context (default: the run\'s)')
     .option('--auto-approve', 'do not ask for confirmation')
+    .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy', seconds)
     .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--json', 'print the result as JSON')
@@ -210,7 +247,7 @@ export function registerApply(program: Command): void {
         const run = history.run(runId);
         if (!run) throw new SlipwayError('unknown-run', `no run ${runId} in ${history.path}`);
         const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-        const client = new KubeClient(kubeconfig, flags.context ?? run.cluster.context);
+        const client = new KubeClient(kubeconfig, flags.context ?? run.cluster.context, { ...(flags.requestTimeout !== undefined && { timeoutMs: flags.requestTimeout }) });
         const repo = await openRepositoryArg(run.repo);
         try {
           plan = await planRevert({ history, runId, repo, client, cacheDir: treesCacheDir() });

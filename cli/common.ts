@@ -57,6 +57,29 @@ export function addKubeconfigOption(cmd: Command): Command {
   return cmd.option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)');
 }
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration as kubectl's --request-timeout takes it ("30s", "2m", "1m30s", "500ms"), or a plain
+ * number of seconds; in milliseconds. Must be greater than 0.
+ */
+export function parseDuration(value: string): number {
+  const text = value.trim();
+  let ms: number | undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
+    ms = 0;
+    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+  }
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) throw new InvalidArgumentError('expected a duration greater than 0, e.g. 30s, 2m, 1m30s or 500ms (a plain number is seconds)');
+  return Math.round(ms);
+}
+
+/** --request-timeout, as kubectl has it: how long one API request may take. */
+export function addRequestTimeoutOption(cmd: Command): Command {
+  return cmd.option('--request-timeout <duration>', 'give up on one API request after this long, e.g. 10s or 1m (default: 30s)', parseDuration);
+}
+
 /** --app or --path, as an AppSelection. */
 export function selectionOf(flags: { app?: string; path?: string }): AppSelection {
   return { ...(flags.app !== undefined && { app: flags.app }), ...(flags.path !== undefined && { path: flags.path }) };

@@ -10,7 +10,7 @@ import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { renderApp } from '../core/render/render.js';
 import { selectApp } from '../core/source/load.js';
-import { addAppOptions, addKubeconfigOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
+import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
 interface DiffFlags {
   repo: string;
@@ -22,6 +22,8 @@ interface DiffFlags {
   context?: string;
   againstContext?: string;
   kubeconfig?: string;
+  /** Milliseconds (--request-timeout). */
+  requestTimeout?: number;
   json?: boolean;
   color: boolean;
 }
@@ -37,7 +39,7 @@ export function registerDiff(program: Command): void {
     .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)')
     .option('--json', 'print JSON instead of text')
     .option('--no-color', 'no ANSI colours');
-  addKubeconfigOption(diff).action(async (flags: DiffFlags) => {
+  addRequestTimeoutOption(addKubeconfigOption(diff)).action(async (flags: DiffFlags) => {
       if (!flags.from && !flags.againstContext) throw new InvalidArgumentError('give --from REV to compare revisions, or --against-context CTX to compare contexts');
       const repo = await openRepositoryArg(flags.repo);
       const selection = selectionOf(flags);
@@ -54,7 +56,8 @@ export function registerDiff(program: Command): void {
           const revision = await repo.resolve(flags.rev);
           const { app } = await selectApp(repo, revision, selection);
           const render = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
-          const [before, after] = [new KubeClient(kubeconfig, flags.againstContext!), new KubeClient(kubeconfig, context)];
+          const clientOpts = flags.requestTimeout !== undefined ? { timeoutMs: flags.requestTimeout } : {};
+          const [before, after] = [new KubeClient(kubeconfig, flags.againstContext!, clientOpts), new KubeClient(kubeconfig, context, clientOpts)];
           try {
             plan = await compareContexts({ app, render, repo: repo.dir, before, after });
           } finally {
@@ -76,6 +79,8 @@ export function registerContexts(program: Command): void {
     .option('--json', 'print JSON')
     .action((flags: { kubeconfig?: string; json?: boolean }) => {
       const cfg = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+      // Files left out of the merge and unusable entries: the listed contexts are still usable.
+      for (const d of cfg.diagnostics) if (d.severity !== 'info') process.stderr.write(`slipway: ${d.severity}: ${d.message}\n`);
       const contexts = listContexts(cfg);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(contexts, null, 2)}\n`);

@@ -3,8 +3,10 @@
  * and rollback; every command is a thin view over core/.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import type { Startup } from '../core/api/contract.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
@@ -28,6 +30,24 @@ function parsePort(value: string): number {
   return n;
 }
 
+interface StartupFlags {
+  repo?: string;
+  app?: string;
+  rev?: string;
+  context?: string;
+}
+
+/** What the page opens first; a relative repository path is taken from where `serve` was started. */
+export function startupOf(flags: StartupFlags): Startup {
+  if ((flags.app !== undefined || flags.rev !== undefined) && flags.repo === undefined) throw new InvalidArgumentError('--app and --rev need --repo (the repository they belong to)');
+  return {
+    ...(flags.repo !== undefined && { repository: /^~(\/|$)/.test(flags.repo) ? flags.repo : resolve(flags.repo) }),
+    ...(flags.app !== undefined && { app: flags.app }),
+    ...(flags.rev !== undefined && { rev: flags.rev }),
+    ...(flags.context !== undefined && { context: flags.context }),
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command('slipway')
     .description('Terraform-style plan / apply for Kubernetes: a reviewable plan from any Git revision, safe apply, local history and rollback.')
@@ -46,11 +66,15 @@ export function buildProgram(): Command {
     .command('serve')
     .description('run the engine with the UI in a browser (loopback only, guarded by a one-time token)')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
-    .action(async (opts: { port: number }) => {
-      const handlers = createHandlers({ transport: 'http' });
+    .option('--repo <path>', 'open this repository (a folder inside it) when the page loads')
+    .option('--app <name>', 'with --repo: pick this app of the repository')
+    .option('--rev <rev>', 'with --repo: pick this branch, tag or commit (default: the current branch)')
+    .option('--context <name>', 'pick this kubeconfig context')
+    .action(async (opts: { port: number } & StartupFlags) => {
+      const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
       const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
       console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
-      console.log(`Open this address in your browser (it carries the session token): ${running.url}`);
+      console.log(`Open this address in your browser (it carries a one-time token and works once): ${running.url}`);
       const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -9,7 +9,7 @@ import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { openHistory } from '../core/history/history.js';
-import { addAppOptions, addKubeconfigOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface PlanFlags extends AppFlags {
   context?: string;
@@ -19,6 +19,8 @@ interface PlanFlags extends AppFlags {
   detailedExitcode?: boolean;
   color: boolean;
   concurrency: number;
+  /** Milliseconds (--request-timeout). */
+  requestTimeout?: number;
   /** A path, or false with --no-history. */
   history?: string | false;
 }
@@ -30,9 +32,9 @@ function positiveInt(value: string): number {
 }
 
 export function registerPlan(program: Command): void {
-  addKubeconfigOption(addAppOptions(program
+  addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
     .command('plan')
-    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')))
+    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)'))))
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--out <file>', 'also save the plan as JSON, to apply it later exactly')
     .option('--json', 'print the plan as JSON instead of text')
@@ -56,6 +58,7 @@ export function registerPlan(program: Command): void {
           context,
           cacheDir: treesCacheDir(),
           concurrency: flags.concurrency,
+          ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
         });
         if (flags.out) writeFileSync(flags.out, renderPlanJson(plan), { mode: 0o600 });
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;

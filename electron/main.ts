@@ -2,20 +2,26 @@
  * The desktop shell: one window, the engine in the main process, secure defaults. It only
  * launches things; all behaviour lives in core/ (engine) and renderer/ (UI).
  */
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { commandListener, forwardEvents } from './ipc.js';
-import { isAllowedNavigation, isExternalLinkAllowed, secureWebPreferences } from './security.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
+import { startupFromArgs } from './startup.js';
 
-const rendererIndex = pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
+const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+const rendererIndex = RENDERER_INDEX_URL;
 const preload = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+
+// Before ready: the renderer's own scheme (a real origin for CSP 'self' and Monaco's module worker).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const handlers = createHandlers({ transport: 'electron' });
+  // `--repo`, `--app`, `--rev`, `--context` on the command line: what the window opens first (as `slipway serve`).
+  const handlers = createHandlers({ transport: 'electron', startup: startupFromArgs(process.argv.slice(1), process.cwd()) });
   let window: BrowserWindow | undefined;
 
   app.on('second-instance', () => {
@@ -40,6 +46,10 @@ if (!app.requestSingleInstanceLock()) {
   const stopEvents = forwardEvents(handlers.events, () => window?.webContents, rendererIndex);
 
   void app.whenReady().then(() => {
+    protocol.handle(APP_SCHEME, (request) => {
+      const file = rendererFileFor(request.url, rendererDir);
+      return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
+    });
     window = new BrowserWindow({ width: 1400, height: 900, title: 'Slipway', show: false, webPreferences: secureWebPreferences(preload) });
     window.once('ready-to-show', () => window?.show());
     void window.loadURL(rendererIndex);

@@ -1,6 +1,7 @@
 // npm start: opens the desktop app; where the Electron binary is missing and cannot be fetched
 // (machines that reach only the npm registry), falls back to browser mode and prints the address.
-// SLIPWAY_BROWSER=1 forces browser mode.
+// SLIPWAY_BROWSER=1 forces browser mode. Arguments go to either (`--repo <dir> --app <name> --rev <rev>
+// --context <name>` open that repository first).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -44,7 +45,7 @@ if (process.env.SLIPWAY_BROWSER === '1') {
 } else {
   const electron = electronBinary();
   if (electron.bin) {
-    const child = spawn(electron.bin, ['.'], { stdio: 'inherit' });
+    const child = spawn(electron.bin, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
     child.on('exit', (code) => process.exit(code ?? 0));
   } else {
     browserMode(electron.missing);

@@ -7,7 +7,7 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
   ['build', process.execPath, ['scripts/build.mjs']],
-  ['tests (unit, integration, e2e)', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  ['tests (unit, renderer, integration, e2e)', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
 ];
 
 const total = Date.now();

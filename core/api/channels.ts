@@ -5,6 +5,7 @@
  */
 export const COMMAND_CHANNELS = {
   engineInfo: 'engine-info',
+  getStartup: 'get-startup',
   openRepository: 'open-repository',
   listRevisions: 'list-revisions',
   listApps: 'list-apps',

@@ -66,6 +66,24 @@ export const engineInfoSchema = z.object({
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
+/**
+ * What this front door was started with (`slipway serve --repo … --app … --rev … --context …`, or
+ * the same arguments of the desktop app): the renderer opens that repository and picks the app,
+ * revision and context before the user does anything. Every field is optional; none is checked
+ * here: the renderer asks for them through the usual commands, which report any problem.
+ */
+export const startupSchema = z.object({
+  /** A folder inside a local repository. */
+  repository: z.string().min(1).max(4096).optional(),
+  /** An app name of that repository. */
+  app: z.string().min(1).max(253).optional(),
+  /** A branch, tag or commit (as `--rev`); default: the current branch. */
+  rev: z.string().min(1).max(1024).optional(),
+  /** A kubeconfig context name. */
+  context: z.string().min(1).max(253).optional(),
+});
+export type Startup = z.infer<typeof startupSchema>;
+
 export const openRepositoryRequestSchema = z.strictObject({
   /** Any folder inside a local repository (a leading "~/" is the user's home). */
   path: filePath.trim().min(1, { error: 'a repository path is required' }),
@@ -238,7 +256,8 @@ export type RunList = z.infer<typeof runListSchema>;
 const objectResultSchema = z.object({
   key: resourceKeySchema,
   action: z.enum(['create', 'update', 'delete', 'replace', 'noop', 'error']),
-  outcome: z.enum(['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout']),
+  /** `unknown`: the write was sent and no answer came (the API server died or timed out): it may or may not have been made. */
+  outcome: z.enum(['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown']),
   message: z.string().optional(),
   wave: z.number().optional(),
   startedAt: z.string().optional(),
@@ -269,6 +288,8 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       /** Wait at most this long for each object to become healthy; absent: per kind. */
       healthSeconds: z.number().int().min(1).max(86_400).optional(),
+      /** Give up on one API request after this long (connect, send, answer), like kubectl's --request-timeout; absent: 30 s. */
+      requestSeconds: z.number().int().min(1).max(3_600).optional(),
     })
     .default({}),
   /** Applying to these contexts needs the context name typed; they are marked red. */
@@ -288,7 +309,7 @@ export type SettingsResult = z.infer<typeof settingsResultSchema>;
 
 // ── events ───────────────────────────────────────────────────────────────────
 
-export const OBJECT_STATES = ['applying', 'applied', 'deleting', 'deleted', 'waiting', 'healthy', 'failed', 'skipped'] as const;
+export const OBJECT_STATES = ['applying', 'applied', 'deleting', 'deleted', 'waiting', 'healthy', 'failed', 'skipped', 'unknown'] as const;
 export const APPLY_FINISH_STATUSES = ['succeeded', 'failed', 'cancelled', 'refused'] as const;
 /**
  * What the engine tells every window, as it happens: the progress of an apply. Each event names
@@ -307,6 +328,7 @@ export type ObjectState = (typeof OBJECT_STATES)[number];
 /** Every command: its wire name, request schema and result schema. */
 export const commands = {
   engineInfo: { channel: COMMAND_CHANNELS.engineInfo, request: z.strictObject({}), result: engineInfoSchema },
+  getStartup: { channel: COMMAND_CHANNELS.getStartup, request: z.strictObject({}), result: startupSchema },
   openRepository: { channel: COMMAND_CHANNELS.openRepository, request: openRepositoryRequestSchema, result: openedRepositorySchema },
   listRevisions: { channel: COMMAND_CHANNELS.listRevisions, request: listRevisionsRequestSchema, result: revisionListSchema },
   listApps: { channel: COMMAND_CHANNELS.listApps, request: listAppsRequestSchema, result: appListSchema },

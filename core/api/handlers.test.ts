@@ -83,6 +83,7 @@ describe('settings', () => {
 
   it.each([
     ['concurrency 0', { concurrency: 0 }, 'concurrency'],
+    ['a request timeout of 0 seconds', { timeouts: { requestSeconds: 0 } }, 'timeouts.requestSeconds'],
     ['an unknown theme', { theme: 'solarized' }, 'theme'],
     ['an unknown field', { colour: 'red' }, 'colour'],
     ['a protected context that is not a name', { protectedContexts: [''] }, 'protectedContexts[0]'],
@@ -95,5 +96,18 @@ describe('settings', () => {
     expect(await dispatch(handlers, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { concurrency: 16 }, problem: expect.stringContaining('not valid JSON') } });
     writeFileSync(join(dir, 'settings.json'), '{"concurrency": 1000}');
     expect(await dispatch(handlers, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { concurrency: 16 }, problem: expect.stringContaining('concurrency') } });
+  });
+});
+
+describe('startup', () => {
+  it('hands the renderer what the front door was started with, and nothing when it was started plain', async () => {
+    const startup = { repository: '/src/platform', app: 'web', rev: 'v1.2.0', context: 'prod' };
+    const started = createHandlers({ transport: 'memory', historyPath: join(dir, 'startup-history.db'), settingsPath: join(dir, 'settings.json'), env: { HOME: dir }, startup });
+    try {
+      expect(await dispatch(started, 'get-startup', {})).toEqual({ ok: true, value: startup });
+    } finally {
+      await started.close();
+    }
+    expect(await dispatch(handlers, 'get-startup', {})).toEqual({ ok: true, value: {} });
   });
 });

@@ -28,7 +28,7 @@ import type { ToolPaths } from '../render/tools.js';
 import type { App } from '../source/apps.js';
 import { loadApps } from '../source/load.js';
 import { SLIPWAY_VERSION } from '../version.js';
-import type { AppSummary, CommandId, CommandResult, CommitSummary, EngineEvent, EngineInfo, RefSummary, RunDetails, RunSummary, Settings, ValidRequest } from './contract.js';
+import type { AppSummary, CommandId, CommandResult, CommitSummary, EngineEvent, EngineInfo, RefSummary, RunDetails, RunSummary, Settings, Startup, ValidRequest } from './contract.js';
 import { createEventHub, type EventSource } from './events.js';
 import { defaultSettingsPath, readSettings, writeSettings } from './settings.js';
 
@@ -56,6 +56,8 @@ export interface HandlerOptions {
   readonly historyPath?: string;
   /** The settings file; default $SLIPWAY_SETTINGS, else settings.json in the user data folder. */
   readonly settingsPath?: string;
+  /** What the front door was started with (repository, app, revision, context): `getStartup` hands it to the renderer. */
+  readonly startup?: Startup;
 }
 
 /** Plans kept for apply, newest last; older ones must be planned again. */
@@ -195,6 +197,9 @@ function tapStartRun(history: History, onRun: (runId: string) => void): History 
   });
 }
 
+/** The settings' per-request timeout, as planApp and applyPlan take it. */
+const requestTimeout = (s: Settings): { requestTimeoutMs?: number } => (s.timeouts.requestSeconds !== undefined ? { requestTimeoutMs: s.timeouts.requestSeconds * 1000 } : {});
+
 const hasChanges = (p: Plan): boolean => p.summary.create + p.summary.update + p.summary.delete + p.summary.replace > 0;
 
 export function createHandlers(opts: HandlerOptions): EngineHandlers {
@@ -281,6 +286,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   return {
     engineInfo: async () => ({ version: SLIPWAY_VERSION, platform: process.platform, transport: opts.transport }),
 
+    getStartup: async () => ({ ...opts.startup }),
+
     openRepository: async ({ path }) => {
       const { id, dir, name } = await open(path);
       return { id, dir, name };
@@ -363,6 +370,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         context,
         cacheDir: treesDir,
         concurrency: s.concurrency,
+        ...requestTimeout(s),
+        // Objects unchanged since the last successful apply skip their dry-run (the re-plan fast path).
+        lastApply: historyDb(),
         ...(tools && { tools }),
       });
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), kind: 'apply' });
@@ -410,6 +420,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(kept.forceConflicts && { forceConflicts: true }),
         ...(tools && { tools }),
         ...(s.timeouts.healthSeconds !== undefined && { timeoutMs: s.timeouts.healthSeconds * 1000 }),
+        ...requestTimeout(s),
         signal: abort.signal,
         onEvent: publish,
       }).then(
@@ -459,6 +470,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         context: context ?? run.cluster.context,
         cacheDir: treesDir,
         concurrency: s.concurrency,
+        ...requestTimeout(s),
+        // Objects unchanged since the last successful apply skip their dry-run (the re-plan fast path).
+        lastApply: historyDb(),
         ...(tools && { tools }),
       });
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), kind: 'rollback', rollbackOf: run.id });
@@ -467,8 +481,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     planRevert: async ({ runId, context, kubeconfig }) => {
       const run = runOf(runId);
       const open = await openRepoAt(run.repo);
-      const tools = toolsOf(settings());
-      const client = new KubeClient(kubeconfigFor(kubeconfig), context ?? run.cluster.context);
+      const s = settings();
+      const tools = toolsOf(s);
+      const client = new KubeClient(kubeconfigFor(kubeconfig), context ?? run.cluster.context, { ...(s.timeouts.requestSeconds !== undefined && { timeoutMs: s.timeouts.requestSeconds * 1000 }) });
       try {
         const plan = await planRevert({ history: historyDb(), runId: run.id, repo: open.repo, client, cacheDir: treesDir, ...(tools && { tools }) });
         return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), kind: 'revert', rollbackOf: run.id, forceConflicts: true });

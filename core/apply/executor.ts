@@ -94,10 +94,19 @@ function reportingRetries(emit: (e: ApplyEvent) => void, what: string, signal?: 
   };
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; never leaves a listener behind. */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Refuses plans that must not be applied: comparisons, plans with errors. */

@@ -34,8 +34,11 @@ export interface RevertSource {
   readonly deletes: readonly ResourceKey[];
 }
 
-/** Changes that happened (the object was touched), as opposed to skipped or refused ones. */
-const TOUCHED = new Set(['applied', 'healthy', 'unhealthy', 'timeout', 'deleted']);
+/**
+ * Changes that happened (the object was touched), as opposed to skipped or refused ones. `unknown`
+ * may have happened: reverting it is planned against the live object, so if it did not, nothing changes.
+ */
+const TOUCHED = new Set(['applied', 'healthy', 'unhealthy', 'timeout', 'deleted', 'unknown']);
 
 function restorable(snapshot: unknown, opts: { recreate: boolean }): Manifest {
   const obj = structuredClone(snapshot) as Manifest;

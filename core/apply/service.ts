@@ -28,7 +28,10 @@ export interface ApplyRequest {
   readonly kind?: RunKind;
   readonly rollbackOf?: string;
   readonly forceConflicts?: boolean;
+  /** Overrides the per-kind health wait. */
   readonly timeoutMs?: number;
+  /** Give up on one API request after this long; default 30 s (KubeClient). */
+  readonly requestTimeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ApplyEvent) => void;
 }
@@ -54,7 +57,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
   const { plan, history } = req;
   checkApplicable(plan);
   const context = req.context ?? plan.inputs.cluster!.context;
-  const client = new KubeClient(req.kubeconfig, context);
+  const client = new KubeClient(req.kubeconfig, context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
   try {
     const revision = plan.inputs.commit === ':working' ? undefined : await req.repo.resolve(plan.inputs.commit).catch(() => undefined);
     const gitAuthor = revision?.kind === 'commit' ? `${revision.author.name} <${revision.author.email}>` : undefined;

@@ -101,6 +101,41 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('migration 4 rebuilds run_objects with the outcome "unknown", keeping every row and index', () => {
+    const old = raw();
+    migrate(old, { target: 3 });
+    old.exec(`
+      INSERT INTO repos (id, location) VALUES (1, '/repos/gitops');
+      INSERT INTO apps (id, repo_id, name, path) VALUES (1, 1, 'web', 'apps/web');
+      INSERT INTO plans (id, app_id, commit_oid, context, cluster_uid, format_version, created_at, recorded_at,
+                         n_create, n_update, n_delete, n_replace, n_noop, n_error, codec, body)
+        VALUES ('plan-old', 1, 'abc', 'kind-a', 'uid-a', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 0, 0, 0, 0, 0, 'identity', CAST('{"id":"plan-old"}' AS BLOB));
+      INSERT INTO runs (seq, id, kind, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user,
+                        status, started_at, finished_at, owner_pid, owner_host, owner_start)
+        VALUES (1, 'run-old', 'apply', 'plan-old', 1, 'abc', 'kind-a', 'https://a', 'uid-a', 'v1.34.0', 'admin',
+                'failed', '2025-01-01T00:00:01.000Z', '2025-01-01T00:00:02.000Z', 1, 'elsewhere', '');
+      INSERT INTO resources (id, api_group, kind, namespace, name) VALUES (1, '', 'ConfigMap', 'shop', 'c');
+      INSERT INTO run_objects (id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, desired_hash, result_version)
+        VALUES (7, 1, 1, 'v1', 'create', 'healthy', 'ok', 2, '2025-01-01T00:00:01.500Z', '2025-01-01T00:00:01.600Z', 'sha256:d', '42');
+    `);
+    expect(() => old.exec(`INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, finished_at) VALUES (1, 1, 'v1', 'create', 'unknown', 'x')`)).toThrow(/CHECK constraint/);
+    old.close();
+
+    const history = openHistory({ path: file });
+    expect(history.run('run-old')?.objects).toEqual([
+      { key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, action: 'create', outcome: 'healthy', message: 'ok', wave: 2, startedAt: '2025-01-01T00:00:01.500Z', finishedAt: '2025-01-01T00:00:01.600Z', desiredHash: 'sha256:d', resultResourceVersion: '42' },
+    ]);
+    history.close();
+    const db = raw();
+    expect(schemaVersion(db)).toBe(4);
+    expect(tables(db)).toEqual(expect.arrayContaining(['run_objects', 'run_objects_by_run', 'run_objects_by_resource']));
+    expect(tables(db)).not.toContain('run_objects_new');
+    db.exec(`INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, finished_at) VALUES (1, 1, 'v1', 'create', 'unknown', 'x')`);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
   it('refuses a file written by a newer Slipway', () => {
     openHistory({ path: file }).close();
     const db = raw();

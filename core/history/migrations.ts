@@ -17,6 +17,8 @@ export interface Migration {
 
 const ACTIONS = `('create', 'update', 'delete', 'replace', 'noop', 'error')`;
 const OUTCOMES = `('applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout')`;
+/** Migration 4 adds `unknown`: a write was sent and no answer came (the API server died or timed out). */
+const OUTCOMES_4 = `('applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown')`;
 const STATUSES = `('running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused')`;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -156,6 +158,36 @@ export const MIGRATIONS: readonly Migration[] = [
         run_seq         INTEGER NOT NULL REFERENCES runs(seq),
         PRIMARY KEY (app_id, cluster_uid, resource_id)
       ) WITHOUT ROWID`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'the outcome "unknown": a write that got no answer',
+    steps: [
+      // SQLite cannot change a CHECK constraint: the table is rebuilt (same columns, in the same order) and its indexes made again.
+      // Nothing references run_objects, so dropping the old table leaves every foreign key intact.
+      `CREATE TABLE run_objects_new (
+        id              INTEGER PRIMARY KEY,
+        run_seq         INTEGER NOT NULL REFERENCES runs(seq),
+        resource_id     INTEGER NOT NULL REFERENCES resources(id),
+        version         TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ${ACTIONS}),
+        outcome         TEXT NOT NULL CHECK (outcome IN ${OUTCOMES_4}),
+        message         TEXT,
+        wave            INTEGER,
+        started_at      TEXT,
+        finished_at     TEXT NOT NULL,
+        before_snapshot INTEGER REFERENCES snapshots(id),
+        after_snapshot  INTEGER REFERENCES snapshots(id),
+        desired_hash    TEXT,
+        result_version  TEXT
+      )`,
+      `INSERT INTO run_objects_new (id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
+        SELECT id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version FROM run_objects`,
+      `DROP TABLE run_objects`,
+      `ALTER TABLE run_objects_new RENAME TO run_objects`,
+      `CREATE INDEX run_objects_by_run ON run_objects(run_seq, id)`,
+      `CREATE INDEX run_objects_by_resource ON run_objects(resource_id, id)`,
     ],
   },
 ];

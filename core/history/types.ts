@@ -21,9 +21,12 @@ export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'fail
 export type FinishStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
 export const FINISH_STATUSES: readonly FinishStatus[] = ['succeeded', 'failed', 'cancelled', 'refused'];
 
-/** What happened to one object: the apply/delete step, then (optionally) the health wait. */
-export type ObjectOutcome = 'applied' | 'deleted' | 'unchanged' | 'failed' | 'skipped' | 'healthy' | 'unhealthy' | 'timeout';
-export const OBJECT_OUTCOMES: readonly ObjectOutcome[] = ['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout'];
+/**
+ * What happened to one object: the apply/delete step, then (optionally) the health wait.
+ * `unknown`: the write was sent and no answer came (the API server died, or the request timed out), so it may or may not have been made.
+ */
+export type ObjectOutcome = 'applied' | 'deleted' | 'unchanged' | 'failed' | 'skipped' | 'healthy' | 'unhealthy' | 'timeout' | 'unknown';
+export const OBJECT_OUTCOMES: readonly ObjectOutcome[] = ['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown'];
 
 /** Who ran it: the Kubernetes identity (user or service account as the kubeconfig names it) and, if known, the Git author. */
 export interface RunUser {

@@ -27,7 +27,7 @@ import { resourceFor } from './discovery.js';
 import type { ApiResource, FieldValidation, KubeObject, PropagationPolicy } from './types.js';
 
 export interface KubeClientOptions {
-  /** Per-request timeout. Default 30 s. */
+  /** Per-request timeout (the whole request: connect, send, answer). Default 30 s. */
   readonly timeoutMs?: number;
   /** Called with the text of each Warning header the server sends (deprecated APIs, dropped fields). */
   readonly onWarning?: (warning: string, info: KubeRequestInfo) => void;
@@ -95,7 +95,10 @@ export class KubeClient {
   readonly namespace: string;
   private readonly kc: KubeConfig;
   private readonly http = new IsomorphicFetchHttpLibrary();
-  private readonly timeoutMs: number;
+  /** The per-request timeout. */
+  readonly timeoutMs: number;
+  /** The user's exec credential plugin (command), if it has one: named when getting credentials fails. */
+  private readonly credentialPlugin: string | undefined;
   private readonly onWarning: KubeClientOptions['onWarning'];
   /** Static credentials: one connection pool for the client's life. Exec/auth-provider users may rotate client certificates, so they get client-node's per-request dispatcher. */
   private readonly reuseDispatcher: boolean;
@@ -113,11 +116,13 @@ export class KubeClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.onWarning = opts.onWarning;
     this.reuseDispatcher = !user?.exec && !user?.authProvider;
+    const plugin = (user?.exec as { command?: unknown } | undefined)?.command;
+    this.credentialPlugin = typeof plugin === 'string' ? plugin : undefined;
   }
 
   /** One request; resolves to the parsed JSON answer, rejects with a KubeError. */
   async request(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<unknown> {
-    const info: KubeRequestInfo = { context: this.context, server: this.server, ...opts.info };
+    const info: KubeRequestInfo = { context: this.context, server: this.server, timeoutMs: this.timeoutMs, ...opts.info };
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method);
@@ -131,7 +136,7 @@ export class KubeClient {
     try {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (err) {
-      throw toKubeError(err, { ...info, phase: 'credentials' });
+      throw toKubeError(err, { ...info, phase: 'credentials', ...(this.credentialPlugin !== undefined && { credentialPlugin: this.credentialPlugin }) });
     }
     if (this.reuseDispatcher) {
       this.dispatcher ??= ctx.getDispatcher();
@@ -248,11 +253,16 @@ export class KubeClient {
     return pending ? { status: 'deleting', object } : { status: 'deleted', object };
   }
 
-  /** Releases pooled connections. The client must not be used afterwards. */
+  /**
+   * Releases pooled connections. The client must not be used afterwards. The pool is destroyed, not
+   * closed gracefully: every call made through this client has settled by now, and a graceful close
+   * would wait on a connection whose request was abandoned (timed out against a stopped server) for
+   * as long as the socket lingers.
+   */
   async close(): Promise<void> {
     const d = this.dispatcher;
     this.dispatcher = undefined;
-    await d?.close();
+    await d?.destroy();
   }
 }
 

@@ -188,11 +188,29 @@ const httpRows: Row[] = [
     extra: { retryAfterMs: 3000 },
   },
   {
+    name: '429 on a patch names the verb and the object',
+    error: apiException(429, status(429, 'TooManyRequests', 'slow down'), { 'retry-after': '1' }),
+    info: { verb: 'patch', key: configMap },
+    code: 'too-many-requests',
+    message: 'the API server of context slipway-admin is throttling requests (429) on patch ConfigMap shop/c: slow down',
+    retryable: true,
+    extra: { retryAfterMs: 1000, mayHaveTakenEffect: false },
+  },
+  {
+    name: '504: the server timed out its own handling (the write may still happen)',
+    error: apiException(504, status(504, 'Timeout', 'Timeout: request did not complete within requested timeout')),
+    info: { verb: 'patch', key: configMap },
+    code: 'server-error',
+    message: 'the API server of context slipway-admin failed with 504 on patch ConfigMap shop/c: Timeout: request did not complete within requested timeout',
+    retryable: true,
+    extra: { mayHaveTakenEffect: true },
+  },
+  {
     name: '503',
     error: apiException(503, status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request')),
     info: { verb: 'list', resource: 'widgets.example.com' },
     code: 'server-error',
-    message: 'the API server of context slipway-admin failed with 503 on widgets.example.com: the server is currently unable to handle the request',
+    message: 'the API server of context slipway-admin failed with 503 on list widgets.example.com: the server is currently unable to handle the request',
     retryable: true,
   },
   {
@@ -233,6 +251,7 @@ const networkRows: Row[] = [
     code: 'cluster-unreachable',
     message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: connection refused',
     retryable: false,
+    extra: { mayHaveTakenEffect: false },
   },
   {
     name: 'connection refused on every address (AggregateError)',
@@ -252,6 +271,16 @@ const networkRows: Row[] = [
     code: 'cluster-unreachable',
     message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: no response in time',
     retryable: false,
+    extra: { mayHaveTakenEffect: true },
+  },
+  {
+    name: 'request timeout with the limit known',
+    error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    info: { timeoutMs: 2500 },
+    code: 'cluster-unreachable',
+    message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: no response within 2.5 s (the request timeout)',
+    retryable: false,
+    extra: { mayHaveTakenEffect: true, hint: expect.stringContaining('--request-timeout') },
   },
   {
     name: 'connect timeout (undici)',
@@ -265,6 +294,7 @@ const networkRows: Row[] = [
     code: 'cluster-unreachable',
     message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: connection reset',
     retryable: true,
+    extra: { mayHaveTakenEffect: true },
   },
   {
     name: 'socket closed by the server (undici)',
@@ -338,6 +368,20 @@ const credentialRows: Row[] = [
     message: 'could not get credentials for context slipway-admin: error: token refresh failed: invalid_grant',
   },
   {
+    name: 'a named exec plugin fails, quoting its stderr',
+    error: new Error('error: you must be logged in to the server\n'),
+    info: { phase: 'credentials', credentialPlugin: '/usr/local/bin/login-plugin' },
+    code: 'credentials-error',
+    message: 'the credential plugin /usr/local/bin/login-plugin of context slipway-admin failed: error: you must be logged in to the server',
+  },
+  {
+    name: 'a named exec plugin fails silently',
+    error: new Error(''),
+    info: { phase: 'credentials', credentialPlugin: '/bin/false' },
+    code: 'credentials-error',
+    message: 'the credential plugin /bin/false of context slipway-admin failed: it exited with an error and printed nothing on stderr',
+  },
+  {
     name: 'a referenced file is missing',
     error: sysError('ENOENT', "ENOENT: no such file or directory, open '/home/me/.minikube/ca.crt'", { syscall: 'open', path: '/home/me/.minikube/ca.crt' }),
     info: { phase: 'credentials' },
@@ -369,6 +413,18 @@ describe('toKubeError', () => {
       key: { group: '', version: 'v1', kind: 'Secret', namespace: 'shop', name: 's' },
     });
     expect(err.message).toBe('Secret shop/s is invalid: data[bad key]: Invalid value: "bad key": a valid config key must consist of alphanumeric characters');
+  });
+});
+
+describe('KubeError.afterAttempts', () => {
+  it('says how many attempts were made, once, and keeps every field', () => {
+    const err = toKubeError(apiException(503, status(503, 'ServiceUnavailable', 'busy'), { 'retry-after': '2' }), { ...admin, verb: 'patch', key: configMap });
+    const given = err.afterAttempts(4);
+    expect(given.message).toBe('the API server of context slipway-admin failed with 503 on patch ConfigMap shop/c: busy (gave up after 4 attempts)');
+    expect(given).toMatchObject({ code: 'server-error', status: 503, reason: 'ServiceUnavailable', retryable: true, retryAfterMs: 2000, attempts: 4, context: 'slipway-admin', server });
+    expect(given.afterAttempts(4)).toBe(given);
+    expect(given.afterAttempts(5).message).toMatch(/busy \(gave up after 5 attempts\)$/);
+    expect(err.afterAttempts(1)).toBe(err);
   });
 });
 

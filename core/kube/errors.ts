@@ -40,6 +40,10 @@ export interface KubeRequestInfo {
   readonly resource?: string;
   /** "credentials": the failure happened while getting credentials (exec plugin, files), before any request. */
   readonly phase?: 'credentials' | 'request';
+  /** The per-request timeout in force, named when a request times out. */
+  readonly timeoutMs?: number;
+  /** The credential plugin (exec command) of the context's user, named when getting credentials fails. */
+  readonly credentialPlugin?: string;
 }
 
 /** One entry of a Status's details.causes. */
@@ -82,6 +86,14 @@ export class KubeError extends SlipwayError {
   readonly retryable: boolean;
   /** How long the server asked us to wait (Retry-After or details.retryAfterSeconds). */
   readonly retryAfterMs?: number;
+  /**
+   * The request may have been carried out although no answer came: the connection broke or timed
+   * out after the request could have been sent (or the server timed out its own handling, 504).
+   * For a write, the object's state is unknown until it is read again.
+   */
+  readonly mayHaveTakenEffect: boolean;
+  /** How many times the request was tried before this error was given up on (1 when it was not retried). */
+  readonly attempts: number;
 
   constructor(
     code: KubeErrorCode,
@@ -96,6 +108,8 @@ export class KubeError extends SlipwayError {
       forbidden?: Forbidden;
       retryable?: boolean;
       retryAfterMs?: number;
+      mayHaveTakenEffect?: boolean;
+      attempts?: number;
       hint?: string;
       cause?: unknown;
     },
@@ -111,6 +125,29 @@ export class KubeError extends SlipwayError {
     if (fields.forbidden) this.forbidden = fields.forbidden;
     this.retryable = fields.retryable ?? false;
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
+    this.mayHaveTakenEffect = fields.mayHaveTakenEffect ?? false;
+    this.attempts = fields.attempts ?? 1;
+  }
+
+  /** The same error, saying it was given up on after `attempts` tries (withRetry uses it). */
+  afterAttempts(attempts: number): KubeError {
+    if (attempts <= 1 || attempts === this.attempts) return this;
+    const fields = {
+      context: this.context,
+      server: this.server,
+      ...(this.status !== undefined && { status: this.status }),
+      ...(this.reason !== undefined && { reason: this.reason }),
+      causes: this.causes,
+      conflicts: this.conflicts,
+      ...(this.forbidden && { forbidden: this.forbidden }),
+      retryable: this.retryable,
+      ...(this.retryAfterMs !== undefined && { retryAfterMs: this.retryAfterMs }),
+      mayHaveTakenEffect: this.mayHaveTakenEffect,
+      attempts,
+      ...(this.hint !== undefined && { hint: this.hint }),
+      cause: this.cause,
+    };
+    return new KubeError(this.code, `${this.message.replace(/ \(gave up after \d+ attempts\)$/, '')} (gave up after ${attempts} attempts)`, fields);
   }
 }
 
@@ -192,6 +229,12 @@ function subject(info: KubeRequestInfo): string | undefined {
   return info.key ? formatKey(info.key) : info.resource;
 }
 
+/** " on patch ConfigMap shop/c": the verb and what it was about, when known. */
+function onWhat(info: KubeRequestInfo): string {
+  const words = [info.verb, subject(info)].filter(Boolean);
+  return words.length > 0 ? ` on ${words.join(' ')}` : '';
+}
+
 /** Turns any failure of a Kubernetes call into a KubeError. A KubeError passes through unchanged. */
 export function toKubeError(err: unknown, info: KubeRequestInfo): KubeError {
   if (err instanceof KubeError) return err;
@@ -266,7 +309,7 @@ function httpError(err: HttpFailure, info: KubeRequestInfo): KubeError {
     case 410:
       return new KubeError('gone', what ? `${what}: ${message}` : message, base);
     case 429:
-      return new KubeError('too-many-requests', `the API server of context ${context} is throttling requests (429): ${message}`, { ...base, ...retry, retryable: true });
+      return new KubeError('too-many-requests', `the API server of context ${context} is throttling requests (429)${onWhat(info)}: ${message}`, { ...base, ...retry, retryable: true });
     default:
       break;
   }
@@ -274,7 +317,8 @@ function httpError(err: HttpFailure, info: KubeRequestInfo): KubeError {
     // Server-side apply answers 500 for a manifest that does not fit the schema: permanent, not a server fault.
     const typed = /^failed to create typed patch object \([^)]*\): (.*)$/s.exec(message);
     if (typed) return new KubeError('invalid', `${what ?? 'object'} is invalid: ${typed[1]}`, base);
-    return new KubeError('server-error', `the API server of context ${context} failed with ${code}${what ? ` on ${what}` : ''}: ${message}`, { ...base, ...retry, retryable: true });
+    // 504: the server gave up waiting for its own handling of the request, which may still complete.
+    return new KubeError('server-error', `the API server of context ${context} failed with ${code}${onWhat(info)}: ${message}`, { ...base, ...retry, retryable: true, mayHaveTakenEffect: code === 504 });
   }
   return new KubeError('api-error', `${info.verb ?? 'request'}${what ? ` ${what}` : ''} failed with HTTP ${code}: ${message}`, base);
 }
@@ -320,6 +364,8 @@ const UNREACHABLE: Record<string, string | ((e: Error) => string)> = {
 };
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Failures that happen before a request can have been sent: nothing was carried out. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const TLS_REASONS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the server certificate is self-signed and not trusted',
@@ -358,12 +404,15 @@ function networkError(err: unknown, info: KubeRequestInfo): KubeError {
   const net = codes.find((c) => c.code in UNREACHABLE);
   if (net) {
     const describe = UNREACHABLE[net.code]!;
-    const reason = typeof describe === 'string' ? describe : describe(net.error);
+    const timedOut = net.code === 'TimeoutError' && info.timeoutMs !== undefined;
+    const reason = timedOut ? `no response within ${formatSeconds(info.timeoutMs!)} (the request timeout)` : typeof describe === 'string' ? describe : describe(net.error);
     return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: ${reason}`, {
       context,
       server,
       cause: err,
       retryable: RESET_CODES.has(net.code),
+      mayHaveTakenEffect: !NOT_SENT_CODES.has(net.code),
+      ...(timedOut && { hint: 'is the API server overloaded or stopped? A slow server may need a longer request timeout (--request-timeout, or timeouts.requestSeconds in the settings)' }),
     });
   }
   // fetch refuses some ports outright (https://fetch.spec.whatwg.org/#port-blocking), e.g. 1 and 6000.
@@ -371,7 +420,13 @@ function networkError(err: unknown, info: KubeRequestInfo): KubeError {
     return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: the port is blocked by fetch (bad port)`, { context, server, cause: err });
   }
   const detail = messagesOf(err).filter((m) => m !== 'fetch failed');
-  return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: ${detail.join(': ') || String(err)}`, { context, server, cause: err });
+  // An unknown failure: the request may have gone out.
+  return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: ${detail.join(': ') || String(err)}`, { context, server, cause: err, mayHaveTakenEffect: true });
+}
+
+/** "5 s", "1.5 s", "250 ms". */
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function credentialsError(err: unknown, info: KubeRequestInfo): KubeError {
@@ -391,6 +446,16 @@ function credentialsError(err: unknown, info: KubeRequestInfo): KubeError {
   const message = err instanceof Error ? err.message : String(err);
   if (/HTTP protocol is not allowed/.test(message)) {
     return new KubeError('kubeconfig-invalid', `context ${context} uses plain HTTP (${server}); set insecure-skip-tls-verify to allow it`, { context, server, cause: err });
+  }
+  if (info.credentialPlugin !== undefined) {
+    // client-node rejects with the plugin's stderr when it exits with a non-zero status.
+    const said = message.trim();
+    return new KubeError('credentials-error', `the credential plugin ${info.credentialPlugin} of context ${context} failed: ${said ? said : 'it exited with an error and printed nothing on stderr'}`, {
+      context,
+      server,
+      cause: err,
+      hint: 'run the plugin (users[].user.exec in the kubeconfig) by hand to see why, e.g. log in again',
+    });
   }
   return new KubeError('credentials-error', `could not get credentials for context ${context}: ${message.trim()}`, { context, server, cause: err });
 }

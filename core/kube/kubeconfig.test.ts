@@ -166,8 +166,21 @@ describe('loadKubeconfig: which files, merged how', () => {
     expect(err.location).toEqual(line === undefined ? { file: f(file) } : expect.objectContaining({ file: f(file), line }));
   });
 
-  it('an invalid file in KUBECONFIG is an error too (only missing ones are skipped)', () => {
-    const err = caught(() => loadKubeconfig({ env: { ...noHome, KUBECONFIG: list('a.yaml', 'invalid-syntax.yaml') } }));
+  it('an invalid or unreadable file in KUBECONFIG is left out with a warning naming file and line: the other files stay usable', () => {
+    // A directory stands for a file that cannot be read (tests may run as root, where chmod 000 does not stop reads).
+    const cfg = loadKubeconfig({ env: { ...noHome, KUBECONFIG: list('invalid-syntax.yaml', 'a.yaml', 'certs') } });
+    expect(listContexts(cfg).map((c) => c.name)).toEqual(listContexts(loadKubeconfig({ path: f('a.yaml'), env: noHome })).map((c) => c.name));
+    expect(cfg.files).toEqual([f('a.yaml')]);
+    expect(cfg.diagnostics.filter((d) => d.code === 'kubeconfig-file-skipped')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining(`invalid kubeconfig ${f('invalid-syntax.yaml')}:6:1:`), location: expect.objectContaining({ file: f('invalid-syntax.yaml'), line: 6 }) }),
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining(`cannot read kubeconfig ${f('certs')}: EISDIR`), location: { file: f('certs') } }),
+    ]);
+    // A context that only a skipped file could have defined: the error says which files were not read.
+    expect(caught(() => kubeConfigFor(cfg, 'nowhere')).message).toMatch(/context nowhere is not defined in the kubeconfig .*; not read: invalid kubeconfig .*invalid-syntax\.yaml:6:1/);
+  });
+
+  it('when no file of KUBECONFIG can be used, the first problem is the error', () => {
+    const err = caught(() => loadKubeconfig({ env: { ...noHome, KUBECONFIG: list('missing.yaml', 'invalid-syntax.yaml') } }));
     expect(err.code).toBe('kubeconfig-invalid');
     expect(err.location?.file).toBe(f('invalid-syntax.yaml'));
   });

@@ -6,7 +6,10 @@
  * - when merging, the first file to define a context, cluster or user name wins, and the first file
  *   that sets `current-context` wins;
  * - relative file references (certificate-authority, client-certificate, client-key, token-file and
- *   an exec command containing a path separator) are resolved against the file that holds them.
+ *   an exec command containing a path separator) are resolved against the file that holds them;
+ * - unlike kubectl, a file of `KUBECONFIG` that cannot be read or parsed is left out with a warning
+ *   diagnostic naming its file and line (code `kubeconfig-file-skipped`) while another file is
+ *   usable, so one broken file does not take every context away; alone, it is the error.
  *
  * client-node's own `loadFromDefault` differs on three points (verified in 2.0.1): a missing file in
  * `KUBECONFIG` throws ENOENT, a name defined in two files throws "Duplicate cluster", and the *last*
@@ -105,16 +108,32 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): LoadedKubeconf
 
   const parsed: ParsedFile[] = [];
   const missing: string[] = [];
+  const skipped: { error: SlipwayError; diagnostic: Diagnostic }[] = [];
   for (const file of candidates) {
-    const text = readKubeconfigText(file, { mustExist: source === 'explicit' });
-    if (text === undefined) {
-      missing.push(file);
-      continue;
+    try {
+      const text = readKubeconfigText(file, { mustExist: source === 'explicit' });
+      if (text === undefined) {
+        missing.push(file);
+        continue;
+      }
+      parsed.push(parseKubeconfigText(text, file));
+    } catch (err) {
+      // One unreadable or malformed file of several does not take the others' contexts away (kubectl would refuse them all).
+      if (source === 'explicit' || candidates.length === 1 || !(err instanceof SlipwayError)) throw err;
+      skipped.push({
+        error: err,
+        diagnostic: { severity: 'warning', code: SKIPPED_FILE, message: `${err.message} (skipped; the other kubeconfig files are used)`, ...(err.location && { location: err.location }) },
+      });
     }
-    parsed.push(parseKubeconfigText(text, file));
   }
-  return merge(source, parsed, missing);
+  // Nothing usable at all: the first problem is the answer.
+  if (parsed.length === 0 && skipped.length > 0) throw skipped[0]!.error;
+  const merged = merge(source, parsed, missing);
+  return skipped.length > 0 ? { ...merged, diagnostics: [...skipped.map((s) => s.diagnostic), ...merged.diagnostics] } : merged;
 }
+
+/** The diagnostic code of a kubeconfig file that could not be read or parsed and was left out of the merge. */
+export const SKIPPED_FILE = 'kubeconfig-file-skipped';
 
 function homeDir(env: NodeJS.ProcessEnv): string {
   return (process.platform === 'win32' ? (env.USERPROFILE ?? env.HOME) : env.HOME) ?? homedir();
@@ -321,7 +340,8 @@ export function kubeConfigFor(cfg: LoadedKubeconfig, contextName: string): KubeC
     const problem = cfg.unusable.get(`context/${contextName}`);
     if (problem) throw new SlipwayError('kubeconfig-invalid', `context ${contextName} ${problem}${where(`context/${contextName}`)}`);
     const files = cfg.files.length > 0 ? cfg.files.join(', ') : 'no kubeconfig file found';
-    throw new SlipwayError('unknown-context', `context ${contextName} is not defined in the kubeconfig (${files})`);
+    const skipped = cfg.diagnostics.filter((d) => d.code === SKIPPED_FILE).map((d) => d.message);
+    throw new SlipwayError('unknown-context', `context ${contextName} is not defined in the kubeconfig (${files})${skipped.length > 0 ? `; not read: ${skipped.join('; ')}` : ''}`);
   }
   const cluster = cfg.clusters.find((c) => c.name === context.cluster);
   if (!cluster) {

@@ -71,10 +71,23 @@ describe('withRetry', () => {
       },
       { attempts: 3, baseDelayMs: 10 },
     );
-    const settled = expect(result).rejects.toBe(errors[2]);
+    const settled = expect(result).rejects.toMatchObject({ code: 'cluster-unreachable', message: 'reset (gave up after 3 attempts)', attempts: 3, retryable: true });
     await vi.runAllTimersAsync();
     await settled;
     expect(i).toBe(3);
+  });
+
+  it('rethrows anything but a KubeError as it is', async () => {
+    const err = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const result = withRetry(
+      async () => {
+        throw err;
+      },
+      { attempts: 2, baseDelayMs: 10 },
+    );
+    const settled = expect(result).rejects.toBe(err);
+    await vi.runAllTimersAsync();
+    await settled;
   });
 
   it('does not retry an error that is not retryable', async () => {

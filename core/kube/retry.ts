@@ -2,7 +2,7 @@
  * Retry with exponential backoff and jitter, honouring the server's Retry-After. Which errors are
  * worth retrying is decided by `isRetryable` (429, 5xx, reset connections) unless the caller says.
  */
-import { isRetryable } from './errors.js';
+import { isRetryable, KubeError } from './errors.js';
 
 export interface RetryOptions {
   /** Total tries, the first included. Default 4. */
@@ -39,7 +39,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= attempts || !retryable(error) || opts.signal?.aborted) throw error;
+      // A KubeError given up on after retries says how many attempts were made.
+      if (attempt >= attempts || !retryable(error) || opts.signal?.aborted) throw error instanceof KubeError ? error.afterAttempts(attempt) : error;
       const delayMs = retryDelayMs(attempt, error, opts);
       opts.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs, opts.signal);

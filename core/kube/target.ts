@@ -13,6 +13,7 @@ import {
 } from './discovery.js';
 import type { ApiGroupList, ApiResourceList } from './discovery.js';
 import { KubeError } from './errors.js';
+import { withRetry } from './retry.js';
 import type { KubeClient } from './client.js';
 import type { Discovery, Target } from './types.js';
 
@@ -74,9 +75,10 @@ export function clearCaches(): void {
 
 export function resolveTarget(client: DiscoveryClient, opts: CacheOptions = {}): Promise<Target> {
   return targets.get(cacheKey(client), opts, async () => {
+    // The first calls to a cluster: a throttled (429) or briefly failing (5xx) server is tried again, as every later call is.
     const [version, kubeSystem] = await Promise.all([
-      client.request('GET', '/version', { info: { verb: 'get', resource: 'version' } }) as Promise<{ gitVersion?: string; major?: string; minor?: string } | undefined>,
-      client.request('GET', '/api/v1/namespaces/kube-system', { info: { verb: 'get', key: { group: '', version: 'v1', kind: 'Namespace', name: 'kube-system' } } }) as Promise<
+      withRetry(() => client.request('GET', '/version', { info: { verb: 'get', resource: 'version' } })) as Promise<{ gitVersion?: string; major?: string; minor?: string } | undefined>,
+      withRetry(() => client.request('GET', '/api/v1/namespaces/kube-system', { info: { verb: 'get', key: { group: '', version: 'v1', kind: 'Namespace', name: 'kube-system' } } })) as Promise<
         { metadata?: { uid?: string } } | undefined
       >,
     ]);
@@ -98,8 +100,8 @@ export function resolveTarget(client: DiscoveryClient, opts: CacheOptions = {}):
 export function discover(client: DiscoveryClient, opts: CacheOptions = {}): Promise<Discovery> {
   return discoveries.get(cacheKey(client), opts, async () => {
     const [core, apis] = await Promise.all([
-      client.request('GET', '/api', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/api)' } }),
-      client.request('GET', '/apis', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/apis)' } }),
+      withRetry(() => client.request('GET', '/api', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/api)' } })),
+      withRetry(() => client.request('GET', '/apis', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/apis)' } })),
     ]);
     if (isAggregatedDiscovery(core) && isAggregatedDiscovery(apis)) return parseAggregatedDiscovery([core, apis]);
     return legacyDiscovery(client, {

@@ -23,6 +23,16 @@ describe('maskSecretValues', () => {
   });
 
   it.each([
+    ['a mistyped version', { apiVersion: 'V1' }],
+    ['a version the cluster does not serve', { apiVersion: 'v2' }],
+    ['no apiVersion', {}],
+    ['a non-string apiVersion', { apiVersion: 1 }],
+  ])('hides the values of a core Secret with %s (the cluster refuses it, but the values were written)', (_what, version) => {
+    const secret = { ...version, kind: 'Secret', metadata: { name: 's' }, data: { password: 'aHVudGVyMg==' }, stringData: { token: 'hunter2' } };
+    expect(maskSecretValues(secret)).toEqual({ ...version, kind: 'Secret', metadata: { name: 's' }, data: { password: MASK }, stringData: { token: MASK } });
+  });
+
+  it.each([
     [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } }],
     [{ apiVersion: 'example.com/v1', kind: 'Secret', metadata: { name: 'not-core' }, data: { a: 'b' } }],
     ['not an object'],

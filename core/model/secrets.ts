@@ -6,8 +6,13 @@ import { isPlainObject } from './desired.js';
 
 export const MASK = '(hidden)';
 
+/**
+ * A Secret of the core group, at any version: also one whose apiVersion is mistyped (`V1`, `v2`,
+ * missing), which the cluster refuses but which still holds the values someone wrote. A `Secret`
+ * kind of a named group (a custom resource) is not one.
+ */
 export function isSecret(obj: unknown): boolean {
-  return isPlainObject(obj) && obj.kind === 'Secret' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined);
+  return isPlainObject(obj) && obj.kind === 'Secret' && (typeof obj.apiVersion !== 'string' || !obj.apiVersion.includes('/'));
 }
 
 /**

@@ -63,7 +63,7 @@ describe('Secret masking (properties)', () => {
         const text = JSON.stringify(pair);
         expect(leaked(text, [...a.values, ...b.values], skeleton(a.obj) + skeleton(b.obj))).toEqual([]);
       }),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
     );
   });
 

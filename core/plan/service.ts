@@ -25,13 +25,15 @@ export interface PlanRequest {
   readonly concurrency?: number;
   /** What the app's last successful applies recorded (the history): lets a re-plan skip the dry-run of unchanged objects. */
   readonly lastApply?: LastApplyLookup;
+  /** Give up on one API request after this long; default 30 s (KubeClient). */
+  readonly requestTimeoutMs?: number;
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
   const revision = await req.repo.resolve(req.rev);
   const { app, diagnostics } = await selectApp(req.repo, revision, req.selection);
   const render = await renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
-  const client = new KubeClient(req.kubeconfig, req.context);
+  const client = new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
   try {
     return await computePlan({
       client,

@@ -68,7 +68,7 @@ async function parseCached(repo: Repository, snapshot: Snapshot, file: SnapshotF
 }
 
 export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
-  const snapshot = await repo.snapshot(revision, app.path);
+  const snapshot = await appSnapshot(repo, revision, app);
   const sourceType = app.source.type === 'auto' ? detectSourceType(snapshot.files.map((f) => f.path), snapshot.root) : app.source.type;
   let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
   if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot);
@@ -83,6 +83,42 @@ export async function renderApp(repo: Repository, revision: Revision, app: Rende
     diagnostics,
     renderedHash: hashObjects(rendered.objects),
   };
+}
+
+/**
+ * The app's folder. A symlink as the folder, or on the way to it, is an error naming it (Git does
+ * not follow symlinks inside a tree, and neither does Slipway): one escaping the repository is
+ * refused outright; one inside it names the folder to use instead.
+ */
+async function appSnapshot(repo: Repository, revision: Revision, app: RenderableApp): Promise<Snapshot> {
+  const asSymlink = async (snapshot: Snapshot): Promise<SlipwayError | undefined> => {
+    const only = snapshot.files.length === 1 ? snapshot.files[0]! : undefined;
+    if (!only || only.mode !== 'symlink' || only.path !== snapshot.root) return undefined;
+    const link = new TextDecoder().decode(await repo.readFile(snapshot, only));
+    const resolved = resolveSymlink(only.path, link);
+    const what = only.path === app.path ? `the folder of app ${app.name} is a symlink` : `the folder ${app.path} of app ${app.name} runs through the symlink ${only.path}`;
+    if (resolved === undefined) return new SlipwayError('symlink-escapes', `${what} pointing outside the repository (to ${link}); Slipway refuses to follow it`, { location: { file: only.path } });
+    const instead = app.path === only.path ? resolved : posix.join(resolved, app.path.slice(only.path.length + 1));
+    return new SlipwayError('symlinked-app-folder', `${what} (to ${link}); Slipway does not follow symlinked app folders`, { location: { file: only.path }, hint: `use the folder it points to as the app's path: ${instead || '.'}` });
+  };
+  let snapshot: Snapshot;
+  try {
+    snapshot = await repo.snapshot(revision, app.path);
+  } catch (err) {
+    // "does not exist" because a folder on the way is a symlink: say that instead.
+    if (err instanceof SlipwayError && err.code === 'path-not-found' && app.path) {
+      const parts = app.path.split('/');
+      for (let i = 1; i < parts.length; i++) {
+        const on = await repo.snapshot(revision, parts.slice(0, i).join('/')).catch(() => undefined);
+        const refused = on && (await asSymlink(on));
+        if (refused) throw refused;
+      }
+    }
+    throw err;
+  }
+  const refused = await asSymlink(snapshot);
+  if (refused) throw refused;
+  return snapshot;
 }
 
 async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {

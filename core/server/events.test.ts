@@ -22,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Slipway</title>');
   handlers = createHandlers({ transport: 'http', historyPath: join(dir, 'history.db'), settingsPath: join(dir, 'settings.json') });
   hub = createEventHub();
-  srv = await startEngineServer({ staticDir: dir, handlers, events: hub, token: 't0ken' });
+  srv = await startEngineServer({ staticDir: dir, handlers, events: hub, token: 'url-t0ken', session: 't0ken' });
 });
 afterAll(async () => {
   await srv.close();

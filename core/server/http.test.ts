@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createEventHub } from '../api/events.js';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import { createHandlers, type EngineHandlers } from '../api/handlers.js';
 import { startEngineServer, type RunningEngineServer } from './http.js';
@@ -45,7 +48,7 @@ current-context: prod-admin
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, '..', 'secret.txt'), 'outside');
   handlers = createHandlers({ transport: 'http' });
-  srv = await startEngineServer({ staticDir: dir, handlers, token: 't0ken' });
+  srv = await startEngineServer({ staticDir: dir, handlers, token: 'url-t0ken', session: 't0ken' });
 });
 afterAll(async () => {
   await srv.close();
@@ -72,14 +75,31 @@ const auth = { authorization: 'Bearer t0ken' };
 describe('engine HTTP server', () => {
   it('binds to loopback only and prints a URL carrying the token', () => {
     expect(srv.server.address()).toMatchObject({ address: '127.0.0.1' });
-    expect(srv.url).toBe(`http://127.0.0.1:${srv.port}/?token=t0ken`);
+    expect(srv.url).toBe(`http://127.0.0.1:${srv.port}/?token=url-t0ken`);
   });
 
-  it('moves the token from the URL into an HttpOnly SameSite cookie', async () => {
-    const r = await call('/?token=t0ken');
+  it('exchanges the one-time token of the URL for a different session secret in an HttpOnly SameSite cookie; the URL then opens nothing', async () => {
+    const r = await call('/?token=url-t0ken');
     expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
     expect(r.headers['set-cookie']).toEqual(['slipway_token=t0ken; HttpOnly; SameSite=Strict; Path=/']);
     expect((await call('/', { headers: { cookie: 'slipway_token=t0ken' } })).status).toBe(200);
+    // Used once: the same address no longer authenticates, and the URL token is not a session.
+    const again = await call('/?token=url-t0ken');
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toContain('already used');
+    expect((await call('/', { headers: { cookie: 'slipway_token=url-t0ken' } })).status).toBe(401);
+    expect((await call('/api/engine-info', { method: 'POST', headers: { authorization: 'Bearer url-t0ken' } })).status).toBe(401);
+    // A reload of the printed address by the page that holds the session just drops the token.
+    const reload = await call('/history?token=url-t0ken&run=r1', { headers: { cookie: 'slipway_token=t0ken' } });
+    expect(reload.status).toBe(303);
+    expect(reload.headers.location).toBe('/history?run=r1');
+    expect(reload.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('refuses to start with a session secret equal to the token', async () => {
+    await expect(startEngineServer({ staticDir: tmpdir(), handlers, token: 'same', session: 'same' })).rejects.toThrow(/differ/);
   });
 
   it.each([
@@ -219,5 +239,73 @@ describe('engine commands over HTTP', () => {
     });
     expect(r.body).not.toContain(SECRET_TOKEN);
     expect(r.body).not.toContain(SECRET_KEY_DATA);
+  });
+});
+
+describe('the browser-mode secrets in logs', () => {
+  it('never writes the one-time token or the session secret to any log, after requests that pass, fail and crash', async () => {
+    const token = `tok${randomBytes(16).toString('hex')}`;
+    const session = `ses${randomBytes(16).toString('hex')}`;
+    const logged: string[] = [];
+    const text = (args: unknown[]): string => args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack ?? ''}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+    const spies = [
+      ...(['log', 'error', 'warn', 'info', 'debug', 'trace'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(text(args)))),
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => (logged.push(String(chunk)), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => (logged.push(String(chunk)), true)),
+    ];
+    // An engine whose command fails with a bug (logged by the dispatcher with its stack).
+    const failing = { ...handlers, engineInfo: () => Promise.reject(new Error(`engine bug while answering ${'engine-info'}`)) };
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Slipway</title>');
+    const own = await startEngineServer({ staticDir: dir, handlers: failing, events: createEventHub(), token, session });
+    const hit = (path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: own.port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${own.port}`, ...opts.headers } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(opts.body);
+      });
+    const cookie = { cookie: `slipway_token=${session}` };
+    const json = { ...cookie, 'content-type': 'application/json' };
+    try {
+      const statuses = [
+        (await hit(`/?token=${token}`)).status, // 303: exchanged
+        (await hit(`/?token=${token}`)).status, // 401: used
+        (await hit(`/assets/%E0%A4%A?token=${token}`)).status, // 401: used, with a malformed path
+        (await hit('/assets/%E0%A4%A', { headers: cookie })).status, // 400: malformed path
+        (await hit(`/?token=${token}x`, { headers: { host: `evil.example:${own.port}` } })).status, // 421
+        (await hit('/api/engine-info', { method: 'POST', headers: { ...json, origin: 'http://evil.example' } })).status, // 403
+        (await hit('/api/engine-info', { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status, // 401: the URL token is no session
+        (await hit('/api/engine-info', { method: 'POST', headers: json })).status, // 500: the engine bug
+        (await hit(`/api/${token}`, { method: 'POST', headers: json })).status, // 404
+        (await hit('/api/list-contexts', { method: 'POST', headers: json, body: `{"kubeconfig": "${token}", "x": 1}` })).status, // 400
+        (await hit('/api/list-contexts', { method: 'POST', headers: json, body: `{${token}` })).status, // 400
+        (await hit('/api/open-repository', { method: 'POST', headers: json, body: JSON.stringify({ path: join(tmpdir(), 'slipway-no-such-folder') }) })).status, // 422
+        (await hit('/api/engine-info', { method: 'POST', headers: { ...json, 'content-type': 'text/plain' }, body: token })).status, // 415
+        (await hit('/api/engine-info', { method: 'POST', headers: json, body: 'x'.repeat(1024 * 1024 + 1) }).catch(() => ({ status: 413 }))).status, // 413
+      ];
+      expect(statuses).toEqual([303, 401, 401, 400, 421, 403, 401, 500, 404, 400, 400, 422, 415, 413]);
+      const upgrade = (headers: Record<string, string>): Promise<number> =>
+        new Promise((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${own.port}/api/events?token=${token}`, { headers });
+          ws.once('open', () => (ws.close(), resolve(101)));
+          ws.once('unexpected-response', (_req, res) => (res.resume(), resolve(res.statusCode ?? 0)));
+          ws.once('error', () => resolve(0));
+        });
+      expect(await upgrade({ cookie: `slipway_token=${token}` })).toBe(401);
+      expect(await upgrade({ ...cookie, origin: 'http://evil.example' })).toBe(403);
+      expect(await upgrade(cookie)).toBe(101);
+    } finally {
+      await own.close();
+      for (const spy of spies) spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const all = logged.join('\n');
+    expect(all).toContain('engine bug while answering engine-info'); // the capture works: the bug was logged
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(session);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Browser mode's transport: an HTTP server on loopback that serves the built renderer and the
- * engine's commands (`POST /api/<command>`), guarded by a random token. The token arrives once in
- * the URL the user opens, is moved into an HttpOnly, SameSite=Strict cookie, and every later
- * request must carry it. The Host header is checked so a DNS-rebinding page cannot reach it, and
- * the Origin header, when a browser sends one, must be the server's own.
+ * engine's commands (`POST /api/<command>`), guarded by two random secrets. The one-time token
+ * arrives in the URL the user opens; its first use is exchanged for a different session secret in
+ * an HttpOnly, SameSite=Strict cookie, and the URL stops working (a copy of it in a shell history,
+ * a log or a screenshot opens nothing). Every later request must carry the session secret. The
+ * Host header is checked so a DNS-rebinding page cannot reach it, and the Origin header, when a
+ * browser sends one, must be the server's own. The server itself logs nothing: neither secret is
+ * ever written to a log, and no error message echoes a request's URL or headers.
  *
  * Commands go through `dispatch` (core/api/dispatch.ts), exactly as Electron IPC does: the JSON
  * body is validated with the command's schema (400 naming the field, never echoing its value),
@@ -31,8 +34,10 @@ export interface EngineServerOptions {
   readonly handlers: CommandHandlers;
   /** Engine events for `/api/events`; without it the endpoint answers 404. */
   readonly events?: EventSource;
-  /** Defaults to 32 random bytes. */
+  /** The one-time token of the printed URL; defaults to 32 random bytes. */
   readonly token?: string;
+  /** The session secret the cookie (or `Authorization: Bearer`) carries; defaults to 32 random bytes, never equal to the token. */
+  readonly session?: string;
   /** Defaults to 0 (any free port). Always bound to 127.0.0.1. */
   readonly port?: number;
 }
@@ -40,8 +45,9 @@ export interface EngineServerOptions {
 export interface RunningEngineServer {
   readonly server: Server;
   readonly port: number;
+  /** The one-time token of `url`: valid until its first use. */
   readonly token: string;
-  /** The address to open in a browser; carries the token once. */
+  /** The address to open in a browser; carries the token, which works once. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -156,6 +162,14 @@ function statusFor(code: string): number {
 
 export async function startEngineServer(opts: EngineServerOptions): Promise<RunningEngineServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
+  const session = opts.session ?? randomBytes(32).toString('hex');
+  if (session === token) throw new Error('the session secret must differ from the one-time token');
+  /** Set by the first request that presents the URL's token: from then on the URL opens nothing. */
+  let tokenUsed = false;
+  const authorized = (req: IncomingMessage): boolean => {
+    const presented = presentedToken(req);
+    return presented !== undefined && sameToken(presented, session);
+  };
   const root = resolve(opts.staticDir);
   let port = 0;
 
@@ -167,12 +181,19 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
 
     const given = url.searchParams.get('token');
     if (given !== null) {
-      if (!sameToken(given, token)) return send(res, 401, 'invalid token: open the address `slipway serve` printed');
-      res.writeHead(303, { location: url.pathname, 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` });
+      url.searchParams.delete('token');
+      const location = `${url.pathname}${url.search}`;
+      // A page that already holds the session (a reload of the printed address) just drops the token from the address bar.
+      if (authorized(req)) {
+        res.writeHead(303, { location, 'referrer-policy': 'no-referrer' });
+        return res.end();
+      }
+      if (tokenUsed || !sameToken(given, token)) return send(res, 401, 'this address was already used, or its token is wrong: the address `slipway serve` prints works once; restart it for a new one');
+      tokenUsed = true;
+      res.writeHead(303, { location, 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`, 'referrer-policy': 'no-referrer' });
       return res.end();
     }
-    const presented = presentedToken(req);
-    if (!presented || !sameToken(presented, token)) return send(res, 401, 'not authorized: open the address `slipway serve` printed (it carries a one-time token)');
+    if (!authorized(req)) return send(res, 401, 'not authorized: open the address `slipway serve` printed (it carries a one-time token)');
 
     if (url.pathname.startsWith('/api/')) {
       const name = url.pathname.slice('/api/'.length);
@@ -191,7 +212,13 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      return send(res, 400, 'malformed path');
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(root, rel);
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'outside the app');
     try {
@@ -219,8 +246,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     socket.on('error', () => undefined);
     const refused = refusal(req, port);
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
-    const presented = presentedToken(req);
-    if (!presented || !sameToken(presented, token)) return refuseUpgrade(socket, 401, 'not authorized: open the address `slipway serve` printed');
+    if (!authorized(req)) return refuseUpgrade(socket, 401, 'not authorized: open the address `slipway serve` printed');
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== EVENTS_PATH || !opts.events) return refuseUpgrade(socket, 404, `no WebSocket at ${path}`);
     const events = opts.events;

@@ -36,7 +36,7 @@ export interface ApplyProgress {
 export const INITIAL_PROGRESS: ApplyProgress = { status: 'starting', steps: [], messages: [] };
 
 /** States after which an object needs nothing more. */
-export const DONE_STATES: ReadonlySet<ObjectState> = new Set(['healthy', 'deleted', 'failed', 'skipped']);
+export const DONE_STATES: ReadonlySet<ObjectState> = new Set(['healthy', 'deleted', 'failed', 'skipped', 'unknown']);
 
 export function isFinished(p: ApplyProgress): boolean {
   return p.status !== 'starting' && p.status !== 'running';

@@ -19,6 +19,7 @@ import type { COMMAND_CHANNELS, CommandId, EngineErrorInfo, EngineEvent, EVENTS_
  */
 export const CHANNELS: typeof COMMAND_CHANNELS = {
   engineInfo: 'engine-info',
+  getStartup: 'get-startup',
   openRepository: 'open-repository',
   listRevisions: 'list-revisions',
   listApps: 'list-apps',

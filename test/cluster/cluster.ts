@@ -39,6 +39,8 @@ interface ApiServerRecord {
 export interface ClusterState {
   readonly version: string;
   readonly kubeconfig: string;
+  /** The etcd client URL the API servers use (absent in state files written before it was recorded: see etcdUrlOf). */
+  readonly etcdUrl?: string;
   readonly apiservers: readonly ApiServerRecord[];
   readonly processes: readonly ProcessRecord[];
   readonly tools: ClientTools;
@@ -131,6 +133,22 @@ export function apiCall(api: { url: string; caFile: string; token: string }, met
     req.on('error', reject);
     req.end(data);
   });
+}
+
+/**
+ * The etcd client URL of a running cluster: recorded in the state, or (state files written before
+ * it was) read from the etcd process's own command line.
+ */
+export function etcdUrlOf(state: ClusterState): string | undefined {
+  if (state.etcdUrl) return state.etcdUrl;
+  const etcd = state.processes.find((p) => p.name === 'etcd');
+  if (!etcd || !isOurs(etcd)) return undefined;
+  try {
+    const args = readFileSync(`/proc/${etcd.pid}/cmdline`, 'utf8').split('\0');
+    return args.find((a) => a.startsWith('--advertise-client-urls='))?.slice('--advertise-client-urls='.length).split(',')[0];
+  } catch {
+    return undefined;
+  }
 }
 
 async function healthy(state: ClusterState): Promise<boolean> {
@@ -334,7 +352,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     'current-context': CONTEXTS.admin,
   }), { mode: 0o600 });
 
-  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, apiservers, processes, tools };
+  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, etcdUrl, apiservers, processes, tools };
   writeFileSync(statePath(), JSON.stringify(state, null, 2), { mode: 0o600 });
   log(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)}s (Kubernetes v${KUBERNETES_VERSION}); kubeconfig: ${kubeconfig}`);
   return { state, startedNow: true };

@@ -102,6 +102,15 @@ const CASES: readonly Case[] = [
       repo.symlink('app/etc', '/etc');
     },
   },
+  {
+    name: 'symlinked-app-folder',
+    app: ['--path', 'app'],
+    renderExit: 1,
+    outcome: 'refused',
+    absent: [ns('symlinked-app-folder')],
+    // Git does not follow a symlink inside a tree, and neither does Slipway: the app folder must be the real one.
+    generate: (repo) => repo.symlink('app', 'real'),
+  },
   { name: 'kustomize-cycle', app: ['--app', 'cycle'], renderExit: 1, outcome: 'refused', absent: [ns('kustomize-cycle')] },
   { name: 'helm-template-error', app: ['--app', 'broken-chart'], renderExit: 1, outcome: 'refused', absent: [ns('helm-template-error')] },
 ];

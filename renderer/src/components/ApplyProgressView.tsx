@@ -18,7 +18,7 @@ const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
   refused: 'The apply was refused',
 };
 
-const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', failed: '✗', skipped: '–', pending: '·' };
+const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', failed: '✗', skipped: '–', unknown: '?', pending: '·' };
 
 export function ApplyProgressView(props: { runId: string; plan: Plan; events: readonly EngineEvent[]; startedAt: number; onClose: () => void; onShowHistory: () => void }): React.JSX.Element {
   const host = useHost();

@@ -87,7 +87,7 @@ export function HistoryView(props: {
                     <span className={`pill status-pill status-${r.status}`}>{r.status}</span> {KIND_LABEL[r.kind]} <b>{r.app.name}</b> @ <code>{r.commit === ':working' ? 'working' : r.commit.slice(0, 7)}</code>
                   </span>
                   <span className="run-detail muted small">
-                    → {r.cluster.context} · {r.user.kube} · <time dateTime={r.startedAt} title={r.startedAt}>{relativeTime(r.startedAt)}</time>
+                    → {r.cluster.context} · by {r.user.kube} · <time dateTime={r.startedAt} title={r.startedAt}>{relativeTime(r.startedAt)}</time>
                   </span>
                 </span>
               </button>

@@ -32,9 +32,16 @@ export function PlanTree(props: { changes: readonly Change[]; selectedId: string
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
-  // Keep the cursor on the opened resource when the rows change (filtering, folding).
+  // When the rows change (filtering, folding, a new plan), keep the cursor on its row while it is
+  // listed (a folded group keeps it), else on the opened resource, else where it was.
+  const cursorRowId = useRef<string | null>(null);
+  cursorRowId.current = rows[cursor]?.id ?? null;
+  const rowsSeen = useRef(rows);
   useEffect(() => {
-    const i = rows.findIndex((r) => r.id === props.selectedId);
+    const rowsChanged = rowsSeen.current !== rows;
+    rowsSeen.current = rows;
+    const kept = rowsChanged && cursorRowId.current !== null ? rows.findIndex((r) => r.id === cursorRowId.current) : -1;
+    const i = kept >= 0 ? kept : rows.findIndex((r) => r.id === props.selectedId);
     if (i >= 0) setCursor(i);
     else setCursor((c) => Math.min(c, Math.max(0, rows.length - 1)));
   }, [rows, props.selectedId]);

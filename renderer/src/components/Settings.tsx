@@ -43,13 +43,15 @@ export function SettingsDialog(props: { onClose: () => void }): React.JSX.Elemen
   const [tools, setTools] = useState({ kubectl: initial?.tools.kubectl ?? '', helm: initial?.tools.helm ?? '', kustomize: initial?.tools.kustomize ?? '' });
   const [concurrency, setConcurrency] = useState(String(initial?.concurrency ?? 16));
   const [health, setHealth] = useState(initial?.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
+  const [request, setRequest] = useState(initial?.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
   const [protectedText, setProtectedText] = useState((initial?.protectedContexts ?? []).join('\n'));
   const [theme, setTheme] = useState<Settings['theme']>(initial?.theme ?? 'system');
   const [state, setState] = useState<{ status: 'idle' | 'saving' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
 
   const conc = parseCount(concurrency);
   const healthSeconds = parseCount(health);
-  const valid = conc !== null && conc !== undefined && conc <= 64 && healthSeconds !== null;
+  const requestSeconds = parseCount(request);
+  const valid = conc !== null && conc !== undefined && conc <= 64 && healthSeconds !== null && requestSeconds !== null && (requestSeconds === undefined || requestSeconds <= 3600);
 
   const save = (): void => {
     if (!valid) return;
@@ -59,7 +61,7 @@ export function SettingsDialog(props: { onClose: () => void }): React.JSX.Elemen
       ...(clean(kubeconfig) && { kubeconfig: clean(kubeconfig) }),
       tools: Object.fromEntries(Object.entries(tools).flatMap(([k, v]) => (clean(v) ? [[k, clean(v)]] : []))),
       concurrency: conc,
-      timeouts: healthSeconds !== undefined ? { healthSeconds } : {},
+      timeouts: { ...(healthSeconds !== undefined && { healthSeconds }), ...(requestSeconds !== undefined && { requestSeconds }) },
       protectedContexts: [...new Set(protectedText.split(/[\n,]/).map((s) => s.trim()).filter(Boolean))],
       theme,
     };
@@ -103,6 +105,11 @@ export function SettingsDialog(props: { onClose: () => void }): React.JSX.Elemen
           <span className="muted small">seconds to wait for each object to become healthy; blank: per kind</span>
         </label>
         <label className="setting">
+          <span>Request timeout</span>
+          <input className="input narrow" type="number" min={1} max={3600} data-testid="setting-request-timeout" placeholder="30" value={request} onChange={(e) => setRequest(e.target.value)} />
+          <span className="muted small">seconds one API request may take before it is given up (1–3600); blank: 30</span>
+        </label>
+        <label className="setting">
           <span>Protected contexts</span>
           <textarea className="input mono" rows={3} data-testid="setting-protected" placeholder="one per line, e.g. prod" value={protectedText} spellCheck={false} onChange={(e) => setProtectedText(e.target.value)} />
           <span className="muted small">marked red; applying needs the context name typed</span>
@@ -117,7 +124,7 @@ export function SettingsDialog(props: { onClose: () => void }): React.JSX.Elemen
             ))}
           </select>
         </label>
-        {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeout a whole number of seconds, or blank.</p>}
+        {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeouts whole numbers of seconds (a request at most 3600), or blank.</p>}
         {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
         <footer className="modal-foot">
           {result && <span className="muted small ellipsis" title={result.file}>{result.file}</span>}

@@ -6,7 +6,8 @@
  * transport carries them.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppList, ContextList, EngineEvent, OpenedRepository, Plan, RevisionList, RunSummary } from '../../../core/api/contract.js';
+import type { AppList, ContextList, EngineEvent, OpenedRepository, Plan, RevisionList, RunSummary, Startup } from '../../../core/api/contract.js';
+import { checkFolderPath } from '../folderPath.js';
 import { changeCount } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
 import { ApplyDialog } from './ApplyDialog.js';
@@ -15,7 +16,7 @@ import { ContextSwitcher } from './ContextSwitcher.js';
 import { ErrorMessage } from './Errors.js';
 import { PlanView } from './PlanView.js';
 import { HistoryView, type PreviewKind } from './HistoryView.js';
-import { defaultRevision, RevisionPicker, type PickedRevision } from './RevisionPicker.js';
+import { defaultRevision, pickCommit, pickRef, RevisionPicker, type PickedRevision } from './RevisionPicker.js';
 import { useSettings } from './Settings.js';
 
 type Loadable<T> = { readonly status: 'idle' } | { readonly status: 'loading' } | { readonly status: 'ready'; readonly value: T } | { readonly status: 'failed'; readonly error: unknown };
@@ -37,6 +38,17 @@ interface PlanOrigin {
 const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
 
 const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean => b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context;
+
+/** The app selector's choice that reveals a field for any folder of the repository. */
+const FOLDER_CHOICE = 'folder:';
+/** Engine errors about the folder itself (core/git `path-not-found`, core/source `invalid-app-path`). */
+const FOLDER_ERRORS: Readonly<Record<string, (folder: string, rev: string) => string>> = {
+  'path-not-found': (folder, rev) => `There is no folder ${folder} at ${rev}`,
+  'invalid-app-path': (folder) => `The folder ${folder} cannot be used`,
+};
+
+/** A Performance API mark set when a plan result reaches the page. */
+export const PLAN_RECEIVED_MARK = 'slipway:plan-received';
 
 const RECENT_KEY = 'slipway.recentRepositories';
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -65,6 +77,15 @@ function appChoices(list: AppList): Array<{ value: string; label: string; contex
   return list.apps.map((a) => ({ value: `app:${a.name}`, label: `${a.name}${a.path ? ` — ${a.path}` : ''}`, ...(a.context && { context: a.context }) }));
 }
 
+/** The revision a startup `rev` names, as git would read it: the working copy, a tag, a branch, a commit of the first page; else passed to the engine as it is. */
+export function startupRevision(list: RevisionList, rev: string): PickedRevision {
+  if (list.workingCopy && rev === list.workingCopy.rev) return { rev, kind: 'working-copy', label: 'Working copy', ...(list.workingCopy.head && { oid: list.workingCopy.head }) };
+  const ref = [...list.tags, ...list.branches, ...list.remoteBranches].find((r) => r.name === rev || r.fullName === rev);
+  if (ref) return pickRef(ref);
+  const commit = rev.length >= 4 ? list.commits.find((c) => c.oid.startsWith(rev.toLowerCase())) : undefined;
+  return commit ? pickCommit(commit) : { rev, kind: 'commit', label: rev };
+}
+
 export function Workspace(): React.JSX.Element {
   const host = useHost();
   const [repo, setRepo] = useState<OpenedRepository | null>(null);
@@ -72,6 +93,9 @@ export function Workspace(): React.JSX.Element {
   const [rev, setRev] = useState<PickedRevision | null>(null);
   const [apps, setApps] = useState<Loadable<AppList>>({ status: 'idle' });
   const [app, setApp] = useState<string | null>(null);
+  /** "Another folder…": the folder typed instead of an app of the list (kept while another app is picked). */
+  const [folderMode, setFolderMode] = useState(false);
+  const [folderText, setFolderText] = useState('');
   const [contexts, setContexts] = useState<Loadable<ContextList>>({ status: 'loading' });
   const [context, setContext] = useState<string | null>(null);
   const contextPicked = useRef(false);
@@ -85,6 +109,8 @@ export function Workspace(): React.JSX.Element {
   /** Plans already sent to apply: applying one twice is refused by the engine anyway (stale), so say it here. */
   const [appliedPlans, setAppliedPlans] = useState<ReadonlySet<string>>(() => new Set());
   const { version: settingsVersion } = useSettings();
+  /** What the front door was started with: opened once, before the start screen shows; a repository that fails to open lands on the start screen with the error. */
+  const [startup, setStartup] = useState<{ readonly status: 'pending' } | { readonly status: 'done'; readonly failed?: { readonly path: string; readonly error: unknown } }>({ status: 'pending' });
 
   // Engine events (apply progress) for every run, from now on; a view picks its run's.
   useEffect(
@@ -121,6 +147,35 @@ export function Workspace(): React.JSX.Element {
     setPlanRun({ status: 'idle' });
   }, []);
 
+  useEffect(() => {
+    let live = true;
+    const start = async (s: Startup): Promise<void> => {
+      if (s.context) {
+        contextPicked.current = true;
+        setContext(s.context);
+      }
+      if (!s.repository) return;
+      const path = s.repository;
+      try {
+        const r = await host.openRepository({ path });
+        const list = await host.listRevisions({ repoId: r.id });
+        if (!live) return;
+        opened(r, list);
+        if (s.rev) setRev(startupRevision(list, s.rev));
+        if (s.app) setApp(`app:${s.app}`);
+      } catch (error) {
+        if (live) setStartup({ status: 'done', failed: { path, error } });
+      }
+    };
+    host
+      .getStartup()
+      .then(start, () => undefined) // an engine that cannot answer: the start screen and status bar say so
+      .finally(() => live && setStartup((st) => (st.status === 'pending' ? { status: 'done' } : st)));
+    return () => {
+      live = false;
+    };
+  }, [host, opened]);
+
   // The apps of the chosen revision; keep the chosen app when it still exists.
   useEffect(() => {
     if (!repo || !rev) return;
@@ -147,7 +202,10 @@ export function Workspace(): React.JSX.Element {
     if (hint && contexts.value.contexts.some((c) => c.name === hint)) setContext(hint);
   }, [app, apps, contexts]);
 
-  const inputs: PlanInputs | null = repo && rev && app && context ? { repoId: repo.id, rev: rev.rev, app, context, revLabel: rev.label } : null;
+  const folderCheck = folderMode ? checkFolderPath(folderText) : null;
+  /** The app to plan: "app:<name>" from the list, or "path:<folder>" (a typed folder that can work). */
+  const chosenApp = folderCheck ? (folderCheck.ok ? `path:${folderCheck.path}` : null) : app;
+  const inputs: PlanInputs | null = repo && rev && chosenApp && context ? { repoId: repo.id, rev: rev.rev, app: chosenApp, context, revLabel: rev.label } : null;
   const planning = planRun.status === 'loading';
 
   const runPlan = useCallback(() => {
@@ -160,6 +218,8 @@ export function Workspace(): React.JSX.Element {
     host.plan({ repoId: inputs.repoId, rev: inputs.rev, context: inputs.context, ...choice }).then(
       (p) => {
         if (mine !== planGeneration.current) return;
+        // The UI benchmark (bench/ui-bench.ts) times the review from here: list interactive, diff open.
+        performance.mark(PLAN_RECEIVED_MARK, { detail: { changes: p.changes.length } });
         setPlan({ plan: p, inputs });
         setPlanRun({ status: 'ready', value: p });
       },
@@ -205,7 +265,10 @@ export function Workspace(): React.JSX.Element {
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
-  if (!repo || !revisions) return <StartBar onOpened={opened} />;
+  if (!repo || !revisions) {
+    if (startup.status === 'pending') return <div className="start" aria-busy="true" data-testid="startup-pending" />;
+    return <StartBar onOpened={opened} {...(startup.failed && { initial: startup.failed })} />;
+  }
 
   const appList = apps.status === 'ready' ? appChoices(apps.value) : [];
   const stale = plan !== null && !plan.origin && !planning && inputs !== null && !sameInputs(inputs, plan.inputs);
@@ -224,7 +287,16 @@ export function Workspace(): React.JSX.Element {
           : `Apply exactly this plan to ${shown.inputs.cluster?.context ?? ''}`;
   const contextInfo = contexts.status === 'ready' ? contexts.value.contexts : [];
   const planContextProtected = (p: Plan): boolean => contextInfo.some((c) => c.name === p.inputs.cluster?.context && c.protected === true);
-  const historyApp = app?.startsWith('app:') ? app.slice(4) : plan && !plan.origin ? plan.plan.inputs.app.name : null;
+  const historyApp = chosenApp?.startsWith('app:') ? chosenApp.slice(4) : plan && !plan.origin ? plan.plan.inputs.app.name : null;
+  const planError = planRun.status === 'failed' ? errorInfo(planRun.error) : null;
+  const folderOf = (a: string | undefined): string | null => (a?.startsWith('path:') ? a.slice(5) || '(the repository root)' : null);
+  const failedFolder = planError && FOLDER_ERRORS[planError.code] ? folderOf(runningInputs?.app) : null;
+  const folderProblem =
+    folderCheck && !folderCheck.ok
+      ? `${folderText.trim()} ${folderCheck.reason}`
+      : failedFolder !== null && planError && runningInputs?.app === chosenApp
+        ? FOLDER_ERRORS[planError.code]!(failedFolder, runningInputs.revLabel)
+        : null;
   const replan = plan?.origin ? () => runPreview(plan.origin!.kind, plan.origin!.run) : runPlan;
   return (
     <div className="workspace">
@@ -242,18 +314,68 @@ export function Workspace(): React.JSX.Element {
         >
           <span aria-hidden="true">▤</span> {repo.name}
         </button>
-        <label className="field">
-          <span className="field-label">App</span>
-          <select className="select" data-testid="app-selector" value={app ?? ''} disabled={apps.status !== 'ready'} onChange={(e) => setApp(e.target.value)}>
-            {apps.status === 'loading' && <option value={app ?? ''}>Loading…</option>}
-            {apps.status === 'failed' && <option value="">No apps (see the error)</option>}
-            {appList.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="field">
+          <span className="field-label" id="app-label">
+            App
+          </span>
+          <div className="field-row">
+            <select
+              className="select"
+              data-testid="app-selector"
+              aria-labelledby="app-label"
+              value={folderMode ? FOLDER_CHOICE : (app ?? '')}
+              disabled={apps.status !== 'ready'}
+              onChange={(e) => {
+                const value = e.target.value;
+                setFolderMode(value === FOLDER_CHOICE);
+                if (value !== FOLDER_CHOICE) setApp(value);
+              }}
+            >
+              {apps.status === 'loading' && <option value={folderMode ? FOLDER_CHOICE : (app ?? '')}>Loading…</option>}
+              {apps.status === 'failed' && <option value="">No apps (see the error)</option>}
+              {appList.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+              {apps.status === 'ready' && <option value={FOLDER_CHOICE}>Another folder…</option>}
+            </select>
+            {folderMode && (
+              <input
+                className="input app-path"
+                data-testid="app-path"
+                aria-label="Folder of the repository"
+                aria-invalid={folderProblem !== null}
+                aria-describedby={folderProblem ? 'app-path-problem' : undefined}
+                placeholder="apps/web"
+                title="Any folder of the repository, relative to its root (empty: the whole repository), planned as one app"
+                list="app-paths"
+                value={folderText}
+                autoFocus
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => setFolderText(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return; // Ctrl/Cmd+Enter: the window's shortcut plans
+                  e.preventDefault();
+                  runPlan();
+                }}
+              />
+            )}
+          </div>
+          {folderMode && folderProblem && (
+            <span className="field-problem" id="app-path-problem" role="alert" data-testid="app-path-problem">
+              {folderProblem}
+            </span>
+          )}
+          {folderMode && apps.status === 'ready' && (
+            <datalist id="app-paths">
+              {[...new Set(apps.value.apps.map((a) => a.path).filter(Boolean))].map((p) => (
+                <option key={p} value={p} />
+              ))}
+            </datalist>
+          )}
+        </div>
         <div className="field">
           <span className="field-label">Revision</span>
           <RevisionPicker repoId={repo.id} initial={revisions} value={rev} onChange={setRev} />
@@ -312,7 +434,7 @@ export function Workspace(): React.JSX.Element {
         )}
         {view === 'plan' && !applying && planRun.status === 'failed' && (
           <div className="plan-error">
-            <ErrorMessage title="The plan failed" error={errorInfo(planRun.error)} onRetry={replan} />
+            <ErrorMessage title={failedFolder !== null && planError && runningInputs ? FOLDER_ERRORS[planError.code]!(failedFolder, runningInputs.revLabel) : 'The plan failed'} error={errorInfo(planRun.error)} onRetry={replan} />
           </div>
         )}
         {view === 'plan' && !applying && plan && plan.origin && (
@@ -364,10 +486,10 @@ export function Workspace(): React.JSX.Element {
   );
 }
 
-function StartBar(props: { onOpened: (r: OpenedRepository, list: RevisionList) => void }): React.JSX.Element {
+function StartBar(props: { onOpened: (r: OpenedRepository, list: RevisionList) => void; initial?: { path: string; error: unknown } }): React.JSX.Element {
   const host = useHost();
-  const [path, setPath] = useState(() => recentRepositories()[0] ?? '');
-  const [state, setState] = useState<Loadable<null>>({ status: 'idle' });
+  const [path, setPath] = useState(() => props.initial?.path ?? recentRepositories()[0] ?? '');
+  const [state, setState] = useState<Loadable<null>>(() => (props.initial ? { status: 'failed', error: props.initial.error } : { status: 'idle' }));
   const recent = recentRepositories();
 
   const open = (target: string): void => {

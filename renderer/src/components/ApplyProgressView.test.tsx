@@ -1,0 +1,134 @@
+/**
+ * A running apply as the engine reports it: steps (wave × phase), each object's state and health
+ * message, what still waits for its turn, Cancel, and the final state.
+ */
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { engineEventSchema, type EngineEvent, type ResourceKey } from '../../../core/api/contract.js';
+import { SHOP_PLAN } from '../testing/fixtures.js';
+import { renderWithHost, testHost } from '../testing/host.js';
+import { ApplyProgressView } from './ApplyProgressView.js';
+
+const RUN = 'run-0003';
+const k = (kind: string, name: string, namespace?: string, group = ''): ResourceKey => ({ group, version: 'v1', kind, name, ...(namespace && { namespace }) });
+const NS = k('Namespace', 'shop');
+const SVC = k('Service', 'api', 'billing');
+const CM = k('ConfigMap', 'web-config', 'shop');
+const DEPLOY = k('Deployment', 'web', 'shop', 'apps');
+const SECRET = k('Secret', 'old-token', 'shop');
+
+/** Events as the engine sends them, each checked with the contract's schema. */
+const ev = (e: EngineEvent): EngineEvent => engineEventSchema.parse(e);
+
+const START: EngineEvent[] = [
+  ev({ type: 'apply-started', runId: RUN, steps: 3, changes: 6 }),
+  ev({ type: 'apply-step', runId: RUN, step: 0, wave: -1, phase: 'upsert', count: 1 }),
+  ev({ type: 'apply-object', runId: RUN, step: 0, key: NS, state: 'applying' }),
+];
+const MIDDLE: EngineEvent[] = [
+  ev({ type: 'apply-object', runId: RUN, step: 0, key: NS, state: 'healthy' }),
+  ev({ type: 'apply-step', runId: RUN, step: 1, wave: 0, phase: 'upsert', count: 4 }),
+  ev({ type: 'apply-object', runId: RUN, step: 1, key: SVC, state: 'applied' }),
+  ev({ type: 'apply-object', runId: RUN, step: 1, key: CM, state: 'healthy' }),
+  ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'waiting', message: '1 of 3 replicas available' }),
+  // Another run's events never show here.
+  ev({ type: 'apply-object', runId: 'run-other', step: 1, key: k('ConfigMap', 'elsewhere', 'x'), state: 'failed' }),
+];
+const END: EngineEvent[] = [
+  ev({ type: 'apply-object', runId: RUN, step: 1, key: SVC, state: 'healthy' }),
+  ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'healthy', message: '3 of 3 replicas available' }),
+  ev({ type: 'apply-step', runId: RUN, step: 2, wave: 0, phase: 'delete', count: 1 }),
+  ev({ type: 'apply-object', runId: RUN, step: 2, key: SECRET, state: 'deleted' }),
+  ev({ type: 'apply-message', runId: RUN, text: 'pruned 1 object of the ApplySet' }),
+  ev({ type: 'apply-finished', runId: RUN, status: 'succeeded', elapsedMs: 12_345 }),
+];
+
+function view(events: readonly EngineEvent[], host = testHost()) {
+  const onClose = vi.fn();
+  const onShowHistory = vi.fn();
+  const ui = (e: readonly EngineEvent[]) => <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={e} startedAt={Date.now()} onClose={onClose} onShowHistory={onShowHistory} />;
+  const r = renderWithHost(ui(events), host);
+  return { host, onClose, onShowHistory, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), user: userEvent.setup() };
+}
+
+/** Steps as "Step 1 · wave -1 · apply · 1 object: Namespace shop=healthy". */
+function steps(): string[] {
+  return screen.queryAllByTestId('apply-step').map((s) => {
+    const head = s.querySelector('.step-head')?.textContent ?? '';
+    const objects = within(s)
+      .queryAllByTestId('apply-object')
+      .map((o) => `${o.dataset.key}=${o.dataset.state}`);
+    return `${head}: ${objects.join(', ')}`;
+  });
+}
+
+const waiting = (): string[] => [...document.querySelectorAll('.step.pending .object-name')].map((e) => e.textContent ?? '');
+
+describe('ApplyProgressView', () => {
+  it('before the first event: starting, everything waiting for its turn, Cancel offered', () => {
+    view([]);
+    expect(screen.getByTestId('apply-status').textContent).toBe('Starting…');
+    expect(steps()).toEqual([]);
+    expect(waiting()).toEqual(['Namespace shop', 'Service billing/api', 'ConfigMap shop/web-config', 'ConfigMap shop/web-flags', 'Deployment shop/web', 'Secret shop/old-token']);
+    expect(screen.getByTestId('cancel-apply')).toBeTruthy();
+  });
+
+  it('folds the events into steps and object states as they arrive, then shows the result', () => {
+    const v = view(START);
+    expect(screen.getByTestId('apply-status').textContent).toBe('Applying…');
+    expect(steps()).toEqual(['Step 1 · wave -1 · apply · 1 object: Namespace shop=applying']);
+    expect(screen.getByText('0 of 6 objects done · 3 steps')).toBeTruthy();
+
+    v.rerender([...START, ...MIDDLE]);
+    expect(steps()).toEqual([
+      'Step 1 · wave -1 · apply · 1 object: Namespace shop=healthy',
+      'Step 2 · wave 0 · apply · 4 objects: Service billing/api=applied, ConfigMap shop/web-config=healthy, Deployment shop/web=waiting',
+    ]);
+    expect(screen.getByText('1 of 3 replicas available')).toBeTruthy();
+    expect(screen.getByText('2 of 6 objects done · 3 steps')).toBeTruthy();
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('2');
+    expect(waiting()).toEqual(['ConfigMap shop/web-flags', 'Secret shop/old-token']);
+    expect(screen.queryByText('ConfigMap x/elsewhere')).toBeNull();
+
+    v.rerender([...START, ...MIDDLE, ...END]);
+    expect(screen.getByTestId('apply-progress').dataset.status).toBe('succeeded');
+    expect(screen.getByTestId('apply-status').textContent).toBe('Applied successfully');
+    expect(steps()[2]).toBe('Step 3 · wave 0 · delete · 1 object: Secret shop/old-token=deleted');
+    expect(screen.getByTestId('apply-result').textContent).toBe('5 of 6 changes applied and healthy in 12.3 s.');
+    expect(screen.getByTestId('apply-elapsed').textContent).toBe('12.3 s');
+    expect(screen.getByText('pruned 1 object of the ApplySet')).toBeTruthy();
+    expect(waiting()).toEqual([]);
+    expect(screen.queryByTestId('cancel-apply')).toBeNull();
+    expect(screen.getByTestId('close-progress')).toBeTruthy();
+  });
+
+  it('shows why an apply failed', () => {
+    view([
+      ...START,
+      ev({ type: 'apply-object', runId: RUN, step: 0, key: NS, state: 'failed', message: 'namespaces "shop" is forbidden: User "me" cannot create resource "namespaces"' }),
+      ev({ type: 'apply-finished', runId: RUN, status: 'failed', error: 'Namespace shop: forbidden (create namespaces)', elapsedMs: 800 }),
+    ]);
+    expect(screen.getByTestId('apply-status').textContent).toBe('The apply failed');
+    expect(screen.getByTestId('apply-error').textContent).toBe('Namespace shop: forbidden (create namespaces)');
+    expect(steps()).toEqual(['Step 1 · wave -1 · apply · 1 object: Namespace shop=failed']);
+    expect(screen.getByText(/User "me" cannot create resource "namespaces"/)).toBeTruthy();
+  });
+
+  it('cancels the run through the engine', async () => {
+    const v = view(START);
+    await v.user.click(screen.getByTestId('cancel-apply'));
+    await waitFor(() => expect(v.host.requests('cancelApply')).toEqual([{ runId: RUN }]));
+    expect(screen.getByTestId('cancel-apply').textContent).toBe('Cancelling…');
+    v.rerender([...START, ev({ type: 'apply-finished', runId: RUN, status: 'cancelled', error: 'cancelled by the user', elapsedMs: 900 })]);
+    expect(screen.getByTestId('apply-status').textContent).toBe('The apply was cancelled');
+  });
+
+  it('goes back to the plan or to History when finished', async () => {
+    const v = view([...START, ...MIDDLE, ...END]);
+    await v.user.click(screen.getByTestId('show-history'));
+    await v.user.click(screen.getByTestId('close-progress'));
+    expect(v.onShowHistory).toHaveBeenCalledOnce();
+    expect(v.onClose).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * npm run screenshots: docs/screenshots/*.png, taken in browser mode (Debian's Chromium, driven
+ * by playwright-core) against the real local cluster and the demo repository, each in the light
+ * and the dark theme at 1440×900:
+ *
+ *   start    the start screen, a repository path typed in;
+ *   apply    the apply of v1.1.0, finished: its steps, waves and objects;
+ *   plan     the plan of v1.2.0 (the scale-up), the Deployment's diff open;
+ *   history  after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open.
+ *
+ * The theme follows the OS (the default setting, "system"): each picture is taken twice, with
+ * prefers-color-scheme emulated light, then dark. The repository and data folders are fixed
+ * (under the temp folder) and rebuilt each run, so the pictures show the same paths and commits.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CONTEXTS } from '../cluster/cluster.js';
+import { repoRoot } from '../cluster/paths.js';
+import { launchChromium, serveApp } from '../e2e/browser.js';
+import { demoEnv, prepareDemo } from './prepare.js';
+import { DEMO_NAMESPACE } from './sample-repo.js';
+
+const started = Date.now();
+const log = (m: string): void => console.error(`[screenshots] ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s ${m}`);
+const outDir = join(repoRoot, 'docs', 'screenshots');
+const work = join(tmpdir(), 'slipway-screenshots');
+const VIEWPORT = { width: 1440, height: 900 };
+const SCHEMES = ['light', 'dark'] as const;
+
+/** Polls `check` until it returns true (or throws on timeout, saying what it waited for). */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1); // no hover highlight
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await until(`the ${scheme} theme`, async () => (await page.locator('html').getAttribute('data-theme')) === scheme);
+    await page.waitForTimeout(1500); // Monaco repaints with its theme, and its scrollbars fade out
+    const path = join(outDir, `${name}-${scheme}.png`);
+    await page.screenshot({ path });
+    log(`wrote ${path}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Picks a tag in the revision picker. */
+async function pickTag(page: Page, tag: string): Promise<void> {
+  await page.getByTestId('revision-picker').click();
+  await page.locator(`[data-testid=revision-menu] [role=option][data-rev="refs/tags/${tag}"]`).click();
+  await until(`revision ${tag}`, async () => ((await page.getByTestId('revision-picker').textContent()) ?? '').includes(tag));
+}
+
+async function plan(page: Page, expected: string): Promise<void> {
+  await page.getByTestId('plan-button').click();
+  await until(`the plan "${expected}"`, async () => (await page.getByTestId('plan-summary').textContent()) === expected);
+}
+
+/** Apply… → Apply → waits for the final status; returns it. */
+async function apply(page: Page, want: 'succeeded' | 'failed'): Promise<void> {
+  await until('Apply… enabled', () => page.getByTestId('apply-button').isEnabled());
+  await page.getByTestId('apply-button').click();
+  await page.getByTestId('confirm-apply').click();
+  await until(`the apply to end ${want}`, async () => (await page.getByTestId('apply-progress').getAttribute('data-status')) === want, 120_000);
+}
+
+const { repo, dataDir, cluster } = await prepareDemo({ repoDir: join(work, 'storefront-gitops'), dataDir: join(work, 'data'), log });
+mkdirSync(outDir, { recursive: true });
+const app = await serveApp([], { env: { ...demoEnv(dataDir, join(work, 'cache')), KUBECONFIG: undefined } });
+const browser = await launchChromium();
+try {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(app.url);
+
+  log('start screen');
+  await page.getByTestId('repo-path').fill(repo.dir);
+  await shoot(page, 'start');
+  await page.getByTestId('open-repo').click();
+  await until('the app', async () => (await page.getByTestId('app-selector').inputValue()) === 'app:storefront');
+  await page.getByTestId('context-switcher').click();
+  await page.locator(`[data-testid=context-menu] [role=option][data-context="${CONTEXTS.admin}"]`).click();
+
+  log('v1.0.0: plan and apply');
+  await pickTag(page, 'v1.0.0');
+  await plan(page, '3 to add · 0 to change · 0 to destroy');
+  await apply(page, 'succeeded');
+  await page.getByTestId('close-progress').click();
+
+  log('v1.1.0: plan and apply');
+  await pickTag(page, 'v1.1.0');
+  await plan(page, '3 to add · 1 to change · 0 to destroy');
+  await apply(page, 'succeeded');
+  await shoot(page, 'apply');
+  await page.getByTestId('close-progress').click();
+
+  log('v1.2.0: plan, open the Deployment diff, apply');
+  await pickTag(page, 'v1.2.0');
+  await plan(page, '0 to add · 1 to change · 0 to destroy');
+  await page.locator(`[data-testid=plan-tree] [role=treeitem][data-key="Deployment ${DEMO_NAMESPACE}/storefront"]`).click();
+  await until('the diff', async () => ((await page.locator('[data-testid=diff-view] .editor.modified .view-lines').first().textContent()) ?? '').includes('replicas'), 30_000);
+  await shoot(page, 'plan');
+  await apply(page, 'succeeded');
+  await page.getByTestId('close-progress').click();
+
+  log('v2.0.0 (the bad release): plan and apply, which fails on the progress deadline');
+  await pickTag(page, 'v2.0.0');
+  await plan(page, '0 to add · 1 to change · 0 to destroy');
+  await apply(page, 'failed');
+
+  log('History: roll back to the v1.2.0 run');
+  await page.getByTestId('show-history').click();
+  const runs = page.getByTestId('history-run');
+  await until('4 runs', async () => (await runs.count()) === 4);
+  await page.locator(`[data-testid=history-run][data-commit="${repo.commits['v1.2.0']}"]`).click();
+  await until('the v1.2.0 run', async () => ((await page.getByTestId('run-details').textContent()) ?? '').includes(repo.commits['v1.2.0']!));
+  await page.getByTestId('rollback-to-run').click();
+  await until('the rollback preview', async () => (await page.getByTestId('preview-banner').getAttribute('data-kind')) === 'rollback');
+  await until('the rollback plan', async () => (await page.getByTestId('plan-summary').textContent()) === '0 to add · 1 to change · 0 to destroy');
+  await apply(page, 'succeeded');
+  await page.getByTestId('show-history').click();
+  await until('5 runs', async () => (await runs.count()) === 5);
+  await page.locator(`[data-testid=history-run][data-status=failed]`).click();
+  await until('the failed run', async () => (await page.locator('[data-testid=run-objects] tbody tr').count()) === 1);
+  await shoot(page, 'history');
+
+  if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
+  log(`done: 8 pictures in ${outDir}`);
+} finally {
+  await browser.close();
+  await app.stop();
+  // Leave the shared cluster as it was found (a demo started later removes it anyway).
+  spawnSync(cluster.tools.kubectl, ['--kubeconfig', cluster.kubeconfig, '--context', CONTEXTS.admin, 'delete', 'namespace', DEMO_NAMESPACE, '--ignore-not-found', '--wait=false']);
+}
