@@ -9,7 +9,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 main(process.argv).catch((e: unknown) => {
   if (e instanceof SlipwayError) {
-    const where = e.location ? `${formatLocation(e.location)}: ` : '';
+    // Some messages name their location already (so they read well on their own, e.g. as warnings).
+    const where = e.location && !e.message.includes(formatLocation(e.location)) ? `${formatLocation(e.location)}: ` : '';
     console.error(`slipway: error: ${where}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
   } else {
     console.error(`slipway: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

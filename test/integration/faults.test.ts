@@ -464,7 +464,7 @@ describe('broken kubeconfigs: the CLI and the engine handlers', () => {
   it.each([
     { fault: 'a missing file', file: 'missing', warning: undefined, explicit: /kubeconfig .*missing\.yaml does not exist/ },
     { fault: 'an unreadable file (a directory)', file: 'directory', warning: /warning: cannot read kubeconfig .*a-directory: EISDIR.*\(skipped; the other kubeconfig files are used\)/, explicit: /cannot read kubeconfig .*a-directory: EISDIR/ },
-    { fault: 'malformed YAML', file: 'malformed', warning: /warning: invalid kubeconfig .*malformed\.yaml:6:1: .*\(skipped; the other kubeconfig files are used\)/, explicit: /error: .*malformed\.yaml:6:1: invalid kubeconfig .*malformed\.yaml:6:1:/ },
+    { fault: 'malformed YAML', file: 'malformed', warning: /warning: invalid kubeconfig .*malformed\.yaml:6:1: .*\(skipped; the other kubeconfig files are used\)/, explicit: /error: invalid kubeconfig .*malformed\.yaml:6:1: / },
   ] as const)('$fault in KUBECONFIG: the other file\'s contexts are listed and plan against the real cluster; alone it is a clear error', ({ file, warning, explicit }) => {
     const KUBECONFIG = [paths[file], sharedKubeconfig].join(delimiter);
     const contexts = slipway(['contexts'], { KUBECONFIG });
