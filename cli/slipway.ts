@@ -10,7 +10,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 main(process.argv).catch((e: unknown) => {
   if (e instanceof SlipwayError) {
     // Some messages name their location already (so they read well on their own, e.g. as warnings).
-    const where = e.location && !e.message.includes(formatLocation(e.location)) ? `${formatLocation(e.location)}: ` : '';
+    const where = e.location && !e.message.includes(`${formatLocation(e.location)}: `) ? `${formatLocation(e.location)}: ` : '';
     console.error(`slipway: error: ${where}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
   } else {
     console.error(`slipway: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -16,6 +16,7 @@ import type { JsonObject } from '../plan/json.js';
 import type { Plan } from '../plan/types.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
+import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
 import { selectApp } from '../source/load.js';
 import type { History } from '../history/history.js';
 import { revertSource } from './revert.js';
@@ -33,6 +34,11 @@ export function stale(reason: string): SlipwayError {
 
 export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths; history?: History }): Promise<DesiredForPlan> {
   const { inputs } = plan;
+  if (inputs.secretHashKey !== undefined && inputs.secretHashKey !== secretHashKeyId()) {
+    throw new SlipwayError('plan-stale', `this plan was made with another Secret hash key (${inputs.secretHashKey}; this machine's is ${secretHashKeyId()}): it was planned on another machine or by another user, so its Secrets cannot be checked here`, {
+      hint: `plan again here; to apply plans made elsewhere (CI), give both sides the same key in ${SECRET_HASH_KEY_ENV}`,
+    });
+  }
   let app: App;
   let render;
   if (inputs.revertOf) {

@@ -21,15 +21,28 @@ export function isSecret(obj: unknown): boolean {
  * Other objects are returned as they are.
  */
 export function maskSecretValues<T>(obj: T): T {
+  return replaceSecretValues(obj, () => MASK);
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * Returns a copy of a Secret with every value of `data` and `stringData` (and the last-applied
+ * annotation, which embeds them) replaced by `replace(value)`; other objects as they are. With a
+ * keyed digest as `replace`, two Secrets hash alike exactly when their values are alike, and the
+ * hash tells nothing about the values to whoever lacks the key.
+ */
+export function replaceSecretValues<T>(obj: T, replace: (value: string) => string): T {
   if (!isSecret(obj)) return obj;
   const copy = structuredClone(obj) as Record<string, unknown>;
   for (const field of ['data', 'stringData']) {
     const values = copy[field];
-    if (isPlainObject(values)) copy[field] = Object.fromEntries(Object.keys(values).map((k) => [k, MASK]));
+    if (isPlainObject(values)) copy[field] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, replace(typeof v === 'string' ? v : JSON.stringify(v) ?? '')]));
   }
   const meta = copy.metadata;
-  if (isPlainObject(meta) && isPlainObject(meta.annotations) && 'kubectl.kubernetes.io/last-applied-configuration' in meta.annotations) {
-    meta.annotations = { ...meta.annotations, 'kubectl.kubernetes.io/last-applied-configuration': MASK };
+  if (isPlainObject(meta) && isPlainObject(meta.annotations) && LAST_APPLIED in meta.annotations) {
+    const text = meta.annotations[LAST_APPLIED];
+    meta.annotations = { ...meta.annotations, [LAST_APPLIED]: replace(typeof text === 'string' ? text : JSON.stringify(text) ?? '') };
   }
   return copy as T;
 }

@@ -13,6 +13,7 @@ import type { SourceLocation, Diagnostic } from '../model/diagnostics.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
 import { canonicalJson, contentHash } from '../model/canonical.js';
+import { blindSecrets } from '../secret-key.js';
 import type { IgnoreDifferencesRule } from '../source/apps.js';
 import { changedPaths } from './diff.js';
 import { isPlainObject, type JsonObject } from './json.js';
@@ -127,7 +128,7 @@ function flagsFor(action: Action, input: ChangeInput): ChangeFlag[] {
 /** sha256 of a manifest's canonical JSON, "sha256:<hex>". */
 export function manifestHash(manifest: JsonObject): string {
   let hash = manifestHashes.get(manifest);
-  if (hash === undefined) manifestHashes.set(manifest, (hash = contentHash(manifest)));
+  if (hash === undefined) manifestHashes.set(manifest, (hash = contentHash(blindSecrets(manifest))));
   return hash;
 }
 /** Manifests are not changed once rendered and settled; a plan asks for each one's hash several times. */

@@ -15,6 +15,8 @@ import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
 import type { KubeClient } from '../kube/client.js';
 import { preferredFor, resourceFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
+import { isSecret } from '../model/secrets.js';
+import { secretHashKeyId } from '../secret-key.js';
 import { discover, resolveTarget } from '../kube/target.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import type { RenderResult } from '../render/render.js';
@@ -85,6 +87,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     commit: revision.kind === 'commit' ? revision.oid : ':working',
     treeOid: render.treeOid,
     renderedHash: render.renderedHash,
+    ...(render.objects.some((o) => isSecret(o.manifest)) && { secretHashKey: secretHashKeyId() }),
     cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
     applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id },
     ...(opts.revert && { revertOf: opts.revert.runId }),

@@ -56,6 +56,7 @@ export const planSchema = z.strictObject({
     commit: z.string(),
     treeOid: z.string(),
     renderedHash: z.string(),
+    secretHashKey: z.string().optional(),
     cluster: z.strictObject({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }).optional(),
     revertOf: z.string().optional(),
     comparison: z.strictObject({ kind: z.enum(['revisions', 'contexts']), before: z.string(), after: z.string() }).optional(),

@@ -72,8 +72,10 @@ export interface PlanInputs {
   readonly commit: string;
   /** Git tree oid of the app's folder. */
   readonly treeOid: string;
-  /** sha256 over the rendered objects. */
+  /** sha256 over the rendered objects (Secret values as keyed digests: see core/secret-key.ts). */
   readonly renderedHash: string;
+  /** When the app has Secrets: which key their values were hashed with (an id, never the key), so apply can tell a plan made elsewhere. */
+  readonly secretHashKey?: string;
   /** The cluster the plan applies to; absent for a comparison of two revisions. */
   readonly cluster?: ClusterIdentity;
   /**

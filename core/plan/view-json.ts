@@ -25,6 +25,7 @@ export function projectPlan(plan: Plan): Plan {
       commit: plan.inputs.commit,
       treeOid: plan.inputs.treeOid,
       renderedHash: plan.inputs.renderedHash,
+      ...(plan.inputs.secretHashKey !== undefined && { secretHashKey: plan.inputs.secretHashKey }),
       ...(cluster && { cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version } }),
       ...(plan.inputs.revertOf !== undefined && { revertOf: plan.inputs.revertOf }),
       ...(comparison && { comparison: { kind: comparison.kind, before: comparison.before, after: comparison.after } }),

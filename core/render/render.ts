@@ -14,6 +14,7 @@ import { detectSourceType, type SourceType } from '../source/apps.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { isManifestFileName, parseManifests, type ParsedFile } from './manifests.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
+import { blindSecrets } from '../secret-key.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
 export interface RenderableApp {
@@ -243,7 +244,7 @@ export function clearRenderCaches(): void {
   parseCache.clear();
 }
 
-/** Canonical JSON per manifest object: parsed manifests are shared through the parse cache, so each is serialized once. */
+/** Canonical JSON per manifest object (Secret values as keyed digests): parsed manifests are shared through the parse cache, so each is serialized once. */
 const canonicalOf = new WeakMap<object, string>();
 
 export function hashObjects(objects: readonly DesiredObject[]): string {
@@ -251,7 +252,7 @@ export function hashObjects(objects: readonly DesiredObject[]): string {
   for (const o of objects) {
     let json = canonicalOf.get(o.manifest);
     if (json === undefined) {
-      json = canonicalJson(o.manifest);
+      json = canonicalJson(blindSecrets(o.manifest));
       canonicalOf.set(o.manifest, json);
     }
     h.update(json).update('\n');

@@ -14,12 +14,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureControlPlane, type Log } from './build.js';
-import { apiCall, etcdUrlOf, readState } from './cluster.js';
+import { apiCall, etcdUrlOf, freePort, readState } from './cluster.js';
 
 export interface FaultApiServer {
   /** https://127.0.0.1:PORT */
@@ -59,17 +58,6 @@ export interface FaultApiServerOptions {
   readonly readyTimeoutMs?: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Polls until `probe` says yes; each failure backs off a little. Not a fixed sleep: it returns as soon as the condition holds. */
 async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>, logFile?: string, child?: ChildProcess): Promise<void> {

@@ -9,10 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
-import { launchChromium, serveApp, type ServedApp } from './browser.js';
+import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -41,10 +42,8 @@ let tmp: string;
 let fixture: TestRepo;
 let firstCommit: string;
 let secondCommit: string;
-let app: ServedApp;
-let browser: Browser;
+let ui: UiSession;
 let page: Page;
-const pageErrors: string[] = [];
 
 function kubectl(args: readonly string[]): string {
   const r = spawnSync(tools.kubectl, ['--kubeconfig', kubeconfig, '--context', 'slipway-admin', ...args], { encoding: 'utf8' });
@@ -52,16 +51,8 @@ function kubectl(args: readonly string[]): string {
   return r.stdout;
 }
 
-async function diffSide(side: 'original' | 'modified'): Promise<string> {
-  const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
-  return (text ?? '').replace(/\u00a0/g, ' ');
-}
-
-async function pickRevision(oid: string): Promise<void> {
-  await page.getByTestId('revision-picker').click();
-  await page.locator(`[data-testid=revision-menu] [role=option][data-rev="${oid}"]`).click();
-  await expect.poll(() => page.getByTestId('revision-picker').textContent()).toContain(oid.slice(0, 7));
-}
+const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
+const pickRevision = (oid: string): Promise<void> => pickRevisionOf(page, oid);
 
 /** Apply → confirm by typing the (protected) context name → progress → success. Returns the run id. */
 async function applyAndWait(): Promise<string> {
@@ -94,39 +85,25 @@ beforeAll(async () => {
   fixture.write({ 'apps/web/deployment.yaml': deployment(NEW_IMAGE) });
   secondCommit = fixture.commit(`web: roll out ${NEW_IMAGE}`);
 
-  app = await serveApp([], { env: { KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data'), SLIPWAY_HISTORY: undefined, SLIPWAY_SETTINGS: undefined } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ui = await openUi({ KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data'), SLIPWAY_HISTORY: undefined, SLIPWAY_SETTINGS: undefined });
+  page = ui.page;
 }, 120_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const shot = join(tmpdir(), `slipway-ui-apply-failure-${Date.now()}.png`);
-  await page.screenshot({ path: shot }).catch(() => undefined);
-  console.error(`apply-history: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(pageErrors)}\nserver output:\n${app?.log().slice(-4000)}`);
-});
+afterEach((ctx) => reportUiFailure('ui-apply', ctx, ui));
 
 afterAll(async () => {
   const steps: Array<() => unknown> = [
-    () => browser?.close(),
-    () => app?.stop(),
+    () => closeUi(ui),
     () => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']),
     () => fixture?.cleanup(),
     () => rmSync(tmp, { recursive: true, force: true }),
   ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
+  await cleanUp(steps);
 });
 
 describe('apply, history and rollback in the browser', () => {
   it('opens the repository; the protected context is marked', async () => {
-    await page.goto(app.url);
+    await page.goto(ui.app.url);
     await page.getByTestId('repo-path').fill(fixture.dir);
     await page.getByTestId('open-repo').click();
     await expect.poll(() => page.getByTestId('app-selector').inputValue()).toBe('app:web');
@@ -185,7 +162,7 @@ describe('apply, history and rollback in the browser', () => {
   }, 180_000);
 
   it('raised no page errors', () => {
-    expect(pageErrors).toEqual([]);
-    expect(app.log()).not.toMatch(/engine: .* failed/);
+    expect(ui.pageErrors).toEqual([]);
+    expect(ui.app.log()).not.toMatch(/engine: .* failed/);
   });
 });

@@ -4,7 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -54,4 +57,54 @@ export async function serveApp(args: readonly string[] = [], opts: { env?: Reado
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The served app and a Chromium page on it, with the page's uncaught errors collected. */
+export interface UiSession {
+  readonly app: ServedApp;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly pageErrors: string[];
+}
+
+/** `slipway serve` (with `env` added to this process's environment) and a 1440×900 page; open the printed address with `page.goto(ui.app.url)`. */
+export async function openUi(env: Readonly<Record<string, string | undefined>>): Promise<UiSession> {
+  const app = await serveApp([], { env });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (e) {
+    await app.stop();
+    throw e;
+  }
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { app, browser, page, pageErrors };
+}
+
+export async function closeUi(ui: UiSession | undefined): Promise<void> {
+  await ui?.browser.close().catch(() => undefined);
+  await ui?.app.stop();
+}
+
+/** For afterEach: a failed test leaves a screenshot and the server's output behind, to see what the user saw. */
+export async function reportUiFailure(label: string, ctx: { readonly task: { readonly name: string; readonly result?: { readonly state?: string } } }, ui: UiSession | undefined): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !ui) return;
+  const shot = join(tmpdir(), `slipway-${label}-failure-${Date.now()}.png`);
+  await ui.page.screenshot({ path: shot }).catch(() => undefined);
+  console.error(`${label}: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(ui.pageErrors)}\nserver output:\n${ui.app.log().slice(-4000)}`);
+}
+
+/** The text of one side of the Monaco diff ('original' is live, 'modified' the predicted object). */
+export async function diffSide(page: Page, side: 'original' | 'modified'): Promise<string> {
+  const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
+  return (text ?? '').replace(/\u00a0/g, ' ');
+}
+
+/** Picks a commit in the revision picker and waits until the picker shows it. */
+export async function pickRevision(page: Page, oid: string): Promise<void> {
+  await page.getByTestId('revision-picker').click();
+  await page.locator(`[data-testid=revision-menu] [role=option][data-rev="${oid}"]`).click();
+  await expect.poll(() => page.getByTestId('revision-picker').textContent()).toContain(oid.slice(0, 7));
 }

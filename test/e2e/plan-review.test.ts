@@ -13,10 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
-import { launchChromium, serveApp, type ServedApp } from './browser.js';
+import { closeUi, diffSide as diffSideOf, openUi, reportUiFailure, type UiSession } from './browser.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -46,10 +47,8 @@ spec:
 let tmp: string;
 let fixture: TestRepo;
 let secondCommit: string;
-let app: ServedApp;
-let browser: Browser;
+let ui: UiSession;
 let page: Page;
-const pageErrors: string[] = [];
 const foreignRequests: string[] = [];
 
 function kubectl(args: readonly string[]): string {
@@ -63,10 +62,7 @@ function kubectl(args: readonly string[]): string {
 }
 
 /** The text Monaco shows on one side of the diff (it renders spaces as no-break spaces). */
-async function diffSide(side: 'original' | 'modified'): Promise<string> {
-  const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
-  return (text ?? '').replace(/\u00a0/g, ' ');
-}
+const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
 
 async function pickContext(name: string): Promise<void> {
   await page.getByTestId('context-switcher').click();
@@ -93,45 +89,30 @@ beforeAll(async () => {
   fixture.write({ 'apps/web/deployment.yaml': deployment(NEW_IMAGE) });
   secondCommit = fixture.commit(`web: roll out ${NEW_IMAGE}`);
 
-  app = await serveApp([], { env: { KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data') } });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const origin = new URL(app.url).origin;
+  ui = await openUi({ KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data') });
+  page = ui.page;
+  const origin = new URL(ui.app.url).origin;
   page.on('request', (r) => {
     const url = r.url();
     if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) foreignRequests.push(url);
   });
 }, 120_000);
 
-// A failure leaves a screenshot and the server's output behind, to see what the user saw.
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail' || !page) return;
-  const shot = join(tmpdir(), `slipway-ui-e2e-failure-${Date.now()}.png`);
-  await page.screenshot({ path: shot }).catch(() => undefined);
-  console.error(`plan-review: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(pageErrors)}\nserver output:\n${app?.log().slice(-4000)}`);
-});
+afterEach((ctx) => reportUiFailure('ui-plan-review', ctx, ui));
 
 afterAll(async () => {
   const steps: Array<() => unknown> = [
-    () => browser?.close(),
-    () => app?.stop(),
+    () => closeUi(ui),
     () => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']),
     () => fixture?.cleanup(),
     () => rmSync(tmp, { recursive: true, force: true }),
   ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
+  await cleanUp(steps);
 });
 
 describe('reviewing a plan in the browser', () => {
   it('opens the repository typed in the start bar', async () => {
-    await page.goto(app.url);
+    await page.goto(ui.app.url);
     await page.getByTestId('repo-path').fill(fixture.dir);
     await page.getByTestId('open-repo').click();
     await expect.poll(() => page.getByTestId('repo-name').textContent()).toContain(fixture.dir.split('/').pop());
@@ -192,7 +173,7 @@ describe('reviewing a plan in the browser', () => {
 
   it('used no network beyond the engine and raised no page errors', () => {
     expect(foreignRequests).toEqual([]);
-    expect(pageErrors).toEqual([]);
-    expect(app.log()).not.toMatch(/engine: .* failed/);
+    expect(ui.pageErrors).toEqual([]);
+    expect(ui.app.log()).not.toMatch(/engine: .* failed/);
   });
 });

@@ -22,12 +22,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { findLeaks, sentinel, type Output } from '../support/leaks.js';
-import { launchChromium, serveApp, type ServedApp } from './browser.js';
+import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const clusterKubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -57,8 +58,7 @@ let fixture: TestRepo;
 const commits: string[] = [];
 /** Everything any front door produced, scanned at the end (and per step, to fail close to the cause). */
 const outputs: Output[] = [];
-let app: ServedApp | undefined;
-let browser: Browser | undefined;
+let ui: UiSession | undefined;
 
 function kubectl(args: readonly string[]): string {
   const r = spawnSync(tools.kubectl, ['--kubeconfig', clusterKubeconfig, '--context', 'slipway-admin', ...args], { encoding: 'utf8' });
@@ -202,19 +202,12 @@ stringData:
 
 afterAll(async () => {
   const steps: Array<() => unknown> = [
-    () => browser?.close(),
-    () => app?.stop(),
+    () => closeUi(ui),
     () => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']),
     () => fixture?.cleanup(),
     () => rmSync(tmp, { recursive: true, force: true }),
   ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
+  await cleanUp(steps);
 }, 60_000);
 
 interface PlanJson {
@@ -378,38 +371,21 @@ describe('secrets in browser mode', () => {
   const pageHtml = async (step: string): Promise<void> => void outputs.push({ where: `page.content() ${step}`, content: await page.content() });
   let responses = 0;
   let frames = 0;
-  const pageErrors: string[] = [];
   const pending: Array<Promise<unknown>> = [];
 
-  async function diffSide(side: 'original' | 'modified'): Promise<string> {
-    const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
-    return (text ?? '').replace(/\u00a0/g, ' ');
-  }
-
-  async function pickRevision(oid: string): Promise<void> {
-    await page.getByTestId('revision-picker').click();
-    await page.locator(`[data-testid=revision-menu] [role=option][data-rev="${oid}"]`).click();
-    await expect.poll(() => page.getByTestId('revision-picker').textContent()).toContain(oid.slice(0, 7));
-  }
+  const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
+  const pickRevision = (oid: string): Promise<void> => pickRevisionOf(page, oid);
 
   async function openChange(key: string): Promise<void> {
     await page.locator(`[data-testid=plan-tree] [role=treeitem][data-key="${key}"]`).click();
     await expect.poll(() => diffSide('modified'), { timeout: 30_000 }).toContain('kind: Secret');
   }
 
-  // A failure leaves a screenshot and the server's output behind, to see what the user saw.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || !page) return;
-    const shot = join(tmpdir(), `slipway-secrets-e2e-failure-${Date.now()}.png`);
-    await page.screenshot({ path: shot }).catch(() => undefined);
-    console.error(`secrets: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(pageErrors)}\nserver output:\n${app?.log().slice(-4000)}`);
-  });
+  afterEach((ctx) => reportUiFailure('secrets-e2e', ctx, ui));
 
   beforeAll(async () => {
-    app = await serveApp([], { env: env() });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ui = await openUi(env());
+    page = ui.page;
     page.on('response', (r) => {
       pending.push(
         r.body().then(
@@ -430,7 +406,7 @@ describe('secrets in browser mode', () => {
   }, 120_000);
 
   it('plans the rotated key: the Secret update shows key names and "changed", never values', async () => {
-    await page.goto(app!.url);
+    await page.goto(ui!.app.url);
     await page.getByTestId('repo-path').fill(fixture.dir);
     await page.getByTestId('open-repo').click();
     await expect.poll(() => page.getByTestId('app-selector').locator('option').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('vault'), expect.stringContaining('chart')]));
@@ -496,12 +472,12 @@ describe('secrets in browser mode', () => {
     expect(responses).toBeGreaterThan(10);
     expect(outputs.some((o) => o.where.includes('/api/plan') && o.content.includes('vault-creds'))).toBe(true);
     readDatabase('while slipway serve holds it open');
-    await app!.stop();
+    await ui!.app.stop();
     readDatabase('after slipway serve stopped');
-    const log = app!.log();
+    const log = ui!.app.log();
     outputs.push({ where: 'slipway serve output', content: log });
     expect(log).toContain('Open this address');
-    expect(pageErrors).toEqual([]);
+    expect(ui!.pageErrors).toEqual([]);
     expectNoLeaks();
   }, 60_000);
 });

@@ -36,6 +36,7 @@ import { renderPlanJson } from '../../core/plan/view-json.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
 import { shopAppFiles } from '../support/shop-app.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
@@ -252,13 +253,7 @@ afterAll(async () => {
     () => fixture?.cleanup(),
     () => rmSync(tmp, { recursive: true, force: true }),
   ];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
+  await cleanUp(steps);
 });
 
 // ---- the tests ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import { planApp } from '../../core/plan/service.js';
 import type { Plan } from '../../core/plan/types.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
@@ -133,13 +134,7 @@ afterEach(() => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  for (const step of [() => kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), () => history?.close(), () => repo?.close?.(), () => fixture?.cleanup(), () => rmSync(tmp, { recursive: true, force: true })]) {
-    try {
-      await step();
-    } catch (err) {
-      console.error(`cleanup: ${(err as Error).message}`);
-    }
-  }
+  await cleanUp([() => kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']), () => history?.close(), () => repo?.close?.(), () => fixture?.cleanup(), () => rmSync(tmp, { recursive: true, force: true })]);
 });
 
 const EVERY_OBJECT = ['ConfigMap settings', 'Deployment web', 'Role reader', 'Secret db', 'Service web', 'ServiceAccount web'];
