@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createTestRepo } from '../../test/support/git-repo.js';
+import { openRepository } from '../git/repository.js';
+import { selectApp } from '../source/load.js';
 import type { DesiredObject } from '../model/desired.js';
 import { resolveSymlink } from './materialize.js';
 import { canonicalJson } from '../model/canonical.js';
-import { findDuplicates, hashObjects } from './render.js';
+import { clearRenderCaches, findDuplicates, hashObjects, renderApp } from './render.js';
 
 const obj = (kind: string, name: string, file: string, line: number, extra: Partial<DesiredObject['key']> = {}): DesiredObject => ({
   key: { group: '', version: 'v1', kind, name, ...extra },
@@ -47,5 +50,46 @@ describe('hashObjects', () => {
     expect(hashObjects([a])).toBe(hashObjects([reordered]));
     expect(hashObjects([a])).not.toBe(hashObjects([obj('ConfigMap', 'd', 'a.yaml', 1)]));
     expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+});
+
+describe('renderApp of a folder', () => {
+  it('keeps blob reads in flight while parsing (one stream, not a round trip per file), in file order, and never reads a cached blob again', async () => {
+    const fixture = createTestRepo({ prefix: 'slipway-render-ahead-' });
+    try {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 300; i++) files[`app/cm-${String(i).padStart(3, '0')}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  i: "${i}"\n`;
+      fixture.write(files);
+      fixture.commit('300 ConfigMaps');
+      const repo = await openRepository(fixture.dir);
+      try {
+        let inFlight = 0;
+        let maxInFlight = 0;
+        let reads = 0;
+        const readFile = repo.readFile.bind(repo);
+        repo.readFile = async (snapshot, file) => {
+          reads++;
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          try {
+            return await readFile(snapshot, file);
+          } finally {
+            inFlight--;
+          }
+        };
+        const revision = await repo.resolve('HEAD');
+        const { app } = await selectApp(repo, revision, { path: 'app' });
+        clearRenderCaches();
+        const first = await renderApp(repo, revision, app, { cacheDir: fixture.dir });
+        expect(first.objects.map((o) => o.key.name)).toEqual(Array.from({ length: 300 }, (_, i) => `cm-${i}`));
+        expect(maxInFlight).toBeGreaterThan(50);
+        const readsBefore = reads;
+        await renderApp(repo, revision, app, { cacheDir: fixture.dir });
+        expect(reads).toBe(readsBefore); // every parsed blob comes from the cache, unread
+      } finally {
+        await repo.close();
+      }
+    } finally {
+      fixture.cleanup();
+    }
   });
 });

@@ -58,14 +58,39 @@ function isIgnoredInDirectory(path: string): boolean {
 const parseCache = new Map<string, ParsedFile>();
 const PARSE_CACHE_MAX = 50_000;
 
-async function parseCached(repo: Repository, snapshot: Snapshot, file: SnapshotFile, path: string): Promise<ParsedFile> {
-  const key = `${file.oid}:${path}`;
-  const hit = parseCache.get(key);
-  if (hit) return hit; // not even read: the blob is known
-  const parsed = parseManifests(await repo.readFile(snapshot, file), { file: path });
+/** Blob reads kept in flight while files are parsed in order (git answers them in one stream). */
+const READ_AHEAD = 256;
+
+function parseAndCache(bytes: Uint8Array, file: SnapshotFile, path: string): ParsedFile {
+  const parsed = parseManifests(bytes, { file: path });
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
-  parseCache.set(key, parsed);
+  parseCache.set(`${file.oid}:${path}`, parsed);
   return parsed;
+}
+
+/**
+ * Each file parsed (or taken from the parse cache, not even read), in order; the reads of the
+ * next READ_AHEAD uncached files are already under way, so a cold revision costs one stream of
+ * blob reads instead of a round trip per file.
+ */
+async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { readonly target: SnapshotFile; readonly path: string }[]): Promise<ParsedFile[]> {
+  const cached = (i: number): ParsedFile | undefined => parseCache.get(`${files[i]!.target.oid}:${files[i]!.path}`);
+  const reads = new Map<number, Promise<Uint8Array>>();
+  const startRead = (i: number): void => {
+    if (i >= files.length || cached(i)) return;
+    const read = repo.readFile(snapshot, files[i]!.target);
+    read.catch(() => undefined); // awaited below in order; an early failure must not be an unhandled rejection
+    reads.set(i, read);
+  };
+  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) startRead(i);
+  const out: ParsedFile[] = [];
+  for (let i = 0; i < files.length; i++) {
+    startRead(i + READ_AHEAD);
+    const read = reads.get(i);
+    reads.delete(i);
+    out.push(cached(i) ?? parseAndCache(await (read ?? repo.readFile(snapshot, files[i]!.target)), files[i]!.target, files[i]!.path));
+  }
+  return out;
 }
 
 export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
@@ -123,29 +148,40 @@ async function appSnapshot(repo: Repository, revision: Revision, app: Renderable
 }
 
 async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
-  const objects: DesiredObject[] = [];
-  const diagnostics: Diagnostic[] = [];
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
+  // In file order: a file to parse, or what is wrong with a symlink (reported where the file would be).
+  const entries: ({ readonly target: SnapshotFile; readonly path: string } | { readonly problem: Diagnostic })[] = [];
   for (const file of snapshot.files) {
     if (!isManifestFileName(file.path) || isIgnoredInDirectory(snapshot.root ? file.path.slice(snapshot.root.length + 1) : file.path)) continue;
-    let target = file;
-    if (file.mode === 'symlink') {
-      const link = new TextDecoder().decode(await repo.readFile(snapshot, file));
-      const resolved = resolveSymlink(file.path, link);
-      if (resolved === undefined) {
-        diagnostics.push({ severity: 'error', code: 'symlink-escapes', message: `symlink points outside the repository (to ${link}); Slipway refuses to follow it`, location: { file: file.path } });
-        continue;
-      }
-      const found = byPath.get(resolved);
-      if (!found || found.mode === 'symlink') {
-        diagnostics.push({ severity: 'error', code: 'symlink-unresolved', message: `symlink to ${link} does not point at a file inside the app's folder`, location: { file: file.path } });
-        continue;
-      }
-      target = found;
+    if (file.mode !== 'symlink') {
+      entries.push({ target: file, path: file.path });
+      continue;
     }
-    const parsed = await parseCached(repo, snapshot, target, file.path);
-    objects.push(...parsed.objects);
-    diagnostics.push(...parsed.diagnostics);
+    const link = new TextDecoder().decode(await repo.readFile(snapshot, file));
+    const resolved = resolveSymlink(file.path, link);
+    if (resolved === undefined) {
+      entries.push({ problem: { severity: 'error', code: 'symlink-escapes', message: `symlink points outside the repository (to ${link}); Slipway refuses to follow it`, location: { file: file.path } } });
+      continue;
+    }
+    const found = byPath.get(resolved);
+    if (!found || found.mode === 'symlink') {
+      entries.push({ problem: { severity: 'error', code: 'symlink-unresolved', message: `symlink to ${link} does not point at a file inside the app's folder`, location: { file: file.path } } });
+      continue;
+    }
+    entries.push({ target: found, path: file.path });
+  }
+  const parsed = await parseAll(repo, snapshot, entries.filter((e) => 'target' in e));
+  const objects: DesiredObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let next = 0;
+  for (const e of entries) {
+    if ('problem' in e) {
+      diagnostics.push(e.problem);
+      continue;
+    }
+    const p = parsed[next++]!;
+    objects.push(...p.objects);
+    diagnostics.push(...p.diagnostics);
   }
   return { objects, diagnostics };
 }
