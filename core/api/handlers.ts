@@ -420,6 +420,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(kept.forceConflicts && { forceConflicts: true }),
         ...(tools && { tools }),
         ...(s.timeouts.healthSeconds !== undefined && { timeoutMs: s.timeouts.healthSeconds * 1000 }),
+        concurrency: s.concurrency,
         ...requestTimeout(s),
         signal: abort.signal,
         onEvent: publish,

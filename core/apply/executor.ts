@@ -173,14 +173,17 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
     // If the parent's namespace is created by this plan, the parent follows right after that step.
     let parentPending = !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true }));
 
+    let wave: WaveState = { waiting: [], failures: [] };
     for (const [i, step] of steps.entries()) {
+      if (i > 0 && (steps[i - 1]!.wave !== step.wave || steps[i - 1]!.phase !== step.phase)) wave = { waiting: [], failures: [] };
       if (opts.signal?.aborted) {
+        await waitTogether(client, wave.waiting, opts); // records what the wave still waited for as cancelled while waiting
         for (const later of steps.slice(i)) for (const c of later.changes) record(skipped(c, later, 'cancelled before this step started'));
         return finish('cancelled', `cancelled before step ${i + 1} of ${steps.length}`);
       }
       emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, count: step.changes.length });
       try {
-        await runStep(step, opts, liveBefore, record, emit);
+        await runStep(step, opts, liveBefore, record, emit, wave, settlesNow(steps, i));
       } catch (e) {
         if (e instanceof StepCancelled) {
           for (const later of steps.slice(i + 1)) for (const c of later.changes) record(skipped(c, later, 'cancelled before this step started'));
@@ -260,10 +263,10 @@ function finishWaiting(w: Waiting, r: Parameters<Waiting['done']>[0]): void {
  * its slowest object, not the sum of its waits. An object the apply answer already shows healthy
  * (ConfigMaps, RBAC, Services…) needs no further read.
  */
-async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap<string, KubeObject>, record: (r: ObjectResult) => void, emit: (e: ApplyEvent) => void): Promise<void> {
+async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap<string, KubeObject>, record: (r: ObjectResult) => void, emit: (e: ApplyEvent) => void, wave: WaveState, settleNow: boolean): Promise<void> {
   const { client } = opts;
-  const failures: string[] = [];
-  const waiting: Waiting[] = [];
+  const { failures } = wave;
+  const waiting = wave.waiting;
   /** Set when the cluster stopped answering: objects of this step not sent yet are skipped, not tried. */
   let clusterDown: string | undefined;
   await mapConcurrent(step.changes, opts.concurrency ?? DEFAULT_CONCURRENCY, async (change) => {
@@ -351,6 +354,8 @@ async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap
       return done({ outcome: 'failed', message, ...(before && { before }) });
     }
   });
+  // Later kind groups of the same wave go ahead while these objects become healthy (as Argo CD does within a wave).
+  if (!settleNow && failures.length === 0 && !opts.signal?.aborted) return;
   try {
     await waitTogether(client, waiting, opts);
   } catch (e) {
@@ -371,8 +376,28 @@ async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap
       }
     }
   }
+  waiting.length = 0;
   if (opts.signal?.aborted && failures.length === 0) throw new StepCancelled('cancelled');
   if (failures.length > 0) throw new StepFailed(failures.join('; '));
+}
+
+/** What the steps of one wave share: objects still waited for, and what went wrong so far. */
+interface WaveState {
+  readonly waiting: Waiting[];
+  readonly failures: string[];
+}
+
+/**
+ * Kind groups whose objects later groups of the same wave need served, not just sent: a CRD must
+ * be established before its custom resources, an APIService available before what it serves.
+ * Deletions wait step by step too. Every other step's health wait joins the end of its wave.
+ */
+const WAIT_BEFORE_NEXT_GROUP: ReadonlySet<Step['group']> = new Set(['namespaces', 'crds', 'apiservices']);
+
+function settlesNow(steps: readonly Step[], i: number): boolean {
+  const step = steps[i]!;
+  const next = steps[i + 1];
+  return !next || next.wave !== step.wave || next.phase !== step.phase || step.phase === 'delete' || WAIT_BEFORE_NEXT_GROUP.has(step.group);
 }
 
 /** Records the object's result when `obj` (null: absent) settles its wait; true if it did. */

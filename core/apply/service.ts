@@ -32,6 +32,8 @@ export interface ApplyRequest {
   readonly timeoutMs?: number;
   /** Give up on one API request after this long; default 30 s (KubeClient). */
   readonly requestTimeoutMs?: number;
+  /** Writes in flight at once within a step (default 16, as for plans). */
+  readonly concurrency?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ApplyEvent) => void;
 }
@@ -75,6 +77,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
         client,
         ...(req.forceConflicts !== undefined && { forceConflicts: req.forceConflicts }),
         ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),
+        ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
         ...(req.signal && { signal: req.signal }),
         ...(req.onEvent && { onEvent: req.onEvent }),
         onObjectResult: (r) => {

@@ -47,7 +47,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 /** One namespace per app, so the tests do not see each other's objects. */
-const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash`, cancel: `apply-it-${suffix}-cancel` } as const;
+const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash`, cancel: `apply-it-${suffix}-cancel`, overlap: `apply-it-${suffix}-overlap` } as const;
 type AppName = keyof typeof NS;
 const group = `shop-${suffix}.slipway.test`;
 const crdName = `promotions.${group}`;
@@ -204,6 +204,12 @@ beforeAll(async () => {
     'apps/waves/app.yaml': wavesApp(NS.waves),
     'apps/crash/app.yaml': wavesApp(NS.crash),
     'apps/cancel/app.yaml': wavesApp(NS.cancel),
+    // One wave, two kind groups: a Deployment that takes a few seconds to become Available (workloads), then its autoscaler (autoscaling).
+    'apps/overlap/app.yaml': yamlDocs(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.overlap } },
+      deployment('slow', { minReadySeconds: 3 }),
+      { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'slow' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'slow' }, minReplicas: 1, maxReplicas: 2, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] } },
+    ),
     // duo's namespace is made by hand (below), so the lease next to its ApplySet parent can be taken before anything is applied.
     'apps/duo/app.yaml': yamlDocs(configMap('duo-config'), deployment('slow', { minReadySeconds: 5 })),
   });
@@ -461,6 +467,26 @@ describe('cancel: while waiting for health', () => {
     expect(run.status).toBe('cancelled');
     expect(outcomes(run.objects)).toEqual(outcomes(out.results));
     expect(await live(leaseKey('cancel'))).toBeNull();
+  });
+});
+
+describe('overlap: kind groups within one wave', () => {
+  it('sends the later kind group while the Deployment becomes Available, and ends the wave only when both are healthy', async () => {
+    const p = await plan('rev1', 'overlap');
+    const events: string[] = [];
+    const out = await apply(p, {
+      onEvent: (e) => {
+        if (e.type === 'object' && (e.state === 'applied' || e.state === 'healthy')) events.push(`${e.key.kind} ${e.state}`);
+      },
+    });
+    expect([out.status, out.error], explainOutcome(out)).toEqual(['succeeded', undefined]);
+    // As Argo CD does within a sync wave: kind order for sending, one health wait at the end of the wave.
+    expect(events.indexOf('HorizontalPodAutoscaler applied'), JSON.stringify(events)).toBeLessThan(events.indexOf('Deployment healthy'));
+    expect(outcomes(out.results), explainOutcome(out)).toEqual({
+      [`Namespace ${NS.overlap}`]: 'healthy',
+      [`Deployment ${NS.overlap}/slow`]: 'healthy',
+      [`HorizontalPodAutoscaler ${NS.overlap}/slow`]: 'healthy',
+    });
   });
 });
 
