@@ -392,13 +392,14 @@ export function Workspace(): React.JSX.Element {
             }}
           />
         </div>
-        <div className="spacer" />
-        <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
-          {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
-        </button>
-        <button type="button" className="btn apply" data-testid="apply-button" disabled={!canApply} title={applyTitle} onClick={() => setConfirming(true)}>
-          Apply…
-        </button>
+        <div className="topbar-actions">
+          <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
+            {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
+          </button>
+          <button type="button" className="btn apply" data-testid="apply-button" disabled={!canApply} title={applyTitle} onClick={() => setConfirming(true)}>
+            Apply…
+          </button>
+        </div>
       </header>
       <nav className="tabs" aria-label="Views">
         <button type="button" role="tab" aria-selected={view === 'plan'} className={view === 'plan' ? 'on' : ''} data-testid="tab-plan" onClick={() => setView('plan')}>
