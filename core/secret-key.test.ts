@@ -58,6 +58,14 @@ describe('the Secret hash key', () => {
     expect(() => secretValueDigest('1234')).toThrow(expect.objectContaining({ code: 'secret-hash-key-invalid', message: expect.stringContaining(SECRET_HASH_KEY_ENV) }));
   });
 
+  it('falls back to a key of this process when the data folder cannot be written', () => {
+    writeFileSync(join(dir, 'not-a-folder'), 'x');
+    process.env.SLIPWAY_DATA_DIR = join(dir, 'not-a-folder', 'data');
+    const a = secretValueDigest('1234');
+    expect(a).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(secretValueDigest('1234')).toBe(a);
+  });
+
   it('refuses a damaged key file, naming it', () => {
     mkdirSync(join(dir, 'damaged'));
     writeFileSync(join(dir, 'damaged', 'secret-hash.key'), 'garbage\n');

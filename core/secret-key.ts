@@ -34,18 +34,28 @@ function loadKey(): Buffer {
   try {
     return parseKey(readFileSync(file, 'utf8'), file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
   }
   // First use: write a new key under a temporary name and link it into place, so two processes starting together agree on one.
-  mkdirSync(userDataDir(), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   try {
-    linkSync(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    mkdirSync(userDataDir(), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } catch {
+    // The data folder cannot be written (a read-only home): this process keeps a key of its own. Its plans
+    // stay checkable while it runs (the app, serve); a saved plan is refused elsewhere, naming the other key.
+    return randomBytes(32);
   } finally {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // never written
+    }
   }
   return parseKey(readFileSync(file, 'utf8'), file);
 }
