@@ -449,7 +449,9 @@ async function waitTogether(client: KubeClient, waiting: Waiting[], opts: Execut
     for (const w of pending) {
       const k = w.change.key;
       const id = `${k.group}|${k.version}|${k.kind}|${k.namespace ?? ''}`;
-      groups.set(id, [...(groups.get(id) ?? []), w]);
+      const group = groups.get(id);
+      if (group) group.push(w);
+      else groups.set(id, [w]);
     }
     await mapConcurrent([...groups.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
       const read = await readGroup(client, group);

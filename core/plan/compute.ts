@@ -134,8 +134,10 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // 3. Predicted state: server-side apply, dry run, for every desired object — except those neither Git
   //    nor the cluster changed since a succeeded apply left them (same manifest hash, same resourceVersion).
   const applied = opts.lastApply ? await opts.lastApply.appliedObjects({ repo: opts.repo, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion }) : undefined;
+  // Where objects of a namespace this plan creates are dry-run: the context's namespace, else `default`, else any that exists.
+  const standIn = existingNamespaces && [client.namespace, 'default', ...[...existingNamespaces].sort()].find((ns) => existingNamespaces.has(ns));
   const changes = await mapConcurrent(desired, opts.concurrency ?? DEFAULT_CONCURRENCY, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces, applied: applied?.get(identityOf(d.key)) }),
+    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)) }),
   );
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
@@ -206,7 +208,7 @@ function crdScope(crds: readonly DesiredObject[], key: ResourceKey): boolean {
 async function predict(
   client: KubeClient,
   d: Settled,
-  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined; applied: AppliedObject | undefined },
+  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined; standIn: string | undefined; applied: AppliedObject | undefined },
 ): Promise<Change> {
   const { live } = ctx;
   const ignore = ctx.app.options.ignoreDifferences;
@@ -228,7 +230,7 @@ async function predict(
   }
   const ns = d.key.namespace;
   if (d.resource.namespaced && ns && ctx.existingNamespaces && !ctx.existingNamespaces.has(ns)) {
-    if (ctx.namespacesInPlan.has(ns)) return predictAfterNamespace(client, d, { ...withNotes, flags: [...flags, 'after-namespace'] }, ctx.existingNamespaces);
+    if (ctx.namespacesInPlan.has(ns)) return predictAfterNamespace(client, d, { ...withNotes, flags: [...flags, 'after-namespace'] }, ctx.standIn);
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `namespace ${ns} does not exist, and this plan does not create it` });
   }
 
@@ -326,9 +328,8 @@ async function predictAfterNamespace(
   client: KubeClient,
   d: Settled,
   base: Omit<ObjectsInput, 'live' | 'predicted'> & { readonly source: NonNullable<ObjectsInput['source']>; readonly desired: JsonObject },
-  existing: ReadonlySet<string>,
+  standIn: string | undefined,
 ): Promise<Change> {
-  const standIn = [client.namespace, 'default', ...[...existing].sort()].find((ns) => ns !== undefined && existing.has(ns));
   const meta = d.manifest.metadata as { name: string; namespace: string };
   const note = (text: string): string => (base.message ? `${base.message}; ${text}` : text);
   if (standIn !== undefined) {

@@ -96,20 +96,27 @@ export async function freePort(): Promise<number> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, logFile?: string): Promise<T> {
+/**
+ * Polls until `probe` answers (not undefined), or gives up after `timeoutMs` — or at once when
+ * `gone` says the process it waits for has exited — quoting the end of `logFile`.
+ */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, logFile?: string, gone?: () => string | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
-  while (Date.now() < deadline) {
+  let why = '';
+  let delay = 50;
+  while (Date.now() < deadline && !(why = gone?.() ?? '')) {
     try {
       const v = await probe();
       if (v !== undefined) return v;
     } catch (e) {
       lastError = (e as Error).message;
     }
-    await sleep(250);
+    await sleep(delay);
+    delay = Math.min(250, delay * 2);
   }
   const tail = logFile && existsSync(logFile) ? `\nlast lines of ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (${lastError})` : ''}${tail}`);
+  throw new Error(`${why ? `gave up` : `timed out after ${timeoutMs / 1000}s`} waiting for ${what}${why ? ` (${why})` : ''}${lastError ? ` (${lastError})` : ''}${tail}`);
 }
 
 /** One HTTPS call to an API server with a bearer token; resolves with status and body. */

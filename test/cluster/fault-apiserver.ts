@@ -13,12 +13,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureControlPlane, type Log } from './build.js';
-import { apiCall, etcdUrlOf, freePort, readState } from './cluster.js';
+import { apiCall, etcdUrlOf, freePort, readState, waitFor } from './cluster.js';
 
 export interface FaultApiServer {
   /** https://127.0.0.1:PORT */
@@ -59,25 +59,9 @@ export interface FaultApiServerOptions {
 }
 
 
-/** Polls until `probe` says yes; each failure backs off a little. Not a fixed sleep: it returns as soon as the condition holds. */
-async function until(what: string, timeoutMs: number, probe: () => Promise<boolean>, logFile?: string, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 50;
-  let lastError = '';
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) break;
-    try {
-      if (await probe()) return;
-    } catch (e) {
-      lastError = (e as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(500, delay * 2);
-  }
-  const exited = child && child.exitCode !== null ? ` (the process exited with ${child.exitCode})` : '';
-  const tail = logFile && existsSync(logFile) ? `\nlast lines of ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-25).join('\n')}` : '';
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${exited}${lastError ? ` (${lastError})` : ''}${tail}`);
-}
+/** Waits until `probe` says yes, giving up early if `child` exits. */
+const until = (what: string, timeoutMs: number, probe: () => Promise<boolean>, logFile?: string, child?: ChildProcess): Promise<true> =>
+  waitFor(what, timeoutMs, async () => ((await probe()) ? true : undefined), logFile, () => (child && child.exitCode !== null ? `the process exited with ${child.exitCode}` : undefined));
 
 const exited = (child: ChildProcess): Promise<void> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));

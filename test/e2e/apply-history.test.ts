@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
+import { webDeployment } from '../support/web-deployment.js';
 
 const kubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -21,22 +22,7 @@ const ns = `ui-apply-${Date.now().toString(36)}${randomBytes(2).toString('hex')}
 const OLD_IMAGE = 'nginx:1.27.0';
 const NEW_IMAGE = 'nginx:1.27.1';
 
-const deployment = (image: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-`;
+const deployment = (image: string): string => webDeployment(image);
 
 let tmp: string;
 let fixture: TestRepo;

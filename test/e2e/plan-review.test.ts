@@ -18,6 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { closeUi, diffSide as diffSideOf, openUi, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
+import { webDeployment } from '../support/web-deployment.js';
 
 const kubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -25,24 +26,7 @@ const ns = `ui-e2e-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const OLD_IMAGE = 'nginx:1.27.0';
 const NEW_IMAGE = 'nginx:1.27.1';
 
-const deployment = (image: string): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-          ports:
-            - containerPort: 80
-`;
+const deployment = (image: string): string => webDeployment(image, { port: 80 });
 
 let tmp: string;
 let fixture: TestRepo;

@@ -35,7 +35,7 @@ import type { Plan } from '../../core/plan/types.js';
 import { renderPlanJson } from '../../core/plan/view-json.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
-import { shopAppFiles } from '../support/shop-app.js';
+import { shopAppFiles, shopObjects } from '../support/shop-app.js';
 import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfigPath = inject('kubeconfig');
@@ -81,26 +81,7 @@ function shopFiles(): Record<string, string> {
 }
 
 /** "Kind namespace/name" of every object of shop (cluster-scoped: "Kind name"). */
-const SHOP_OBJECTS = [
-  `CustomResourceDefinition ${crdName}`,
-  `Namespace ${NS.shop}`,
-  ...[
-    'ConfigMap shop-config',
-    'CronJob report',
-    'Deployment web',
-    'Deployment worker',
-    'HorizontalPodAutoscaler worker',
-    'Ingress web',
-    'Job migrate',
-    'Promotion spring-sale',
-    'Role shop-reader',
-    'RoleBinding shop-reader',
-    'Secret shop-db',
-    'Service web',
-    'ServiceAccount shop',
-    'StatefulSet db',
-  ].map((o) => o.replace(' ', ` ${NS.shop}/`)),
-].sort();
+const SHOP_OBJECTS = shopObjects({ namespace: NS.shop, group }).sort();
 
 const yamlDocs = (...docs: object[]): string => docs.map((d) => JSON.stringify(d, null, 2)).join('\n---\n');
 const configMap = (name: string, annotations: Record<string, string> = {}): object => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, annotations }, data: { name } });

@@ -24,7 +24,7 @@ import { renderPlanJson } from '../../core/plan/view-json.js';
 import { renderPlanText } from '../../core/plan/view-text.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
-import { shopAppFiles } from '../support/shop-app.js';
+import { shopAppFiles, shopObjects } from '../support/shop-app.js';
 import { cleanUp } from '../support/cleanup.js';
 
 const kubeconfigPath = inject('kubeconfig');
@@ -64,26 +64,7 @@ apps:
 `;
 
 /** Every object of the app, as "Kind namespace/name" (cluster-scoped: "Kind name"). */
-const ALL_OBJECTS = [
-  `CustomResourceDefinition ${crdName}`,
-  `Namespace ${ns}`,
-  ...[
-    'ConfigMap shop-config',
-    'CronJob report',
-    'Deployment web',
-    'Deployment worker',
-    'HorizontalPodAutoscaler worker',
-    'Ingress web',
-    'Job migrate',
-    'Promotion spring-sale',
-    'Role shop-reader',
-    'RoleBinding shop-reader',
-    'Secret shop-db',
-    'Service web',
-    'ServiceAccount shop',
-    'StatefulSet db',
-  ].map((o) => o.replace(' ', ` ${ns}/`)),
-];
+const ALL_OBJECTS = shopObjects({ namespace: ns, group });
 
 /** A branch off `main` with some files changed; the work tree is back on main afterwards. */
 function branch(name: string, from: string, files: Record<string, string | null>): void {

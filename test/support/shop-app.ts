@@ -26,3 +26,27 @@ export function shopAppFiles(values: ShopValues, opts: { readonly dir?: string }
   }
   return files;
 }
+
+/** Every object of the shop app, as "Kind namespace/name" (cluster-scoped: "Kind name"). */
+export function shopObjects(values: { readonly namespace: string; readonly group: string }): string[] {
+  return [
+    `CustomResourceDefinition promotions.${values.group}`,
+    `Namespace ${values.namespace}`,
+    ...[
+      'ConfigMap shop-config',
+      'CronJob report',
+      'Deployment web',
+      'Deployment worker',
+      'HorizontalPodAutoscaler worker',
+      'Ingress web',
+      'Job migrate',
+      'Promotion spring-sale',
+      'Role shop-reader',
+      'RoleBinding shop-reader',
+      'Secret shop-db',
+      'Service web',
+      'ServiceAccount shop',
+      'StatefulSet db',
+    ].map((o) => o.replace(' ', ` ${values.namespace}/`)),
+  ];
+}
