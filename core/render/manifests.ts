@@ -6,11 +6,12 @@
  * booleans, merge keys work; timestamps stay strings (go-yaml v2 decodes them as strings into
  * untyped values) and duplicate keys are errors.
  */
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode, type Tags } from 'yaml';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import type { DesiredObject, Manifest } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { parseApiVersion, type ResourceKey } from '../model/resource.js';
+import { fastParseAll, YAML_OPTIONS } from './fast-yaml.js';
 
 /** Files larger than this are refused: manifests are small, and a huge file is almost always a mistake (a dump, a binary). */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
@@ -39,8 +40,6 @@ export function looksBinary(bytes: Uint8Array): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-const withoutTimestamp = (tags: Tags): Tags => tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp'));
-
 function location(file: string, documentIndex: number, lc: LineCounter, offset: number | undefined): SourceLocation {
   if (offset === undefined) return { file, documentIndex };
   const { line, col } = lc.linePos(offset);
@@ -66,10 +65,20 @@ export function parseManifests(content: Uint8Array | string, opts: { file: strin
   let text = typeof content === 'string' ? content : new TextDecoder('utf-8').decode(content);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  const fast = fastParseAll(text, MAX_NESTING_DEPTH);
+  if (fast && !fast.some((d) => isPlainObject(d.value) && isListKind(d.value))) {
+    const lc = new LineCounter();
+    lc.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    const sink: Sink = { file, lc, objects, diagnostics };
+    fast.forEach((d, index) => readValue(d.value, location(file, index, lc, d.start), sink));
+    return { objects, diagnostics };
+  }
+
   const lc = new LineCounter();
   let list: Document.Parsed[];
   try {
-    const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', customTags: withoutTimestamp, merge: true, uniqueKeys: true, prettyErrors: false });
+    const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter: lc });
     list = Array.isArray(docs) ? docs : [];
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
@@ -126,6 +135,15 @@ function readDocument(doc: Document.Parsed, index: number, sink: Sink): void {
     sink.diagnostics.push({ severity: 'error', code: isStackOverflow(e) ? 'too-deep' : 'yaml-syntax', message, location: where });
     return;
   }
+  const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+  readValue(value, where, sink, (i) => {
+    const node = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
+    return location(sink.file, index, sink.lc, node?.range?.[0] ?? doc.contents?.range[0]);
+  });
+}
+
+/** One document's value: an object, a List's items (located by `itemAt`), or a diagnostic. */
+function readValue(value: unknown, where: SourceLocation, sink: Sink, itemAt: (i: number) => SourceLocation = () => where): void {
   if (value === null || value === undefined) return;
   if (nestingDepth(value) > MAX_NESTING_DEPTH) return void sink.diagnostics.push({ severity: 'error', code: 'too-deep', message: tooDeep, location: where });
   if (!isPlainObject(value)) {
@@ -133,12 +151,8 @@ function readDocument(doc: Document.Parsed, index: number, sink: Sink): void {
     return;
   }
   if (isListKind(value)) {
-    const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
     const items = Array.isArray(value.items) ? value.items : [];
-    items.forEach((item, i) => {
-      const node = isSeq(itemsNode) ? (itemsNode.items[i] as YamlNode | undefined) : undefined;
-      addObject(item, location(sink.file, index, sink.lc, node?.range?.[0] ?? doc.contents?.range[0]), sink, `items[${i}] of the List`);
-    });
+    items.forEach((item, i) => addObject(item, itemAt(i), sink, `items[${i}] of the List`));
     return;
   }
   addObject(value, where, sink);
