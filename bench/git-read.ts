@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearRenderCaches, renderApp } from '../core/render/render.js';
+import { closeParsePool, startParsePool } from '../core/render/parse-pool.js';
 import { clearAppScanCache, selectApp } from '../core/source/load.js';
 import { generateCorpus } from './corpus.js';
 import { markdownTable, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
@@ -216,6 +217,8 @@ export async function benchRender(opts: { files?: number; runs?: number } = {}):
   const runs = Math.max(1, opts.runs ?? 5);
   const corpus = generateCorpus({ objects: files, tag: 'bench-git' });
   const tmp = mkdtempSync(join(tmpdir(), 'slipway-bench-render-'));
+  // As in the desktop app and `slipway serve`: the parse workers start with the engine, before the first render.
+  startParsePool();
   try {
     const old = corpus.commits[10]!;
     const neighbour = corpus.commits[11]!;
@@ -281,6 +284,7 @@ export async function benchRender(opts: { files?: number; runs?: number } = {}):
       },
     ];
   } finally {
+    await closeParsePool();
     rmSync(tmp, { recursive: true, force: true });
     corpus.cleanup();
   }

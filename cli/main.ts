@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Startup } from '../core/api/contract.js';
 import { createHandlers } from '../core/api/handlers.js';
+import { startParsePool } from '../core/render/parse-pool.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
 import { registerApply } from './apply.js';
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
     .option('--context <name>', 'pick this kubeconfig context')
     .action(async (opts: { port: number } & StartupFlags) => {
       const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
+      startParsePool(); // a long-lived engine: parse large revisions on every core
       const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
       console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
       console.log(`Open this address in your browser (it carries a one-time token and works once): ${running.url}`);

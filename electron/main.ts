@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
+import { startParsePool } from '../core/render/parse-pool.js';
 import { commandListener, forwardEvents } from './ipc.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
 import { startupFromArgs } from './startup.js';
@@ -22,6 +23,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   // `--repo`, `--app`, `--rev`, `--context` on the command line: what the window opens first (as `slipway serve`).
   const handlers = createHandlers({ transport: 'electron', startup: startupFromArgs(process.argv.slice(1), process.cwd()) });
+  startParsePool(); // a long-lived engine: parse large revisions on every core
   let window: BrowserWindow | undefined;
 
   app.on('second-instance', () => {

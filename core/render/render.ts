@@ -13,6 +13,7 @@ import { formatKey, identityOf } from '../model/resource.js';
 import { detectSourceType, type SourceType } from '../source/apps.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { isManifestFileName, parseManifests, type ParsedFile } from './manifests.js';
+import { parsePool, POOL_MIN_FILES } from './parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
 import { blindSecrets } from '../secret-key.js';
 
@@ -61,8 +62,7 @@ const PARSE_CACHE_MAX = 50_000;
 /** Blob reads kept in flight while files are parsed in order (git answers them in one stream). */
 const READ_AHEAD = 256;
 
-function parseAndCache(bytes: Uint8Array, file: SnapshotFile, path: string): ParsedFile {
-  const parsed = parseManifests(bytes, { file: path });
+function cacheParsed(file: SnapshotFile, path: string, parsed: ParsedFile): ParsedFile {
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
   parseCache.set(`${file.oid}:${path}`, parsed);
   return parsed;
@@ -71,10 +71,14 @@ function parseAndCache(bytes: Uint8Array, file: SnapshotFile, path: string): Par
 /**
  * Each file parsed (or taken from the parse cache, not even read), in order; the reads of the
  * next READ_AHEAD uncached files are already under way, so a cold revision costs one stream of
- * blob reads instead of a round trip per file.
+ * blob reads instead of a round trip per file. With many files to parse, the parsing goes to the
+ * worker pool (one thread per core) while this thread keeps reading.
  */
 async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { readonly target: SnapshotFile; readonly path: string }[]): Promise<ParsedFile[]> {
   const cached = (i: number): ParsedFile | undefined => parseCache.get(`${files[i]!.target.oid}:${files[i]!.path}`);
+  let uncached = 0;
+  for (let i = 0; i < files.length && uncached < POOL_MIN_FILES; i++) if (!cached(i)) uncached++;
+  const pool = uncached >= POOL_MIN_FILES ? parsePool() : undefined;
   const reads = new Map<number, Promise<Uint8Array>>();
   const startRead = (i: number): void => {
     if (i >= files.length || cached(i)) return;
@@ -83,13 +87,27 @@ async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { 
     reads.set(i, read);
   };
   for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) startRead(i);
-  const out: ParsedFile[] = [];
+  const out: ParsedFile[] = new Array<ParsedFile>(files.length);
+  const onPool: Promise<void>[] = [];
   for (let i = 0; i < files.length; i++) {
     startRead(i + READ_AHEAD);
     const read = reads.get(i);
     reads.delete(i);
-    out.push(cached(i) ?? parseAndCache(await (read ?? repo.readFile(snapshot, files[i]!.target)), files[i]!.target, files[i]!.path));
+    const hit = cached(i);
+    if (hit) {
+      out[i] = hit;
+      continue;
+    }
+    const { target, path } = files[i]!;
+    const bytes = await (read ?? repo.readFile(snapshot, target));
+    if (!pool) {
+      out[i] = cacheParsed(target, path, parseManifests(bytes, { file: path }));
+      continue;
+    }
+    // What the pool cannot answer (a worker died, the parse threw there) is parsed here.
+    onPool.push(pool.parse(bytes, path).then((parsed) => void (out[i] = cacheParsed(target, path, parsed ?? parseManifests(bytes, { file: path })))));
   }
+  await Promise.all(onPool);
   return out;
 }
 
