@@ -10,6 +10,7 @@
  * are read from the change's YAML (`after` for upserts, `before` for deletions), because apply
  * takes a Plan and nothing else (rule 1).
  */
+import { load } from 'js-yaml';
 import { parse } from 'yaml';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { isPlainObject } from '../model/desired.js';
@@ -259,15 +260,27 @@ export function readWave(annotations: Readonly<Record<string, string>>, key: Res
   };
 }
 
+/**
+ * A change's YAML (written by the plan with the `yaml` library) as a value: js-yaml first, which
+ * reads it several times faster — an apply orders every change before its first write — and the
+ * `yaml` library where js-yaml refuses it. Undefined if neither can read it.
+ */
+function readChangeYaml(text: string): unknown {
+  try {
+    return load(text);
+  } catch {
+    try {
+      return parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** Reads annotations and (for a CRD) spec.group/spec.names.kind from the change's YAML: `after`, or `before` for a deletion. */
 export function factsFromChange(change: Change): OrderFacts {
   const text = PHASE_OF_ACTION[change.action] === 'delete' ? change.before : (change.after ?? change.before);
-  let doc: unknown;
-  try {
-    doc = text === undefined ? undefined : parse(text);
-  } catch {
-    doc = undefined;
-  }
+  const doc = text === undefined ? undefined : readChangeYaml(text);
   const metadata = isPlainObject(doc) && isPlainObject(doc.metadata) ? doc.metadata : {};
   const annotations = isPlainObject(metadata.annotations)
     ? Object.fromEntries(Object.entries(metadata.annotations).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : typeof v === 'number' ? [[k, String(v)]] : [])))
