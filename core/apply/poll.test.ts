@@ -20,7 +20,7 @@ describe('pollInterval: health reads come about as often as the wait so far warr
     for (let waited = 0; waited <= 60_000; waited += 250) {
       const next = pollInterval(waited, 1000);
       expect(next).toBeGreaterThanOrEqual(previous);
-      expect(next).toBeLessThanOrEqual(Math.max(100, 100 + waited * 0.05));
+      expect(next).toBeLessThanOrEqual(100 + Math.ceil(waited / 20));
       previous = next;
     }
   });
