@@ -45,6 +45,8 @@ export function createTestRepo(opts: { prefix?: string } = {}): TestRepo {
     }).trim();
   };
   git('init', '-q', '-b', 'main');
+  // No background `gc --auto` after commits: it would race an explicit `git gc` ("gc is already running") and make timings noisy.
+  git('config', 'gc.auto', '0');
   return {
     dir,
     git,
