@@ -27,10 +27,11 @@ const secret = fc
     return { obj, values: [...Object.values(data), ...Object.values(stringData)] };
   });
 
-/** The Secret with no values at all: what may legitimately show (keys, names, the mask). */
+/** The Secret with no values at all: what may legitimately show (keys, annotation names such as last-applied-configuration, names, the mask). */
 function skeleton(obj: JsonObject): string {
   const blank = (m: unknown): unknown => Object.fromEntries(Object.keys(m as object).map((k) => [k, MASK_CHANGED]));
-  return JSON.stringify({ ...obj, metadata: { name: 'db', namespace: 'shop' }, data: blank(obj.data), stringData: blank(obj.stringData) }) + MASK;
+  const { annotations } = obj.metadata as { annotations: unknown };
+  return JSON.stringify({ ...obj, metadata: { name: 'db', namespace: 'shop', annotations: blank(annotations) }, data: blank(obj.data), stringData: blank(obj.stringData) }) + MASK;
 }
 
 /** Forms a value may take in an output: plain, base64, JSON-escaped. */
