@@ -62,9 +62,9 @@ const PARSE_CACHE_MAX = 50_000;
 /** Blob reads kept in flight while files are parsed in order (git answers them in one stream). */
 const READ_AHEAD = 256;
 
-function cacheParsed(file: SnapshotFile, path: string, parsed: ParsedFile): ParsedFile {
+function cacheParsed(key: string, parsed: ParsedFile): ParsedFile {
   if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
-  parseCache.set(`${file.oid}:${path}`, parsed);
+  parseCache.set(key, parsed);
   return parsed;
 }
 
@@ -75,7 +75,8 @@ function cacheParsed(file: SnapshotFile, path: string, parsed: ParsedFile): Pars
  * worker pool (one thread per core) while this thread keeps reading.
  */
 async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { readonly target: SnapshotFile; readonly path: string }[]): Promise<ParsedFile[]> {
-  const cached = (i: number): ParsedFile | undefined => parseCache.get(`${files[i]!.target.oid}:${files[i]!.path}`);
+  const keys = files.map((f) => `${f.target.oid}:${f.path}`);
+  const cached = (i: number): ParsedFile | undefined => parseCache.get(keys[i]!);
   let uncached = 0;
   for (let i = 0; i < files.length && uncached < POOL_MIN_FILES; i++) if (!cached(i)) uncached++;
   const pool = uncached >= POOL_MIN_FILES ? parsePool() : undefined;
@@ -101,11 +102,11 @@ async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { 
     const { target, path } = files[i]!;
     const bytes = await (read ?? repo.readFile(snapshot, target));
     if (!pool) {
-      out[i] = cacheParsed(target, path, parseManifests(bytes, { file: path }));
+      out[i] = cacheParsed(keys[i]!, parseManifests(bytes, { file: path }));
       continue;
     }
     // What the pool cannot answer (a worker died, the parse threw there) is parsed here.
-    onPool.push(pool.parse(bytes, path).then((parsed) => void (out[i] = cacheParsed(target, path, parsed ?? parseManifests(bytes, { file: path })))));
+    onPool.push(pool.parse(bytes, path).then((parsed) => void (out[i] = cacheParsed(keys[i]!, parsed ?? parseManifests(bytes, { file: path })))));
   }
   await Promise.all(onPool);
   return out;

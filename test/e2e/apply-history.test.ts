@@ -4,7 +4,6 @@
  * watch the progress reach success over the event WebSocket, apply the second commit, find both
  * runs in History, and roll back to the first through its plan preview.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
+import { kubectlRunner } from '../support/kubectl.js';
 import { webDeployment } from '../support/web-deployment.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -31,11 +31,7 @@ let secondCommit: string;
 let ui: UiSession;
 let page: Page;
 
-function kubectl(args: readonly string[]): string {
-  const r = spawnSync(tools.kubectl, ['--kubeconfig', kubeconfig, '--context', 'slipway-admin', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig });
 
 const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
 const pickRevision = (oid: string): Promise<void> => pickRevisionOf(page, oid);

@@ -8,7 +8,6 @@
  * list and the slipway-admin context, plans, and reads the change in Monaco's side-by-side diff.
  * Then the same revision is planned against the second cluster, where everything is a create.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { closeUi, diffSide as diffSideOf, openUi, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
+import { kubectlRunner } from '../support/kubectl.js';
 import { webDeployment } from '../support/web-deployment.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -35,15 +35,7 @@ let ui: UiSession;
 let page: Page;
 const foreignRequests: string[] = [];
 
-function kubectl(args: readonly string[]): string {
-  const r = spawnSync(tools.kubectl, ['--kubeconfig', kubeconfig, '--context', 'slipway-admin', ...args], {
-    encoding: 'utf8',
-    // kubectl's --applyset is still alpha in 1.35: it needs this switch.
-    env: { ...process.env, KUBECTL_APPLYSET: 'true' },
-  });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig });
 
 /** The text Monaco shows on one side of the diff (it renders spaces as no-break spaces). */
 const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);

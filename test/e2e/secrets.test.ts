@@ -29,6 +29,7 @@ import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { findLeaks, sentinel, type Output } from '../support/leaks.js';
 import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
+import { kubectlRunner } from '../support/kubectl.js';
 
 const clusterKubeconfig = inject('kubeconfig');
 const tools = inject('tools');
@@ -60,11 +61,7 @@ const commits: string[] = [];
 const outputs: Output[] = [];
 let ui: UiSession | undefined;
 
-function kubectl(args: readonly string[]): string {
-  const r = spawnSync(tools.kubectl, ['--kubeconfig', clusterKubeconfig, '--context', 'slipway-admin', ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: clusterKubeconfig });
 
 /** PATH with helm and kubectl, the app cache and data folders in the test's temp folder, the test kubeconfig. */
 function env(): NodeJS.ProcessEnv {
