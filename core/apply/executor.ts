@@ -496,10 +496,11 @@ async function readGroup(client: KubeClient, group: readonly Waiting[]): Promise
 }
 
 async function waitGone(client: KubeClient, key: ResourceKey, opts: ExecuteOptions): Promise<boolean> {
-  const deadline = Date.now() + (opts.timeoutMs ?? timeoutFor(key, 'gone'));
+  const since = Date.now();
+  const deadline = since + (opts.timeoutMs ?? timeoutFor(key, 'gone'));
   while (Date.now() < deadline) {
     if (!(await client.get(key))) return true;
-    await sleep(opts.pollMs ?? 1000, opts.signal);
+    await sleep(pollInterval(Date.now() - since, opts.pollMs ?? 1000), opts.signal);
   }
   return false;
 }

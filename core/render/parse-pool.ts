@@ -128,10 +128,12 @@ export class ParsePool {
 let pool: ParsePool | undefined;
 let started = false;
 
-function workerCount(): number {
+/** `SLIPWAY_PARSE_WORKERS` when set (any process), else one worker per core up to four (started engines only). */
+function workerSetting(): { readonly count: number; readonly explicit: boolean } {
   const setting = process.env.SLIPWAY_PARSE_WORKERS;
-  const wanted = setting !== undefined && setting !== '' ? Number(setting) : Math.min(4, availableParallelism());
-  return Number.isInteger(wanted) && wanted > 0 ? wanted : 0;
+  if (setting === undefined || setting === '') return { count: Math.min(4, availableParallelism()), explicit: false };
+  const n = Number(setting);
+  return { count: Number.isInteger(n) && n > 0 ? n : 0, explicit: true };
 }
 
 /**
@@ -142,14 +144,12 @@ function workerCount(): number {
  */
 export function parsePool(): ParsePool | undefined {
   if (pool) return pool.broken ? undefined : pool;
-  const setting = process.env.SLIPWAY_PARSE_WORKERS;
-  const explicit = setting !== undefined && setting !== '';
-  if (!started && !explicit) return undefined;
-  const size = workerCount();
-  if (size < 2 && !explicit) return undefined; // one core: the workers would only take turns with this thread
-  const source = size > 0 ? workerSource() : undefined;
+  const { count, explicit } = workerSetting();
+  // Not started, turned off, or one core (the workers would only take turns with this thread).
+  if (count === 0 || (!explicit && (!started || count < 2))) return undefined;
+  const source = workerSource();
   if (!source) return undefined;
-  pool = new ParsePool(size, source);
+  pool = new ParsePool(count, source);
   return pool;
 }
 
