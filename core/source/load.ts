@@ -4,7 +4,7 @@
  * without any configuration.
  */
 import { basename } from 'node:path';
-import type { Repository, Revision } from '../git/types.js';
+import type { Repository, Revision, Snapshot } from '../git/types.js';
 import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { DesiredObject } from '../model/desired.js';
 import { isManifestFileName, parseManifests } from '../render/manifests.js';
@@ -31,10 +31,26 @@ export function clearAppScanCache(): void {
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
 const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io/;
 
+/**
+ * The files a catalog reads: the whole tree when GitOps definitions are scanned for; otherwise only
+ * slipway.yaml (one tree lookup instead of listing every file of the repository).
+ */
+async function catalogSnapshot(repo: Repository, revision: Revision, gitops: boolean): Promise<Snapshot> {
+  if (gitops) return repo.snapshot(revision, '');
+  try {
+    return await repo.snapshot(revision, SLIPWAY_CONFIG_FILE);
+  } catch (err) {
+    if (err instanceof SlipwayError && err.code === 'path-not-found') return { revision, root: '', treeOid: '', files: [] };
+    throw err;
+  }
+}
+
 export async function loadApps(repo: Repository, revision: Revision, opts: { gitops?: boolean } = {}): Promise<AppCatalog> {
-  const root = await repo.snapshot(revision, '');
+  const gitops = opts.gitops !== false;
+  const root = await catalogSnapshot(repo, revision, gitops);
   const diagnostics: Diagnostic[] = [];
   let apps: App[] = [];
+  // Only a file: a folder named slipway.yaml is no configuration (its files have longer paths).
   const config = root.files.find((f) => f.path === SLIPWAY_CONFIG_FILE);
   if (config) {
     const parsed = parseSlipwayConfig(new TextDecoder().decode(await repo.readFile(root, config)), { file: config.path });
@@ -42,7 +58,7 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     diagnostics.push(...parsed.diagnostics);
   }
   const candidates: DesiredObject[] = [];
-  for (const f of opts.gitops === false ? [] : root.files) {
+  for (const f of gitops ? root.files : []) {
     if (f.mode === 'symlink' || !isManifestFileName(f.path) || f.path === SLIPWAY_CONFIG_FILE) continue;
     // Each blob is scanned once: the next revision only reads the files that changed.
     const key = `${f.oid}:${f.path}`;

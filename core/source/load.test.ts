@@ -1,0 +1,91 @@
+/**
+ * Picking an app by name reads slipway.yaml on its own (no listing of the whole repository) and
+ * falls back to the full scan for apps imported from GitOps definitions: the answers must be the
+ * same as the full catalog's, at a commit and in the working copy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepository, type GitRepository } from '../git/repository.js';
+import { WORKING_COPY } from '../git/types.js';
+import { SlipwayError } from '../model/diagnostics.js';
+import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
+import { loadApps, selectApp } from './load.js';
+
+const CONFIG = (apps: string[]): string => `apiVersion: slipway.dev/v1alpha1\nkind: Config\napps:\n${apps.map((a) => `  - name: ${a}\n    path: apps/${a}\n`).join('')}`;
+const ARGO_APP = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: imported
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://example.com/acme/infra.git
+    path: apps/imported
+  destination:
+    namespace: shop
+`;
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+
+let fixture: TestRepo;
+let repo: GitRepository;
+let withConfig: string;
+let configIsFolder: string;
+let noConfig: string;
+
+beforeAll(async () => {
+  fixture = createTestRepo({ prefix: 'slipway-load-' });
+  fixture.write({ 'slipway.yaml': CONFIG(['web', 'api']), 'apps/web/cm.yaml': CM, 'apps/api/cm.yaml': CM, 'apps/imported/cm.yaml': CM, 'argo/app.yaml': ARGO_APP });
+  withConfig = fixture.commit('config with two apps, one Argo CD Application');
+  fixture.write({ 'slipway.yaml': null, 'slipway.yaml/readme.yaml': CONFIG(['ghost']) });
+  configIsFolder = fixture.commit('slipway.yaml is a folder');
+  fixture.write({ 'slipway.yaml': null, 'argo/app.yaml': null });
+  noConfig = fixture.commit('no configuration');
+  // The working copy: configured again, with an app the last commit does not have.
+  fixture.write({ 'slipway.yaml': CONFIG(['draft']) });
+  repo = await openRepository(fixture.dir);
+});
+
+afterAll(async () => {
+  await repo.close();
+  fixture.cleanup();
+});
+
+describe('selectApp by name', () => {
+  it.each([
+    ['web', 'apps/web'],
+    ['api', 'apps/api'],
+    ['imported', 'apps/imported'],
+  ])('finds %s at a commit, as the full catalog has it', async (name, path) => {
+    const revision = await repo.resolve(withConfig);
+    const { app } = await selectApp(repo, revision, { app: name });
+    expect(app.path).toBe(path);
+    const catalog = await loadApps(repo, revision);
+    expect(catalog.apps.find((a) => a.name === name)).toEqual(app);
+  });
+
+  it('reads slipway.yaml alone when GitOps scanning is off', async () => {
+    const revision = await repo.resolve(withConfig);
+    const quick = await loadApps(repo, revision, { gitops: false });
+    expect(quick.configured).toBe(true);
+    expect(quick.apps.map((a) => a.name)).toEqual(['api', 'web']);
+  });
+
+  it('reads slipway.yaml from the working copy', async () => {
+    const revision = await repo.resolve(WORKING_COPY);
+    const { app } = await selectApp(repo, revision, { app: 'draft' });
+    expect(app.path).toBe('apps/draft');
+    await expect(selectApp(repo, revision, { app: 'web' })).rejects.toThrow(/no app named web at this revision; apps: draft/);
+  });
+
+  it.each([
+    ['a folder named slipway.yaml', () => configIsFolder],
+    ['no slipway.yaml at all', () => noConfig],
+  ])('with %s there is no configuration', async (_, rev) => {
+    const revision = await repo.resolve(rev());
+    const quick = await loadApps(repo, revision, { gitops: false });
+    expect(quick).toEqual({ apps: [], diagnostics: [], configured: false });
+    const err = await selectApp(repo, revision, { app: 'ghost' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlipwayError);
+    expect((err as SlipwayError).code).toBe('unknown-app');
+  });
+});
