@@ -140,9 +140,9 @@ describe('the kind-order table', () => {
     expect(kindGroupOf({ group, kind })).toBe(expected);
   });
 
-  it('puts CRDs early, classes before workloads, the autoscaler after every workload kind and custom resources last', () => {
+  it('puts CRDs early, classes and Services before workloads, the autoscaler after every workload kind and custom resources last', () => {
     const order = KIND_ORDER.map((g) => g.name);
-    expect(order).toEqual(['namespaces', 'crds', 'classes', 'policies', 'rbac', 'config', 'storage', 'services', 'workloads', 'autoscaling', 'ingress', 'apiservices', 'admission', 'other', 'custom']);
+    expect(order).toEqual(['namespaces', 'crds', 'classes', 'policies', 'services', 'rbac', 'config', 'storage', 'workloads', 'autoscaling', 'ingress', 'apiservices', 'admission', 'other', 'custom']);
   });
 
   it('lists each group/kind once', () => {
@@ -187,9 +187,11 @@ describe('readWave', () => {
 
 describe('factsFromChange', () => {
   it('reads the annotations of the object to be applied, and what a CRD defines', () => {
-    expect(factsFromChange(change('create', crd('widgets', 'example.com', 'Widget', wave('-3'))))).toEqual({
+    const definition = crd('widgets', 'example.com', 'Widget', wave('-3'));
+    expect(factsFromChange(change('create', definition))).toEqual({
       annotations: { 'slipway.dev/wave': '-3' },
       defines: { group: 'example.com', kind: 'Widget' },
+      object: definition,
     });
   });
 
@@ -230,10 +232,10 @@ describe('planSteps on a plan with every kind, shuffled', () => {
       'upsert 0 crds',
       'upsert 0 classes',
       'upsert 0 policies',
+      'upsert 0 services',
       'upsert 0 rbac',
       'upsert 0 config',
       'upsert 0 storage',
-      'upsert 0 services',
       'upsert 0 workloads',
       'upsert 0 autoscaling',
       'upsert 0 ingress',
@@ -435,5 +437,105 @@ describe('planSteps: deletions after every upsert, in reverse order', () => {
 
   it('makes no steps for a plan with nothing to do', () => {
     expect(planSteps([change('noop', obj('v1', 'ConfigMap', 'shop', 'c')), change('error', obj('v1', 'ConfigMap', 'shop', 'd'))])).toEqual({ steps: [], diagnostics: [] });
+  });
+});
+
+describe('planSteps: a workload goes as soon as what it needs is in place', () => {
+  type Raw = Obj & Record<string, unknown>;
+  const deploy = (name: string, podSpec?: Record<string, unknown>, extra: Record<string, unknown> = {}): Raw =>
+    ({ ...obj('apps/v1', 'Deployment', 'shop', name), ...(podSpec && { spec: { template: { spec: { containers: [{ name: 'app', image: 'app:1' }], ...podSpec } }, ...extra } }) }) as Raw;
+  const binding = (kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, subjects: unknown[], roleRef: { kind: string; name: string }): Raw =>
+    ({ ...obj('rbac.authorization.k8s.io/v1', kind, kind === 'RoleBinding' ? 'shop' : undefined, name), subjects, roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef } }) as Raw;
+  const sa = (name: string): Record<string, string> => ({ kind: 'ServiceAccount', name, namespace: 'shop' });
+  // Everything one wave of an app might hold besides its workloads: most of it unrelated to any one workload.
+  const SURROUNDINGS: Raw[] = [
+    obj('v1', 'Namespace', undefined, 'shop') as Raw,
+    obj('v1', 'Service', 'shop', 'web') as Raw,
+    obj('v1', 'ServiceAccount', 'shop', 'web') as Raw,
+    obj('v1', 'ServiceAccount', 'shop', 'other') as Raw,
+    obj('rbac.authorization.k8s.io/v1', 'Role', 'shop', 'web') as Raw,
+    obj('rbac.authorization.k8s.io/v1', 'Role', 'shop', 'other') as Raw,
+    binding('RoleBinding', 'web', [sa('web')], { kind: 'Role', name: 'web' }),
+    binding('RoleBinding', 'other', [sa('other')], { kind: 'Role', name: 'other' }),
+    obj('v1', 'ConfigMap', 'shop', 'web-config') as Raw,
+    obj('v1', 'ConfigMap', 'shop', 'unrelated') as Raw,
+    obj('v1', 'Secret', 'shop', 'db-password') as Raw,
+    obj('v1', 'Secret', 'shop', 'unrelated') as Raw,
+    obj('v1', 'PersistentVolumeClaim', 'shop', 'data') as Raw,
+  ];
+  /** Step groups (marked when early) and their changes, for the surroundings plus these workloads. */
+  const earlySteps = (...workloads: Raw[]): string[] =>
+    planSteps([...SURROUNDINGS, ...workloads].map((o) => change('create', o))).steps.map((s) => `${s.group}${s.early ? ' (early)' : ''}: ${s.changes.map((c) => formatKey(c.key)).join(', ')}`);
+
+  it('sends a Deployment that names nothing right after the Namespace and the Services, before RBAC and config', () => {
+    expect(earlySteps(deploy('plain', {}))).toEqual([
+      'namespaces: Namespace shop',
+      'services: Service shop/web',
+      'workloads (early): Deployment.apps shop/plain',
+      'rbac: ServiceAccount shop/other, ServiceAccount shop/web, Role.rbac.authorization.k8s.io shop/other, Role.rbac.authorization.k8s.io shop/web, RoleBinding.rbac.authorization.k8s.io shop/other, RoleBinding.rbac.authorization.k8s.io shop/web',
+      'config: Secret shop/db-password, Secret shop/unrelated, ConfigMap shop/unrelated, ConfigMap shop/web-config',
+      'storage: PersistentVolumeClaim shop/data',
+    ]);
+  });
+
+  it('waits for the ServiceAccount, its binding and role, and the ConfigMaps and Secrets it names; not for the claim it does not mount', () => {
+    const web = deploy('web', { serviceAccountName: 'web', containers: [{ name: 'app', envFrom: [{ configMapRef: { name: 'web-config' } }], env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db-password', key: 'pw' } } }] }] });
+    const steps = earlySteps(web);
+    expect(steps.slice(3)).toEqual(['config: Secret shop/db-password, Secret shop/unrelated, ConfigMap shop/unrelated, ConfigMap shop/web-config', 'workloads (early): Deployment.apps shop/web', 'storage: PersistentVolumeClaim shop/data']);
+  });
+
+  it('waits for RBAC only when its ServiceAccount is bound (the binding and the role it binds)', () => {
+    const steps = earlySteps(deploy('runs-as-web', { serviceAccountName: 'web' }));
+    expect(steps.slice(2, 4)).toEqual([
+      'rbac: ServiceAccount shop/other, ServiceAccount shop/web, Role.rbac.authorization.k8s.io shop/other, Role.rbac.authorization.k8s.io shop/web, RoleBinding.rbac.authorization.k8s.io shop/other, RoleBinding.rbac.authorization.k8s.io shop/web',
+      'workloads (early): Deployment.apps shop/runs-as-web',
+    ]);
+  });
+
+  it('keeps a workload that mounts a claim, or whose Pod template cannot be read, where kind order puts it', () => {
+    const steps = earlySteps(deploy('mounts', { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] }), deploy('opaque'));
+    expect(steps.at(-1)).toBe('workloads: Deployment.apps shop/mounts, Deployment.apps shop/opaque');
+    expect(steps.filter((s) => s.includes('(early)'))).toEqual([]);
+  });
+
+  it('reads every place a Pod names a ConfigMap or Secret: volumes, projected sources, env, envFrom, init containers, image pull secrets; and CronJob, StatefulSet, Pod templates', () => {
+    const cron = { ...obj('batch/v1', 'CronJob', 'shop', 'report'), spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { containers: [], volumes: [{ name: 'p', projected: { sources: [{ secret: { name: 'db-password' } }] } }] } } } } } } as Raw;
+    const pod = { ...obj('v1', 'Pod', 'shop', 'debug'), spec: { containers: [], imagePullSecrets: [{ name: 'db-password' }] } } as Raw;
+    const sts = { ...obj('apps/v1', 'StatefulSet', 'shop', 'db'), spec: { template: { spec: { initContainers: [{ name: 'i', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'web-config', key: 'x' } } }] }], containers: [] } } } } as Raw;
+    const steps = earlySteps(cron, pod, sts);
+    expect(steps.slice(3)).toEqual(['config: Secret shop/db-password, Secret shop/unrelated, ConfigMap shop/unrelated, ConfigMap shop/web-config', 'workloads (early): Pod shop/debug, StatefulSet.apps shop/db, CronJob.batch shop/report', 'storage: PersistentVolumeClaim shop/data']);
+  });
+
+  it('counts a StatefulSet claim template as mounting the claims it makes', () => {
+    const sts = { ...obj('apps/v1', 'StatefulSet', 'shop', 'db'), spec: { template: { spec: { containers: [] } }, volumeClaimTemplates: [{ metadata: { name: 'data' } }] } } as Raw;
+    const claim = obj('v1', 'PersistentVolumeClaim', 'shop', 'data-db-0') as Raw;
+    const steps = earlySteps(sts, claim);
+    expect(steps.at(-1)).toBe('workloads: StatefulSet.apps shop/db');
+  });
+
+  it.each<[label: string, subjects: unknown[], bound: boolean]>([
+    ['the ServiceAccount by name', [sa('default')], true],
+    ['its user name', [{ kind: 'User', name: 'system:serviceaccount:shop:default' }], true],
+    ['every ServiceAccount of its namespace', [{ kind: 'Group', name: 'system:serviceaccounts:shop' }], true],
+    ['every ServiceAccount', [{ kind: 'Group', name: 'system:serviceaccounts' }], true],
+    ['every authenticated user', [{ kind: 'Group', name: 'system:authenticated' }], true],
+    ['another ServiceAccount', [sa('other')], false],
+    ['the same name in another namespace', [{ kind: 'ServiceAccount', name: 'default', namespace: 'billing' }], false],
+    ['a ServiceAccount subject without namespace (a ClusterRoleBinding has none to lend it)', [{ kind: 'ServiceAccount', name: 'default' }], false],
+    ['a person', [{ kind: 'User', name: 'ada@example.com' }], false],
+  ])('a ClusterRoleBinding granting %s (the workload runs as shop/default)', (_, subjects, bound) => {
+    const crb = binding('ClusterRoleBinding', 'reader', subjects, { kind: 'ClusterRole', name: 'reader' });
+    const role = obj('rbac.authorization.k8s.io/v1', 'ClusterRole', undefined, 'reader') as Raw;
+    const steps = earlySteps(deploy('plain', {}), crb, role);
+    // With the grant, the workload waits for the RBAC step; without it, it goes right after the Services.
+    expect(steps[2]).toBe(bound ? 'rbac: ServiceAccount shop/other, ServiceAccount shop/web, ClusterRole.rbac.authorization.k8s.io reader, ClusterRoleBinding.rbac.authorization.k8s.io reader, Role.rbac.authorization.k8s.io shop/other, Role.rbac.authorization.k8s.io shop/web, RoleBinding.rbac.authorization.k8s.io shop/other, RoleBinding.rbac.authorization.k8s.io shop/web' : 'workloads (early): Deployment.apps shop/plain');
+  });
+
+  it('sends a Deployment that names nothing before the ConfigMaps of its wave, also when the plan has no Namespace', () => {
+    const { steps } = planSteps([change('create', obj('v1', 'ConfigMap', 'shop', 'c')), change('create', deploy('later', {}))]);
+    expect(steps.map((s) => [s.group, s.early ?? false])).toEqual([
+      ['workloads', true],
+      ['config', false],
+    ]);
   });
 });

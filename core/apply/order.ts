@@ -17,6 +17,7 @@ import { isPlainObject } from '../model/desired.js';
 import type { ResourceKey } from '../model/resource.js';
 import { compareKeys, formatKey } from '../model/resource.js';
 import type { Action, Change } from '../plan/types.js';
+import { bindingGrants, podNeeds, roleRefOf, serviceAccountSecrets } from './needs.js';
 
 /** Slipway's own wave annotation. Integer, may be negative, default 0. Wins over Argo CD's. */
 export const WAVE_ANNOTATION = 'slipway.dev/wave';
@@ -64,7 +65,8 @@ const rbac = (kind: string): GroupKind => ({ group: 'rbac.authorization.k8s.io',
  *
  * Reconciles gitops-engine's list (Helm's kind_sorter) with the issue's: CRDs move up to just
  * after Namespaces, cluster-wide "classes" (PriorityClass, StorageClass, IngressClass,
- * RuntimeClass) come before anything that names them, HorizontalPodAutoscaler comes after every
+ * RuntimeClass) come before anything that names them, Services come before RBAC and config (they
+ * need nothing, and Pods need them first), HorizontalPodAutoscaler comes after every
  * workload kind (gitops-engine has it before StatefulSet), admission webhooks come after the
  * workloads that serve them, and custom resources come last. `*List` kinds are left out: the
  * renderer expands Lists into their items, so none reaches a plan.
@@ -94,17 +96,17 @@ export const KIND_ORDER: readonly KindGroup[] = [
     why: 'quotas, limits and network policy must be in force before the Pods they govern start',
   },
   {
+    name: 'services',
+    kinds: [core('Service'), core('Endpoints'), { group: 'discovery.k8s.io', kind: 'EndpointSlice' }],
+    why: 'Service environment variables are injected into Pods that start after the Service; a Service names nothing that must exist first',
+  },
+  {
     name: 'rbac',
     kinds: [core('ServiceAccount'), rbac('ClusterRole'), rbac('ClusterRoleBinding'), rbac('Role'), rbac('RoleBinding')],
     why: 'Pods run as a ServiceAccount, whose permissions must exist when they start',
   },
   { name: 'config', kinds: [core('Secret'), core('ConfigMap')], why: 'Pods mount and read them at start' },
   { name: 'storage', kinds: [core('PersistentVolume'), core('PersistentVolumeClaim')], why: 'Pods mount claims' },
-  {
-    name: 'services',
-    kinds: [core('Service'), core('Endpoints'), { group: 'discovery.k8s.io', kind: 'EndpointSlice' }],
-    why: 'Service environment variables are injected into Pods that start after the Service',
-  },
   {
     name: 'workloads',
     kinds: [
@@ -192,6 +194,12 @@ export interface Step {
   /** Sorted by kind order within the group, then by key. */
   readonly changes: readonly Change[];
   readonly waitFor: WaitFor;
+  /**
+   * Workloads sent ahead of their kind group: every object of the wave they need (see
+   * `WORKLOADS_NEED`) is in an earlier step, so they go before the unrelated objects that kind
+   * order would otherwise send first, and their rollout overlaps the rest of the wave.
+   */
+  readonly early?: true;
 }
 
 export interface StepPlan {
@@ -206,6 +214,8 @@ export interface OrderFacts {
   readonly annotations: Readonly<Record<string, string>>;
   /** For a CustomResourceDefinition: the group and kind it serves (spec.group, spec.names.kind). */
   readonly defines?: GroupKind;
+  /** The object itself (as read from the change's YAML), for what a workload names; absent when unreadable. */
+  readonly object?: Readonly<Record<string, unknown>>;
 }
 
 export interface PlanStepsOptions {
@@ -285,10 +295,11 @@ export function factsFromChange(change: Change): OrderFacts {
   const annotations = isPlainObject(metadata.annotations)
     ? Object.fromEntries(Object.entries(metadata.annotations).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : typeof v === 'number' ? [[k, String(v)]] : [])))
     : {};
-  if (!isCrd(change.key) || !isPlainObject(doc) || !isPlainObject(doc.spec)) return { annotations };
+  const facts = isPlainObject(doc) ? { annotations, object: doc } : { annotations };
+  if (!isCrd(change.key) || !isPlainObject(doc) || !isPlainObject(doc.spec)) return facts;
   const { group, names } = doc.spec;
   const kind = isPlainObject(names) ? names.kind : undefined;
-  return typeof group === 'string' && typeof kind === 'string' ? { annotations, defines: { group, kind } } : { annotations };
+  return typeof group === 'string' && typeof kind === 'string' ? { ...facts, defines: { group, kind } } : facts;
 }
 
 interface Entry {
@@ -322,8 +333,8 @@ export function planSteps(changes: readonly Change[], opts: PlanStepsOptions = {
     entries.push({ change, phase, facts, wave, group: kindGroupOf(change.key) });
   }
   for (const phase of ['upsert', 'delete'] as const) diagnostics.push(...pullDependenciesForward(entries.filter((e) => e.phase === phase)));
-  const upserts = groupIntoSteps(entries.filter((e) => e.phase === 'upsert'), 1);
-  const deletes = groupIntoSteps(entries.filter((e) => e.phase === 'delete'), -1);
+  const upserts = toSteps(sendWorkloadsEarly(groupIntoBuckets(entries.filter((e) => e.phase === 'upsert'), 1)));
+  const deletes = toSteps(groupIntoBuckets(entries.filter((e) => e.phase === 'delete'), -1));
   const steps = [...upserts, ...deletes].map((s, index) => ({ ...s, index }));
   return { steps, diagnostics };
 }
@@ -354,22 +365,145 @@ function pullDependenciesForward(entries: readonly Entry[]): Diagnostic[] {
   return diagnostics;
 }
 
+interface Bucket {
+  readonly wave: number;
+  readonly phase: StepPhase;
+  readonly group: KindGroupName;
+  readonly entries: Entry[];
+  early?: true;
+}
+
 /** direction 1: ascending wave and group (upserts); -1: descending (deletions). */
-function groupIntoSteps(entries: readonly Entry[], direction: 1 | -1): Omit<Step, 'index'>[] {
-  const buckets = new Map<string, { wave: number; phase: StepPhase; group: KindGroupName; entries: Entry[] }>();
+function groupIntoBuckets(entries: readonly Entry[], direction: 1 | -1): Bucket[] {
+  const buckets = new Map<string, Bucket>();
   for (const e of entries) {
     const id = `${e.wave}|${e.group}`;
     const bucket = buckets.get(id) ?? { wave: e.wave, phase: e.phase, group: e.group, entries: [] };
     bucket.entries.push(e);
     buckets.set(id, bucket);
   }
-  return [...buckets.values()]
-    .sort((a, b) => direction * (a.wave - b.wave || groupIndexOf(a.group) - groupIndexOf(b.group)))
-    .map(({ wave, phase, group, entries: members }) => ({
-      wave,
-      phase,
-      group,
-      changes: members.sort((a, b) => rankInGroup(a.change.key) - rankInGroup(b.change.key) || compareKeys(a.change.key, b.change.key)).map((e) => e.change),
-      waitFor: WAIT_FOR_PHASE[phase],
-    }));
+  return [...buckets.values()].sort((a, b) => direction * (a.wave - b.wave || groupIndexOf(a.group) - groupIndexOf(b.group)));
+}
+
+function toSteps(buckets: readonly Bucket[]): Omit<Step, 'index'>[] {
+  return buckets.map(({ wave, phase, group, entries: members, early }) => ({
+    wave,
+    phase,
+    group,
+    changes: [...members].sort((a, b) => rankInGroup(a.change.key) - rankInGroup(b.change.key) || compareKeys(a.change.key, b.change.key)).map((e) => e.change),
+    waitFor: WAIT_FOR_PHASE[phase],
+    ...(early && { early }),
+  }));
+}
+
+/**
+ * What a workload needs of the earlier kind groups of its wave, as data: "all" (every object of
+ * the group: classes, quotas and policies govern Pods at admission, Services inject environment
+ * variables, CRDs and Namespaces must exist), or "named" (only what its Pod template names, see
+ * core/apply/needs.ts: its ServiceAccount with the bindings that grant it and the roles they bind,
+ * its ConfigMaps and Secrets, its claims and, when it has any, every PersistentVolume).
+ */
+export const WORKLOADS_NEED: Readonly<Partial<Record<KindGroupName, 'all' | 'named'>>> = { rbac: 'named', config: 'named', storage: 'named' };
+
+/**
+ * Upserts only. Within each wave, a workload whose needs (WORKLOADS_NEED) are all met by the steps
+ * up to some earlier step goes into an `early` workloads step right after it, instead of waiting
+ * for every ConfigMap, Secret and RBAC object of the wave; kapp orders by such rules too, and kind
+ * order alone (Helm, Argo CD) would hold a Deployment back behind hundreds of unrelated ConfigMaps.
+ * A workload whose object cannot be read stays where kind order puts it.
+ */
+function sendWorkloadsEarly(buckets: readonly Bucket[]): Bucket[] {
+  const out: Bucket[] = [];
+  let start = 0;
+  while (start < buckets.length) {
+    let end = start;
+    while (end < buckets.length && buckets[end]!.wave === buckets[start]!.wave) end++;
+    out.push(...advanceInWave(buckets.slice(start, end)));
+    start = end;
+  }
+  return out;
+}
+
+function advanceInWave(wave: readonly Bucket[]): Bucket[] {
+  const at = wave.findIndex((b) => b.group === 'workloads');
+  if (at <= 0) return [...wave];
+  const earlier = wave.slice(0, at);
+  const workloads = wave[at]!;
+  /** For each workload: the index of the last earlier bucket it needs something of (-1: none). */
+  const after = new Map<Entry, number>();
+  for (const w of workloads.entries) after.set(w, lastNeeded(w, earlier));
+  const moved = new Map<number, Entry[]>();
+  for (const [w, i] of after) if (i < at - 1) moved.set(i, [...(moved.get(i) ?? []), w]);
+  if (moved.size === 0) return [...wave];
+  const out: Bucket[] = [];
+  const early = (i: number): void => {
+    const members = moved.get(i);
+    if (members) out.push({ wave: workloads.wave, phase: workloads.phase, group: 'workloads', entries: members, early: true });
+  };
+  early(-1);
+  for (const [i, b] of earlier.entries()) {
+    out.push(b);
+    early(i);
+  }
+  const rest = workloads.entries.filter((w) => (after.get(w) ?? at - 1) >= at - 1);
+  if (rest.length > 0) out.push({ ...workloads, entries: rest });
+  out.push(...wave.slice(at + 1));
+  return out;
+}
+
+/** The index of the last bucket of `earlier` holding something the workload needs; all of them when its Pod template cannot be read. */
+function lastNeeded(w: Entry, earlier: readonly Bucket[]): number {
+  const needs = podNeeds(w.change.key, w.facts.object);
+  if (!needs) return earlier.length - 1;
+  const sa = { namespace: needs.namespace, name: needs.serviceAccount };
+  const rbac = earlier.flatMap((b) => (b.group === 'rbac' ? b.entries : []));
+  const saObject = rbac.find((e) => e.change.key.kind === 'ServiceAccount' && e.change.key.group === '' && e.change.key.namespace === sa.namespace && e.change.key.name === sa.name);
+  const saSecrets = new Set(saObject ? serviceAccountSecrets(saObject.facts.object) : []);
+  const granting = rbac.filter((e) => e.change.key.group === 'rbac.authorization.k8s.io' && (e.change.key.kind === 'RoleBinding' || e.change.key.kind === 'ClusterRoleBinding') && bindingGrants(e.change.key, e.facts.object, sa));
+  const roles = new Set<string>();
+  let anyRoleUnknown = false;
+  for (const b of granting) {
+    const ref = roleRefOf(b.facts.object);
+    if (!ref) anyRoleUnknown = true;
+    else roles.add(ref.kind === 'Role' ? `Role|${b.change.key.namespace ?? ''}|${ref.name}` : `ClusterRole||${ref.name}`);
+  }
+  // An aggregated ClusterRole gathers the rules of other ClusterRoles: then every ClusterRole counts.
+  const aggregated = rbac.some((e) => e.change.key.kind === 'ClusterRole' && roles.has(`ClusterRole||${e.change.key.name}`) && isPlainObjectWith(e.facts.object, 'aggregationRule'));
+  const usesClaims = needs.claims.size > 0 || needs.claimPrefixes.length > 0;
+  const named = (e: Entry): boolean => {
+    const k = e.change.key;
+    const here = k.namespace === needs.namespace;
+    if (k.group === '') {
+      switch (k.kind) {
+        case 'ServiceAccount':
+          return e === saObject;
+        case 'ConfigMap':
+          return here && needs.configMaps.has(k.name);
+        case 'Secret':
+          return here && (needs.secrets.has(k.name) || saSecrets.has(k.name) || e.facts.annotations['kubernetes.io/service-account.name'] === sa.name);
+        case 'PersistentVolumeClaim':
+          return here && (needs.claims.has(k.name) || needs.claimPrefixes.some((p) => k.name.startsWith(p)));
+        case 'PersistentVolume':
+          return usesClaims;
+        default:
+          return true;
+      }
+    }
+    if (k.group === 'rbac.authorization.k8s.io') {
+      if (k.kind === 'RoleBinding' || k.kind === 'ClusterRoleBinding') return granting.includes(e);
+      if (k.kind === 'Role') return anyRoleUnknown || roles.has(`Role|${k.namespace ?? ''}|${k.name}`);
+      if (k.kind === 'ClusterRole') return anyRoleUnknown || aggregated || roles.has(`ClusterRole||${k.name}`);
+    }
+    return true;
+  };
+  let last = -1;
+  for (const [i, b] of earlier.entries()) {
+    const how = WORKLOADS_NEED[b.group] ?? 'all';
+    if (b.entries.some((e) => how === 'all' || named(e))) last = i;
+  }
+  return last;
+}
+
+function isPlainObjectWith(v: unknown, field: string): boolean {
+  return isPlainObject(v) && v[field] !== undefined && v[field] !== null;
 }

@@ -47,7 +47,7 @@ const root = new URL('../..', import.meta.url).pathname;
 
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 /** One namespace per app, so the tests do not see each other's objects. */
-const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash`, cancel: `apply-it-${suffix}-cancel`, overlap: `apply-it-${suffix}-overlap` } as const;
+const NS = { shop: `apply-it-${suffix}`, waves: `apply-it-${suffix}-waves`, duo: `apply-it-${suffix}-duo`, crash: `apply-it-${suffix}-crash`, cancel: `apply-it-${suffix}-cancel`, overlap: `apply-it-${suffix}-overlap`, early: `apply-it-${suffix}-early` } as const;
 type AppName = keyof typeof NS;
 const group = `shop-${suffix}.slipway.test`;
 const crdName = `promotions.${group}`;
@@ -190,6 +190,22 @@ beforeAll(async () => {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.overlap } },
       deployment('slow', { minReadySeconds: 3 }),
       { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'slow' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'slow' }, minReplicas: 1, maxReplicas: 2, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] } },
+    ),
+    // A Deployment reading one ConfigMap and one that names nothing, among ConfigMaps and RBAC neither needs.
+    'apps/early/app.yaml': yamlDocs(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS.early } },
+      ...Array.from({ length: 30 }, (_, i) => configMap(`unrelated-${String(i).padStart(2, '0')}`)),
+      configMap('reader-config'),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'unrelated' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'unrelated' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'unrelated' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'unrelated' }, subjects: [{ kind: 'ServiceAccount', name: 'unrelated', namespace: NS.early }] },
+      deployment('plain', {}),
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'reader' },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'reader' } }, template: { metadata: { labels: { app: 'reader' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', envFrom: [{ configMapRef: { name: 'reader-config' } }] }] } } },
+      },
     ),
     // duo's namespace is made by hand (below), so the lease next to its ApplySet parent can be taken before anything is applied.
     'apps/duo/app.yaml': yamlDocs(configMap('duo-config'), deployment('slow', { minReadySeconds: 5 })),
@@ -468,6 +484,27 @@ describe('overlap: kind groups within one wave', () => {
       [`Deployment ${NS.overlap}/slow`]: 'healthy',
       [`HorizontalPodAutoscaler ${NS.overlap}/slow`]: 'healthy',
     });
+  });
+});
+
+describe('early: a workload goes as soon as what it names is there', () => {
+  it('sends a Deployment before the ConfigMaps and RBAC it does not need, and after the ConfigMap it reads', async () => {
+    const p = await plan('rev1', 'early');
+    const applied: string[] = [];
+    const out = await apply(p, { onEvent: (e) => void (e.type === 'object' && e.state === 'applying' && applied.push(nameOf(e.key))) });
+    expect([out.status, out.error], explainOutcome(out)).toEqual(['succeeded', undefined]);
+    expect(Object.values(outcomes(out.results)).every((o) => o === 'healthy'), explainOutcome(out)).toBe(true);
+    const at = (name: string): number => applied.indexOf(name);
+    const unrelated = applied.filter((n) => /\/unrelated/.test(n));
+    expect(unrelated).toHaveLength(33);
+    // plain names nothing: right after its Namespace, before every ConfigMap and RBAC object.
+    expect(at(`Deployment ${NS.early}/plain`), applied.join('\n')).toBe(1);
+    // reader waits for its ConfigMap (sent in the config step, with the unrelated ones), not for the kind groups after config.
+    expect(at(`Deployment ${NS.early}/reader`), applied.join('\n')).toBeGreaterThan(at(`ConfigMap ${NS.early}/reader-config`));
+    // The history's start times say the same.
+    const started = Object.fromEntries(history.run(out.runId)!.objects.map((o) => [nameOf(o.key), o.startedAt]));
+    expect(started[`Deployment ${NS.early}/plain`]! <= started[`ConfigMap ${NS.early}/reader-config`]!, JSON.stringify(started)).toBe(true);
+    expect(started[`Deployment ${NS.early}/reader`]! >= started[`ConfigMap ${NS.early}/reader-config`]!, JSON.stringify(started)).toBe(true);
   });
 });
 
