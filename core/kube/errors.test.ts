@@ -254,6 +254,22 @@ const networkRows: Row[] = [
     extra: { mayHaveTakenEffect: false },
   },
   {
+    name: 'connection refused, as undici request rejects (the socket error itself, not wrapped)',
+    error: sysError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6443'),
+    code: 'cluster-unreachable',
+    message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: connection refused',
+    retryable: false,
+    extra: { mayHaveTakenEffect: false },
+  },
+  {
+    name: 'the request timeout, as undici request rejects (the AbortSignal.timeout reason)',
+    error: new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+    info: { timeoutMs: 30_000 },
+    code: 'cluster-unreachable',
+    message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: no response within 30 s (the request timeout)',
+    retryable: false,
+  },
+  {
     name: 'connection refused on every address (AggregateError)',
     error: fetchFailed(new AggregateError([sysError('ECONNREFUSED', 'connect ECONNREFUSED ::1:6443'), sysError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6443')])),
     code: 'cluster-unreachable',
@@ -302,13 +318,6 @@ const networkRows: Row[] = [
     code: 'cluster-unreachable',
     message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:6443: connection closed by the server',
     retryable: true,
-  },
-  {
-    name: 'a port fetch refuses (bad port)',
-    error: fetchFailed(new Error('bad port')),
-    info: { server: 'https://127.0.0.1:1' },
-    code: 'cluster-unreachable',
-    message: 'cannot reach the cluster of context slipway-admin at https://127.0.0.1:1: the port is blocked by fetch (bad port)',
   },
   {
     name: 'CA not trusted (wrong certificate-authority)',

@@ -415,10 +415,6 @@ function networkError(err: unknown, info: KubeRequestInfo): KubeError {
       ...(timedOut && { hint: 'is the API server overloaded or stopped? A slow server may need a longer request timeout (--request-timeout, or timeouts.requestSeconds in the settings)' }),
     });
   }
-  // fetch refuses some ports outright (https://fetch.spec.whatwg.org/#port-blocking), e.g. 1 and 6000.
-  if (messagesOf(err).includes('bad port')) {
-    return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: the port is blocked by fetch (bad port)`, { context, server, cause: err });
-  }
   const detail = messagesOf(err).filter((m) => m !== 'fetch failed');
   // An unknown failure: the request may have gone out.
   return new KubeError('cluster-unreachable', `cannot reach the cluster of context ${context} at ${server}: ${detail.join(': ') || String(err)}`, { context, server, cause: err, mayHaveTakenEffect: true });
