@@ -20,7 +20,7 @@ import type { Change, Plan } from '../plan/types.js';
 import { stale, type DesiredForPlan } from './desired.js';
 import { assessHealth, timeoutFor, type HealthResult } from './health.js';
 import { acquireLease, type HeldLease } from './lease.js';
-import { planSteps, type Step } from './order.js';
+import { factsFromChange, factsFromObject, PHASE_OF_ACTION, planSteps, type Step } from './order.js';
 
 /** `unknown`: a write was sent and no answer came (the connection broke or timed out): it may or may not have been carried out. */
 export type ObjectState = 'applying' | 'applied' | 'deleting' | 'deleted' | 'waiting' | 'healthy' | 'failed' | 'skipped' | 'unknown';
@@ -163,7 +163,13 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
       if (e instanceof SlipwayError && e.code === 'plan-stale') return finish('refused', e.message);
       throw e;
     }
-    const ordered = planSteps(plan.changes);
+    // Upserts are ordered by the manifests about to be sent (already read, and checked against the plan's hashes); deletions by the plan's YAML.
+    const ordered = planSteps(plan.changes, {
+      factsOf: (c) => {
+        const sent = PHASE_OF_ACTION[c.action] === 'upsert' ? opts.desired.objects.get(identityOf(c.key))?.manifest : undefined;
+        return sent ? factsFromObject(c.key, sent) : factsFromChange(c);
+      },
+    });
     const badOrder = ordered.diagnostics.filter((d) => d.severity === 'error');
     if (badOrder.length > 0) return finish('refused', `the apply order is unclear: ${badOrder.map((d) => d.message).join('; ')}`);
     const { steps } = ordered;
@@ -437,13 +443,14 @@ export function pollInterval(waitedMs: number, maxMs: number): number {
 /**
  * Polls until every waiting object is healthy (or gone), degraded, past its deadline, or the run
  * is cancelled. Each round reads each kind-and-namespace once: a LIST when several objects of it
- * are waiting, else a GET. The pause between rounds grows with the wait (pollInterval), up to
- * `pollMs` (default 1 s).
+ * are waiting, else a GET. The first round reads at once; the pause before each later round grows
+ * with the wait (pollInterval), up to `pollMs` (default 1 s).
  */
 async function waitTogether(client: KubeClient, waiting: Waiting[], opts: ExecuteOptions): Promise<void> {
   const maxInterval = opts.pollMs ?? 1000;
   const since = Date.now();
   let pending = waiting;
+  let round = 0;
   while (pending.length > 0) {
     if (opts.signal?.aborted) {
       for (const w of pending) {
@@ -453,7 +460,8 @@ async function waitTogether(client: KubeClient, waiting: Waiting[], opts: Execut
       }
       return;
     }
-    await sleep(pollInterval(Date.now() - since, maxInterval), opts.signal);
+    // The first read goes out at once: at the end of a wave most objects were sent long ago.
+    if (round++ > 0) await sleep(pollInterval(Date.now() - since, maxInterval), opts.signal);
     if (opts.signal?.aborted) continue;
     const groups = new Map<string, Waiting[]>();
     for (const w of pending) {

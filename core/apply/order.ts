@@ -6,9 +6,10 @@
  * and CRDs pulled before their dependents) and kapp's change groups (CRDs and Namespaces first;
  * on delete, custom resources first and CRDs after them).
  *
- * Pure: no I/O. The only input is the Plan's changes; the wave annotations and what a CRD defines
- * are read from the change's YAML (`after` for upserts, `before` for deletions), because apply
- * takes a Plan and nothing else (rule 1).
+ * Pure: no I/O. The input is the Plan's changes; the wave annotations, what a CRD defines and
+ * what a workload names are read from the change's YAML (`after` for upserts, `before` for
+ * deletions) unless the caller supplies them: the executor passes the manifests it is about to
+ * send for upserts, which it has read already and checked against the plan's hashes (rule 1).
  */
 import { load } from 'js-yaml';
 import { parse } from 'yaml';
@@ -290,13 +291,17 @@ function readChangeYaml(text: string): unknown {
 /** Reads annotations and (for a CRD) spec.group/spec.names.kind from the change's YAML: `after`, or `before` for a deletion. */
 export function factsFromChange(change: Change): OrderFacts {
   const text = PHASE_OF_ACTION[change.action] === 'delete' ? change.before : (change.after ?? change.before);
-  const doc = text === undefined ? undefined : readChangeYaml(text);
+  return factsFromObject(change.key, text === undefined ? undefined : readChangeYaml(text));
+}
+
+/** The same facts from an object already read (the manifest an apply sends, for instance). */
+export function factsFromObject(key: ResourceKey, doc: unknown): OrderFacts {
   const metadata = isPlainObject(doc) && isPlainObject(doc.metadata) ? doc.metadata : {};
   const annotations = isPlainObject(metadata.annotations)
     ? Object.fromEntries(Object.entries(metadata.annotations).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : typeof v === 'number' ? [[k, String(v)]] : [])))
     : {};
   const facts = isPlainObject(doc) ? { annotations, object: doc } : { annotations };
-  if (!isCrd(change.key) || !isPlainObject(doc) || !isPlainObject(doc.spec)) return facts;
+  if (!isCrd(key) || !isPlainObject(doc) || !isPlainObject(doc.spec)) return facts;
   const { group, names } = doc.spec;
   const kind = isPlainObject(names) ? names.kind : undefined;
   return typeof group === 'string' && typeof kind === 'string' ? { ...facts, defines: { group, kind } } : facts;
