@@ -147,9 +147,11 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
       throw e;
     }
   };
-  let leasePending: boolean;
+  // When the plan creates that namespace it does not exist yet (else the plan is stale, which the freshness check
+  // refuses before anything is written): the lease is taken after the namespace step, without a doomed attempt now.
+  let leasePending = createsParentNamespace;
   try {
-    leasePending = !(await tryAcquireLease());
+    if (!leasePending) leasePending = !(await tryAcquireLease());
   } catch (e) {
     if (e instanceof SlipwayError && e.code === 'apply-in-progress') return finish('refused', e.message);
     throw e;
@@ -177,7 +179,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
     const upserts = plan.changes.filter((c) => c.action !== 'delete' && c.action !== 'error').map((c) => c.key);
     // Before anything: the parent lists every group-kind and namespace the set will span (old and new), as kubectl does.
     // If the parent's namespace is created by this plan, the parent follows right after that step.
-    let parentPending = !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true }));
+    let parentPending = createsParentNamespace || !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true }));
 
     let wave: WaveState = { waiting: [], failures: [] };
     for (const [i, step] of steps.entries()) {
