@@ -1,12 +1,14 @@
 /**
  * Apply a plan and record it: the one entry point the CLI and the UI use. The plan is recorded,
- * a run is started in history, every object's result is written as it happens, and the run is
- * finished with its status — also when the apply is refused (stale plan, another apply running).
+ * a run is started in history, every object's result is written as it happens (results that
+ * finish in the same turn of the event loop share one transaction), and the run is finished with
+ * its status — also when the apply is refused (stale plan, another apply running).
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
 import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import type { History } from '../history/history.js';
+import type { ObjectResultInput } from '../history/types.js';
 import type { RunKind } from '../history/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf } from '../model/resource.js';
@@ -42,6 +44,55 @@ export interface ApplyOutcome extends ApplyResult {
   readonly runId: string;
 }
 
+/**
+ * Writes object results to history as they come, one transaction per turn of the event loop:
+ * results that finish together (answers to concurrent writes read in the same I/O phase) share a
+ * commit instead of paying one each. A result waits at most until the current turn ends; a write
+ * that fails is thrown at the next result, or at the final flush, so the apply stops as before.
+ */
+class ResultRecorder {
+  private pending: ObjectResultInput[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly history: History,
+    private readonly runId: string,
+  ) {}
+
+  add(result: ObjectResultInput): void {
+    if (this.failure) throw this.failure.error;
+    this.pending.push(result);
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      try {
+        this.flush();
+      } catch (error) {
+        this.failure = { error };
+      }
+    });
+  }
+
+  /** Writes what is pending now; throws a failed earlier write. */
+  flush(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    if (this.failure) throw this.failure.error;
+    const batch = this.pending;
+    this.pending = [];
+    this.history.recordObjectResults(this.runId, batch);
+  }
+
+  /** On the way out of a failed apply: keep what can be kept, without hiding the first error. */
+  flushQuietly(): void {
+    try {
+      this.flush();
+    } catch {
+      // the apply's own error is the one to report
+    }
+  }
+}
+
 /** Who is applying, as the cluster sees it (SelfSubjectReview), else the kubeconfig user. */
 export async function whoAmI(client: KubeClient): Promise<string> {
   try {
@@ -68,6 +119,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
     const kind = req.kind ?? (plan.inputs.revertOf ? 'revert' : 'apply');
     const rollbackOf = req.rollbackOf ?? plan.inputs.revertOf;
     const runId = history.startRun({ plan, kind, user, ...(rollbackOf && { rollbackOf }) });
+    const recorder = new ResultRecorder(history, runId);
     let result: ApplyResult;
     try {
       const desired = await desiredForPlan(plan, { repo: req.repo, client, cacheDir: req.cacheDir, history, ...(req.tools && { tools: req.tools }) });
@@ -84,7 +136,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
           // What a re-plan needs to skip this object's dry-run: the manifest sent and the resourceVersion it left (healthy only).
           const sent = r.outcome === 'healthy' ? desired.objects.get(identityOf(r.key))?.manifest : undefined;
           const resultResourceVersion = sent ? r.after?.metadata.resourceVersion : undefined;
-          history.recordObjectResult(runId, {
+          recorder.add({
             key: r.key,
             action: r.action,
             outcome: r.outcome,
@@ -98,7 +150,9 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
           });
         },
       });
+      recorder.flush();
     } catch (e) {
+      recorder.flushQuietly();
       const refused = e instanceof SlipwayError && (e.code === 'plan-stale' || e.code === 'apply-in-progress');
       history.finishRun(runId, { status: refused ? 'refused' : 'failed', error: e instanceof Error ? e.message : String(e) });
       if (refused) {

@@ -4,7 +4,8 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { SlipwayError } from '../model/diagnostics.js';
-import { canonicalJson, contentHash } from '../model/canonical.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../model/canonical.js';
 import { maskSecretValues } from '../model/secrets.js';
 
 /** deflate: zlib stream (with its Adler-32 check); identity: plain UTF-8 JSON, for values too small to gain from compression. */
@@ -44,6 +45,7 @@ export interface PreparedSnapshot {
 
 /** Masks Secret values, then hashes: two objects that differ only in secret values share one snapshot. */
 export function prepareSnapshot(obj: unknown): PreparedSnapshot {
-  const masked = maskSecretValues(obj);
-  return { hash: contentHash(masked), json: canonicalJson(masked) };
+  const json = canonicalJson(maskSecretValues(obj));
+  // contentHash of the masked object, from the JSON already made.
+  return { hash: `sha256:${createHash('sha256').update(json).digest('hex')}`, json };
 }

@@ -179,6 +179,34 @@ describe('runs', () => {
     expect(h.run(first)).not.toHaveProperty('rollbackOf');
   });
 
+  it('records several results in one transaction, in order, each with its snapshots', () => {
+    const h = open();
+    const runId = h.startRun({ plan: testPlan(), kind: 'apply', user: admin });
+    const ns = { group: '', version: 'v1', kind: 'Namespace', name: 'shop' };
+    h.recordObjectResults(runId, [
+      { key: ns, action: 'create', outcome: 'healthy' },
+      { key: DEPLOY, action: 'update', outcome: 'applied', before: deployment('web', 1), after: deployment('web', 2) },
+      { key: DEPLOY, action: 'update', outcome: 'healthy', after: deployment('web', 2) },
+    ]);
+    h.recordObjectResults(runId, []);
+    const objects = h.run(runId)!.objects;
+    expect(objects.map((o) => `${o.key.kind} ${o.outcome}`)).toEqual(['Namespace healthy', 'Deployment applied', 'Deployment healthy']);
+    expect(objects.map((o) => [o.beforeHash, o.afterHash])).toEqual([
+      [undefined, undefined],
+      [contentHash(deployment('web', 1)), contentHash(deployment('web', 2))],
+      [undefined, contentHash(deployment('web', 2))],
+    ]);
+    expect(h.snapshot(contentHash(deployment('web', 1)))).toEqual(deployment('web', 1));
+  });
+
+  it('records none of a batch for a finished run', () => {
+    const h = open();
+    const id = h.startRun({ plan: testPlan(), kind: 'apply', user: admin });
+    h.finishRun(id, { status: 'failed' });
+    expect(() => h.recordObjectResults(id, [{ key: DEPLOY, action: 'update', outcome: 'applied' }, { key: DEPLOY, action: 'update', outcome: 'healthy' }])).toThrow(/is already failed; cannot record Deployment web and 1 more/);
+    expect(h.run(id)!.objects).toEqual([]);
+  });
+
   it.each<[string, (h: History) => unknown, string, RegExp]>([
     ['an apply that names a run to roll back', (h) => h.startRun({ plan: testPlan(), kind: 'apply', rollbackOf: 'run-x', user: admin }), 'history-bad-run', /only for rollback and revert/],
     ['a rollback without the run it rolls back to', (h) => h.startRun({ plan: testPlan(), kind: 'rollback', user: admin }), 'history-bad-run', /must name the run it rolls back to/],

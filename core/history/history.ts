@@ -71,6 +71,8 @@ export interface History extends LastApplyLookup {
   startRun(opts: StartRunOptions): string;
   /** Call as each object finishes, so a crash keeps what already happened. */
   recordObjectResult(runId: string, result: ObjectResultInput): void;
+  /** Several results in one transaction (objects that finished together): all are recorded, or none. */
+  recordObjectResults(runId: string, results: readonly ObjectResultInput[]): void;
   finishRun(runId: string, opts: FinishRunOptions): void;
   /** Marks runs whose process has ended as `interrupted`; returns their ids. openHistory calls it. */
   markInterrupted(): string[];
@@ -482,37 +484,48 @@ class SqliteHistory implements History {
   }
 
   recordObjectResult(runId: string, result: ObjectResultInput): void {
-    const before = result.before === undefined ? undefined : this.stageSnapshot(result.before);
-    const after = result.after === undefined ? undefined : this.stageSnapshot(result.after);
+    this.recordObjectResults(runId, [result]);
+  }
+
+  recordObjectResults(runId: string, results: readonly ObjectResultInput[]): void {
+    if (results.length === 0) return;
+    const staged = results.map((result) => ({
+      result,
+      before: result.before === undefined ? undefined : this.stageSnapshot(result.before),
+      after: result.after === undefined ? undefined : this.stageSnapshot(result.after),
+    }));
     this.write(() => {
-      const runSeq = this.writableRun(runId, `record ${result.key.kind} ${result.key.name}`);
-      const k = result.key;
-      this.stmt<[string, string, string, string]>(`INSERT INTO resources (api_group, kind, namespace, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`).run(
-        k.group,
-        k.kind,
-        k.namespace ?? '',
-        k.name,
-      );
-      const resource = this.resourceId(k);
-      if (resource === undefined) throw new Error(`resource ${k.kind} ${k.name} was not recorded`);
-      this.stmt<(string | number | null)[]>(
-        `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        runSeq,
-        resource,
-        k.version,
-        result.action,
-        result.outcome,
-        result.message ?? null,
-        result.wave ?? null,
-        result.startedAt ?? null,
-        result.finishedAt ?? this.timestamp(),
-        before ? this.snapshotId(before) : null,
-        after ? this.snapshotId(after) : null,
-        result.desiredHash ?? null,
-        result.resultResourceVersion ?? null,
-      );
+      const first = results[0]!.key;
+      const runSeq = this.writableRun(runId, `record ${first.kind} ${first.name}${results.length > 1 ? ` and ${results.length - 1} more` : ''}`);
+      for (const { result, before, after } of staged) {
+        const k = result.key;
+        this.stmt<[string, string, string, string]>(`INSERT INTO resources (api_group, kind, namespace, name) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`).run(
+          k.group,
+          k.kind,
+          k.namespace ?? '',
+          k.name,
+        );
+        const resource = this.resourceId(k);
+        if (resource === undefined) throw new Error(`resource ${k.kind} ${k.name} was not recorded`);
+        this.stmt<(string | number | null)[]>(
+          `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          runSeq,
+          resource,
+          k.version,
+          result.action,
+          result.outcome,
+          result.message ?? null,
+          result.wave ?? null,
+          result.startedAt ?? null,
+          result.finishedAt ?? this.timestamp(),
+          before ? this.snapshotId(before) : null,
+          after ? this.snapshotId(after) : null,
+          result.desiredHash ?? null,
+          result.resultResourceVersion ?? null,
+        );
+      }
     });
   }
 
