@@ -106,6 +106,12 @@ export class KubeClient {
   /** Static credentials: one connection pool for the client's life. Exec/auth-provider users may rotate client certificates, so they get client-node's per-request dispatcher. */
   private readonly reuseDispatcher: boolean;
   private dispatcher: Dispatcher | undefined;
+  /**
+   * Static credentials: the headers client-node adds (Authorization, from a token, token file or
+   * basic auth read when the kubeconfig was loaded), taken once. Building them again per request
+   * also built a throw-away undici Agent and re-read the CA and certificate files each time.
+   */
+  private staticAuth: Readonly<Record<string, string>> | undefined;
 
   constructor(kubeconfig: LoadedKubeconfig, contextName: string, opts: KubeClientOptions = {}) {
     this.kc = kubeConfigFor(kubeconfig, contextName);
@@ -136,14 +142,21 @@ export class KubeClient {
       ctx.setBody(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
     }
     ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
-    try {
-      await this.kc.applySecurityAuthentication(ctx);
-    } catch (err) {
-      throw toKubeError(err, { ...info, phase: 'credentials', ...(this.credentialPlugin !== undefined && { credentialPlugin: this.credentialPlugin }) });
-    }
-    if (this.reuseDispatcher) {
-      this.dispatcher ??= ctx.getDispatcher();
+    if (this.staticAuth) {
+      for (const [name, value] of Object.entries(this.staticAuth)) ctx.setHeaderParam(name, value);
       if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
+    } else {
+      const before = { ...ctx.getHeaders() };
+      try {
+        await this.kc.applySecurityAuthentication(ctx);
+      } catch (err) {
+        throw toKubeError(err, { ...info, phase: 'credentials', ...(this.credentialPlugin !== undefined && { credentialPlugin: this.credentialPlugin }) });
+      }
+      if (this.reuseDispatcher) {
+        this.dispatcher ??= ctx.getDispatcher();
+        if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
+        this.staticAuth = Object.fromEntries(Object.entries(ctx.getHeaders()).filter(([name, value]) => before[name] !== value));
+      }
     }
 
     let status: number;
