@@ -267,7 +267,7 @@ export async function planSection(opts: { objects?: number; runs?: number; kubec
 
 export async function applySection(opts: { objects?: number; runs?: number } = {}): Promise<BenchSection> {
   const objects = opts.objects ?? 500;
-  const runs = opts.runs ?? 3;
+  const runs = opts.runs ?? 5;
   const c = await benchCluster();
   const tmp = mkdtempSync(join(tmpdir(), 'slipway-bench-apply-'));
   const history = openHistory({ path: join(tmp, 'history.db') });
@@ -309,7 +309,7 @@ export async function applySection(opts: { objects?: number; runs?: number } = {
       title: 'Apply new objects against the local cluster',
       description:
         `${objects} new objects (the corpus app: namespaces, Deployments with one replica, Services, ConfigMaps, Secrets, RBAC, custom resources) into fresh namespaces. ` +
-        'Slipway: `applyPlan` of a plan made beforehand (re-render and check the plan, then apply wave by wave and kind group by kind group, waiting for every object to be healthy, recording each result in history). ' +
+        'Slipway: `applyPlan` of a plan made beforehand (re-render and check the plan, then apply wave by wave and kind group by kind group — workloads as soon as what they name is in place — waiting for every object to be healthy, recording each result in history). ' +
         'kubectl: `kubectl apply --server-side --force-conflicts -R -f <dir>` then `kubectl wait --for=condition=Available deployments`.',
       rows: [
         {
@@ -320,12 +320,13 @@ export async function applySection(opts: { objects?: number; runs?: number } = {
           target: { text: '≥ 2× faster', met: k.medianMs / s.medianMs >= 2 },
           notes:
             `${runs} runs each; Slipway's plan beforehand (not counted) took ${summarizeSamples(planMs).medianMs.toFixed(0)} ms. ` +
+            'Both sides are bound by the cluster, which shares the 2 cores with the tools. Slipway sends 16 objects at a time in kind order, but a workload goes as soon as what its Pod template names is in place ' +
+            '(here right after its Namespace and the Services: the Deployments name no ConfigMap, Secret or bound ServiceAccount), so the rollouts overlap the ~480 config and RBAC writes instead of following them; ' +
+            'its own CPU per write is kept low (undici request on one pool, credentials taken once, results that finish together recorded in one SQLite transaction) because every core-second it uses is taken from the API server. ' +
+            'kubectl sends one object at a time, in file order, then waits. ' +
             (k.medianMs / s.medianMs >= 2
               ? ''
-              : 'Not met: both sides are bound by the cluster, which shares the 2 cores with the tools (during the writes Slipway\'s own process uses up to one of them: HTTP and history). ' +
-                'Slipway spends ~0.3 s before the first write (re-render from the cache and check every hash, the Lease, the freshness LIST, the order), ~1.5 s sending the ~490 objects that kind order puts before the Deployments (16 at a time, ~300 writes/s is what the API server takes here), and then waits ~1.5 s for the Deployments to become Available; health is read every 100 ms plus a twentieth of the wait so far, so a rollout is seen within ~0.2 s of its end. ' +
-                'kubectl sends one object at a time but in file order, so its first Deployments roll out while it is still writing. ' +
-                'To close: a faster API server (more cores), or sending workloads before unrelated config objects, which kind order forbids on purpose (a workload\'s ConfigMaps, Secrets and ServiceAccounts must exist first).'),
+              : 'Not met in this run: the API server takes ~300–450 writes/s here and the rollouts compete with the writes for the same 2 cores; what would close it is a faster API server (more cores) or fewer writes.'),
         },
       ],
     };
