@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { fastParseAll, YAML_OPTIONS } from './fast-yaml.js';
+import { fastParseAll, machineJson, YAML_OPTIONS } from './fast-yaml.js';
 import { MAX_NESTING_DEPTH, parseManifests } from './manifests.js';
 
 /** Values with their exact types: -0, NaN, Uint8Array and key order all show. */
@@ -213,6 +213,44 @@ describe('fastParseAll against the yaml library', () => {
       { numRuns: Number(process.env.FUZZ_RUNS ?? 1500) },
     );
     expect(answered).toBeGreaterThan(100);
+  });
+
+  it('reads machine-printed JSON (compact or any indent) with JSON.parse, agreeing with the reference', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('\u2028', '\u0085', '\u007f', 'é', '😀', '\\/', 'on', 'null', '1e5', '__proto__'));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(text, tie('v'), { maxKeys: 4 })),
+    })).v;
+    let viaJson = 0;
+    fc.assert(
+      fc.property(fc.dictionary(text, value, { minKeys: 1, maxKeys: 6 }), fc.constantFrom(0, 2, 3, 4), fc.boolean(), (v, indent, newline) => {
+        const printed = `${JSON.stringify(v, null, indent)}${newline ? '\n' : ''}`;
+        if (machineJson(printed, MAX_NESTING_DEPTH)) viaJson++;
+        agrees(printed);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(viaJson).toBeGreaterThan(150);
+  });
+
+  it.each([
+    ['a duplicate key', '{\n  "a": 1,\n  "a": 2\n}'],
+    ['another spacing than JSON.stringify', '{ "a": 1 }'],
+    ['a number spelled another way', '{"a":1.0}'],
+    ['an exponent (a string in YAML 1.1)', '{"a":1e+21}'],
+    ['an escape spelled another way', '{"a":"\\u0041"}'],
+    ['a YAML 1.1 line break in a string', '{"a":"x\u2028y"}'],
+    ['not an object', '[1]'],
+    ['a leading comment', '# c\n{"a":1}'],
+    ['trailing text', '{"a":1}\n---\n{"b":2}\n'],
+  ])('leaves JSON to the YAML reading when it has %s', (_, json) => {
+    expect(machineJson(json, MAX_NESTING_DEPTH)).toBeUndefined();
+    agrees(json);
+  });
+
+  it('reads a deeply nested JSON file the YAML way, which reports it', () => {
+    const deep = `{"a":${'['.repeat(MAX_NESTING_DEPTH + 5)}${']'.repeat(MAX_NESTING_DEPTH + 5)}}`;
+    expect(machineJson(deep, MAX_NESTING_DEPTH)).toBeUndefined();
+    expect(parseManifests(deep, { file: 'deep.json' }).diagnostics.map((d) => d.code)).toEqual(['too-deep']);
   });
 
   it('gives parseManifests the same objects, locations and diagnostics as the reference path', () => {

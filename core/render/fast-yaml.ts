@@ -74,12 +74,53 @@ const COMMENT_AT_LINE_START = /^#/m;
 const OPEN_FLOW_AT_LINE_END = /[[{][^\n\]}]*$/m;
 const INDENTED_MARKER = /^[ \t]+(?:---|\.\.\.)(?:[ \t\r\n]|$)/m;
 
+/** How deeply lists and mappings nest, without recursion; stops counting past `limit`. */
+export function depthOf(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
+  }
+  return max;
+}
+
+/** Characters YAML reads differently from JSON inside a quoted string (line breaks of YAML 1.1, non-printables), and exponents (YAML 1.1 floats need a dot). */
+const JSON_ONLY_HAZARDS = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|\d[eE][-+]?\d/;
+
+/**
+ * A file that is one JSON object as machines print it (`kubectl get -o json`, jq, JSON.stringify
+ * with any indent): read with JSON.parse, as kubectl's YAML-or-JSON decoder reads text starting
+ * with "{". Taken only when printing the value again gives back the text exactly — no duplicate
+ * keys, no number or escape spelled another way — and nothing in it reads differently as YAML;
+ * anything else goes the YAML way, which also words the errors.
+ */
+export function machineJson(text: string, maxDepth: number): FastDocument[] | undefined {
+  if (text.charCodeAt(0) !== 0x7b || JSON_ONLY_HAZARDS.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || depthOf(value, maxDepth) > maxDepth) return undefined;
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const indent = /^\{\n( +)"/.exec(body)?.[1]?.length ?? 0;
+  return JSON.stringify(value, null, indent) === body ? [{ value, start: 0 }] : undefined;
+}
+
 /**
  * The documents of `text`, or `undefined` when the text needs the full parser: anchors, aliases,
  * tags, `<<` merge keys, directives, a null or collection mapping key, a document that is not
  * a mapping (or empty), or anything js-yaml reports as an error.
  */
 export function fastParseAll(text: string, maxDepth: number): FastDocument[] | undefined {
+  const json = machineJson(text, maxDepth);
+  if (json) return json;
   // Where the two libraries were seen to differ (fast-yaml.test.ts): a byte order mark inside the
   // text; carriage returns (js-yaml takes a lone one as a line break, and misreads some CRLF lines);
   // `...` document ends (counted differently); tabs in indentation and indented `---` (js-yaml is

@@ -11,7 +11,7 @@ import type { DesiredObject, Manifest } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { parseApiVersion, type ResourceKey } from '../model/resource.js';
-import { fastParseAll, YAML_OPTIONS } from './fast-yaml.js';
+import { depthOf, fastParseAll, YAML_OPTIONS } from './fast-yaml.js';
 
 /** Files larger than this are refused: manifests are small, and a huge file is almost always a mistake (a dump, a binary). */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
@@ -104,17 +104,7 @@ export function parseManifests(content: Uint8Array | string, opts: { file: strin
 
 /** How deeply lists and mappings nest, without recursion; stops counting past `limit`. */
 export function nestingDepth(value: unknown, limit = MAX_NESTING_DEPTH): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    const d = depth + 1;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d]);
-  }
-  return max;
+  return depthOf(value, limit);
 }
 
 interface Sink {
