@@ -4,7 +4,8 @@
  * ServiceAccounts, Roles, RoleBindings) across several namespaces, and a history of commits that
  * each change about 10 % of the objects. Everything is deterministic from the seed.
  *
- * Layout: `slipway.yaml` (app `bench`, path `apps/bench`, prune on) and one object per file:
+ * Layout: `slipway.yaml` (app `bench`, path `apps/bench`, prune on) and one object per file,
+ * pretty-printed JSON by default (block YAML with `format: 'yaml'`):
  *   apps/bench/00-crd.yaml
  *   apps/bench/<namespace>/00-namespace.yaml
  *   apps/bench/<namespace>/<kind>-<n>.yaml
@@ -14,6 +15,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import { createTestRepo, type TestRepo } from '../test/support/git-repo.js';
 
 export const CORPUS_GROUP = 'bench.slipway.dev';
@@ -33,6 +35,8 @@ export interface CorpusOptions {
   readonly seed?: number;
   /** Names the namespaces (`<tag>-<i>`) and labels every object; must be a DNS label prefix. */
   readonly tag: string;
+  /** How each file is written: pretty-printed JSON (default, as `kubectl get -o json` prints), or block YAML (as people write it). */
+  readonly format?: 'json' | 'yaml';
 }
 
 export interface CorpusObject {
@@ -190,7 +194,8 @@ export function generateCorpus(opts: CorpusOptions): Corpus {
   const filesAt = (c: number): Record<string, string> => {
     const v = versions[c];
     if (!v) throw new Error(`corpus: no commit ${c}`);
-    return Object.fromEntries(objects.map((o, i) => [o.path, `${JSON.stringify(manifest(o, opts.tag, v[i]!), null, 2)}\n`]));
+    const write = opts.format === 'yaml' ? (m: object): string => stringify(m) : (m: object): string => `${JSON.stringify(m, null, 2)}\n`;
+    return Object.fromEntries(objects.map((o, i) => [o.path, write(manifest(o, opts.tag, v[i]!))]));
   };
   const repo = createTestRepo({ prefix: `slipway-bench-${opts.tag}-` });
   const commits: string[] = [];

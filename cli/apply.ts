@@ -104,7 +104,7 @@ function printEvent(e: ApplyEvent): void {
       out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
       break;
     case 'step-started':
-      out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.count} object${e.count === 1 ? '' : 's'}`);
+      out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.group}${e.early ? ' (sent early: what they name is in place)' : ''} · ${e.count} object${e.count === 1 ? '' : 's'}`);
       break;
     case 'object':
       // An object is reported once it is done; "applied" with a message: applied, but its health is not known.

@@ -28,7 +28,7 @@ export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
 
 export type ApplyEvent =
   | { readonly type: 'started'; readonly steps: number; readonly changes: number }
-  | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly count: number }
+  | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number }
   | { readonly type: 'object'; readonly key: ResourceKey; readonly state: ObjectState; readonly message?: string; readonly step: number }
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'finished'; readonly status: RunStatus; readonly error?: string; readonly elapsedMs: number };
@@ -189,7 +189,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
         for (const later of steps.slice(i)) for (const c of later.changes) record(skipped(c, later, 'cancelled before this step started'));
         return finish('cancelled', `cancelled before step ${i + 1} of ${steps.length}`);
       }
-      emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, count: step.changes.length });
+      emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, group: step.group, ...(step.early && { early: step.early }), count: step.changes.length });
       try {
         await runStep(step, opts, liveBefore, record, emit, wave, settlesNow(steps, i));
       } catch (e) {

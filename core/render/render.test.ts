@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTestRepo } from '../../test/support/git-repo.js';
 import { openRepository } from '../git/repository.js';
@@ -50,6 +51,15 @@ describe('hashObjects', () => {
     expect(hashObjects([a])).toBe(hashObjects([reordered]));
     expect(hashObjects([a])).not.toBe(hashObjects([obj('ConfigMap', 'd', 'a.yaml', 1)]));
     expect(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+
+  it('is sha256 over each object\'s canonical JSON and a newline, in order (plans store it: the definition must not drift)', () => {
+    const sha = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    const a = obj('ConfigMap', 'c', 'a.yaml', 1);
+    const b = obj('ConfigMap', 'd', 'b.yaml', 1);
+    expect(hashObjects([])).toBe(sha(''));
+    expect(hashObjects([a, b])).toBe(sha(`${canonicalJson(a.manifest)}\n${canonicalJson(b.manifest)}\n`));
+    expect(hashObjects([b, a])).not.toBe(hashObjects([a, b]));
   });
 });
 

@@ -304,14 +304,16 @@ export function clearRenderCaches(): void {
 const canonicalOf = new WeakMap<object, string>();
 
 export function hashObjects(objects: readonly DesiredObject[]): string {
-  const h = createHash('sha256');
-  for (const o of objects) {
+  const lines = new Array<string>(objects.length + 1);
+  for (const [i, o] of objects.entries()) {
     let json = canonicalOf.get(o.manifest);
     if (json === undefined) {
       json = canonicalJson(blindSecrets(o.manifest));
       canonicalOf.set(o.manifest, json);
     }
-    h.update(json).update('\n');
+    lines[i] = json;
   }
-  return `sha256:${h.digest('hex')}`;
+  lines[objects.length] = '';
+  // One update of the joined text: the same bytes as one update per object, without the per-call cost.
+  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
 }

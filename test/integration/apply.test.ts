@@ -347,6 +347,8 @@ describe('shop: apply, prune, rollback, stale plan', () => {
     const r = slipway(['rollback', '--to', rev1Run, '--kubeconfig', kubeconfigPath, '--auto-approve', '--history', historyFile]);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stderr).toMatch(/Apply succeeded/);
+    // Each step names its kind group.
+    expect(r.stderr).toMatch(/^\[step 1\] wave 0 · upsert · (config|workloads|custom)/m);
 
     const runs = history.runsOfApp({ repo: rev1.inputs.repo, app: 'shop' }).items;
     expect(runs.map((x) => [x.kind, x.status, x.commit])).toEqual([
