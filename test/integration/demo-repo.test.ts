@@ -104,13 +104,14 @@ describe('the demo story against the cluster', () => {
     expect(proposed(first)).toEqual([`create ConfigMap ${ns}/storefront-config`, `create Deployment ${ns}/storefront`, `create Job ${ns}/storefront-db-migrate`, `create Namespace ${ns}`, `create Secret ${ns}/storefront-db`, `create Service ${ns}/storefront`]);
     const created = await applyPlan({ plan: first, repo, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), history, cacheDir, tools: toolPaths, timeoutMs: 60_000 });
     expect(created.status).toBe('succeeded');
-    // The Secret and the migration Job go first (wave -1), the Job waited for until it completed.
+    // The Secret and the migration Job go first (wave -1), the Job waited for until it completed; then the Service
+    // (it needs nothing), the ConfigMap, and the Deployment that reads it.
     expect(created.results.map((r) => `${r.wave} ${nameOf(r.key)} ${r.outcome}`)).toEqual([
       `-1 Namespace ${ns} healthy`,
       `-1 Secret ${ns}/storefront-db healthy`,
       `-1 Job ${ns}/storefront-db-migrate healthy`,
-      `0 ConfigMap ${ns}/storefront-config healthy`,
       `0 Service ${ns}/storefront healthy`,
+      `0 ConfigMap ${ns}/storefront-config healthy`,
       `0 Deployment ${ns}/storefront healthy`,
     ]);
 
