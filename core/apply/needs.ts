@@ -40,6 +40,13 @@ const POD_SPEC_PATH: Readonly<Record<string, readonly string[]>> = {
   '/Pod': ['spec'],
 };
 
+/** Where volume plugins that read credentials from a Secret of the Pod's namespace name it. */
+const VOLUME_SECRETS: readonly (readonly string[])[] = [
+  ...['cephfs', 'cinder', 'flexVolume', 'iscsi', 'rbd', 'scaleIO', 'storageos'].map((plugin) => [plugin, 'secretRef', 'name']),
+  ['azureFile', 'secretName'],
+  ['csi', 'nodePublishSecretRef', 'name'],
+];
+
 /** The Pod needs of a workload object, or undefined when it is no workload kind, names no namespace or has no readable Pod spec. */
 export function podNeeds(key: ResourceKey, doc: unknown): PodNeeds | undefined {
   const path = POD_SPEC_PATH[`${key.group}/${key.kind}`];
@@ -60,12 +67,7 @@ export function podNeeds(key: ResourceKey, doc: unknown): PodNeeds | undefined {
       add(configMaps, at(s, 'configMap', 'name'));
       add(secrets, at(s, 'secret', 'name'));
     }
-    // Volume plugins that read their credentials from a Secret of the Pod's namespace.
-    for (const plugin of ['cephfs', 'cinder', 'flexVolume', 'iscsi', 'rbd', 'scaleIO', 'storageos', 'azureFile', 'csi']) {
-      const p = v[plugin];
-      add(secrets, at(p, 'secretRef', 'name') ?? at(p, 'nodePublishSecretRef', 'name'));
-      if (plugin === 'azureFile') add(secrets, at(p, 'secretName'));
-    }
+    for (const path of VOLUME_SECRETS) add(secrets, at(v, ...path));
   }
   for (const c of [...list(spec.initContainers), ...list(spec.containers), ...list(spec.ephemeralContainers)]) {
     for (const e of list(c.env)) {

@@ -434,11 +434,16 @@ function advanceInWave(wave: readonly Bucket[]): Bucket[] {
   if (at <= 0) return [...wave];
   const earlier = wave.slice(0, at);
   const workloads = wave[at]!;
-  /** For each workload: the index of the last earlier bucket it needs something of (-1: none). */
-  const after = new Map<Entry, number>();
-  for (const w of workloads.entries) after.set(w, lastNeeded(w, earlier));
+  const rbac = earlier.flatMap((b) => (b.group === 'rbac' ? b.entries : []));
+  /** Early workloads by the index of the last earlier bucket they need something of (-1: none). */
   const moved = new Map<number, Entry[]>();
-  for (const [w, i] of after) if (i < at - 1) moved.set(i, [...(moved.get(i) ?? []), w]);
+  const rest: Entry[] = [];
+  for (const w of workloads.entries) {
+    const i = lastNeeded(w, earlier, rbac);
+    if (i >= at - 1) rest.push(w);
+    else if (moved.has(i)) moved.get(i)!.push(w);
+    else moved.set(i, [w]);
+  }
   if (moved.size === 0) return [...wave];
   const out: Bucket[] = [];
   const early = (i: number): void => {
@@ -450,21 +455,24 @@ function advanceInWave(wave: readonly Bucket[]): Bucket[] {
     out.push(b);
     early(i);
   }
-  const rest = workloads.entries.filter((w) => (after.get(w) ?? at - 1) >= at - 1);
   if (rest.length > 0) out.push({ ...workloads, entries: rest });
   out.push(...wave.slice(at + 1));
   return out;
 }
 
-/** The index of the last bucket of `earlier` holding something the workload needs; all of them when its Pod template cannot be read. */
-function lastNeeded(w: Entry, earlier: readonly Bucket[]): number {
+const isRbac = (k: ResourceKey, ...kinds: string[]): boolean => k.group === 'rbac.authorization.k8s.io' && kinds.includes(k.kind);
+
+/**
+ * The index of the last bucket of `earlier` holding something the workload needs; all of them
+ * when its Pod template cannot be read. `rbac`: the RBAC entries of those buckets.
+ */
+function lastNeeded(w: Entry, earlier: readonly Bucket[], rbac: readonly Entry[]): number {
   const needs = podNeeds(w.change.key, w.facts.object);
   if (!needs) return earlier.length - 1;
   const sa = { namespace: needs.namespace, name: needs.serviceAccount };
-  const rbac = earlier.flatMap((b) => (b.group === 'rbac' ? b.entries : []));
   const saObject = rbac.find((e) => e.change.key.kind === 'ServiceAccount' && e.change.key.group === '' && e.change.key.namespace === sa.namespace && e.change.key.name === sa.name);
   const saSecrets = new Set(saObject ? serviceAccountSecrets(saObject.facts.object) : []);
-  const granting = rbac.filter((e) => e.change.key.group === 'rbac.authorization.k8s.io' && (e.change.key.kind === 'RoleBinding' || e.change.key.kind === 'ClusterRoleBinding') && bindingGrants(e.change.key, e.facts.object, sa));
+  const granting = new Set(rbac.filter((e) => isRbac(e.change.key, 'RoleBinding', 'ClusterRoleBinding') && bindingGrants(e.change.key, e.facts.object, sa)));
   const roles = new Set<string>();
   let anyRoleUnknown = false;
   for (const b of granting) {
@@ -473,7 +481,7 @@ function lastNeeded(w: Entry, earlier: readonly Bucket[]): number {
     else roles.add(ref.kind === 'Role' ? `Role|${b.change.key.namespace ?? ''}|${ref.name}` : `ClusterRole||${ref.name}`);
   }
   // An aggregated ClusterRole gathers the rules of other ClusterRoles: then every ClusterRole counts.
-  const aggregated = rbac.some((e) => e.change.key.kind === 'ClusterRole' && roles.has(`ClusterRole||${e.change.key.name}`) && isPlainObjectWith(e.facts.object, 'aggregationRule'));
+  const aggregated = rbac.some((e) => isRbac(e.change.key, 'ClusterRole') && roles.has(`ClusterRole||${e.change.key.name}`) && e.facts.object?.aggregationRule != null);
   const usesClaims = needs.claims.size > 0 || needs.claimPrefixes.length > 0;
   const named = (e: Entry): boolean => {
     const k = e.change.key;
@@ -494,11 +502,9 @@ function lastNeeded(w: Entry, earlier: readonly Bucket[]): number {
           return true;
       }
     }
-    if (k.group === 'rbac.authorization.k8s.io') {
-      if (k.kind === 'RoleBinding' || k.kind === 'ClusterRoleBinding') return granting.includes(e);
-      if (k.kind === 'Role') return anyRoleUnknown || roles.has(`Role|${k.namespace ?? ''}|${k.name}`);
-      if (k.kind === 'ClusterRole') return anyRoleUnknown || aggregated || roles.has(`ClusterRole||${k.name}`);
-    }
+    if (isRbac(k, 'RoleBinding', 'ClusterRoleBinding')) return granting.has(e);
+    if (isRbac(k, 'Role')) return anyRoleUnknown || roles.has(`Role|${k.namespace ?? ''}|${k.name}`);
+    if (isRbac(k, 'ClusterRole')) return anyRoleUnknown || aggregated || roles.has(`ClusterRole||${k.name}`);
     return true;
   };
   let last = -1;
@@ -509,6 +515,3 @@ function lastNeeded(w: Entry, earlier: readonly Bucket[]): number {
   return last;
 }
 
-function isPlainObjectWith(v: unknown, field: string): boolean {
-  return isPlainObject(v) && v[field] !== undefined && v[field] !== null;
-}

@@ -4,8 +4,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { SlipwayError } from '../model/diagnostics.js';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../model/canonical.js';
+import { canonicalJson, textHash } from '../model/canonical.js';
 import { maskSecretValues } from '../model/secrets.js';
 
 /** deflate: zlib stream (with its Adler-32 check); identity: plain UTF-8 JSON, for values too small to gain from compression. */
@@ -46,6 +45,5 @@ export interface PreparedSnapshot {
 /** Masks Secret values, then hashes: two objects that differ only in secret values share one snapshot. */
 export function prepareSnapshot(obj: unknown): PreparedSnapshot {
   const json = canonicalJson(maskSecretValues(obj));
-  // contentHash of the masked object, from the JSON already made.
-  return { hash: `sha256:${createHash('sha256').update(json).digest('hex')}`, json };
+  return { hash: textHash(json), json };
 }

@@ -34,7 +34,12 @@ export function canonicalJson(value: unknown): string {
   return stringify(value) as string;
 }
 
+/** "sha256:<hex>" of a text (for canonical JSON already made). */
+export function textHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
 /** "sha256:<hex>" of the canonical JSON of a value. */
 export function contentHash(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+  return textHash(canonicalJson(value));
 }

@@ -67,9 +67,11 @@ export function parseManifests(content: Uint8Array | string, opts: { file: strin
 
   const fast = fastParseAll(text, MAX_NESTING_DEPTH);
   if (fast && !fast.some((d) => isPlainObject(d.value) && isListKind(d.value))) {
+    // Lines are needed only up to the last document's start (a JSON file's one document starts at 0).
+    const lastStart = Math.max(...fast.map((d) => d.start));
     const lc = new LineCounter();
     lc.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    for (let i = text.indexOf('\n'); i !== -1 && i < lastStart; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     const sink: Sink = { file, lc, objects, diagnostics };
     fast.forEach((d, index) => readValue(d.value, location(file, index, lc, d.start), sink));
     return { objects, diagnostics };

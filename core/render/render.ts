@@ -3,12 +3,11 @@
  * Directory apps are parsed here; kustomize and helm apps are rendered by their tools on a
  * materialized copy of the revision. Output: DesiredObjects with their sources, and diagnostics.
  */
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Repository, Revision, Snapshot, SnapshotFile } from '../git/types.js';
 import type { DesiredObject } from '../model/desired.js';
 import { SlipwayError, formatLocation, type Diagnostic } from '../model/diagnostics.js';
-import { canonicalJson } from '../model/canonical.js';
+import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { detectSourceType, type SourceType } from '../source/apps.js';
 import { materialize, resolveSymlink } from './materialize.js';
@@ -315,5 +314,5 @@ export function hashObjects(objects: readonly DesiredObject[]): string {
   }
   lines[objects.length] = '';
   // One update of the joined text: the same bytes as one update per object, without the per-call cost.
-  return `sha256:${createHash('sha256').update(lines.join('\n')).digest('hex')}`;
+  return textHash(lines.join('\n'));
 }
