@@ -89,3 +89,52 @@ describe('selectApp by name', () => {
     expect((err as SlipwayError).code).toBe('unknown-app');
   });
 });
+
+describe('selectApp with neither --app nor --path', () => {
+  let layout: TestRepo;
+  let layoutRepo: GitRepository;
+  const revs: Record<string, string> = {};
+
+  beforeAll(async () => {
+    layout = createTestRepo({ prefix: 'slipway-layout-' });
+    // Argo CD's example repository in small: a chart whose templates are not YAML, a kustomization, a plain folder.
+    layout.write({ 'README.md': '# apps\n', 'helm-guestbook/Chart.yaml': 'apiVersion: v2\nname: g\nversion: 0.1.0\n', 'helm-guestbook/templates/cm.yaml': 'metadata:\n  name: {{ .Release.Name }}\n', 'kustomize-guestbook/kustomization.yaml': 'resources: [cm.yaml]\n', 'kustomize-guestbook/cm.yaml': CM, 'guestbook/cm.yaml': CM });
+    revs.byLayout = layout.commit('folders that are apps');
+    layout.write({ 'kustomization.yaml': 'resources: [guestbook/cm.yaml]\n' });
+    revs.rootKustomization = layout.commit('a kustomization at the root');
+    layout.write({ 'kustomization.yaml': null, 'helm-guestbook': null, 'kustomize-guestbook': null, 'ns.yaml': CM });
+    revs.plain = layout.commit('plain manifests only');
+    layoutRepo = await openRepository(layout.dir);
+  });
+
+  afterAll(async () => {
+    await layoutRepo.close();
+    layout.cleanup();
+  });
+
+  it('refuses to render a repository laid out as apps, and names the folders to pick', async () => {
+    const err = await selectApp(layoutRepo, await layoutRepo.resolve(revs.byLayout!), {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlipwayError);
+    expect(err).toMatchObject({ code: 'app-required', message: 'the repository holds 3 folders that look like apps: guestbook (directory), helm-guestbook (helm), kustomize-guestbook (kustomize); choose one with --path <folder>' });
+    expect((err as SlipwayError).hint).toContain('slipway apps');
+    const catalog = await loadApps(layoutRepo, await layoutRepo.resolve(revs.byLayout!));
+    expect(catalog.folders).toEqual([
+      { path: 'guestbook', sourceType: 'directory' },
+      { path: 'helm-guestbook', sourceType: 'helm' },
+      { path: 'kustomize-guestbook', sourceType: 'kustomize' },
+    ]);
+  });
+
+  it.each([
+    ['a kustomization at the root', 'rootKustomization'],
+    ['plain manifests only', 'plain'],
+  ])('with %s renders the root as one app, as before', async (_what, rev) => {
+    const { app } = await selectApp(layoutRepo, await layoutRepo.resolve(revs[rev]!), {});
+    expect(app).toMatchObject({ path: '', origin: { kind: 'folder' } });
+  });
+
+  it('a folder picked with --path needs no catalog', async () => {
+    const { app } = await selectApp(layoutRepo, await layoutRepo.resolve(revs.byLayout!), { path: 'helm-guestbook' });
+    expect(app).toMatchObject({ name: 'helm-guestbook', path: 'helm-guestbook' });
+  });
+});

@@ -9,6 +9,7 @@ import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.j
 import type { DesiredObject } from '../model/desired.js';
 import { isManifestFileName, parseManifests } from '../render/manifests.js';
 import { compareApps, defaultApp, type App } from './apps.js';
+import { appCandidates, definesAppsByLayout, type AppCandidate } from './candidates.js';
 import { importGitOpsApps } from './gitops.js';
 import { SLIPWAY_CONFIG_FILE, parseSlipwayConfig } from './slipway-config.js';
 
@@ -17,6 +18,11 @@ export interface AppCatalog {
   readonly diagnostics: readonly Diagnostic[];
   /** True when the repository has a slipway.yaml at this revision. */
   readonly configured: boolean;
+  /**
+   * Folders that look like apps (`appCandidates`), for picking one with --path when the repository
+   * defines no apps; absent when only slipway.yaml was read (`gitops: false`).
+   */
+  readonly folders?: readonly AppCandidate[];
 }
 
 /** GitOps definitions found per blob and path (empty when the file mentions no GitOps kind). */
@@ -83,7 +89,12 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
       apps.push(app);
     }
   }
-  return { apps: apps.sort(compareApps), diagnostics, configured: config !== undefined };
+  return {
+    apps: apps.sort(compareApps),
+    diagnostics,
+    configured: config !== undefined,
+    ...(gitops && { folders: appCandidates(root.files.filter((f) => f.mode !== 'symlink').map((f) => f.path)) }),
+  };
 }
 
 export interface AppSelection {
@@ -96,7 +107,9 @@ export interface AppSelection {
 /**
  * Picks the app to render or plan. `path` wins and needs no configuration; `app` must exist at the
  * revision; with neither, a repository whose slipway.yaml lists exactly one app uses it, and a
- * repository without configuration is one app at its root.
+ * repository without configuration is one app at its root — unless its folders are kustomizations
+ * or charts below a plain root (Argo CD's example repository): rendering that whole reads chart
+ * templates as manifests, so it asks for --path instead.
  */
 export async function selectApp(repo: Repository, revision: Revision, sel: AppSelection): Promise<{ app: App; diagnostics: readonly Diagnostic[] }> {
   if (sel.app !== undefined && sel.path !== undefined) throw new SlipwayError('invalid-selection', 'choose an app with --app or a folder with --path, not both');
@@ -117,9 +130,20 @@ export async function selectApp(repo: Repository, revision: Revision, sel: AppSe
   }
   if (hasErrors(catalog.diagnostics) && catalog.configured) throw configError(catalog.diagnostics);
   if (catalog.apps.length === 1) return { app: catalog.apps[0]!, diagnostics: catalog.diagnostics };
-  if (catalog.apps.length > 1) throw new SlipwayError('app-required', `the repository defines ${catalog.apps.length} apps: choose one with --app (${names.join(', ')}) or a folder with --path`);
+  if (catalog.apps.length > 1) throw new SlipwayError('app-required', `the repository defines ${catalog.apps.length} apps: choose one with --app (${names.join(', ')}) or a folder with --path`, { hint: '`slipway apps` lists them with their paths and destinations' });
+  const folders = catalog.folders ?? [];
+  if (catalog.apps.length === 0 && definesAppsByLayout(folders)) {
+    const shown = folders.slice(0, FOLDERS_SHOWN).map((f) => `${f.path} (${f.sourceType})`);
+    const more = folders.length - shown.length;
+    throw new SlipwayError('app-required', `the repository holds ${folders.length} folder${folders.length === 1 ? '' : 's'} that look like apps: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}; choose one with --path <folder>`, {
+      hint: '`slipway apps` lists them; an app of slipway.yaml or an Argo CD / Flux definition is chosen with --app',
+    });
+  }
   return { app: defaultApp('', { repoName: basename(repo.dir) }), diagnostics: catalog.diagnostics };
 }
+
+/** How many folders the app-required error names (`slipway apps` lists all of them). */
+const FOLDERS_SHOWN = 10;
 
 function configError(diagnostics: readonly Diagnostic[]): SlipwayError {
   const first = diagnostics.find((d) => d.severity === 'error')!;
