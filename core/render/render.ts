@@ -10,10 +10,12 @@ import { SlipwayError, formatLocation, type Diagnostic } from '../model/diagnost
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { detectSourceType, type SourceType } from '../source/apps.js';
+import { clearClosureCache, closureSnapshot } from './closure.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { isManifestFileName, parseManifests, type ParsedFile } from './manifests.js';
 import { parsePool, POOL_MIN_FILES } from './parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
+import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
 import { blindSecrets } from '../secret-key.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
@@ -206,9 +208,14 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ 
 }
 
 async function renderWithTool(repo: Repository, revision: Revision, app: RenderableApp, type: 'kustomize' | 'helm', opts: RenderOptions): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
-  // The whole revision is materialized: overlays and charts refer to folders outside their own (../base, file://../lib).
+  // Only what the app reads is written out: its folder and what its kustomizations and charts refer to (../base, file://../lib), so unrelated blobs are never read.
   const whole = await repo.snapshot(revision, '');
-  const { dir, diagnostics } = await materialize(repo, whole, { cacheDir: opts.cacheDir });
+  const needed = await closureSnapshot(repo, whole, { type, appPath: app.path, ...(type === 'helm' && { valuesFiles: app.source.helm?.valuesFiles ?? [] }) });
+  const { dir, diagnostics } = await materialize(repo, needed.snapshot, { cacheDir: opts.cacheDir }).catch((e: unknown) => {
+    // Everything was taken because the closure could not be told: that is worth knowing when a blob elsewhere is what failed.
+    if (needed.whole === undefined || !(e instanceof SlipwayError)) throw e;
+    throw new SlipwayError(e.code, `${e.message} (all of the revision is written out for app ${app.name} because ${needed.whole})`, { ...(e.location && { location: e.location }), ...(e.hint && { hint: e.hint }), cause: e });
+  });
   const appDir = app.path ? posix.join(dir, app.path) : dir;
   const run = { cwd: dir, timeoutMs: opts.timeoutMs, what: '' };
   let output: string;
@@ -237,8 +244,9 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
   }
   const parsed = parseManifests(output, { file: outputFile });
   // Lines of the tool's output mean nothing in the repository: point at the template (helm) or the kustomization.
-  const objects = type === 'helm' ? attributeHelmSources(output, parsed.objects, app.path) : parsed.objects.map((o) => ({ ...o, source: { file: outputFile, documentIndex: o.source.documentIndex ?? 0 } }));
-  return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+  if (type === 'kustomize') return { objects: parsed.objects.map((o) => ({ ...o, source: { file: outputFile, documentIndex: o.source.documentIndex ?? 0 } })), diagnostics: [...diagnostics, ...parsed.diagnostics] };
+  const { objects, tests } = withoutHelmTests(attributeHelmSources(output, parsed.objects, app.path));
+  return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics, ...(tests > 0 ? [testsLeftOut(app.name, tests)] : [])] };
 }
 
 /**
@@ -297,6 +305,7 @@ export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] 
 /** Forgets every parsed file (a cold start, for benchmarks and tests). */
 export function clearRenderCaches(): void {
   parseCache.clear();
+  clearClosureCache();
 }
 
 /** Canonical JSON per manifest object (Secret values as keyed digests): parsed manifests are shared through the parse cache, so each is serialized once. */
