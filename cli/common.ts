@@ -1,6 +1,6 @@
 /** What several commands share: opening the repository named on the command line, cache folders, labels. */
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { LoadedKubeconfig } from '../core/kube/kubeconfig.js';
 import type { AppSelection } from '../core/source/load.js';
 import { openRepository } from '../core/git/repository.js';
@@ -47,10 +47,22 @@ export interface AppFlags {
 
 export function addAppOptions(cmd: Command, opts: { rev?: boolean } = {}): Command {
   cmd.option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.');
-  if (opts.rev !== false) cmd.option('--rev <rev>', 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD');
+  if (opts.rev !== false) addRevOption(cmd, 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD');
   return cmd
     .option('--app <name>', 'an app of slipway.yaml (or an imported Argo CD / Flux app)')
     .option('--path <dir>', 'a folder of the repository used as one app, without any configuration');
+}
+
+/**
+ * --rev, with --revision as a hidden alias: people type the long word, and commander would suggest
+ * --version for it (the closest flag by spelling), which prints Slipway's version instead.
+ */
+export function addRevOption(cmd: Command, description: string, defaultValue?: string): Command {
+  if (defaultValue === undefined) cmd.option('--rev <rev>', description);
+  else cmd.option('--rev <rev>', description, defaultValue);
+  cmd.addOption(new Option('--revision <rev>', 'the same as --rev').hideHelp());
+  cmd.on('option:revision', (value: string) => cmd.setOptionValueWithSource('rev', value, 'cli'));
+  return cmd;
 }
 
 export function addKubeconfigOption(cmd: Command): Command {

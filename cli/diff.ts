@@ -10,7 +10,7 @@ import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { renderApp } from '../core/render/render.js';
 import { selectApp } from '../core/source/load.js';
-import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
+import { addAppOptions, addKubeconfigOption, addRevOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
 interface DiffFlags {
   repo: string;
@@ -33,8 +33,8 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .description('compare two revisions of an app (--from/--to, no cluster needed), or its live state in two contexts (--context/--against-context)'), { rev: false })
     .option('--from <rev>', 'the older revision (the "before" side)')
-    .option('--to <rev>', 'the newer revision (the "after" side)', 'HEAD')
-    .option('--rev <rev>', 'with --against-context: the revision whose objects are compared', 'HEAD')
+    .option('--to <rev>', 'the newer revision (the "after" side)', 'HEAD');
+  addRevOption(diff, 'with --against-context: the revision whose objects are compared', 'HEAD')
     .option('--context <name>', 'with --against-context: the context shown as "after"')
     .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)')
     .option('--json', 'print JSON instead of text')

@@ -12,6 +12,8 @@ import { startParsePool } from '../core/render/parse-pool.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
 import { registerApply } from './apply.js';
+import { registerApps } from './apps.js';
+import { addRevOption } from './common.js';
 import { registerContexts, registerDiff } from './diff.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
@@ -57,19 +59,20 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', '\nDocumentation: README.md in the Slipway repository.');
 
+  registerApps(program);
   registerRender(program);
   registerPlan(program);
   registerDiff(program);
   registerApply(program);
   registerContexts(program);
 
-  program
+  const serve = program
     .command('serve')
     .description('run the engine with the UI in a browser (loopback only, guarded by a one-time token)')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
     .option('--repo <path>', 'open this repository (a folder inside it) when the page loads')
-    .option('--app <name>', 'with --repo: pick this app of the repository')
-    .option('--rev <rev>', 'with --repo: pick this branch, tag or commit (default: the current branch)')
+    .option('--app <name>', 'with --repo: pick this app of the repository');
+  addRevOption(serve, 'with --repo: pick this branch, tag or commit (default: the current branch)')
     .option('--context <name>', 'pick this kubeconfig context')
     .action(async (opts: { port: number } & StartupFlags) => {
       const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
