@@ -9,7 +9,8 @@ import { planRevert } from '../core/apply/revert.js';
 import { applyPlan } from '../core/apply/service.js';
 import { KubeClient } from '../core/kube/client.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
-import { openHistory } from '../core/history/history.js';
+import { openHistory, type History } from '../core/history/history.js';
+import type { RunRecord } from '../core/history/types.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
@@ -17,9 +18,10 @@ import { parsePlan } from '../core/plan/assemble.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
+import { addOverrideOptions, overridesOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
-interface ApplyFlags extends AppFlags {
+interface ApplyFlags extends AppFlags, OverrideFlags {
   context?: string;
   kubeconfig?: string;
   autoApprove?: boolean;
@@ -42,7 +44,7 @@ function seconds(value: string): number {
 }
 
 function addPlanOptions(cmd: Command): Command {
-  return addRequestTimeoutOption(addKubeconfigOption(addAppOptions(cmd)))
+  return addOverrideOptions(addRequestTimeoutOption(addKubeconfigOption(addAppOptions(cmd))))
     .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
@@ -75,6 +77,7 @@ function protection(plan: Plan, context: string): string | undefined {
 async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
   const context = flags.context ?? plan.inputs.cluster!.context;
   const why = protection(plan, context);
+  for (const note of applyNotes(plan, flags)) process.stderr.write(`${note}\n`);
   if (flags.confirmContext !== undefined) {
     if (flags.confirmContext.trim() === context) return true;
     throw new SlipwayError('confirmation-needed', `--confirm-context ${JSON.stringify(flags.confirmContext)} does not match the context this plan applies to (${context}): nothing was applied`);
@@ -95,6 +98,19 @@ async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** What the reader must know before saying yes: sets taken over, fields other managers own. */
+function applyNotes(plan: Plan, flags: ApplyFlags): string[] {
+  const notes: string[] = [];
+  for (const a of plan.inputs.applySet.adopts ?? []) {
+    if (a.why === 'confirmed') notes.push(`This plan takes over the ApplySet ${a.parent} (--adopt): its objects become app ${plan.inputs.app.name}'s.`);
+  }
+  const contested = plan.changes.filter((c) => c.flags.includes('other-manager'));
+  if (contested.length > 0 && !flags.forceConflicts) {
+    notes.push(`${contested.length} change${contested.length === 1 ? ' sets' : 's set'} fields another field manager owns (${contested.map((c) => formatKey(c.key)).join(', ')}): ${contested.length === 1 ? 'it fails' : 'they fail'} unless you take the fields over with --force-conflicts.`);
+  }
+  return notes;
 }
 
 function printEvent(e: ApplyEvent): void {
@@ -176,6 +192,18 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
   }
 }
 
+/** The latest succeeded apply of the plan's app and commit to its cluster, from this history. */
+function lastSucceededAt(history: History, plan: Plan): RunRecord | undefined {
+  let cursor: string | undefined;
+  do {
+    const page = history.runsOfApp({ repo: plan.inputs.repo, app: plan.inputs.app.name, limit: 100, ...(cursor && { before: cursor }) });
+    const found = page.items.find((r) => r.status === 'succeeded' && r.commit === plan.inputs.commit && r.cluster.uid === plan.inputs.cluster?.uid);
+    if (found) return found;
+    cursor = page.next;
+  } while (cursor);
+  return undefined;
+}
+
 export function registerApply(program: Command): void {
   addPlanOptions(
     program
@@ -183,6 +211,8 @@ export function registerApply(program: Command): void {
       .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation'),
   ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
     if (planFile) {
+      const given = (['namespace', 'prune', 'createNamespace', 'adopt'] as const).filter((f) => flags[f] !== undefined);
+      if (given.length > 0) throw new InvalidArgumentError(`${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} change${given.length === 1 ? 's' : ''} what is planned: a saved plan is applied exactly as it was made, so plan again with ${given.length === 1 ? 'it' : 'them'}`);
       const plan = parsePlan(readFileSync(planFile, 'utf8'), { file: planFile });
       return runApply(plan, flags);
     }
@@ -191,7 +221,17 @@ export function registerApply(program: Command): void {
     const repo = await openRepositoryArg(flags.repo);
     let plan: Plan;
     try {
-      plan = await planApp({ repo, rev: flags.rev, selection: selectionOf(flags), kubeconfig, context, cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) });
+      plan = await planApp({
+        repo,
+        rev: flags.rev,
+        selection: selectionOf(flags),
+        kubeconfig,
+        context,
+        overrides: overridesOf(flags),
+        ...(flags.adopt && { adopt: true }),
+        cacheDir: treesCacheDir(),
+        ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
+      });
     } finally {
       await repo.close();
     }
@@ -205,28 +245,35 @@ export function registerApply(program: Command): void {
       .requiredOption('--to <run-id|rev>', 'an apply run id from `slipway history`, or a revision'),
   ).action(async (flags: ApplyFlags & { to: string }) => {
     const history = openHistory({ path: historyPath(flags) });
-    const run = history.run(flags.to);
+    let run: RunRecord | undefined = history.run(flags.to);
     const earlierPlan = run ? history.planById(run.planId) : undefined;
-    history.close();
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
     const context = contextOf(kubeconfig, flags.context ?? run?.cluster.context);
     const repo = await openRepositoryArg(run ? run.repo : flags.repo);
     let plan: Plan;
     try {
-      const earlier = run ? (earlierPlan?.inputs.app.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name }) : undefined;
+      // Back to that run as it was: its app, namespace, prune and createNamespace (flags given now still win).
+      const earlier = earlierPlan?.inputs.app;
+      const namespace = flags.namespace ?? earlier?.namespace;
+      const overrides = overridesOf({ ...(namespace !== undefined && { namespace }), prune: flags.prune ?? earlier?.prune, createNamespace: flags.createNamespace ?? earlier?.createNamespace });
       plan = await planApp({
         repo,
         rev: run ? run.commit : flags.to,
-        selection: earlier ?? selectionOf(flags),
+        selection: run ? (earlier?.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name }) : selectionOf(flags),
         kubeconfig,
         context,
+        overrides,
+        ...(flags.adopt && { adopt: true }),
         cacheDir: treesCacheDir(),
         ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
       });
+      // A rollback to a revision: the last successful apply of that commit, if there is one, is the run it goes back to.
+      run ??= lastSucceededAt(history, plan);
     } finally {
+      history.close();
       await repo.close();
     }
-    return runApply(plan, { ...flags, context }, { kind: 'rollback', ...(run && { rollbackOf: run.id }) });
+    return runApply(plan, { ...flags, context }, run ? { kind: 'rollback', rollbackOf: run.id } : { kind: 'apply' });
   });
 
   addRequestTimeoutOption(addKubeconfigOption(program

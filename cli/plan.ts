@@ -9,9 +9,10 @@ import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { openHistory } from '../core/history/history.js';
+import { addOverrideOptions, overridesOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
-interface PlanFlags extends AppFlags {
+interface PlanFlags extends AppFlags, OverrideFlags {
   context?: string;
   kubeconfig?: string;
   out?: string;
@@ -32,9 +33,9 @@ function positiveInt(value: string): number {
 }
 
 export function registerPlan(program: Command): void {
-  addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
+  addOverrideOptions(addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
     .command('plan')
-    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)'))))
+    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')))))
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .option('--out <file>', 'also save the plan as JSON, to apply it later exactly')
     .option('--json', 'print the plan as JSON instead of text')
@@ -56,6 +57,8 @@ export function registerPlan(program: Command): void {
           selection: selectionOf(flags),
           kubeconfig,
           context,
+          overrides: overridesOf(flags),
+          ...(flags.adopt && { adopt: true }),
           cacheDir: treesCacheDir(),
           concurrency: flags.concurrency,
           ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),

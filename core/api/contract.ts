@@ -160,6 +160,8 @@ export const appListSchema = z.object({
   /** The repository has a slipway.yaml at this revision. */
   configured: z.boolean(),
   diagnostics: z.array(diagnosticSchema),
+  /** Folders that look like apps ("" is the root), offered as folder choices when `apps` is empty (core/source/candidates.ts). */
+  folders: z.array(z.object({ path: z.string(), sourceType: z.enum(['directory', 'kustomize', 'helm']) })).optional(),
 });
 export type AppList = z.infer<typeof appListSchema>;
 

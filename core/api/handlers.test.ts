@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRepo } from '../../test/support/git-repo.js';
 import { dispatch } from './dispatch.js';
 import { createHandlers, type EngineHandlers } from './handlers.js';
 
@@ -109,5 +110,24 @@ describe('startup', () => {
       await started.close();
     }
     expect(await dispatch(handlers, 'get-startup', {})).toEqual({ ok: true, value: {} });
+  });
+});
+
+describe('list-apps', () => {
+  it('offers the folders that look like apps of a repository that defines none', async () => {
+    const repo = createTestRepo({ prefix: 'slipway-handlers-apps-' });
+    try {
+      repo.write({ 'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n', 'web/templates/cm.yaml': 'metadata:\n  name: {{ .Release.Name }}\n', 'db/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n' });
+      repo.commit('two folders');
+      const opened = await dispatch(handlers, 'open-repository', { path: repo.dir });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { id } = opened.value as { id: string };
+      expect(await dispatch(handlers, 'list-apps', { repoId: id, rev: 'main' })).toEqual({
+        ok: true,
+        value: { apps: [], configured: false, diagnostics: [], folders: [{ path: 'db', sourceType: 'directory' }, { path: 'web', sourceType: 'helm' }] },
+      });
+    } finally {
+      repo.cleanup();
+    }
   });
 });

@@ -343,7 +343,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     listApps: async ({ repoId, rev }) => {
       const { repo } = repoById(repoId);
       const catalog = await loadApps(repo, await repo.resolve(rev));
-      return { apps: catalog.apps.map(toAppSummary), configured: catalog.configured, diagnostics: plainDiagnostics(catalog.diagnostics) };
+      const folders = (catalog.folders ?? []).map((f) => ({ path: f.path, sourceType: f.sourceType }));
+      return { apps: catalog.apps.map(toAppSummary), configured: catalog.configured, diagnostics: plainDiagnostics(catalog.diagnostics), folders };
     },
 
     listContexts: async ({ kubeconfig }) => {

@@ -11,7 +11,7 @@ import type { Manifest } from '../model/desired.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
-import { settleAll, type Settled } from '../plan/compute.js';
+import { namespaceToCreate, settleAll, type Settled } from '../plan/compute.js';
 import type { JsonObject } from '../plan/json.js';
 import type { Plan } from '../plan/types.js';
 import { renderApp } from '../render/render.js';
@@ -20,7 +20,7 @@ import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
 import { selectApp } from '../source/load.js';
 import type { History } from '../history/history.js';
 import { revertSource } from './revert.js';
-import type { App } from '../source/apps.js';
+import { withOverrides, type App } from '../source/apps.js';
 
 export interface DesiredForPlan {
   readonly app: App;
@@ -49,14 +49,19 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
   } else {
     const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
     const selection = inputs.app.selectedBy === 'path' ? { path: inputs.app.path } : { app: inputs.app.name };
-    ({ app } = await selectApp(opts.repo, revision, selection));
+    // Rendered as planned: in the plan's namespace, with its createNamespace (Helm's release namespace is part of the bytes).
+    app = withOverrides((await selectApp(opts.repo, revision, selection)).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
     render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
     if (render.renderedHash !== inputs.renderedHash) {
       throw stale(inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently at ${inputs.commit.slice(0, 12)} than when the plan was made (tools or values changed?)`);
     }
   }
   const discovery = await discover(opts.client, { refresh: true });
-  const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: app.destination.namespace ?? opts.client.namespace, diagnostics: [] });
+  const namespace = inputs.app.namespace ?? app.destination.namespace ?? opts.client.namespace;
+  const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: namespace, diagnostics: [] });
+  // The namespace createNamespace asked for, when the plan creates it (it is no ApplySet member).
+  const createsNamespace = inputs.app.createNamespace && plan.changes.some((c) => c.action === 'create' && c.key.group === '' && c.key.kind === 'Namespace' && c.key.name === namespace);
+  if (createsNamespace && !settled.some((s) => s.key.group === '' && s.key.kind === 'Namespace' && s.key.name === namespace)) settled.unshift(namespaceToCreate(namespace, discovery, app));
   const objects = new Map(settled.map((s) => [identityOf(s.key), s]));
   for (const change of plan.changes) {
     if (change.desiredHash === undefined || change.action === 'noop' || change.action === 'delete') continue;

@@ -11,7 +11,8 @@ import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
 import { withRetry, type RetryOptions } from '../kube/retry.js';
 import { invalidateCache, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
-import { APPLYSET_ID_LABEL, APPLYSET_TOOLING_ANNOTATION, parentAnnotations, parseGroupKinds, type ApplySetParent, APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION } from '../model/applyset.js';
+import { APPLYSET_ID_LABEL, APPLYSET_TOOLING_ANNOTATION, parentAnnotations, parseGroupKinds, type ApplySetParent, APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, originAnnotations, parseParentRef } from '../model/applyset.js';
+import { retireAdopted } from './adopted.js';
 import { SlipwayError, hasErrors } from '../model/diagnostics.js';
 import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
 import { readLiveObjects } from '../plan/live.js';
@@ -68,6 +69,8 @@ export interface ExecuteOptions {
   readonly holder?: string;
   /** Poll interval while waiting; default 1 s. */
   readonly pollMs?: number;
+  /** Who applies, as the cluster knows them: recorded on the ApplySet parent. */
+  readonly appliedBy?: string;
 }
 
 export interface ApplyResult {
@@ -131,8 +134,8 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
 
   const { plan, client } = opts;
   checkApplicable(plan);
-  const [parentKind, parentNamespace, parentName] = plan.inputs.applySet.parent.split('/') as [string, string, string];
-  const parent: ApplySetParent = { group: '', kind: parentKind as 'Secret', namespace: parentNamespace, name: parentName };
+  const parent = parseParentRef(plan.inputs.applySet.parent);
+  const origin = parentRecord(plan, opts.appliedBy);
   let lease: HeldLease | undefined;
   // The lease lives next to the parent. If the plan creates the parent's namespace, nobody can hold a lease there yet:
   // take it right after the step that creates the namespace.
@@ -179,7 +182,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
     const upserts = plan.changes.filter((c) => c.action !== 'delete' && c.action !== 'error').map((c) => c.key);
     // Before anything: the parent lists every group-kind and namespace the set will span (old and new), as kubectl does.
     // If the parent's namespace is created by this plan, the parent follows right after that step.
-    let parentPending = createsParentNamespace || !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true }));
+    let parentPending = createsParentNamespace || !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true, record: origin }));
 
     let wave: WaveState = { waiting: [], failures: [] };
     for (const [i, step] of steps.entries()) {
@@ -211,10 +214,14 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
         }
       }
       if (step.changes.some((c) => c.key.group === 'apiextensions.k8s.io' && c.key.kind === 'CustomResourceDefinition')) invalidateCache(client, 'discovery');
-      if (parentPending) parentPending = !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true }));
+      if (parentPending) parentPending = !(await tryUpsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: true, record: origin }));
     }
     // Pruned objects are gone: the parent now lists exactly the desired set.
-    await upsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: false });
+    await upsertParent(client, parent, plan.inputs.applySet.id, { members: upserts, keepCurrent: false, record: undefined });
+    // Sets this plan took over: gone when nothing is left in them, else marked as taken over by this app's.
+    for (const adopted of plan.inputs.applySet.adopts ?? []) {
+      if (adopted.parent !== plan.inputs.applySet.parent) await retireAdopted(client, parseParentRef(adopted.parent), adopted.id, plan.inputs.applySet.parent);
+    }
     return finish('succeeded');
   } finally {
     await lease?.release();
@@ -331,7 +338,7 @@ async function runStep(step: Step, opts: ExecuteOptions, liveBefore: ReadonlyMap
       } catch (e) {
         if (e instanceof KubeError && e.code === 'conflict' && e.conflicts.length > 0) {
           const who = [...new Set(e.conflicts.map((c) => c.manager))].join(', ');
-          const message = `conflict: ${e.conflicts.map((c) => c.field).join(', ')} managed by ${who}; apply again with force to take them over`;
+          const message = `conflict: ${e.conflicts.map((c) => c.field).join(', ')} managed by ${who}; apply again taking over these fields (--force-conflicts, or "Take over these fields" in the app) or remove them from the manifest`;
           on('failed', message);
           return done({ outcome: 'failed', message, ...(before && { before }) });
         }
@@ -517,8 +524,15 @@ async function waitGone(client: KubeClient, key: ResourceKey, opts: ExecuteOptio
 
 const APPLYSET_PARENT_FIELD_MANAGER = 'kubectl-applyset';
 
+/** What the parent records about the app and this apply (absent for plans of Slipway 0.1, which carry no identity). */
+function parentRecord(plan: Plan, appliedBy: string | undefined): Record<string, string> | undefined {
+  const identity = plan.inputs.applySet.identity;
+  if (!identity) return undefined;
+  return originAnnotations(identity, { repository: plan.inputs.repo, commit: plan.inputs.commit, user: appliedBy ?? 'unknown', at: new Date().toISOString() });
+}
+
 /** False when the parent's namespace does not exist yet. */
-async function tryUpsertParent(client: KubeClient, parent: ApplySetParent, id: string, opts: { members: readonly ResourceKey[]; keepCurrent: boolean }): Promise<boolean> {
+async function tryUpsertParent(client: KubeClient, parent: ApplySetParent, id: string, opts: ParentUpsert): Promise<boolean> {
   try {
     await upsertParent(client, parent, id, opts);
     return true;
@@ -528,8 +542,16 @@ async function tryUpsertParent(client: KubeClient, parent: ApplySetParent, id: s
   }
 }
 
+interface ParentUpsert {
+  readonly members: readonly ResourceKey[];
+  /** Keep the group-kinds and namespaces the parent lists now (before prune has run). */
+  readonly keepCurrent: boolean;
+  /** The app's origin annotations. */
+  readonly record: Record<string, string> | undefined;
+}
+
 /** Creates or updates the ApplySet parent Secret the way kubectl maintains it. */
-async function upsertParent(client: KubeClient, parent: ApplySetParent, id: string, opts: { members: readonly ResourceKey[]; keepCurrent: boolean }): Promise<void> {
+async function upsertParent(client: KubeClient, parent: ApplySetParent, id: string, opts: ParentUpsert): Promise<void> {
   const key = { group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name };
   const current = await client.get(key);
   const annotations = (current?.metadata.annotations ?? {}) as Record<string, string>;
@@ -545,4 +567,7 @@ async function upsertParent(client: KubeClient, parent: ApplySetParent, id: stri
   const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: parent.name, namespace: parent.namespace, labels: { [APPLYSET_ID_LABEL]: id }, annotations: ours }, type: 'Opaque' };
   // kubectl writes the parent's ApplySet metadata as field manager "kubectl-applyset": use the same, so turns are quiet.
   await withRetry(() => client.apply(body, { fieldManager: APPLYSET_PARENT_FIELD_MANAGER, force: true }));
+  // The app's origin under Slipway's own manager, so a kubectl turn (which re-applies only its own fields) keeps it.
+  const record = opts.record;
+  if (record) await withRetry(() => client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: parent.name, namespace: parent.namespace, annotations: record } }, { fieldManager: FIELD_MANAGER, force: true }));
 }

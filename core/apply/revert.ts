@@ -18,6 +18,7 @@ import { isSecret } from '../model/secrets.js';
 import type { Revision } from '../git/types.js';
 import { hashObjects, renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
+import { appIdentity } from '../source/identity.js';
 import { selectApp } from '../source/load.js';
 import type { App } from '../source/apps.js';
 
@@ -64,7 +65,10 @@ export async function revertSource(opts: { history: History; runId: string; repo
   const plan = opts.history.planById(run.planId);
   const revision = await opts.repo.resolve(run.commit === ':working' ? ':working' : run.commit);
   const selection = plan?.inputs.app.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name };
-  const { app } = await selectApp(opts.repo, revision, selection);
+  const selected = (await selectApp(opts.repo, revision, selection)).app;
+  // The run's namespace, not whatever the kubeconfig says today.
+  const recorded = plan?.inputs.app.namespace;
+  const app = recorded === undefined ? selected : { ...selected, destination: { ...selected.destination, namespace: recorded } };
 
   const secretsBefore = await secretsOfPreviousApply(run, opts);
   const objects: DesiredObject[] = [];
@@ -137,6 +141,8 @@ export async function planRevert(opts: { history: History; runId: string; repo: 
     client: opts.client,
     render: source.render,
     app: { ...source.app, options: { ...source.app.options, prune: false } },
+    identity: await appIdentity(opts.repo, source.revision, source.app),
+    knowsCommit: (oid) => opts.repo.hasCommit(oid),
     repo: opts.repo.dir,
     revert: { runId: opts.runId, deletes: source.deletes },
   });

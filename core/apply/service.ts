@@ -126,6 +126,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
         plan,
         desired,
         client,
+        appliedBy: user.kube,
         ...(req.forceConflicts !== undefined && { forceConflicts: req.forceConflicts }),
         ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),
         ...(req.concurrency !== undefined && { concurrency: req.concurrency }),

@@ -329,6 +329,47 @@ export class GitRepository implements Repository {
     return out.sort((a, b) => REF_KIND_ORDER[a.kind] - REF_KIND_ORDER[b.kind] || comparePaths(a.name, b.name));
   }
 
+  /** First-parent roots found so far, by commit: a later walk stops where an earlier one passed. */
+  private readonly roots = new Map<string, string>();
+
+  async rootCommit(revision: Revision): Promise<string | undefined> {
+    const start = revision.kind === 'commit' ? revision.oid : revision.head;
+    if (start === undefined) return undefined;
+    const known = this.roots.get(start);
+    if (known) return known;
+    const shallow = await this.readShallow();
+    const path: string[] = [];
+    let oid = start;
+    let root: string | undefined;
+    for (;;) {
+      root = this.roots.get(oid);
+      if (root) break;
+      path.push(oid);
+      if (shallow.has(oid)) {
+        throw new SlipwayError('shallow-repository', `${this.dir} is a shallow clone: Slipway names an app's ownership record after the repository's first commit, which this clone does not have`, { hint: `${UNSHALLOW_HINT} (in CI, fetch the whole history, e.g. fetch-depth: 0)` });
+      }
+      const parent = (await this.store.readCommit(oid)).parents[0];
+      if (parent === undefined) {
+        root = oid;
+        break;
+      }
+      oid = parent;
+    }
+    // Every 256th commit is remembered (and the start): a later walk from a newer commit stops soon, and memory stays small.
+    for (const [i, seen] of path.entries()) if (i === 0 || i % 256 === 0) this.roots.set(seen, root);
+    return root;
+  }
+
+  async hasCommit(oid: string): Promise<boolean> {
+    try {
+      await this.store.readCommit(oid);
+      return true;
+    } catch (err) {
+      if (err instanceof SlipwayError && (err.code === 'corrupt-repository' || err.code === 'shallow-repository' || err.code === 'missing-object')) return false;
+      throw err;
+    }
+  }
+
   // ── history ────────────────────────────────────────────────────────────────
 
   async log(opts: { rev?: string; path?: string; limit?: number; after?: string } = {}): Promise<LogPage> {

@@ -92,6 +92,13 @@ export interface Repository {
   snapshot(revision: Revision, path: string): Promise<Snapshot>;
   /** The content of one file of a snapshot (by blob oid; for the working copy, from disk). */
   readFile(snapshot: Snapshot, file: SnapshotFile): Promise<Uint8Array>;
+  /**
+   * The first commit on the first-parent line behind `revision` (for the working copy: behind HEAD;
+   * undefined when there is no commit yet). Throws "shallow-repository" when the clone stops before it.
+   */
+  rootCommit(revision: Revision): Promise<string | undefined>;
+  /** Whether the repository holds this commit. */
+  hasCommit(oid: string): Promise<boolean>;
   /** Stops helper processes (the git CLI backend's `git cat-file --batch`). Safe to call twice; later reads start them again. */
   close(): Promise<void>;
 }

@@ -292,7 +292,7 @@ function httpError(err: HttpFailure, info: KubeRequestInfo): KubeError {
         return new KubeError('conflict', `${what ?? 'object'}: apply conflicts with ${describeConflicts(conflicts)}`, {
           ...base,
           conflicts,
-          hint: 'apply with force to take ownership of these fields, or remove them from the manifest',
+          hint: 'take over these fields (slipway apply --force-conflicts, or "Take over these fields" in the app), or remove them from the manifest',
         });
       }
       return new KubeError('conflict', what ? `${what}: ${message}` : message, base);

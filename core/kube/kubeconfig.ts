@@ -326,6 +326,11 @@ export function listContexts(cfg: LoadedKubeconfig): ContextInfo[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** The namespace a context names, else "default" — what kubectl uses for objects that name none. */
+export function contextNamespace(cfg: LoadedKubeconfig, contextName: string): string {
+  return cfg.contexts.find((c) => c.name === contextName)?.namespace || 'default';
+}
+
 /**
  * A new client-node KubeConfig holding only the named context, its cluster and its user, with that
  * context current. The loaded kubeconfig and the user's files are not changed.

@@ -7,7 +7,7 @@ import type { KubeClient } from '../kube/client.js';
 import { resourceFor } from '../kube/discovery.js';
 import { discover, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
-import { applySetId, parentForApp } from '../model/applyset.js';
+import { applySetId, earlierParentForApp, parentRef } from '../model/applyset.js';
 import { identityOf, keyOfObject } from '../model/resource.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
@@ -17,14 +17,15 @@ import { readLiveObjects } from './live.js';
 import type { Change, Plan, PlanInputs } from './types.js';
 
 function baseInputs(app: App, render: RenderResult, repo: string): Omit<PlanInputs, 'comparison' | 'cluster'> {
-  const parent = parentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
+  // A comparison is never applied: its parent is only a label, named as Slipway 0.1 did (no identity needed).
+  const parent = earlierParentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
   return {
     app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) },
     repo,
     commit: render.revision.kind === 'commit' ? render.revision.oid : ':working',
     treeOid: render.treeOid,
     renderedHash: render.renderedHash,
-    applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id: applySetId(parent) },
+    applySet: { parent: parentRef(parent), id: applySetId(parent) },
   };
 }
 

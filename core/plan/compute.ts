@@ -5,15 +5,15 @@
  * never one GET per object); predicted state from server-side apply with dryRun=All (DESIGN.md
  * rule 6). Both are normalized and compared by the pure functions of this folder.
  */
-import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, applySetId, parentForApp, parseGroupKinds } from '../model/applyset.js';
-import type { DesiredObject } from '../model/desired.js';
+import { APPLYSET_PART_OF_LABEL, applySetId, parentForApp, parentRef, type AppIdentity } from '../model/applyset.js';
+import type { DesiredObject, Manifest } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { formatKey, identityOf, keyOfObject, type ResourceKey } from '../model/resource.js';
 import { KubeError } from '../kube/errors.js';
 import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
 import type { KubeClient } from '../kube/client.js';
-import { preferredFor, resourceFor } from '../kube/discovery.js';
+import { resourceFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
 import { isSecret } from '../model/secrets.js';
 import { secretHashKeyId } from '../secret-key.js';
@@ -26,7 +26,9 @@ import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
 import { FIELD_MANAGER, prepareDesired } from './prepare.js';
-import type { Change, ChangeFlag, Plan } from './types.js';
+import { listInScope, listNames } from './list.js';
+import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
+import type { Change, ChangeFlag, Plan, PlanApplySet, PlanInputs } from './types.js';
 
 export interface ComputePlanOptions {
   readonly client: KubeClient;
@@ -39,6 +41,12 @@ export interface ComputePlanOptions {
   /** Concurrent dry-run calls. Default 16. */
   readonly concurrency?: number;
   readonly now?: () => Date;
+  /** Who the app is, the same in every clone: names its ApplySet parent. */
+  readonly identity: AppIdentity;
+  /** Take over the app's ApplySet from the owner another app recorded, or an earlier version's shared one (--adopt). */
+  readonly adopt?: boolean;
+  /** Whether the repository has a commit; default: assume it does. */
+  readonly knowsCommit?: (oid: string) => Promise<boolean>;
   /**
    * What the app's last successful applies left on this cluster. With it, an object whose desired
    * hash and live resourceVersion both equal the recorded ones is a noop without a dry-run.
@@ -76,55 +84,76 @@ const NAMESPACE = { group: '', version: 'v1', kind: 'Namespace' };
 export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const { client, render, app } = opts;
   const [target, discovery] = await Promise.all([resolveTarget(client), discover(client).then((d) => (render.objects.some((o) => !resourceFor(d, o.key)) ? discover(client, { refresh: true }) : d))]);
-  const parent = parentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
+  // The app's namespace: its destination, else the context's. Its parent, Helm's release and objects that name none go there.
+  const namespace = app.destination.namespace ?? client.namespace;
+  const parent = parentForApp({ name: app.name, namespace, identity: opts.identity });
   const id = applySetId(parent);
   const diagnostics: Diagnostic[] = [...render.diagnostics, ...checkIgnoreRules(app.options.ignoreDifferences)];
-  const defaultNamespace = app.destination.namespace ?? client.namespace;
   const revision = render.revision;
-  const inputs = {
-    app: { name: app.name, path: app.path, sourceType: render.sourceType, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }), selectedBy: app.origin.kind === 'folder' ? ('path' as const) : ('name' as const), ...(app.options.protected && { protected: true }) },
+  const inputs: PlanInputs = {
+    app: {
+      name: app.name,
+      path: app.path,
+      sourceType: render.sourceType,
+      namespace,
+      selectedBy: opts.identity.selectedBy,
+      ...(app.options.protected && { protected: true }),
+      ...(app.options.prune && { prune: true }),
+      ...(app.options.createNamespace && { createNamespace: true }),
+    },
     repo: opts.repo,
     commit: revision.kind === 'commit' ? revision.oid : ':working',
     treeOid: render.treeOid,
     renderedHash: render.renderedHash,
     ...(render.objects.some((o) => isSecret(o.manifest)) && { secretHashKey: secretHashKeyId() }),
     cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
-    applySet: { parent: `${parent.kind}/${parent.namespace}/${parent.name}`, id },
+    applySet: { parent: parentRef(parent), id, identity: opts.identity },
     ...(opts.revert && { revertOf: opts.revert.runId }),
   };
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
+  const done = (changes: Change[], adopts?: PlanApplySet['adopts']): Plan =>
+    finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, createdAt });
   if (hasErrors(render.diagnostics)) {
     // The revision does not render cleanly: comparing a partial set of objects would propose wrong deletions.
-    return finalizePlan({ inputs, changes: [], diagnostics, createdAt });
+    return done([]);
   }
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
 
-  // 1. Settle every desired object: its API resource, namespace and membership label.
-  const namespacesInPlan = new Set(render.objects.filter((o) => o.key.group === '' && o.key.kind === 'Namespace').map((o) => o.key.name));
-  const desired = settleAll(render, { discovery, id, defaultNamespace, diagnostics });
+  // 1. Settle every desired object: its API resource, namespace and membership label; and the namespace createNamespace asks for.
+  const existingNamespaces = await listNames(client, discovery);
+  const created = app.options.createNamespace && existingNamespaces && !existingNamespaces.has(namespace) && !render.objects.some((o) => isNamespaceKey(o.key, namespace)) ? namespaceToCreate(namespace, discovery, app) : undefined;
+  const desired = [...(created ? [created] : []), ...settleAll(render, { discovery, id, defaultNamespace: namespace, diagnostics })];
+  const namespacesInPlan = new Set(desired.filter((d) => d.key.group === '' && d.key.kind === 'Namespace').map((d) => d.key.name));
+  const wanted = new Set(desired.map((d) => identityOf(d.key)));
 
-  // 2. Live state: members of the ApplySet (label-selected), then what else the plan touches.
-  const parentObj = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name });
-  const annotations = (parentObj?.metadata.annotations ?? {}) as Record<string, string>;
-  const memberKinds = new Map<string, ApiResource>();
-  for (const gk of parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])) {
-    const r = preferredFor(discovery, gk.group, gk.kind);
-    if (r) memberKinds.set(`${r.group}|${r.kind}`, r);
-  }
-  for (const d of desired) if (d.resource) memberKinds.set(`${d.resource.group}|${d.resource.kind}`, d.resource);
-  const scopeNamespaces = new Set([parent.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean), ...desired.flatMap((d) => (d.key.namespace ? [d.key.namespace] : []))]);
-  const selector = `${APPLYSET_PART_OF_LABEL}=${id}`;
-  const members = (await mapConcurrent([...memberKinds.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, (r) => listInScope(client, r, { labelSelector: selector, namespaces: scopeNamespaces }))).flat();
-  const live = new Map<string, KubeObject>(members.map((m) => [identityOf(keyOfObject(m)), m]));
+  // 2. Live state: members of the app's ApplySet and of sets it takes over (label-selected), then what else the plan touches.
+  const applied = opts.lastApply ? await opts.lastApply.appliedObjects({ repo: opts.repo, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion }) : undefined;
+  const ownership = await resolveOwnership({
+    client,
+    discovery,
+    app: app.name,
+    namespace,
+    identity: opts.identity,
+    adopt: opts.adopt === true,
+    knowsCommit: opts.knowsCommit ?? (async () => true),
+    desiredKinds: [...new Map(desired.flatMap((d) => (d.resource ? [[`${d.resource.group}|${d.resource.kind}`, d.resource] as const] : []))).values()],
+    desiredNamespaces: [...new Set(desired.flatMap((d) => (d.key.namespace ? [d.key.namespace] : [])))],
+    wanted,
+    applied: new Set(applied?.keys() ?? []),
+    concurrency,
+  });
+  diagnostics.push(...ownership.diagnostics);
+  const live = new Map<string, KubeObject>();
+  for (const set of ownership.sets) for (const m of set.members) live.set(identityOf(keyOfObject(m)), m);
   // Desired objects that are not (yet) members: one LIST per kind and namespace, unfiltered.
   const missing = new Map<string, { resource: ApiResource; namespace: string | undefined }>();
   for (const d of desired) {
     if (!d.resource || live.has(identityOf(d.key))) continue;
     missing.set(`${d.resource.group}|${d.resource.version}|${d.resource.kind}|${d.key.namespace ?? ''}`, { resource: d.resource, namespace: d.key.namespace });
   }
-  const existingNamespaces = await listNames(client, discovery);
-  const others = await mapConcurrent([...missing.values()], opts.concurrency ?? DEFAULT_CONCURRENCY, async ({ resource, namespace }) => {
-    if (resource.namespaced && namespace && existingNamespaces && !existingNamespaces.has(namespace)) return [];
-    return listInScope(client, resource, { namespaces: new Set(namespace ? [namespace] : []), ...(namespace ? {} : { clusterWide: true }) });
+  const others = await mapConcurrent([...missing.values()], concurrency, async ({ resource, namespace: ns }) => {
+    if (resource.namespaced && ns && existingNamespaces && !existingNamespaces.has(ns)) return [];
+    return listInScope(client, resource, { namespaces: new Set(ns ? [ns] : []), ...(ns ? {} : { clusterWide: true }) });
   });
   for (const o of others.flat()) {
     const k = identityOf(keyOfObject(o));
@@ -133,34 +162,53 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
 
   // 3. Predicted state: server-side apply, dry run, for every desired object — except those neither Git
   //    nor the cluster changed since a succeeded apply left them (same manifest hash, same resourceVersion).
-  const applied = opts.lastApply ? await opts.lastApply.appliedObjects({ repo: opts.repo, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion }) : undefined;
   // Where objects of a namespace this plan creates are dry-run: the context's namespace, else `default`, else any that exists.
   const standIn = existingNamespaces && [client.namespace, 'default', ...[...existingNamespaces].sort()].find((ns) => existingNamespaces.has(ns));
-  const changes = await mapConcurrent(desired, opts.concurrency ?? DEFAULT_CONCURRENCY, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), id, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)) }),
+  const ours = new Set([id, ...ownership.adoptedIds]);
+  const changes = await mapConcurrent(desired, concurrency, (d) =>
+    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets }),
   );
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
-  const wanted = new Set(desired.map((d) => identityOf(d.key)));
   if (opts.revert) {
     const current = await readLiveObjects(client, opts.revert.deletes);
     for (const key of opts.revert.deletes) {
       const obj = current.get(identityOf(key));
-      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfObject(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences }));
+      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfObject(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences, message: `created by run ${opts.revert.runId}, which this plan reverts` }));
     }
-    return finalizePlan({ inputs, changes, diagnostics, createdAt });
+    return done(changes, ownership.adopts);
   }
-  const orphans = members.filter((m) => !wanted.has(identityOf(keyOfObject(m))));
+  // Only members of sets this app owns or takes over; each delete says which set it comes from.
+  const orphans = ownership.sets.filter((set) => set.role !== undefined).flatMap((set) => set.members.filter((m) => !wanted.has(identityOf(keyOfObject(m)))).map((m) => ({ m, set })));
+  const seen = new Set<string>();
+  const unique = orphans.filter(({ m }) => !seen.has(identityOf(keyOfObject(m))) && seen.add(identityOf(keyOfObject(m))));
   if (app.options.prune) {
-    for (const m of orphans) changes.push(changeFromObjects({ key: keyOfObject(m), live: m as JsonObject, ignore: app.options.ignoreDifferences }));
-  } else if (orphans.length > 0) {
+    for (const { m, set } of unique) changes.push(changeFromObjects({ key: keyOfObject(m), live: m as JsonObject, ignore: app.options.ignoreDifferences, message: pruneReason(set) }));
+  } else if (unique.length > 0) {
     diagnostics.push({
       severity: 'warning',
       code: 'prune-disabled',
-      message: `${orphans.length} object${orphans.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name}: ${orphans.map((m) => formatKey(keyOfObject(m))).join(', ')}`,
+      message: `${unique.length} object${unique.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name} (turn it on with --prune, or prune: true in slipway.yaml): ${unique.map(({ m }) => formatKey(keyOfObject(m))).join(', ')}`,
     });
   }
-  return finalizePlan({ inputs, changes, diagnostics, createdAt });
+  return done(changes, ownership.adopts);
+}
+
+function isNamespaceKey(key: ResourceKey, name: string): boolean {
+  return key.group === '' && key.kind === 'Namespace' && key.name === name;
+}
+
+/**
+ * The namespace an app with createNamespace needs, when it is missing. Like Argo CD's
+ * CreateNamespace=true it is created, never owned: it carries no ApplySet label, so it is
+ * never pruned with the app. Plan and apply both build it here, so they send the same bytes.
+ */
+export function namespaceToCreate(namespace: string, discovery: Discovery, app: Pick<App, 'origin'>): Settled {
+  const key: ResourceKey = { ...NAMESPACE, name: namespace };
+  const manifest: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
+  const resource = resourceFor(discovery, key);
+  const file = app.origin.file ?? 'createNamespace';
+  return { source: { key, manifest, source: { file, ...(app.origin.line !== undefined && { line: app.origin.line }) } }, key, manifest, ...(resource && { resource }), afterCrd: false, createOnly: true };
 }
 
 /**
@@ -180,6 +228,8 @@ export interface Settled {
   readonly resource?: ApiResource;
   /** The kind's CRD is created by this plan. */
   readonly afterCrd: boolean;
+  /** Created when missing and never owned (createNamespace): not an ApplySet member. */
+  readonly createOnly?: true;
 }
 
 function settle(o: DesiredObject, ctx: { discovery: Discovery; id: string; defaultNamespace: string; crdsInPlan: readonly DesiredObject[]; diagnostics: Diagnostic[] }): Settled {
@@ -208,7 +258,17 @@ function crdScope(crds: readonly DesiredObject[], key: ResourceKey): boolean {
 async function predict(
   client: KubeClient,
   d: Settled,
-  ctx: { live: KubeObject | undefined; id: string; app: App; namespacesInPlan: ReadonlySet<string>; existingNamespaces: ReadonlySet<string> | undefined; standIn: string | undefined; applied: AppliedObject | undefined },
+  ctx: {
+    live: KubeObject | undefined;
+    /** The app's ApplySet id and the ids of sets it takes over. */
+    ours: ReadonlySet<string>;
+    app: App;
+    namespacesInPlan: ReadonlySet<string>;
+    existingNamespaces: ReadonlySet<string> | undefined;
+    standIn: string | undefined;
+    applied: AppliedObject | undefined;
+    sets: readonly MemberSet[];
+  },
 ): Promise<Change> {
   const { live } = ctx;
   const ignore = ctx.app.options.ignoreDifferences;
@@ -216,11 +276,14 @@ async function predict(
   const flags: ChangeFlag[] = [];
   const liveLabels = (live?.metadata.labels ?? {}) as Record<string, string>;
   const owner = liveLabels[APPLYSET_PART_OF_LABEL];
-  let message: string | undefined;
-  if (live && owner === undefined) flags.push('adopt');
-  if (live && owner !== undefined && owner !== ctx.id) {
+  let message: string | undefined = d.createOnly ? 'created because the app asks for its namespace (createNamespace); not owned by the app, so never pruned' : undefined;
+  if (live && owner === undefined && !d.createOnly) flags.push('adopt');
+  if (live && owner !== undefined && !ctx.ours.has(owner)) {
     flags.push('other-applyset');
     message = `belongs to another ApplySet (${owner}); applying moves it into this app's`;
+  } else if (live && owner !== undefined && owner !== [...ctx.ours][0]) {
+    const from = ctx.sets.find((s) => s.id === owner);
+    message = `moves into this app's ApplySet from ${from ? parentRef(from.parent) : owner}, which this app takes over`;
   }
   const withNotes = { ...base, ...(message !== undefined && { message }) };
 
@@ -378,32 +441,4 @@ export function mergeInto(live: JsonObject, desired: JsonObject): JsonObject {
     } else out[k] = v;
   }
   return out;
-}
-
-
-/** LIST a kind cluster-wide, or namespace by namespace when the user may not list across namespaces. */
-async function listInScope(client: KubeClient, resource: ApiResource, opts: { labelSelector?: string; namespaces: ReadonlySet<string>; clusterWide?: boolean }): Promise<KubeObject[]> {
-  const base = opts.labelSelector ? { labelSelector: opts.labelSelector } : {};
-  const list = (namespace?: string): Promise<KubeObject[]> => withRetry(() => client.list(resource, { ...base, ...(namespace !== undefined && { namespace }) }));
-  if (!resource.namespaced) return list();
-  if (opts.labelSelector || opts.clusterWide) {
-    try {
-      return await list();
-    } catch (e) {
-      if (!(e instanceof KubeError) || e.code !== 'forbidden') throw e;
-    }
-  }
-  return (await Promise.all([...opts.namespaces].map((ns) => list(ns).catch((e: unknown) => (e instanceof KubeError && e.code === 'not-found' ? [] : Promise.reject(e)))))).flat();
-}
-
-/** Names of existing namespaces, or undefined when the user may not list them (then dry-run tells). */
-async function listNames(client: KubeClient, discovery: Discovery): Promise<Set<string> | undefined> {
-  const r = resourceFor(discovery, NAMESPACE);
-  if (!r) return undefined;
-  try {
-    return new Set((await withRetry(() => client.list(r))).map((n) => n.metadata.name));
-  } catch (e) {
-    if (e instanceof KubeError && e.code === 'forbidden') return undefined;
-    throw e;
-  }
 }

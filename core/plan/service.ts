@@ -4,9 +4,11 @@
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
-import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
+import { contextNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
+import { withOverrides, type AppOverrides } from '../source/apps.js';
+import { appIdentity } from '../source/identity.js';
 import { selectApp, type AppSelection } from '../source/load.js';
 import { computePlan, type LastApplyLookup } from './compute.js';
 import type { Plan } from './types.js';
@@ -27,12 +29,19 @@ export interface PlanRequest {
   readonly lastApply?: LastApplyLookup;
   /** Give up on one API request after this long; default 30 s (KubeClient). */
   readonly requestTimeoutMs?: number;
+  /** Namespace, prune and createNamespace chosen for this plan (flags, the UI's fields). */
+  readonly overrides?: AppOverrides;
+  /** Take over the app's ApplySet from another recorded owner, or an earlier version's shared set (--adopt). */
+  readonly adopt?: boolean;
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
   const revision = await req.repo.resolve(req.rev);
-  const { app, diagnostics } = await selectApp(req.repo, revision, req.selection);
-  const render = await renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
+  const selected = await selectApp(req.repo, revision, req.selection);
+  // Every namespace comes from one place: the override, the app's destination, else the selected context's (never $KUBECONFIG's current one).
+  const app = withOverrides(selected.app, req.overrides ?? {}, contextNamespace(req.kubeconfig, req.context));
+  const { diagnostics } = selected;
+  const [render, identity] = await Promise.all([renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) }), appIdentity(req.repo, revision, app)]);
   const client = new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
   try {
     return await computePlan({
@@ -40,6 +49,9 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
       // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.
       render: { ...render, diagnostics: [...diagnostics.filter((d) => d.severity !== 'info').map((d) => ({ ...d, severity: 'warning' as const })), ...render.diagnostics] },
       app,
+      identity,
+      ...(req.adopt && { adopt: true }),
+      knowsCommit: (oid) => req.repo.hasCommit(oid),
       repo: req.repoLabel ?? req.repo.dir,
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
       ...(req.lastApply && { lastApply: req.lastApply }),

@@ -4,6 +4,7 @@
  * executes it and never re-plans.
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import type { AppIdentity } from '../model/applyset.js';
 import type { ResourceKey } from '../model/resource.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -66,7 +67,19 @@ export interface ClusterIdentity {
 
 export interface PlanInputs {
   /** `selectedBy`: how apply finds the app again at the commit (by name in slipway.yaml or a GitOps import, or as a folder). */
-  readonly app: { readonly name: string; readonly path: string; readonly sourceType: string; readonly namespace?: string; readonly selectedBy?: 'name' | 'path'; readonly protected?: boolean };
+  readonly app: {
+    readonly name: string;
+    readonly path: string;
+    readonly sourceType: string;
+    /** The app's namespace: its destination, else the context's (absent only in plans of Slipway 0.1, which used the context's). */
+    readonly namespace?: string;
+    readonly selectedBy?: 'name' | 'path';
+    readonly protected?: boolean;
+    /** Prune was on for this plan (the app's option or --prune): a rollback of its run prunes too. */
+    readonly prune?: boolean;
+    /** The app's namespace is created when missing (createNamespace, CreateNamespace=true, --create-namespace). */
+    readonly createNamespace?: boolean;
+  };
   readonly repo: string;
   /** Commit oid, or ":working" for the working copy. */
   readonly commit: string;
@@ -87,7 +100,24 @@ export interface PlanInputs {
   /** Set for a revert plan: the run whose changes it undoes (its objects come from that run's snapshots, not from a render). */
   readonly revertOf?: string;
   /** The ApplySet parent this app uses (kind/namespace/name) and its id. */
-  readonly applySet: { readonly parent: string; readonly id: string };
+  readonly applySet: PlanApplySet;
+}
+
+/** Why a set's members count as this app's. */
+export type AdoptionReason = 'earlier-version' | 'confirmed';
+
+export interface PlanApplySet {
+  /** `Secret/<namespace>/<name>`. */
+  readonly parent: string;
+  readonly id: string;
+  /** The app's identity, which apply records on the parent (absent in comparisons and in plans of Slipway 0.1). */
+  readonly identity?: AppIdentity;
+  /**
+   * Other sets whose members this plan takes as the app's: the parent Slipway 0.1 named after the
+   * app alone (taken over when its members are this app's), or a set adopted with --adopt. Apply
+   * records the takeover on them.
+   */
+  readonly adopts?: readonly { readonly parent: string; readonly id: string; readonly why: AdoptionReason }[];
 }
 
 export interface Plan {

@@ -141,6 +141,25 @@ export function defaultApp(path: string, opts: { repoName?: string } = {}): App 
   };
 }
 
+/** What the user chose for this plan on top of the app's own settings (CLI flags, the UI's fields). */
+export interface AppOverrides {
+  /** The destination namespace (`--namespace`/`-n`), instead of the app's. */
+  readonly namespace?: string;
+  /** Prune even when the app does not ask for it (`--prune`). */
+  readonly prune?: boolean;
+  /** Create the namespace when missing (`--create-namespace`). */
+  readonly createNamespace?: boolean;
+}
+
+/** The app with its namespace settled (override, else its own, else `fallback`: the context's) and the overrides applied. */
+export function withOverrides(app: App, overrides: AppOverrides, fallbackNamespace: string): App {
+  return {
+    ...app,
+    destination: { ...app.destination, namespace: overrides.namespace ?? app.destination.namespace ?? fallbackNamespace },
+    options: { ...app.options, ...(overrides.prune && { prune: true }), ...(overrides.createNamespace && { createNamespace: true }) },
+  };
+}
+
 /** File names that make a folder a kustomization (the names kustomize itself accepts). */
 export const KUSTOMIZATION_FILES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 export const HELM_CHART_FILE = 'Chart.yaml';

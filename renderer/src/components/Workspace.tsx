@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppList, ContextList, EngineEvent, OpenedRepository, Plan, RevisionList, RunSummary, Startup } from '../../../core/api/contract.js';
+import { appChoices } from '../appChoices.js';
 import { checkFolderPath } from '../folderPath.js';
 import { changeCount } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
@@ -69,12 +70,6 @@ function rememberRepository(dir: string): void {
   } catch {
     // storage unavailable: nothing to remember
   }
-}
-
-/** "app:<name>" for a named app, "path:<folder>" for a folder used as one app. */
-function appChoices(list: AppList): Array<{ value: string; label: string; context?: string }> {
-  if (list.apps.length === 0) return [{ value: 'path:', label: 'Whole repository (folder)' }];
-  return list.apps.map((a) => ({ value: `app:${a.name}`, label: `${a.name}${a.path ? ` — ${a.path}` : ''}`, ...(a.context && { context: a.context }) }));
 }
 
 /** The revision a startup `rev` names, as git would read it: the working copy, a tag, a branch, a commit of the first page; else passed to the engine as it is. */
