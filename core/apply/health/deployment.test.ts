@@ -22,6 +22,11 @@ const cases: [fixture: string, status: HealthStatus, message: string][] = [
   ['paused', 'healthy', 'paused (spec.paused): the rollout does not progress until it is resumed; 3 of 3 replicas available'],
   ['replica-failure-quota', 'progressing', '2 of 3 replicas updated; FailedCreate: pods "web-7c5b9d4f8-z8m2d" is forbidden: exceeded quota: compute, requested: requests.cpu=250m, used: requests.cpu=500m, limited: requests.cpu=500m'],
   ['scaled-to-zero', 'healthy', '0 of 0 replicas available'],
+  // More replicas than spec.replicas: never "3 of 1 replica available".
+  ['surge-one-replica', 'progressing', '2 old replicas pending termination'],
+  ['scale-down-settling', 'healthy', '3 replicas available, 1 wanted (2 extra being removed)'],
+  ['scale-down-not-available', 'progressing', '2 of 3 updated replicas available (1 wanted: 2 extra being removed)'],
+  ['paused-mid-rollout', 'healthy', 'paused (spec.paused): the rollout does not progress until it is resumed; 1 of 1 replica updated, 2 available (2 in total: old and new side by side during the rollout)'],
 ];
 
 describe('Deployment health', () => {

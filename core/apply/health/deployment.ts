@@ -8,6 +8,9 @@
  *   availableReplicas = updatedReplicas: healthy; else progressing, with a ReplicaFailure
  *   condition's message when there is one (kstatus: still in progress; the progress deadline is
  *   what turns a stuck rollout into a failure).
+ * Counts are worded as kubectl words them ("2 of 3 updated replicas available"): while a rollout
+ * surges or a scale-down settles there are more replicas than spec.replicas, and "3 of 1" would
+ * read as nonsense.
  */
 import type { KubeObject } from '../../kube/types.js';
 import { bool, condition, describe, generationLag, int, isTrue, ofTotal, count } from './fields.js';
@@ -21,7 +24,7 @@ export function deploymentHealth(obj: KubeObject): HealthResult {
   const total = int(obj, 'status', 'replicas') ?? 0;
   const updated = int(obj, 'status', 'updatedReplicas') ?? 0;
   const available = int(obj, 'status', 'availableReplicas') ?? 0;
-  if (bool(obj, 'spec', 'paused')) return healthy(`paused (spec.paused): the rollout does not progress until it is resumed; ${ofTotal(available, want, 'replica')} available`);
+  if (bool(obj, 'spec', 'paused')) return healthy(`paused (spec.paused): the rollout does not progress until it is resumed; ${availableText({ want, total, updated, available })}`);
   const progress = condition(obj, 'Progressing');
   if (progress?.status === 'False' && progress.reason === 'ProgressDeadlineExceeded') return degraded(describe(progress));
   const waiting =
@@ -30,9 +33,22 @@ export function deploymentHealth(obj: KubeObject): HealthResult {
       : total > updated
         ? `${count(total - updated, 'old replica')} pending termination`
         : available < updated
-          ? `${ofTotal(available, want, 'replica')} available`
+          ? updated === want
+            ? `${ofTotal(available, want, 'replica')} available`
+            : `${ofTotal(available, updated, 'updated replica')} available (${want} wanted: ${updated - want} extra being removed)`
           : undefined;
-  if (waiting === undefined) return healthy(`${ofTotal(available, want, 'replica')} available`);
+  if (waiting === undefined) return healthy(availableText({ want, total, updated, available }));
   const failure = condition(obj, 'ReplicaFailure');
   return progressing(isTrue(failure) ? `${waiting}; ${describe(failure)}` : waiting);
+}
+
+/**
+ * "3 of 3 replicas available"; with more replicas than wanted, which ones: a paused or surging
+ * rollout runs old and new replicas side by side, and a finished scale-down leaves extra updated
+ * replicas until their ReplicaSet removes them.
+ */
+function availableText(n: { want: number; total: number; updated: number; available: number }): string {
+  if (n.total <= n.want && n.available <= n.want) return `${ofTotal(n.available, n.want, 'replica')} available`;
+  if (n.updated > n.want) return `${count(n.available, 'replica')} available, ${n.want} wanted (${n.updated - n.want} extra being removed)`;
+  return `${ofTotal(n.updated, n.want, 'replica')} updated, ${n.available} available (${n.total} in total: old and new side by side during the rollout)`;
 }
