@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { acquireLease } from '../../core/apply/lease.js';
 import type { ApplyEvent } from '../../core/apply/executor.js';
 import { applyPlan, type ApplyOutcome } from '../../core/apply/service.js';
+import { appParent } from '../support/applyset.js';
 import { openRepository } from '../../core/git/repository.js';
 import type { Repository } from '../../core/git/types.js';
 import { openHistory, type History } from '../../core/history/history.js';
@@ -147,8 +148,10 @@ const live = (k: ResourceKey): Promise<KubeObject | null> => admin.get(k);
 const field = (obj: KubeObject | null, ...path: string[]): unknown => path.reduce<unknown>((o, p) => (o as Record<string, unknown> | undefined)?.[p], obj);
 const labels = (obj: KubeObject | null | undefined): Record<string, string> => (obj?.metadata.labels ?? {}) as Record<string, string>;
 const annotations = (obj: KubeObject | null | undefined): Record<string, string> => (obj?.metadata.annotations ?? {}) as Record<string, string>;
-const parentKey = (app: AppName): ResourceKey => key('v1', 'Secret', NS[app], `slipway-${app}`);
-const leaseKey = (app: AppName): ResourceKey => key('coordination.k8s.io/v1', 'Lease', NS[app], `slipway-${app}`);
+/** Each app's ApplySet parent name (after the fixture repository's first commit and the app); its Lease has the same name. */
+const parentNames = {} as Record<AppName, string>;
+const parentKey = (app: AppName): ResourceKey => key('v1', 'Secret', NS[app], parentNames[app]);
+const leaseKey = (app: AppName): ResourceKey => key('coordination.k8s.io/v1', 'Lease', NS[app], parentNames[app]);
 
 /** resourceVersion of every object a plan names and of the app's ApplySet parent, once two reads a second apart agree (controllers settle). */
 async function settledVersions(p: Plan, app: AppName): Promise<Record<string, string>> {
@@ -224,6 +227,7 @@ beforeAll(async () => {
   fixture.git('checkout', '-q', 'main');
 
   repo = await openRepository(fixture.dir);
+  for (const app of Object.keys(NS) as AppName[]) parentNames[app] = (await appParent(repo, { name: app, path: `apps/${app}`, namespace: NS[app] })).name;
   history = openHistory({ path: historyFile });
   admin = new KubeClient(kubeconfig, 'slipway-admin');
   kubectl(['create', 'namespace', NS.duo]);
@@ -297,7 +301,7 @@ describe('shop: apply, prune, rollback, stale plan', () => {
 
   it("leaves an ApplySet parent with kubectl's id label and group-kinds", async () => {
     const parent = await live(parentKey('shop'));
-    expect(labels(parent)[APPLYSET_ID_LABEL]).toBe(applySetId({ group: '', kind: 'Secret', namespace: NS.shop, name: 'slipway-shop' }));
+    expect(labels(parent)[APPLYSET_ID_LABEL]).toBe(applySetId({ group: '', kind: 'Secret', namespace: NS.shop, name: parentNames.shop }));
     expect(labels(parent)[APPLYSET_ID_LABEL]).toBe(rev1.inputs.applySet.id);
     expect(annotations(parent)[APPLYSET_GROUP_KINDS_ANNOTATION]).toBe([...new Set(rev1.changes.map((c) => groupKindString(c.key)))].sort().join(','));
     expect(annotations(parent)[APPLYSET_TOOLING_ANNOTATION]).toMatch(/^kubectl\//);
@@ -309,7 +313,7 @@ describe('shop: apply, prune, rollback, stale plan', () => {
     ['as field manager slipway', ['--field-manager=slipway']],
     ["as kubectl's own field manager, forcing conflicts", ['--force-conflicts']],
   ])('kubectl apply --applyset --prune --dry-run=server (%s) accepts the parent and would prune nothing', (_how, flags) => {
-    const r = kubectl.result(['apply', '--server-side', ...flags, '--applyset=slipway-shop', '--prune', '-n', NS.shop, '-f', join(fixture.dir, 'apps', 'shop'), '--dry-run=server']);
+    const r = kubectl.result(['apply', '--server-side', ...flags, `--applyset=${parentNames.shop}`, '--prune', '-n', NS.shop, '-f', join(fixture.dir, 'apps', 'shop'), '--dry-run=server']);
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     const applied = r.stdout.split('\n').filter((line) => line.endsWith(' serverside-applied (server dry run)'));
     expect(applied.length, r.stdout).toBe(SHOP_OBJECTS.length);
@@ -514,11 +518,11 @@ describe('duo: one apply of an app at a time', () => {
   it('refuses an apply while someone else holds the lease, naming them; changes nothing', async () => {
     const p = await plan('rev1', 'duo');
     const client = new KubeClient(kubeconfig, 'slipway-admin');
-    const held = await acquireLease(client, { namespace: NS.duo, name: 'slipway-duo', holder: 'alice@laptop/pid-4242' });
+    const held = await acquireLease(client, { namespace: NS.duo, name: parentNames.duo, holder: 'alice@laptop/pid-4242' });
     try {
       const out = await apply(p);
       expect(out.status, explainOutcome(out)).toBe('refused');
-      expect(out.error).toMatch(new RegExp(`^another apply of this app is running: lease ${NS.duo}/slipway-duo is held by alice@laptop/pid-4242 since `));
+      expect(out.error).toMatch(new RegExp(`^another apply of this app is running: lease ${NS.duo}/${parentNames.duo} is held by alice@laptop/pid-4242 since `));
       expect(history.run(out.runId)?.status).toBe('refused');
       expect(await live(key('v1', 'ConfigMap', NS.duo, 'duo-config'))).toBeNull();
       expect(await live(key('apps/v1', 'Deployment', NS.duo, 'slow'))).toBeNull();
@@ -536,7 +540,7 @@ describe('duo: one apply of an app at a time', () => {
     kubectl(['delete', 'deployment/slow', 'configmap/duo-config', '-n', NS.duo, '--ignore-not-found', '--wait']);
     if (crashed) {
       const long = microTime(new Date(Date.now() - 300_000));
-      await admin.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'slipway-duo', namespace: NS.duo }, spec: { holderIdentity: crashed, leaseDurationSeconds: 60, acquireTime: long, renewTime: long } });
+      await admin.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: parentNames.duo, namespace: NS.duo }, spec: { holderIdentity: crashed, leaseDurationSeconds: 60, acquireTime: long, renewTime: long } });
     }
     const p = await plan('rev1', 'duo');
     expect(proposed(p), explainPlan(p)).toEqual([`create ConfigMap ${NS.duo}/duo-config`, `create Deployment ${NS.duo}/slow`]);
@@ -637,7 +641,7 @@ describe('crash: the CLI killed in the middle of an apply', () => {
     // Nobody renews it: 61 s on, it has expired and the next apply may take it over (the clock is moved instead of waiting a minute).
     const client = new KubeClient(kubeconfig, 'slipway-admin');
     try {
-      const later = await acquireLease(client, { namespace: NS.crash, name: 'slipway-crash', holder: 'cleanup-after-crash', now: () => new Date(Date.now() + 61_000) });
+      const later = await acquireLease(client, { namespace: NS.crash, name: parentNames.crash, holder: 'cleanup-after-crash', now: () => new Date(Date.now() + 61_000) });
       expect(field(await live(leaseKey('crash')), 'spec', 'holderIdentity')).toBe('cleanup-after-crash');
       await later.release();
     } finally {

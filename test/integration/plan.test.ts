@@ -17,6 +17,7 @@ import { openRepository } from '../../core/git/repository.js';
 import type { Repository } from '../../core/git/types.js';
 import { loadKubeconfig } from '../../core/kube/kubeconfig.js';
 import { APPLYSET_PART_OF_LABEL, applySetId } from '../../core/model/applyset.js';
+import { appParent } from '../support/applyset.js';
 import { parsePlan } from '../../core/plan/assemble.js';
 import { planApp } from '../../core/plan/service.js';
 import type { Change, Plan } from '../../core/plan/types.js';
@@ -38,7 +39,9 @@ const group = `shop-${suffix}.slipway.test`;
 const crdName = `promotions.${group}`;
 /** Distinctive values, so any leak of them (plain or base64) is unmistakable. */
 const passwords = { old: `old-pw-${randomBytes(9).toString('hex')}`, new: `new-pw-${randomBytes(9).toString('hex')}` };
-const parentId = applySetId({ group: '', kind: 'Secret', namespace: ns, name: 'slipway-shop' });
+/** The app's ApplySet parent: named after the app's identity (the fixture repository's first commit and the app's name). */
+let parentName: string;
+let parentId: string;
 /** Two admission policies: one denying with the default reason (422 Invalid), one with reason Forbidden (403), as webhooks usually answer. */
 const policies = [
   { name: `${ns}-no-forbidden-label`, label: 'forbidden-label', configMap: 'legacy-flags', reason: undefined, message: `objects in ${ns} may not carry the label forbidden-label` },
@@ -151,6 +154,9 @@ beforeAll(async () => {
   branch('rotate-secret', 'applied', { 'apps/shop/config.yaml': appFiles()['apps/shop/config.yaml']!.replace(passwords.old, passwords.new) });
 
   repo = await openRepository(fixture.dir);
+  const parent = await appParent(repo, { name: 'shop', path: 'apps/shop', namespace: ns }, 'applied');
+  parentName = parent.name;
+  parentId = applySetId(parent);
 });
 
 afterAll(async () => {
@@ -175,7 +181,8 @@ describe('a fresh app', () => {
     const p = await plan('applied');
     expect(p.summary, explain(p)).toEqual(summary({ create: ALL_OBJECTS.length }));
     expect(p.changes.map(nameOf).sort()).toEqual([...ALL_OBJECTS].sort());
-    expect(p.inputs.applySet).toEqual({ parent: `Secret/${ns}/slipway-shop`, id: parentId });
+    expect(p.inputs.applySet).toMatchObject({ parent: `Secret/${ns}/${parentName}`, id: parentId });
+    expect(parentName).toMatch(/^slipway-shop-[0-9a-f]{10}$/);
     expect(p.diagnostics.filter((d) => d.severity === 'error'), explain(p)).toEqual([]);
 
     const flags = Object.fromEntries(p.changes.map((c) => [nameOf(c), c.flags]));
@@ -211,9 +218,9 @@ describe('a fresh app', () => {
     // The ApplySet parent lives in the namespace, and the custom resource needs its CRD served first.
     kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', join(dir, 'namespace.yaml'), '-f', join(dir, 'crd.yaml')]);
     kubectl(['wait', '--for=condition=established', '--timeout=60s', `customresourcedefinition/${crdName}`]);
-    kubectl(['apply', '--server-side', '--field-manager=slipway', '--applyset=slipway-shop', '--prune', '-n', ns, '-f', dir]);
+    kubectl(['apply', '--server-side', '--field-manager=slipway', `--applyset=${parentName}`, '--prune', '-n', ns, '-f', dir]);
     // kubectl computed the same ApplySet id as Slipway.
-    expect(kubectl(['get', 'secret', 'slipway-shop', '-n', ns, '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}'])).toBe(parentId);
+    expect(kubectl(['get', 'secret', parentName, '-n', ns, '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}'])).toBe(parentId);
     expect(kubectl(['get', 'deployment', 'web', '-n', ns, '-o', `jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/part-of}`])).toBe(parentId);
     // Let the controllers finish their first writes (rollout, job completion), as a user planning later would see.
     kubectl(['rollout', 'status', '-n', ns, 'deployment/web', 'deployment/worker', '--timeout=60s']);
