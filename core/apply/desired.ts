@@ -20,6 +20,7 @@ import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
 import { selectApp } from '../source/load.js';
 import type { History } from '../history/history.js';
 import { revertSource } from './revert.js';
+import { staleRenderError } from './stale-render.js';
 import { withOverrides, type App } from '../source/apps.js';
 
 export interface DesiredForPlan {
@@ -53,7 +54,14 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     app = withOverrides((await selectApp(opts.repo, revision, selection)).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
     render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
     if (render.renderedHash !== inputs.renderedHash) {
-      throw stale(inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently at ${inputs.commit.slice(0, 12)} than when the plan was made (tools or values changed?)`);
+      // One more render tells an app that renders differently on every run from one whose tools or values changed; both name the objects.
+      const selected = app;
+      throw await staleRenderError({
+        plan,
+        render,
+        renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }),
+        settle: async (again) => settleAll(again, { discovery: await discover(opts.client, { refresh: true }), id: inputs.applySet.id, defaultNamespace: inputs.app.namespace ?? selected.destination.namespace ?? opts.client.namespace, diagnostics: [] }),
+      });
     }
   }
   const discovery = await discover(opts.client, { refresh: true });

@@ -67,6 +67,13 @@ describe('staleRenderError', () => {
     if (absent) expect(`${e.message}\n${e.hint ?? ''}`).not.toMatch(absent);
   });
 
+  it('leaves out the namespace createNamespace adds to the plan (it is never rendered)', async () => {
+    const plan = planOf([cm('b', { v: '1' })]);
+    const withNamespace = { ...plan, inputs: { ...plan.inputs, app: { ...plan.inputs.app, namespace: 'ns', createNamespace: true } }, changes: [...plan.changes, { key: { group: '', version: 'v1', kind: 'Namespace', name: 'ns' }, action: 'create', desiredHash: 'sha256:ns' }] } as unknown as Plan;
+    const e = await staleRenderError({ plan: withNamespace, render: render([cm('b', { v: '2' })]), renderAgain: () => Promise.resolve(render([cm('b', { v: '2' })])), settle });
+    expect(e.message).toMatch(/plan was made.*: ConfigMap ns\/b; plan again$/);
+  });
+
   it('names at most eight objects, then how many more', async () => {
     const many = (token: string): DesiredObject[] => Array.from({ length: 11 }, (_, i) => cm(`c${i}`, { token }));
     const e = await staleRenderError({ plan: planOf(many('a')), render: render(many('b')), renderAgain: () => Promise.resolve(render(many('c'))), settle });

@@ -43,9 +43,12 @@ export async function staleRenderError(args: StaleRenderArgs): Promise<SlipwayEr
     );
   }
   const planned = new Map<string, { key: ResourceKey; hash: string }>();
-  for (const c of plan.changes) if (c.desiredHash !== undefined && c.action !== 'delete') planned.set(identityOf(c.key), { key: c.key, hash: c.desiredHash });
+  // The namespace createNamespace adds is not rendered (apply adds it after this check): it is left out on both sides.
+  const created = plan.inputs.app.createNamespace ? plan.inputs.app.namespace : undefined;
+  const isCreatedNamespace = (key: ResourceKey): boolean => created !== undefined && key.group === '' && key.kind === 'Namespace' && key.name === created;
+  for (const c of plan.changes) if (c.desiredHash !== undefined && c.action !== 'delete' && !isCreatedNamespace(c.key)) planned.set(identityOf(c.key), { key: c.key, hash: c.desiredHash });
   const now = new Map<string, { key: ResourceKey; hash: string }>();
-  for (const s of await args.settle(again)) now.set(identityOf(s.key), { key: s.key, hash: manifestHash(s.manifest) });
+  for (const s of await args.settle(again)) if (!isCreatedNamespace(s.key)) now.set(identityOf(s.key), { key: s.key, hash: manifestHash(s.manifest) });
   const differing = differences(planned, now, { onlyFirst: 'no longer rendered', onlySecond: 'not in the plan' });
   const why = plan.inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently ${where} than when the plan was made, the same on each run now (the tools, values or the time a template reads changed?)`;
   return new SlipwayError('plan-stale', `plan is stale: ${why}${differing.length > 0 ? `: ${nameList(differing)}` : ''}; plan again`, { hint: 'run slipway plan again and review the new plan' });
