@@ -12,6 +12,9 @@ main(process.argv).catch((e: unknown) => {
     // Some messages name their location already (so they read well on their own, e.g. as warnings).
     const where = e.location && !e.message.includes(`${formatLocation(e.location)}: `) ? `${formatLocation(e.location)}: ` : '';
     console.error(`slipway: error: ${where}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+  } else if (e instanceof Error && !process.env.SLIPWAY_DEBUG) {
+    // A bad flag value found after parsing (commander's InvalidArgumentError) or a bug: the message, not a stack trace (SLIPWAY_DEBUG=1 shows it).
+    console.error(`slipway: error: ${e.message}`);
   } else {
     console.error(`slipway: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
