@@ -6,7 +6,6 @@
  * tools, values, the working copy). Either way the objects are named (names and hashes only:
  * a Secret's values never appear).
  */
-import type { Manifest } from '../model/desired.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
@@ -33,7 +32,8 @@ export async function staleRenderError(args: StaleRenderArgs): Promise<SlipwayEr
   const where = plan.inputs.commit === ':working' ? 'in the working copy' : `at ${plan.inputs.commit.slice(0, 12)}`;
   const again = await args.renderAgain();
   if (again.renderedHash !== args.render.renderedHash) {
-    const differing = differences(hashesOf(args.render.objects), hashesOf(again.objects), { onlyFirst: 'in one render only', onlySecond: 'in one render only' });
+    // Settled, so objects are named as the plan names them (with their namespace).
+    const differing = differences(hashesOf(await args.settle(args.render)), hashesOf(await args.settle(again)), { onlyFirst: 'in one render only', onlySecond: 'in one render only' });
     const named = differing.length > 0 ? `: ${nameList(differing)}` : '';
     return new SlipwayError(
       'plan-stale',
@@ -47,15 +47,14 @@ export async function staleRenderError(args: StaleRenderArgs): Promise<SlipwayEr
   const created = plan.inputs.app.createNamespace ? plan.inputs.app.namespace : undefined;
   const isCreatedNamespace = (key: ResourceKey): boolean => created !== undefined && key.group === '' && key.kind === 'Namespace' && key.name === created;
   for (const c of plan.changes) if (c.desiredHash !== undefined && c.action !== 'delete' && !isCreatedNamespace(c.key)) planned.set(identityOf(c.key), { key: c.key, hash: c.desiredHash });
-  const now = new Map<string, { key: ResourceKey; hash: string }>();
-  for (const s of await args.settle(again)) if (!isCreatedNamespace(s.key)) now.set(identityOf(s.key), { key: s.key, hash: manifestHash(s.manifest) });
+  const now = hashesOf((await args.settle(again)).filter((s) => !isCreatedNamespace(s.key)));
   const differing = differences(planned, now, { onlyFirst: 'no longer rendered', onlySecond: 'not in the plan' });
   const why = plan.inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently ${where} than when the plan was made, the same on each run now (the tools, values or the time a template reads changed?)`;
   return new SlipwayError('plan-stale', `plan is stale: ${why}${differing.length > 0 ? `: ${nameList(differing)}` : ''}; plan again`, { hint: 'run slipway plan again and review the new plan' });
 }
 
-function hashesOf(objects: readonly { readonly key: ResourceKey; readonly manifest: Manifest }[]): Hashes {
-  return new Map(objects.map((o) => [identityOf(o.key), { key: o.key, hash: manifestHash(o.manifest as unknown as JsonObject) }]));
+function hashesOf(objects: readonly { readonly key: ResourceKey; readonly manifest: JsonObject }[]): Hashes {
+  return new Map(objects.map((o) => [identityOf(o.key), { key: o.key, hash: manifestHash(o.manifest) }]));
 }
 
 type Hashes = ReadonlyMap<string, { key: ResourceKey; hash: string }>;
