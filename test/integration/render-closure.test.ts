@@ -41,6 +41,8 @@ beforeAll(async () => {
     'charts/web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-web\n',
     // A test hook: `helm test` runs it, `helm install` never creates it, so it is no object of the app.
     'charts/web/templates/tests/ping.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-ping\n  annotations:\n    helm.sh/hook: test\nspec:\n  containers:\n    - name: ping\n      image: busybox\n',
+    // Not YAML: what it refers to cannot be told, so all of the revision is written out for it.
+    'apps/broken/kustomization.yaml': 'resources: [cm.yaml\n',
     // The unrelated large file whose blob goes missing.
     'docs/img/frontend.png': randomBytes(2 * 1024 * 1024),
     'README.md': '# shop\n',
@@ -104,6 +106,15 @@ describe('a repository with a missing unrelated blob', () => {
     expect(shop).not.toBe(web);
     expect(readdirSync(join(shop, 'apps', 'shop')).sort()).toEqual(['base', 'overlays']);
     expect(readdirSync(join(web, 'charts')).sort()).toEqual(['lib', 'web']);
+  });
+});
+
+describe('a kustomization that cannot be read', () => {
+  it('takes the whole revision, and says so when a blob elsewhere is what failed', async () => {
+    await expect(render('apps/broken')).rejects.toMatchObject({
+      code: 'corrupt-repository',
+      message: expect.stringMatching(/blob of docs\/img\/frontend\.png\) is missing from the repository .* \(all of the revision is written out for app broken because apps\/broken\/kustomization\.yaml could not be read as YAML/) as unknown,
+    });
   });
 });
 
