@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultSettingsPath, readSettings } from '../core/api/settings.js';
 import { planRevert } from '../core/apply/revert.js';
+import { rollbackRequest } from '../core/apply/rollback.js';
 import { applyPlan } from '../core/apply/service.js';
 import { KubeClient } from '../core/kube/client.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
@@ -253,13 +254,12 @@ export function registerApply(program: Command): void {
     let plan: Plan;
     try {
       // Back to that run as it was: its app, namespace, prune and createNamespace (flags given now still win).
-      const earlier = earlierPlan?.inputs.app;
-      const namespace = flags.namespace ?? earlier?.namespace;
-      const overrides = overridesOf({ ...(namespace !== undefined && { namespace }), prune: flags.prune ?? earlier?.prune, createNamespace: flags.createNamespace ?? earlier?.createNamespace });
+      const back = run ? rollbackRequest(run, earlierPlan) : undefined;
+      const overrides = { ...back?.overrides, ...overridesOf(flags) };
       plan = await planApp({
         repo,
-        rev: run ? run.commit : flags.to,
-        selection: run ? (earlier?.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name }) : selectionOf(flags),
+        rev: back?.rev ?? flags.to,
+        selection: back?.selection ?? selectionOf(flags),
         kubeconfig,
         context,
         overrides,

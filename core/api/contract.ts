@@ -152,6 +152,8 @@ const appSummarySchema = z.object({
   context: z.string().optional(),
   origin: z.object({ kind: z.enum(['slipway.yaml', 'folder', 'argocd', 'flux']), file: z.string().optional(), line: z.number().optional() }),
   prune: z.boolean(),
+  /** Optional: engines before it did not send it. */
+  createNamespace: z.boolean().optional(),
   protected: z.boolean(),
 });
 export type AppSummary = z.infer<typeof appSummarySchema>;
@@ -202,6 +204,14 @@ export const planRequestSchema = z
     path: filePath.optional(),
     context: z.string().min(1, { error: 'a kubeconfig context is required' }).max(253),
     kubeconfig: filePath.min(1).optional(),
+    /** The app's namespace for this plan, instead of its destination (else the context's). */
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit' }).max(63).optional(),
+    /** Prune on or off, whatever the app's option says (absent: the app's). */
+    prune: z.boolean().optional(),
+    /** Create the app's namespace when it is missing, never owned or pruned (absent: the app's option). */
+    createNamespace: z.boolean().optional(),
+    /** Take over the app's ApplySet from the owner another app recorded, or an earlier version's shared one. */
+    adopt: z.boolean().optional(),
   })
   .refine((r) => (r.app === undefined) !== (r.path === undefined), { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' });
 
@@ -214,6 +224,8 @@ export const applyRequestSchema = z.strictObject({
   planId,
   /** The context name as the user typed it; required when the app or the context is protected. */
   confirmContext: z.string().max(253).optional(),
+  /** Take over fields other field managers own (server-side apply force), as the reviewer chose. */
+  forceConflicts: z.boolean().optional(),
 });
 export const applyStartedSchema = z.object({ runId: z.string(), planId: z.string() });
 export type ApplyStarted = z.infer<typeof applyStartedSchema>;

@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { checkApplicable, type ApplyEvent } from '../apply/executor.js';
 import { planRevert } from '../apply/revert.js';
+import { rollbackRequest } from '../apply/rollback.js';
 import { applyPlan } from '../apply/service.js';
 import { openRepository } from '../git/repository.js';
 import { openHistory, type History } from '../history/history.js';
@@ -98,6 +99,7 @@ function toAppSummary(app: App): AppSummary {
     ...(app.destination.context !== undefined && { context: app.destination.context }),
     origin: { kind: app.origin.kind, ...(app.origin.file !== undefined && { file: app.origin.file }), ...(app.origin.line !== undefined && { line: app.origin.line }) },
     prune: app.options.prune,
+    createNamespace: app.options.createNamespace,
     protected: app.options.protected,
   };
 }
@@ -358,7 +360,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       };
     },
 
-    plan: async ({ repoId, rev, app, path, context, kubeconfig }) => {
+    plan: async ({ repoId, rev, app, path, context, kubeconfig, namespace, prune, createNamespace, adopt }) => {
       const open = repoById(repoId);
       const s = settings();
       const tools = toolsOf(s);
@@ -369,6 +371,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
         kubeconfig: kubeconfigFor(kubeconfig),
         context,
+        overrides: { ...(namespace !== undefined && { namespace }), ...(prune !== undefined && { prune }), ...(createNamespace !== undefined && { createNamespace }) },
+        ...(adopt && { adopt }),
         cacheDir: treesDir,
         concurrency: s.concurrency,
         ...requestTimeout(s),
@@ -379,7 +383,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), kind: 'apply' });
     },
 
-    apply: async ({ planId, confirmContext }) => {
+    apply: async ({ planId, confirmContext, forceConflicts }) => {
       const kept = plans.get(planId);
       if (!kept) throw new SlipwayError('unknown-plan', `this engine has no plan ${planId}`, { hint: 'plans are kept while the engine runs: plan again, review, then apply' });
       const { plan } = kept;
@@ -418,7 +422,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         cacheDir: treesDir,
         kind: kept.kind,
         ...(kept.rollbackOf && { rollbackOf: kept.rollbackOf }),
-        ...(kept.forceConflicts && { forceConflicts: true }),
+        ...((kept.forceConflicts || forceConflicts) && { forceConflicts: true }),
         ...(tools && { tools }),
         ...(s.timeouts.healthSeconds !== undefined && { timeoutMs: s.timeouts.healthSeconds * 1000 }),
         concurrency: s.concurrency,
@@ -459,15 +463,16 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     planRollback: async ({ runId, context, kubeconfig }) => {
       const run = runOf(runId);
       if (run.commit === ':working') throw new SlipwayError('not-a-commit', `run ${run.id} applied uncommitted files (the working copy): there is no commit to roll back to`, { hint: 'revert the run instead: it restores what the run changed' });
-      const earlier = historyDb().planById(run.planId);
+      const back = rollbackRequest(run, historyDb().planById(run.planId));
       const open = await openRepoAt(run.repo);
       const s = settings();
       const tools = toolsOf(s);
       const plan = await planApp({
         repo: open.repo,
         repoLabel: open.dir,
-        rev: run.commit,
-        selection: earlier?.inputs.app.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name },
+        rev: back.rev,
+        selection: back.selection,
+        overrides: back.overrides,
         kubeconfig: kubeconfigFor(kubeconfig),
         context: context ?? run.cluster.context,
         cacheDir: treesDir,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SlipwayError } from '../model/diagnostics.js';
 import type { SourceType } from './apps.js';
-import { defaultApp, detectSourceType, isValidAppName, toAppName } from './apps.js';
+import { defaultApp, detectSourceType, isValidAppName, toAppName, DEFAULT_APP_OPTIONS, withOverrides, type App, type AppOverrides } from './apps.js';
 import { normalizeRepoPath, resolveRepoPath } from './paths.js';
 
 describe('defaultApp', () => {
@@ -112,5 +112,18 @@ describe('repository paths', () => {
     ['apps/web', '/values.yaml', { ok: false, reason: 'must be relative to the repository root, not absolute' }],
   ])('resolveRepoPath(%j, %j)', (base, path, expected) => {
     expect(resolveRepoPath(base, path)).toEqual(expected);
+  });
+});
+
+describe('withOverrides', () => {
+  const app = { ...defaultApp('apps/web'), destination: { namespace: 'shop' }, options: { ...DEFAULT_APP_OPTIONS, prune: true } };
+  it.each<[string, App, AppOverrides, string, Pick<App['destination'], 'namespace'> & Pick<App['options'], 'prune' | 'createNamespace'>]>([
+    ["keeps the app's own namespace and options", app, {}, 'default', { namespace: 'shop', prune: true, createNamespace: false }],
+    ["falls back to the context's namespace", defaultApp('apps/web'), {}, 'team-a', { namespace: 'team-a', prune: false, createNamespace: false }],
+    ['takes -n over the destination', app, { namespace: 'canary' }, 'default', { namespace: 'canary', prune: true, createNamespace: false }],
+    ['turns prune off and createNamespace on', app, { prune: false, createNamespace: true }, 'default', { namespace: 'shop', prune: false, createNamespace: true }],
+  ])('%s', (_what, input, overrides, fallback, expected) => {
+    const out = withOverrides(input, overrides, fallback);
+    expect({ namespace: out.destination.namespace, prune: out.options.prune, createNamespace: out.options.createNamespace }).toEqual(expected);
   });
 });

@@ -145,9 +145,9 @@ export function defaultApp(path: string, opts: { repoName?: string } = {}): App 
 export interface AppOverrides {
   /** The destination namespace (`--namespace`/`-n`), instead of the app's. */
   readonly namespace?: string;
-  /** Prune even when the app does not ask for it (`--prune`). */
+  /** Prune on or off whatever the app says (`--prune`, the UI's toggle); absent: the app's option. */
   readonly prune?: boolean;
-  /** Create the namespace when missing (`--create-namespace`). */
+  /** Create the namespace when missing, or not (`--create-namespace`, the UI's toggle); absent: the app's option. */
   readonly createNamespace?: boolean;
 }
 
@@ -156,7 +156,7 @@ export function withOverrides(app: App, overrides: AppOverrides, fallbackNamespa
   return {
     ...app,
     destination: { ...app.destination, namespace: overrides.namespace ?? app.destination.namespace ?? fallbackNamespace },
-    options: { ...app.options, ...(overrides.prune && { prune: true }), ...(overrides.createNamespace && { createNamespace: true }) },
+    options: { ...app.options, ...(overrides.prune !== undefined && { prune: overrides.prune }), ...(overrides.createNamespace !== undefined && { createNamespace: overrides.createNamespace }) },
   };
 }
 

@@ -71,6 +71,6 @@ describe('app picker', () => {
     await user.selectOptions(selector, 'path:helm-guestbook');
     await user.click(screen.getByTestId('plan-button'));
     await screen.findByTestId('plan-summary');
-    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'dev', path: 'helm-guestbook' }]);
+    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'dev', path: 'helm-guestbook', prune: false, createNamespace: false }]);
   });
 });

@@ -86,4 +86,26 @@ describe('ApplyDialog', () => {
     await user.keyboard('{Escape}');
     expect(onClose).toHaveBeenCalledTimes(2);
   });
+
+  it('lists the fields another manager owns; applies without them unless "Take over these fields" is checked', async () => {
+    const contested = plan([
+      ...SHOP_CHANGES.slice(0, 4),
+      { ...SHOP_CHANGES[4]!, flags: ['other-manager'], message: 'fields also managed by kubectl: .spec.replicas; apply must force the conflicts to take them over' },
+    ]);
+    const { host, user } = open({ plan: contested });
+    const box = screen.getByTestId('take-over');
+    expect(box.textContent).toContain('Deployment shop/web');
+    expect(box.textContent).toContain('fields also managed by kubectl: .spec.replicas');
+    expect(box.textContent).toContain('Without taking them over, this change fails with a conflict.');
+    await user.click(screen.getByTestId('take-over-toggle'));
+    expect(box.textContent).not.toContain('fails with a conflict');
+    await user.click(confirmButton());
+    await waitFor(() => expect(host.requests('apply')).toEqual([{ planId: contested.id, forceConflicts: true }]));
+  });
+
+  it('says when the plan takes over an ApplySet (adopted with --adopt or the button)', () => {
+    open({ plan: plan(SHOP_CHANGES, { applySet: { adopts: [{ parent: 'Secret/shop/slipway-web-0123456789', id: 'applyset-x-v1', why: 'confirmed' }] } }) });
+    expect(screen.getByTestId('apply-dialog-adopts').textContent).toBe("This plan takes over the ApplySet Secret/shop/slipway-web-0123456789: its objects become web's.");
+    expect(screen.queryByTestId('take-over')).toBeNull();
+  });
 });

@@ -17,6 +17,9 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
   const context = plan.inputs.cluster?.context ?? '';
   const protectedWhy = plan.inputs.app.protected ? `The app ${plan.inputs.app.name} is protected.` : props.protectedContext ? `The context ${context} is protected.` : undefined;
   const [typed, setTyped] = useState('');
+  const [takeOver, setTakeOver] = useState(false);
+  const contested = plan.changes.filter((c) => c.flags.includes('other-manager'));
+  const adopted = (plan.inputs.applySet.adopts ?? []).filter((a) => a.why === 'confirmed');
   const [state, setState] = useState<{ status: 'idle' | 'starting' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
   const changes = plan.changes.filter((c) => c.action !== 'noop');
   const dangerous = changes.filter((c) => c.flags.includes('dangerous'));
@@ -25,7 +28,7 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
   const start = (): void => {
     if (!confirmed || state.status === 'starting') return;
     setState({ status: 'starting' });
-    host.apply({ planId: plan.id, ...(protectedWhy && { confirmContext: typed.trim() }) }).then(props.onStarted, (error: unknown) => setState({ status: 'failed', error }));
+    host.apply({ planId: plan.id, ...(protectedWhy && { confirmContext: typed.trim() }), ...(takeOver && { forceConflicts: true }) }).then(props.onStarted, (error: unknown) => setState({ status: 'failed', error }));
   };
 
   return (
@@ -55,6 +58,26 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
           {changes.length > SHOWN && <li className="muted">and {changes.length - SHOWN} more</li>}
         </ul>
         {dangerous.length > 0 && <p className="text-error small">{dangerous.length} change{dangerous.length === 1 ? '' : 's'} destroy data or availability.</p>}
+        {adopted.map((a) => (
+          <p key={a.parent} className="notice small" data-testid="apply-dialog-adopts">
+            This plan takes over the ApplySet <code>{a.parent}</code>: its objects become {plan.inputs.app.name}&apos;s.
+          </p>
+        ))}
+        {contested.length > 0 && (
+          <fieldset className="take-over" data-testid="take-over">
+            <label className="check">
+              <input type="checkbox" data-testid="take-over-toggle" checked={takeOver} onChange={(e) => setTakeOver(e.target.checked)} /> Take over these fields
+            </label>
+            <ul className="small">
+              {contested.map((c) => (
+                <li key={keyLabel(c.key)}>
+                  <b>{keyLabel(c.key)}</b>: <span className="muted">{c.message}</span>
+                </li>
+              ))}
+            </ul>
+            {!takeOver && <p className="text-error small">Without taking them over, {contested.length === 1 ? 'this change fails' : 'these changes fail'} with a conflict.</p>}
+          </fieldset>
+        )}
         <p className="muted small">Applies exactly this plan, in order, waiting for health; refused if the cluster changed since it was made.</p>
         {protectedWhy && (
           <label className="confirm-field">

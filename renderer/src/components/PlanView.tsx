@@ -6,7 +6,10 @@ import { ChangeView } from './ChangeView.js';
 import { ErrorBoundary } from './Errors.js';
 import { PlanTree } from './PlanTree.js';
 
-export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => void }): React.JSX.Element {
+/** Diagnostics that an explicit adoption answers: the app's ApplySet recorded by another app, an earlier version's shared set. */
+const ADOPTABLE = new Set(['applyset-owned-elsewhere', 'applyset-earlier-shared']);
+
+export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => void; onAdopt?: () => void }): React.JSX.Element {
   const { plan } = props;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const byId = useMemo(() => new Map(plan.changes.map((c) => [changeId(c), c])), [plan]);
@@ -60,6 +63,13 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
                   </li>
                 ))}
               </ul>
+              {props.onAdopt && problems.some((d) => ADOPTABLE.has(d.code)) && (
+                <p className="adopt">
+                  <button type="button" className="btn" data-testid="adopt-button" onClick={props.onAdopt} title="Plan again, taking the ApplySet over: its objects become this app's, and with prune those not in this revision are deleted">
+                    Plan again, adopting the ApplySet
+                  </button>
+                </p>
+              )}
             </details>
           )}
         </div>

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App.js';
 import { EngineError } from '../host.js';
-import { APPS, COMMITS, REPO, ROLLBACK_PLAN, SHOP_PLAN, plan } from '../testing/fixtures.js';
+import { APPS, COMMITS, REPO, ROLLBACK_PLAN, SHOP_CHANGES, SHOP_PLAN, plan } from '../testing/fixtures.js';
 import { renderWithHost, testHost, type Handlers, type TestHost } from '../testing/host.js';
 import { Workspace } from './Workspace.js';
 
@@ -39,7 +39,7 @@ describe('Workspace', () => {
     expect(screen.getByTestId('context-switcher').textContent).toContain('staging');
     await user.click(planButton());
     expect((await screen.findByTestId('plan-summary')).textContent).toBe('3 to add · 2 to change · 1 to destroy');
-    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web' }]);
+    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', prune: true, createNamespace: false }]);
     expect(applyButton().disabled).toBe(false);
   });
 
@@ -202,8 +202,8 @@ describe('Workspace', () => {
       await user.type(field, 'apps/api{Enter}');
       await waitFor(() => expect(host.requests('plan')).toHaveLength(2));
       expect(host.requests('plan')).toEqual([
-        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/web' },
-        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/api' },
+        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/web', prune: false, createNamespace: false },
+        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/api', prune: false, createNamespace: false },
       ]);
       // The known app folders are suggested.
       expect([...document.querySelectorAll('#app-paths option')].map((o) => o.getAttribute('value'))).toEqual(APPS.apps.map((a) => a.path));
@@ -258,7 +258,49 @@ describe('Workspace', () => {
       await user.selectOptions(screen.getByTestId('app-selector'), 'app:ops');
       expect(screen.queryByTestId('app-path')).toBeNull();
       await user.click(planButton());
-      await waitFor(() => expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'ops' }]));
+      await waitFor(() => expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'ops', prune: false, createNamespace: false }]));
+    });
+  });
+
+  describe('plan options: namespace, prune, create namespace', () => {
+    it("start from the app's own options, go into the plan request, and mark a plan stale when changed", async () => {
+      const { host, user } = await openWorkspace();
+      const ns = screen.getByTestId<HTMLInputElement>('namespace-input');
+      // web's destination namespace is the default; web prunes.
+      expect(ns.placeholder).toBe('shop');
+      expect(screen.getByTestId<HTMLInputElement>('prune-toggle').checked).toBe(true);
+      expect(screen.getByTestId<HTMLInputElement>('create-namespace-toggle').checked).toBe(false);
+      await user.type(ns, 'shop-canary');
+      await user.click(screen.getByTestId('prune-toggle'));
+      await user.click(screen.getByTestId('create-namespace-toggle'));
+      await user.click(planButton());
+      await screen.findByTestId('plan-summary');
+      expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', namespace: 'shop-canary', prune: false, createNamespace: true }]);
+      expect(applyButton().disabled).toBe(false);
+      await user.click(screen.getByTestId('prune-toggle'));
+      expect(await screen.findByText(/changed since this plan was made/)).toBeTruthy();
+      expect(applyButton().disabled).toBe(true);
+    });
+
+    it('names a namespace that cannot be one and does not plan', async () => {
+      await openWorkspace();
+      const user = userEvent.setup();
+      await user.type(screen.getByTestId('namespace-input'), 'Shop_1');
+      expect(screen.getByTestId('namespace-problem').textContent).toMatch(/^Shop_1 is not a namespace name/);
+      expect(planButton().disabled).toBe(true);
+    });
+
+    it("offers to adopt an ApplySet another app recorded, and plans again with adopt", async () => {
+      const owned = plan(SHOP_CHANGES, {
+        diagnostics: [{ severity: 'error', code: 'applyset-owned-elsewhere', message: "the ApplySet Secret/shop/slipway-web-0123456789 is not this app's: it was last applied from commit 0123456789ab, which this clone does not have" }],
+      });
+      let calls = 0;
+      const { host, user } = await openWorkspace({ plan: () => (calls++ === 0 ? owned : SHOP_PLAN) });
+      await user.click(planButton());
+      await user.click(await screen.findByTestId('adopt-button'));
+      await waitFor(() => expect(host.requests('plan')).toHaveLength(2));
+      expect(host.requests('plan')[1]).toMatchObject({ app: 'web', adopt: true });
+      await waitFor(() => expect(screen.queryByTestId('adopt-button')).toBeNull());
     });
   });
 });

@@ -11,6 +11,7 @@ import { appChoices } from '../appChoices.js';
 import { checkFolderPath } from '../folderPath.js';
 import { changeCount } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
+import { namespaceProblem, PlanOptions, type PlanOptionsDefaults, type PlanOptionsValue } from './PlanOptions.js';
 import { ApplyDialog } from './ApplyDialog.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
 import { ContextSwitcher } from './ContextSwitcher.js';
@@ -28,9 +29,20 @@ interface PlanInputs {
   readonly rev: string;
   readonly app: string;
   readonly context: string;
+  /** The namespace typed for this plan ("" = the app's or the context's). */
+  readonly namespace: string;
+  readonly prune: boolean;
+  readonly createNamespace: boolean;
+  /** Take over the app's ApplySet from another recorded owner (asked for from the plan's diagnostics). */
+  readonly adopt: boolean;
   /** For display only. */
   readonly revLabel: string;
 }
+/** The plan request's options for these inputs: prune and createNamespace as the toggles show them. */
+function planOptionsRequest(i: PlanInputs): { namespace?: string; prune: boolean; createNamespace: boolean; adopt?: true } {
+  return { ...(i.namespace !== '' && { namespace: i.namespace }), prune: i.prune, createNamespace: i.createNamespace, ...(i.adopt && { adopt: true }) };
+}
+
 /** A plan made from a run in History (a rollback or revert preview) rather than from the pickers. */
 interface PlanOrigin {
   readonly kind: PreviewKind;
@@ -38,7 +50,8 @@ interface PlanOrigin {
 }
 const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
 
-const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean => b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context;
+const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean =>
+  b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context && a.namespace === b.namespace && a.prune === b.prune && a.createNamespace === b.createNamespace;
 
 /** The app selector's choice that reveals a field for any folder of the repository. */
 const FOLDER_CHOICE = 'folder:';
@@ -93,6 +106,7 @@ export function Workspace(): React.JSX.Element {
   const [folderText, setFolderText] = useState('');
   const [contexts, setContexts] = useState<Loadable<ContextList>>({ status: 'loading' });
   const [context, setContext] = useState<string | null>(null);
+  const [options, setOptions] = useState<PlanOptionsValue>({ namespace: '', prune: false, createNamespace: false });
   const contextPicked = useRef(false);
   const [planRun, setPlanRun] = useState<Loadable<Plan>>({ status: 'idle' });
   const [plan, setPlan] = useState<{ plan: Plan; inputs: PlanInputs; origin?: PlanOrigin } | null>(null);
@@ -200,27 +214,46 @@ export function Workspace(): React.JSX.Element {
   const folderCheck = folderMode ? checkFolderPath(folderText) : null;
   /** The app to plan: "app:<name>" from the list, or "path:<folder>" (a typed folder that can work). */
   const chosenApp = folderCheck ? (folderCheck.ok ? `path:${folderCheck.path}` : null) : app;
-  const inputs: PlanInputs | null = repo && rev && chosenApp && context ? { repoId: repo.id, rev: rev.rev, app: chosenApp, context, revLabel: rev.label } : null;
+  const chosenSummary = chosenApp?.startsWith('app:') && apps.status === 'ready' ? apps.value.apps.find((a) => `app:${a.name}` === chosenApp) : undefined;
+  const contextNamespace = (contexts.status === 'ready' && contexts.value.contexts.find((c) => c.name === context)?.namespace) || 'default';
+  const optionDefaults: PlanOptionsDefaults = {
+    namespace: chosenSummary?.namespace ?? contextNamespace,
+    namespaceFrom: chosenSummary?.namespace !== undefined ? "the app's destination" : `context ${context ?? ''}`,
+    prune: chosenSummary?.prune ?? false,
+    createNamespace: chosenSummary?.createNamespace ?? false,
+  };
+  const optionsOk = namespaceProblem(options.namespace) === null;
+  const inputs: PlanInputs | null =
+    repo && rev && chosenApp && context && optionsOk
+      ? { repoId: repo.id, rev: rev.rev, app: chosenApp, context, revLabel: rev.label, namespace: options.namespace.trim(), prune: options.prune, createNamespace: options.createNamespace, adopt: false }
+      : null;
   const planning = planRun.status === 'loading';
 
-  const runPlan = useCallback(() => {
+  const runPlanWith = useCallback((how: { adopt: boolean }) => {
     if (!inputs) return;
     const mine = ++planGeneration.current;
+    const planned: PlanInputs = { ...inputs, adopt: how.adopt };
     setPlanRun({ status: 'loading' });
-    setRunningInputs(inputs);
+    setRunningInputs(planned);
     const choice = inputs.app.startsWith('app:') ? { app: inputs.app.slice(4) } : { path: inputs.app.slice(5) };
     setView('plan');
-    host.plan({ repoId: inputs.repoId, rev: inputs.rev, context: inputs.context, ...choice }).then(
+    host.plan({ repoId: inputs.repoId, rev: inputs.rev, context: inputs.context, ...choice, ...planOptionsRequest(planned) }).then(
       (p) => {
         if (mine !== planGeneration.current) return;
         // The UI benchmark (bench/ui-bench.ts) times the review from here: list interactive, diff open.
         performance.mark(PLAN_RECEIVED_MARK, { detail: { changes: p.changes.length } });
-        setPlan({ plan: p, inputs });
+        setPlan({ plan: p, inputs: planned });
         setPlanRun({ status: 'ready', value: p });
       },
       (error: unknown) => mine === planGeneration.current && setPlanRun({ status: 'failed', error }),
     );
   }, [host, inputs]);
+  const runPlan = useCallback(() => runPlanWith({ adopt: false }), [runPlanWith]);
+
+  // A new app starts from its own prune and createNamespace; the namespace field is kept only while it is typed for this app.
+  useEffect(() => {
+    setOptions({ namespace: '', prune: optionDefaults.prune, createNamespace: optionDefaults.createNamespace });
+  }, [chosenApp, optionDefaults.prune, optionDefaults.createNamespace]);
 
   /** A rollback (the app at the run's commit, against the current context) or revert (undo the run) as a plan preview. */
   const runPreview = useCallback(
@@ -387,6 +420,7 @@ export function Workspace(): React.JSX.Element {
             }}
           />
         </div>
+        <PlanOptions value={options} defaults={optionDefaults} onChange={setOptions} />
         <div className="topbar-actions">
           <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
             {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
@@ -451,7 +485,7 @@ export function Workspace(): React.JSX.Element {
           </div>
         )}
         {view === 'plan' && !applying && (plan ? (
-          <PlanView plan={plan.plan} stale={stale} onReplan={replan} />
+          <PlanView plan={plan.plan} stale={stale} onReplan={replan} {...(!plan.origin && { onAdopt: () => runPlanWith({ adopt: true }) })} />
         ) : (
           !planning &&
           planRun.status !== 'failed' && (
