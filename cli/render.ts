@@ -6,25 +6,51 @@ import type { Command } from 'commander';
 import { hasErrors } from '../core/model/diagnostics.js';
 import { renderApp } from '../core/render/render.js';
 import { diagnosticsText, renderJson, renderedObjectsText } from '../core/render/view.js';
+import { contextNamespace, loadKubeconfig } from '../core/kube/kubeconfig.js';
+import { withOverrides } from '../core/source/apps.js';
 import { selectApp } from '../core/source/load.js';
-import { addAppOptions, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { addAppOptions, addKubeconfigOption, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface RenderFlags extends AppFlags {
   json?: boolean;
   verbose?: boolean;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/**
+ * The namespace a render uses for Helm's release and objects that name none, as plan would: -n,
+ * the app's destination, else the namespace of the context (--context, else the current one) of
+ * the kubeconfig — read only for that, and "default" when there is none to read.
+ */
+function renderNamespace(flags: RenderFlags): string {
+  if (flags.namespace) return flags.namespace;
+  try {
+    const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+    const context = flags.context ?? kubeconfig.currentContext;
+    return context ? contextNamespace(kubeconfig, context) : 'default';
+  } catch (e) {
+    if (flags.kubeconfig || flags.context) throw e; // asked for by name: say what is wrong with it
+    return 'default';
+  }
 }
 
 export function registerRender(program: Command): void {
-  addAppOptions(program
+  addKubeconfigOption(addAppOptions(program
     .command('render')
-    .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them'))
+    .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them')))
+    .option('-n, --namespace <namespace>', "the app's namespace: Helm's release namespace and objects that name none (default: the app's destination, else the context's namespace)")
+    .option('--context <name>', "kubeconfig context whose namespace is the default (default: the current context); nothing is read from the cluster")
     .option('--json', 'print JSON for scripts')
     .option('--verbose', 'also list informational diagnostics (skipped documents)')
     .action(async (flags: RenderFlags) => {
       const repo = await openRepositoryArg(flags.repo);
       try {
         const revision = await repo.resolve(flags.rev);
-        const { app, diagnostics: appDiagnostics } = await selectApp(repo, revision, selectionOf(flags));
+        const selected = await selectApp(repo, revision, selectionOf(flags));
+        const app = withOverrides(selected.app, flags.namespace ? { namespace: flags.namespace } : {}, selected.app.destination.namespace ?? renderNamespace(flags));
+        const appDiagnostics = selected.diagnostics;
         const result = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
         const diagnostics = [...appDiagnostics.filter((d) => d.severity !== 'info' || flags.verbose), ...result.diagnostics];
         if (flags.json) {

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openRepository } from '../../core/git/repository.js';
+import { appParent } from '../support/applyset.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { closeUi, diffSide as diffSideOf, openUi, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
@@ -60,7 +62,11 @@ beforeAll(async () => {
   // Apply commit 1 as kubectl would: the namespace first (the ApplySet parent lives in it), then the app.
   const dir = join(fixture.dir, 'apps', 'web');
   kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', join(dir, 'namespace.yaml')]);
-  kubectl(['apply', '--server-side', '--field-manager=slipway', '--applyset=slipway-web', '--prune', '-n', ns, '-f', dir]);
+  // The ApplySet Slipway gives this app: named after the repository's first commit and the app.
+  const repo = await openRepository(fixture.dir);
+  const parent = await appParent(repo, { name: 'web', path: 'apps/web', namespace: ns });
+  await repo.close();
+  kubectl(['apply', '--server-side', '--field-manager=slipway', `--applyset=${parent.name}`, '--prune', '-n', ns, '-f', dir]);
 
   fixture.write({ 'apps/web/deployment.yaml': deployment(NEW_IMAGE) });
   secondCommit = fixture.commit(`web: roll out ${NEW_IMAGE}`);
