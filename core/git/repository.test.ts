@@ -411,6 +411,18 @@ describe.each(backends)('errors that name the thing (%s backend)', (backend) => 
     }
   });
 
+  it("finds the first commit on the first-parent line from any commit and the working copy, and knows which commits it has", async () => {
+    const repo = await openRepository(fx.repo.dir, { backend, cache: new GitCache() });
+    try {
+      for (const rev of ['main', 'feature', 'v1.1.0', fx.c.initial]) expect(await repo.rootCommit(await repo.resolve(rev)), rev).toBe(fx.c.initial);
+      expect(await repo.rootCommit(await repo.resolve(WORKING_COPY))).toBe(fx.c.initial);
+      expect(await repo.hasCommit(fx.c.feature)).toBe(true);
+      expect(await repo.hasCommit('0123456789abcdef0123456789abcdef01234567')).toBe(false);
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('opens a shallow clone; history beyond the boundary is a shallow-repository error with the unshallow hint', async () => {
     const clones = mkdtempSync(join(tmpdir(), 'slipway-shallow-'));
     const shallowDir = join(clones, 'shallow');
@@ -429,6 +441,11 @@ describe.each(backends)('errors that name the thing (%s backend)', (backend) => 
           expect(err.code, rev).toBe('shallow-repository');
           expect(err.hint).toBe('git fetch --unshallow');
         }
+        // The first commit names an app's ApplySet: a shallow clone cannot know it, and says so.
+        const rootErr = await rejection(repo.rootCommit(head));
+        expect(rootErr.code).toBe('shallow-repository');
+        expect(rootErr.message).toMatch(/names an app's ownership record after the repository's first commit/);
+        expect(rootErr.hint).toMatch(/^git fetch --unshallow \(in CI, fetch the whole history/);
         const logErr = await rejection(repo.log({ rev: fx.c.scale }));
         expect(logErr.code).toBe('shallow-repository');
         const readErr = await rejection(repo.snapshot({ ...(head as CommitRevision), oid: fx.c.scale, refs: [] }, ''));
@@ -451,6 +468,7 @@ describe.each(backends)('errors that name the thing (%s backend)', (backend) => 
         expect(await repo.log()).toEqual({ entries: [] });
         expect(await repo.listRefs()).toEqual([]);
         expect(await repo.resolve(WORKING_COPY)).toEqual({ kind: 'working-copy' });
+        expect(await repo.rootCommit({ kind: 'working-copy' })).toBeUndefined();
         expect((await rejection(repo.resolve('HEAD'))).code).toBe('unknown-revision');
         const snap = await repo.snapshot(await repo.resolve(WORKING_COPY), '');
         expect(snap.files.map((f) => f.path)).toEqual(['a.yaml']);

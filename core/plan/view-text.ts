@@ -61,6 +61,7 @@ function header(plan: Plan, paint: Paint): string {
     `  repo      ${repo}`,
     `  revision  ${revision} (tree ${treeOid.slice(0, 12)})`,
     ...(cluster ? [`  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`] : []),
+    ...(comparison ? [] : [`  applyset  ${plan.inputs.applySet.parent}${(plan.inputs.applySet.adopts ?? []).map((a) => `, taking over ${a.parent}`).join('')}`]),
     ...(plan.inputs.revertOf ? [`  reverts   ${plan.inputs.revertOf} (restores what that run changed)`] : []),
     ...(comparison ? [`  before    ${comparison.before}`, `  after     ${comparison.after}`, '  (a comparison: nothing here can be applied)'] : []),
     `  created   ${plan.createdAt}`,

@@ -213,9 +213,13 @@ describe('engine commands over HTTP', () => {
     const apps = await command('list-apps', { repoId: id, rev: 'refs/tags/v1.0.0' });
     expect(apps.status).toBe(200);
     expect(apps.json).toEqual({
-      apps: [{ name: 'web', path: 'apps/web', sourceType: 'auto', namespace: 'shop', context: 'kind-dev', origin: { kind: 'slipway.yaml', file: 'slipway.yaml', line: 4 }, prune: false, protected: false }],
+      apps: [{ name: 'web', path: 'apps/web', sourceType: 'auto', namespace: 'shop', context: 'kind-dev', origin: { kind: 'slipway.yaml', file: 'slipway.yaml', line: 4 }, prune: false, createNamespace: false, protected: false }],
       configured: true,
       diagnostics: [],
+      folders: [
+        { path: '', sourceType: 'directory' },
+        { path: 'apps/web', sourceType: 'directory' },
+      ],
     });
   });
 
