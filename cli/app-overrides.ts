@@ -1,6 +1,8 @@
 /** Flags that change what a plan means for one run: the app's namespace, prune, createNamespace, adoption. */
 import { InvalidArgumentError, type Command } from 'commander';
+import type { PlanRequest } from '../core/plan/service.js';
 import type { AppOverrides } from '../core/source/apps.js';
+import { selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 export interface OverrideFlags {
   namespace?: string;
@@ -25,4 +27,16 @@ export function addOverrideOptions(cmd: Command): Command {
 
 export function overridesOf(flags: OverrideFlags): AppOverrides {
   return { ...(flags.namespace !== undefined && { namespace: flags.namespace }), ...(flags.prune && { prune: true }), ...(flags.createNamespace && { createNamespace: true }) };
+}
+
+/** What `plan` and `apply` (without a saved plan) ask planApp for, from the same flags. */
+export function planRequestOf(flags: AppFlags & OverrideFlags & { requestTimeout?: number }): Pick<PlanRequest, 'rev' | 'selection' | 'overrides' | 'adopt' | 'cacheDir' | 'requestTimeoutMs'> {
+  return {
+    rev: flags.rev,
+    selection: selectionOf(flags),
+    overrides: overridesOf(flags),
+    ...(flags.adopt && { adopt: true }),
+    cacheDir: treesCacheDir(),
+    ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
+  };
 }

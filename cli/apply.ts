@@ -19,7 +19,7 @@ import { parsePlan } from '../core/plan/assemble.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { addOverrideOptions, overridesOf, type OverrideFlags } from './app-overrides.js';
+import { addOverrideOptions, overridesOf, planRequestOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface ApplyFlags extends AppFlags, OverrideFlags {
@@ -222,17 +222,7 @@ export function registerApply(program: Command): void {
     const repo = await openRepositoryArg(flags.repo);
     let plan: Plan;
     try {
-      plan = await planApp({
-        repo,
-        rev: flags.rev,
-        selection: selectionOf(flags),
-        kubeconfig,
-        context,
-        overrides: overridesOf(flags),
-        ...(flags.adopt && { adopt: true }),
-        cacheDir: treesCacheDir(),
-        ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
-      });
+      plan = await planApp({ repo, kubeconfig, context, ...planRequestOf(flags) });
     } finally {
       await repo.close();
     }

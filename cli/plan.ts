@@ -9,8 +9,8 @@ import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { openHistory } from '../core/history/history.js';
-import { addOverrideOptions, overridesOf, type OverrideFlags } from './app-overrides.js';
-import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { addOverrideOptions, planRequestOf, type OverrideFlags } from './app-overrides.js';
+import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, type AppFlags } from './common.js';
 
 interface PlanFlags extends AppFlags, OverrideFlags {
   context?: string;
@@ -53,15 +53,10 @@ export function registerPlan(program: Command): void {
         const plan = await planApp({
           ...(history && { lastApply: history }),
           repo,
-          rev: flags.rev,
-          selection: selectionOf(flags),
           kubeconfig,
           context,
-          overrides: overridesOf(flags),
-          ...(flags.adopt && { adopt: true }),
-          cacheDir: treesCacheDir(),
+          ...planRequestOf(flags),
           concurrency: flags.concurrency,
-          ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
         });
         if (flags.out) writeFileSync(flags.out, renderPlanJson(plan), { mode: 0o600 });
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
