@@ -9,6 +9,7 @@
  * their schema: the engine validates each one before a transport carries it.
  */
 import { z } from 'zod';
+import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
 
@@ -238,12 +239,11 @@ export const cancelApplyResultSchema = z.object({
 
 const resourceKeySchema = z.object({ group: z.string(), version: z.string(), kind: z.string(), namespace: z.string().optional(), name: z.string() });
 const planSummarySchema = z.object({ create: z.number(), update: z.number(), delete: z.number(), replace: z.number(), noop: z.number(), error: z.number() });
-export const RUN_STATUS_VALUES = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused'] as const;
 const runSummarySchema = z.object({
   id: z.string(),
-  kind: z.enum(['apply', 'rollback', 'revert']),
+  kind: z.enum(RUN_KINDS),
   rollbackOf: z.string().optional(),
-  status: z.enum(RUN_STATUS_VALUES),
+  status: z.enum(RUN_STATUSES),
   planId: z.string(),
   summary: planSummarySchema,
   repo: z.string(),
@@ -271,7 +271,7 @@ const objectResultSchema = z.object({
   key: resourceKeySchema,
   action: z.enum(['create', 'update', 'delete', 'replace', 'noop', 'error']),
   /** `unknown`: the write was sent and no answer came (the API server died or timed out): it may or may not have been made. */
-  outcome: z.enum(['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown']),
+  outcome: z.enum(OBJECT_OUTCOMES),
   message: z.string().optional(),
   wave: z.number().optional(),
   startedAt: z.string().optional(),
@@ -323,8 +323,6 @@ export type SettingsResult = z.infer<typeof settingsResultSchema>;
 
 // ── events ───────────────────────────────────────────────────────────────────
 
-export const OBJECT_STATES = ['applying', 'applied', 'deleting', 'deleted', 'waiting', 'healthy', 'failed', 'skipped', 'unknown'] as const;
-export const APPLY_FINISH_STATUSES = ['succeeded', 'failed', 'cancelled', 'refused'] as const;
 /**
  * What the engine tells every window, as it happens: the progress of an apply. Each event names
  * its run; the apply command answers with the run id, so a view picks its run's events.
@@ -334,10 +332,10 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('apply-step'), runId: z.string(), step: z.number().int().nonnegative(), wave: z.number().int(), phase: z.enum(['upsert', 'delete']), count: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('apply-object'), runId: z.string(), step: z.number().int().nonnegative(), key: resourceKeySchema, state: z.enum(OBJECT_STATES), message: z.string().optional() }),
   z.strictObject({ type: z.literal('apply-message'), runId: z.string(), text: z.string() }),
-  z.strictObject({ type: z.literal('apply-finished'), runId: z.string(), status: z.enum(APPLY_FINISH_STATUSES), error: z.string().optional(), elapsedMs: z.number().nonnegative() }),
+  z.strictObject({ type: z.literal('apply-finished'), runId: z.string(), status: z.enum(FINISH_STATUSES), error: z.string().optional(), elapsedMs: z.number().nonnegative() }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;
-export type ObjectState = (typeof OBJECT_STATES)[number];
+export type { ObjectState } from '../model/run.js';
 
 /** Every command: its wire name, request schema and result schema. */
 export const commands = {

@@ -14,6 +14,7 @@ import type { KubeObject } from '../kube/types.js';
 import { APPLYSET_ID_LABEL, APPLYSET_TOOLING_ANNOTATION, parentAnnotations, parseGroupKinds, type ApplySetParent, APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, originAnnotations, parseParentRef } from '../model/applyset.js';
 import { retireAdopted } from './adopted.js';
 import { SlipwayError, hasErrors } from '../model/diagnostics.js';
+import type { FinishStatus, ObjectOutcome, ObjectState } from '../model/run.js';
 import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
 import { readLiveObjects } from '../plan/live.js';
 import { FIELD_MANAGER } from '../plan/prepare.js';
@@ -23,9 +24,9 @@ import { assessHealth, timeoutFor, type HealthResult } from './health.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { factsFromChange, factsFromObject, PHASE_OF_ACTION, planSteps, type Step } from './order.js';
 
-/** `unknown`: a write was sent and no answer came (the connection broke or timed out): it may or may not have been carried out. */
-export type ObjectState = 'applying' | 'applied' | 'deleting' | 'deleted' | 'waiting' | 'healthy' | 'failed' | 'skipped' | 'unknown';
-export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
+export type { ObjectState } from '../model/run.js';
+/** How an apply ends, as its own process decides. */
+export type RunStatus = FinishStatus;
 
 export type ApplyEvent =
   | { readonly type: 'started'; readonly steps: number; readonly changes: number }
@@ -42,7 +43,7 @@ export interface ObjectResult {
    * `applied`: the server accepted the write; when the step failed, its health was not (or could not be) checked.
    * `unknown`: the write was sent but no answer came, so it may or may not have been carried out (plan again to see).
    */
-  readonly outcome: 'applied' | 'deleted' | 'healthy' | 'unhealthy' | 'timeout' | 'failed' | 'skipped' | 'unknown';
+  readonly outcome: Exclude<ObjectOutcome, 'unchanged'>;
   readonly message?: string;
   readonly step: number;
   readonly wave: number;

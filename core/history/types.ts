@@ -5,28 +5,9 @@
 import type { ResourceKey } from '../model/resource.js';
 import type { Action, ClusterIdentity, PlanSummary } from '../plan/types.js';
 
-/** What a run does: apply a plan, roll back to an earlier run's revision, or revert one run. */
-export type RunKind = 'apply' | 'rollback' | 'revert';
-export const RUN_KINDS: readonly RunKind[] = ['apply', 'rollback', 'revert'];
-
-/**
- * - running: started and not finished (yet).
- * - interrupted: its process ended (crash, kill, power loss) or closed the history before finishing it.
- * - refused: the plan was stale; nothing was applied.
- */
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'refused';
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused'];
-
-/** The statuses a run's own process finishes it with (interrupted is decided by history itself). */
-export type FinishStatus = 'succeeded' | 'failed' | 'cancelled' | 'refused';
-export const FINISH_STATUSES: readonly FinishStatus[] = ['succeeded', 'failed', 'cancelled', 'refused'];
-
-/**
- * What happened to one object: the apply/delete step, then (optionally) the health wait.
- * `unknown`: the write was sent and no answer came (the API server died, or the request timed out), so it may or may not have been made.
- */
-export type ObjectOutcome = 'applied' | 'deleted' | 'unchanged' | 'failed' | 'skipped' | 'healthy' | 'unhealthy' | 'timeout' | 'unknown';
-export const OBJECT_OUTCOMES: readonly ObjectOutcome[] = ['applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown'];
+export { FINISH_STATUSES, OBJECT_OUTCOMES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
+export type { FinishStatus, ObjectOutcome, RunKind, RunStatus } from '../model/run.js';
+import type { ObjectOutcome, RunKind, RunStatus } from '../model/run.js';
 
 /** Who ran it: the Kubernetes identity (user or service account as the kubeconfig names it) and, if known, the Git author. */
 export interface RunUser {
