@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearRenderCaches, renderApp } from '../core/render/render.js';
-import { closeParsePool, startParsePool } from '../core/render/parse-pool.js';
+import { closeParsePool, startParsePool } from '../core/manifest/parse-pool.js';
 import { clearAppScanCache, selectApp } from '../core/source/load.js';
 import { generateCorpus, type Corpus } from './corpus.js';
 import { markdownTable, summarizeSamples, type BenchRow, type BenchSection } from './report.js';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Startup } from '../core/api/contract.js';
 import { createHandlers } from '../core/api/handlers.js';
-import { startParsePool } from '../core/render/parse-pool.js';
+import { startParsePool } from '../core/manifest/parse-pool.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
 import { registerApply } from './apply.js';

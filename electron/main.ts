@@ -6,7 +6,7 @@ import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
-import { startParsePool } from '../core/render/parse-pool.js';
+import { startParsePool } from '../core/manifest/parse-pool.js';
 import { commandListener, forwardEvents } from './ipc.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
 import { startupFromArgs } from './startup.js';

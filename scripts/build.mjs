@@ -9,7 +9,7 @@ const log = (m) => console.error(`[build] ${m}`);
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, packages: 'external', logLevel: 'warning' };
 log('engine, CLI, Electron shell and the parse worker (esbuild)');
 await Promise.all([
-  esbuild({ ...node, format: 'esm', entryPoints: { 'cli/slipway': 'cli/slipway.ts', 'electron/main': 'electron/main.ts', 'render/parse-worker': 'core/render/parse-worker.ts' }, outdir: 'dist' }),
+  esbuild({ ...node, format: 'esm', entryPoints: { 'cli/slipway': 'cli/slipway.ts', 'electron/main': 'electron/main.ts', 'manifest/parse-worker': 'core/manifest/parse-worker.ts' }, outdir: 'dist' }),
   // Sandboxed preloads must be CommonJS and self-contained.
   esbuild({ ...node, packages: undefined, external: ['electron'], format: 'cjs', entryPoints: { 'electron/preload': 'electron/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } }),
 ]);

@@ -4,7 +4,7 @@
  * what `selectApp` uses to refuse rendering a whole repository that is laid out as several apps.
  * A pure function over the repository-relative paths of a tree listing.
  */
-import { isManifestFileName } from '../render/manifests.js';
+import { isManifestFileName } from '../manifest/manifests.js';
 import { compareStrings, detectSourceType, type SourceType } from './apps.js';
 import { SLIPWAY_CONFIG_FILE } from './slipway-config.js';
 

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Repository, Revision, Snapshot } from '../git/types.js';
 import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { DesiredObject } from '../model/desired.js';
-import { isManifestFileName, parseManifests } from '../render/manifests.js';
+import { isManifestFileName, parseManifests } from '../manifest/manifests.js';
 import { compareApps, defaultApp, type App } from './apps.js';
 import { appCandidates, definesAppsByLayout, type AppCandidate } from './candidates.js';
 import { importGitOpsApps } from './gitops.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectGoldenJson } from '../../test/support/golden.js';
 import { MAX_MANIFEST_BYTES, MAX_NESTING_DEPTH, nestingDepth, parseManifests } from './manifests.js';
 
-const dir = new URL('./testdata/manifests/', import.meta.url);
+const dir = new URL('./testdata/', import.meta.url);
 const fixtures = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.golden.json')).sort();
 
 describe('parseManifests', () => {

@@ -32,7 +32,7 @@ interface Slot {
 }
 
 /**
- * How to start a worker. Built (dist/): the bundled `render/parse-worker.js` beside the bundle's
+ * How to start a worker. Built (dist/): the bundled `manifest/parse-worker.js` beside the bundle's
  * folder. From source (tsx, vitest): the TypeScript worker, with tsx's loader registered in the
  * worker first (a worker does not inherit the parent's loader hooks).
  */
@@ -48,7 +48,7 @@ function workerSource(): WorkerSource | undefined {
     const worker = new URL('./parse-worker.ts', here).href;
     return { code: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(worker)}); })`, eval: true };
   }
-  const bundled = fileURLToPath(new URL('../render/parse-worker.js', here));
+  const bundled = fileURLToPath(new URL('../manifest/parse-worker.js', here));
   return existsSync(bundled) ? { code: bundled, eval: false } : undefined;
 }
 

@@ -9,7 +9,7 @@ import { openRepository } from '../git/repository.js';
 import { selectApp } from '../source/load.js';
 import { parseManifests } from './manifests.js';
 import { closeParsePool, ParsePool, parsePool, POOL_MIN_FILES } from './parse-pool.js';
-import { clearRenderCaches, renderApp } from './render.js';
+import { clearRenderCaches, renderApp } from '../render/render.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
