@@ -11,31 +11,11 @@
  * Every failure rejects with an EngineError carrying the engine's code, message, hint and location.
  */
 import { createContext, useContext } from 'react';
-import type { COMMAND_CHANNELS, CommandId, EngineErrorInfo, EngineEvent, EVENTS_PATH, HostApi, HostCommands, Reply } from '../../core/api/contract.js';
-
-/**
- * The wire names of the commands. The renderer may not import the engine's runtime code, so they
- * are repeated here; the type makes the compiler check every name against the contract.
- */
-export const CHANNELS: typeof COMMAND_CHANNELS = {
-  engineInfo: 'engine-info',
-  getStartup: 'get-startup',
-  openRepository: 'open-repository',
-  listRevisions: 'list-revisions',
-  listApps: 'list-apps',
-  listContexts: 'list-contexts',
-  plan: 'plan',
-  apply: 'apply',
-  cancelApply: 'cancel-apply',
-  listRuns: 'list-runs',
-  runDetails: 'run-details',
-  planRollback: 'plan-rollback',
-  planRevert: 'plan-revert',
-  getSettings: 'get-settings',
-  saveSettings: 'save-settings',
-};
-const EVENTS: typeof EVENTS_PATH = '/api/events';
-const COMMAND_IDS = Object.keys(CHANNELS) as CommandId[];
+import type { CommandId, EngineErrorInfo, EngineEvent, HostApi, HostCommands, Reply } from '../../core/api/contract.js';
+// The wire names come from the engine's own list: channels.ts has no imports, so only those
+// constants are bundled (the layer rule otherwise allows the renderer type imports from core only).
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import { COMMAND_CHANNELS as CHANNELS, COMMAND_IDS, EVENTS_PATH as EVENTS } from '../../core/api/channels.js';
 
 /** A failure reported by the engine (or by the way to it), with the fields of a SlipwayError. */
 export class EngineError extends Error implements EngineErrorInfo {
