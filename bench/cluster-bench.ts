@@ -20,7 +20,7 @@ import { openHistory, type History } from '../core/history/history.js';
 import { KubeClient } from '../core/kube/client.js';
 import { loadKubeconfig, type LoadedKubeconfig } from '../core/kube/kubeconfig.js';
 import { planApp } from '../core/plan/service.js';
-import type { LastApplyLookup } from '../core/plan/compute.js';
+import type { LastApplyLookup } from '../core/plan/ports.js';
 import type { Plan } from '../core/plan/types.js';
 import type { ToolPaths } from '../core/render/tools.js';
 import { up } from '../test/cluster/cluster.js';

@@ -11,7 +11,7 @@ import type { Manifest } from '../model/desired.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
-import { namespaceToCreate, settleAll, type Settled } from '../plan/compute.js';
+import { namespaceToCreate, settleAll, type Settled } from '../plan/settle.js';
 import type { JsonObject } from '../plan/json.js';
 import type { Plan } from '../plan/types.js';
 import { renderApp } from '../render/render.js';

@@ -13,7 +13,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf, type ResourceKey } from '../model/resource.js';
 import { userDataDir } from '../paths.js';
-import type { AppliedObject, AppliedObjectsQuery, LastApplyLookup } from '../plan/compute.js';
+import type { AppliedObject, AppliedObjectsQuery, LastApplyLookup } from '../plan/ports.js';
 import type { Action, ClusterIdentity, Plan } from '../plan/types.js';
 import type { Encoded, PreparedSnapshot } from './codec.js';
 import { decodeJson, encodeText, prepareSnapshot } from './codec.js';

@@ -6,7 +6,6 @@
  * rule 6). Both are normalized and compared by the pure functions of this folder.
  */
 import { APPLYSET_PART_OF_LABEL, applySetId, parentForApp, parentRef, type AppIdentity } from '../model/applyset.js';
-import type { DesiredObject, Manifest } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import { hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { formatKey, identityOf, keyOfObject, type ResourceKey } from '../model/resource.js';
@@ -18,16 +17,18 @@ import { withRetry } from '../kube/retry.js';
 import { isSecret } from '../model/secrets.js';
 import { secretHashKeyId } from '../secret-key.js';
 import { discover, resolveTarget } from '../kube/target.js';
-import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
+import type { ApiResource, KubeObject } from '../kube/types.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
 import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash, type ObjectsInput } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
-import { FIELD_MANAGER, prepareDesired } from './prepare.js';
+import { FIELD_MANAGER } from './prepare.js';
 import { listInScope, listNames } from './list.js';
 import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
+import type { AppliedObject, LastApplyLookup } from './ports.js';
+import { isNamespaceKey, namespaceToCreate, settleAll, type Settled } from './settle.js';
 import type { Change, ChangeFlag, Plan, PlanApplySet, PlanInputs } from './types.js';
 
 export interface ComputePlanOptions {
@@ -53,33 +54,6 @@ export interface ComputePlanOptions {
    */
   readonly lastApply?: LastApplyLookup;
 }
-
-export interface AppliedObjectsQuery {
-  readonly repo: string;
-  readonly app: string;
-  /** uid of the cluster's kube-system namespace. */
-  readonly clusterUid: string;
-  /** The API server's gitVersion: after an upgrade, defaults may differ, so nothing recorded before counts. */
-  readonly clusterVersion: string;
-}
-
-/** One object as a succeeded apply left it. */
-export interface AppliedObject {
-  /** manifestHash of the manifest that was applied (Change.desiredHash). */
-  readonly desiredHash: string;
-  /** The object's resourceVersion right after it was applied and found healthy. */
-  readonly resourceVersion: string;
-}
-
-/**
- * The port through which the plan learns what was last applied (core/history implements it; core/plan
- * stays free of SQLite). Keys are identityOf(key).
- */
-export interface LastApplyLookup {
-  appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject> | Promise<ReadonlyMap<string, AppliedObject>>;
-}
-
-const NAMESPACE = { group: '', version: 'v1', kind: 'Namespace' };
 
 export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const { client, render, app } = opts;
@@ -192,67 +166,6 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     });
   }
   return done(changes, ownership.adopts);
-}
-
-function isNamespaceKey(key: ResourceKey, name: string): boolean {
-  return key.group === '' && key.kind === 'Namespace' && key.name === name;
-}
-
-/**
- * The namespace an app with createNamespace needs, when it is missing. Like Argo CD's
- * CreateNamespace=true it is created, never owned: it carries no ApplySet label, so it is
- * never pruned with the app. Plan and apply both build it here, so they send the same bytes.
- */
-export function namespaceToCreate(namespace: string, discovery: Discovery, app: Pick<App, 'origin'>): Settled {
-  const key: ResourceKey = { ...NAMESPACE, name: namespace };
-  const manifest: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
-  const resource = resourceFor(discovery, key);
-  const file = app.origin.file ?? 'createNamespace';
-  return { source: { key, manifest, source: { file, ...(app.origin.line !== undefined && { line: app.origin.line }) } }, key, manifest, ...(resource && { resource }), afterCrd: false, createOnly: true };
-}
-
-/**
- * Every desired object with its API resource, namespace and membership label settled: exactly
- * what apply will send. Plan and apply both call this.
- */
-export function settleAll(render: Pick<RenderResult, 'objects'>, ctx: { discovery: Discovery; id: string; defaultNamespace: string; diagnostics: Diagnostic[] }): Settled[] {
-  const crdsInPlan = render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition');
-  return render.objects.map((o) => settle(o, { ...ctx, crdsInPlan }));
-}
-
-export interface Settled {
-  readonly source: DesiredObject;
-  readonly key: ResourceKey;
-  readonly manifest: JsonObject;
-  /** Undefined when the cluster does not serve the kind (yet). */
-  readonly resource?: ApiResource;
-  /** The kind's CRD is created by this plan. */
-  readonly afterCrd: boolean;
-  /** Created when missing and never owned (createNamespace): not an ApplySet member. */
-  readonly createOnly?: true;
-}
-
-function settle(o: DesiredObject, ctx: { discovery: Discovery; id: string; defaultNamespace: string; crdsInPlan: readonly DesiredObject[]; diagnostics: Diagnostic[] }): Settled {
-  const resource = resourceFor(ctx.discovery, o.key);
-  const afterCrd = !resource && ctx.crdsInPlan.some((crd) => definesKind(crd.manifest, o.key));
-  const namespaced = resource ? resource.namespaced : afterCrd ? crdScope(ctx.crdsInPlan, o.key) : undefined;
-  const prepared = prepareDesired(o.manifest, o.key, { applySetId: ctx.id, namespaced, defaultNamespace: ctx.defaultNamespace });
-  if (prepared.droppedNamespace !== undefined) {
-    ctx.diagnostics.push({ severity: 'warning', code: 'namespace-ignored', message: `${o.key.kind} ${o.key.name} is cluster-scoped: its namespace ${prepared.droppedNamespace} is ignored`, location: o.source, resource: prepared.key });
-  }
-  return { source: o, key: prepared.key, manifest: prepared.manifest as JsonObject, ...(resource && { resource }), afterCrd };
-}
-
-function definesKind(crd: JsonObject, key: ResourceKey): boolean {
-  const spec = isPlainObject(crd.spec) ? crd.spec : {};
-  const names = isPlainObject(spec.names) ? spec.names : {};
-  const versions = Array.isArray(spec.versions) ? spec.versions : [];
-  return spec.group === key.group && names.kind === key.kind && versions.some((v) => isPlainObject(v) && v.name === key.version);
-}
-
-function crdScope(crds: readonly DesiredObject[], key: ResourceKey): boolean {
-  const crd = crds.find((c) => definesKind(c.manifest, key));
-  return !(crd && isPlainObject(crd.manifest.spec) && crd.manifest.spec.scope === 'Cluster');
 }
 
 async function predict(

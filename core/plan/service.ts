@@ -10,7 +10,8 @@ import type { ToolPaths } from '../render/tools.js';
 import { withOverrides, type AppOverrides } from '../source/apps.js';
 import { appIdentity } from '../source/identity.js';
 import { selectApp, type AppSelection } from '../source/load.js';
-import { computePlan, type LastApplyLookup } from './compute.js';
+import { computePlan } from './compute.js';
+import type { LastApplyLookup } from './ports.js';
 import type { Plan } from './types.js';
 
 export interface PlanRequest {
