@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppList, ContextList, EngineEvent, OpenedRepository, Plan, RevisionList, RunSummary, Startup } from '../../../core/api/contract.js';
 import { appChoices } from '../appChoices.js';
 import { checkFolderPath } from '../folderPath.js';
-import { changeCount } from '../format.js';
+import { applyGate } from '../applyGate.js';
 import { errorInfo, useHost } from '../host.js';
 import { namespaceProblem, PlanOptions, type PlanOptionsDefaults, type PlanOptionsValue } from './PlanOptions.js';
 import { ApplyDialog } from './ApplyDialog.js';
@@ -301,18 +301,7 @@ export function Workspace(): React.JSX.Element {
   const appList = apps.status === 'ready' ? appChoices(apps.value) : [];
   const stale = plan !== null && !plan.origin && !planning && inputs !== null && !sameInputs(inputs, plan.inputs);
   const shown = plan?.plan;
-  const canApply = shown !== undefined && !planning && !stale && !applying && !appliedPlans.has(shown.id) && changeCount(shown.summary) > 0 && shown.summary.error === 0 && !shown.diagnostics.some((d) => d.severity === 'error');
-  const applyTitle = !shown
-    ? 'Plan first'
-    : stale
-      ? 'The choice changed since this plan: plan again'
-      : appliedPlans.has(shown.id)
-        ? 'This plan was applied: plan again to see what is left'
-      : changeCount(shown.summary) === 0
-        ? 'Nothing to apply'
-        : shown.summary.error > 0 || shown.diagnostics.some((d) => d.severity === 'error')
-          ? 'The plan has errors'
-          : `Apply exactly this plan to ${shown.inputs.cluster?.context ?? ''}`;
+  const gate = applyGate({ plan: shown, planning, stale, applying: applying !== null, applied: shown !== undefined && appliedPlans.has(shown.id) });
   const contextInfo = contexts.status === 'ready' ? contexts.value.contexts : [];
   const planContextProtected = (p: Plan): boolean => contextInfo.some((c) => c.name === p.inputs.cluster?.context && c.protected === true);
   const historyApp = chosenApp?.startsWith('app:') ? chosenApp.slice(4) : plan && !plan.origin ? plan.plan.inputs.app.name : null;
@@ -425,7 +414,7 @@ export function Workspace(): React.JSX.Element {
           <button type="button" className="btn primary" data-testid="plan-button" disabled={!inputs || planning} onClick={runPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
             {planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
           </button>
-          <button type="button" className="btn apply" data-testid="apply-button" disabled={!canApply} title={applyTitle} onClick={() => setConfirming(true)}>
+          <button type="button" className="btn apply" data-testid="apply-button" disabled={!gate.canApply} title={gate.reason} onClick={() => setConfirming(true)}>
             Apply…
           </button>
         </div>
