@@ -20,7 +20,7 @@ import { readLiveObjects } from '../plan/live.js';
 import { FIELD_MANAGER } from '../plan/prepare.js';
 import type { Change, Plan } from '../plan/types.js';
 import { stale, type DesiredForPlan } from './desired.js';
-import { assessHealth, timeoutFor, type HealthResult } from './health.js';
+import { assessHealth, timeoutFor, type HealthResult } from './health/assess.js';
 import { acquireLease, type HeldLease } from './lease.js';
 import { factsFromChange, factsFromObject, PHASE_OF_ACTION, planSteps, type Step } from './order.js';
 

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
-import { assessHealth } from '../health.js';
-import type { HealthStatus } from '../health.js';
+import { assessHealth } from './assess.js';
+import type { HealthStatus } from './assess.js';
 import { HPA_DEGRADED_CONDITIONS } from './hpa.js';
 
 const dir = new URL('../testdata/health/hpa/', import.meta.url);

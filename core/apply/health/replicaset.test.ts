@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../kube/types.js';
-import { assessHealth } from '../health.js';
-import type { HealthStatus } from '../health.js';
+import { assessHealth } from './assess.js';
+import type { HealthStatus } from './assess.js';
 
 const dir = new URL('../testdata/health/replicaset/', import.meta.url);
 const fixture = (name: string): KubeObject => parse(readFileSync(new URL(`${name}.yaml`, dir), 'utf8')) as KubeObject;

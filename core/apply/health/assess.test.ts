@@ -1,25 +1,25 @@
 /**
  * The health table and the functions around it: which rule a group/kind gets, missing and
  * terminating objects, deletions (assessGone), malformed objects, and the wait-timeout table.
- * Per-kind rules are tested one file per kind under health/.
+ * Per-kind rules are tested one file per kind beside this one.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { KubeObject } from '../kube/types.js';
-import type { HealthResult, HealthRule, HealthStatus } from './health.js';
-import { assessGone, assessHealth, DEFAULT_WAIT, HEALTH_RULES, healthRuleFor, timeoutFor, WAIT_RULES, waitTimeoutSeconds } from './health.js';
-import { crdHealth } from './health/crd.js';
-import { deploymentHealth } from './health/deployment.js';
-import { genericHealth } from './health/generic.js';
-import { hpaHealth } from './health/hpa.js';
-import { ingressHealth } from './health/ingress.js';
-import { pdbHealth } from './health/pdb.js';
-import { podHealth } from './health/pod.js';
-import { replicaSetHealth } from './health/replicaset.js';
-import type { WaitFor } from './order.js';
+import type { KubeObject } from '../../kube/types.js';
+import type { HealthResult, HealthRule, HealthStatus } from './assess.js';
+import { assessGone, assessHealth, DEFAULT_WAIT, HEALTH_RULES, healthRuleFor, timeoutFor, WAIT_RULES, waitTimeoutSeconds } from './assess.js';
+import { crdHealth } from './crd.js';
+import { deploymentHealth } from './deployment.js';
+import { genericHealth } from './generic.js';
+import { hpaHealth } from './hpa.js';
+import { ingressHealth } from './ingress.js';
+import { pdbHealth } from './pdb.js';
+import { podHealth } from './pod.js';
+import { replicaSetHealth } from './replicaset.js';
+import type { WaitFor } from '../order.js';
 
-const fixture = (path: string): KubeObject => parse(readFileSync(new URL(`./testdata/health/${path}.yaml`, import.meta.url), 'utf8')) as KubeObject;
+const fixture = (path: string): KubeObject => parse(readFileSync(new URL(`../testdata/health/${path}.yaml`, import.meta.url), 'utf8')) as KubeObject;
 
 const STATUSES: readonly HealthStatus[] = ['healthy', 'progressing', 'degraded', 'missing', 'unknown'];
 

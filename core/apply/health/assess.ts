@@ -1,36 +1,37 @@
 /**
- * Health and waiting as data (DESIGN.md rule 3), read by the executor:
- * - HEALTH_RULES: group/kind → rule (one file per kind under ./health/, like gitops-engine
+ * The health module's entry point: health and waiting as data (DESIGN.md rule 3), read by the
+ * executor's waits. Callers import from here, never from the per-kind files:
+ * - HEALTH_RULES: group/kind → rule (one file per kind beside this one, like gitops-engine
  *   `pkg/health`); kinds not listed use the generic condition rule;
  * - assessHealth / assessGone: what to report while waiting after an upsert or a deletion step;
  * - WAIT_RULES: how long to wait per kind before giving up, with one global override.
  *
  * Pure: the executor polls the API server and passes what it read.
  */
-import { groupKindString } from '../model/applyset.js';
-import { parseApiVersion } from '../model/resource.js';
-import type { KubeObject } from '../kube/types.js';
-import { cronJobHealth } from './health/cronjob.js';
-import { crdHealth } from './health/crd.js';
-import { daemonSetHealth } from './health/daemonset.js';
-import { deploymentHealth } from './health/deployment.js';
-import { strings, str } from './health/fields.js';
-import { genericHealth } from './health/generic.js';
-import { hpaHealth } from './health/hpa.js';
-import { ingressHealth } from './health/ingress.js';
-import { jobHealth } from './health/job.js';
-import { namespaceHealth, namespaceTerminationDetail } from './health/namespace.js';
-import { pdbHealth } from './health/pdb.js';
-import { podHealth } from './health/pod.js';
-import { pvcHealth } from './health/pvc.js';
-import { replicaSetHealth } from './health/replicaset.js';
-import { serviceHealth } from './health/service.js';
-import { statefulSetHealth } from './health/statefulset.js';
-import type { HealthContext, HealthResult, HealthRule } from './health/types.js';
-import { healthy, progressing } from './health/types.js';
-import type { GroupKind, WaitFor } from './order.js';
+import { groupKindString } from '../../model/applyset.js';
+import { parseApiVersion } from '../../model/resource.js';
+import type { KubeObject } from '../../kube/types.js';
+import { cronJobHealth } from './cronjob.js';
+import { crdHealth } from './crd.js';
+import { daemonSetHealth } from './daemonset.js';
+import { deploymentHealth } from './deployment.js';
+import { strings, str } from './fields.js';
+import { genericHealth } from './generic.js';
+import { hpaHealth } from './hpa.js';
+import { ingressHealth } from './ingress.js';
+import { jobHealth } from './job.js';
+import { namespaceHealth, namespaceTerminationDetail } from './namespace.js';
+import { pdbHealth } from './pdb.js';
+import { podHealth } from './pod.js';
+import { pvcHealth } from './pvc.js';
+import { replicaSetHealth } from './replicaset.js';
+import { serviceHealth } from './service.js';
+import { statefulSetHealth } from './statefulset.js';
+import type { HealthContext, HealthResult, HealthRule } from './types.js';
+import { healthy, progressing } from './types.js';
+import type { GroupKind, WaitFor } from '../order.js';
 
-export type { HealthContext, HealthResult, HealthRule, HealthStatus, VolumeBindingMode } from './health/types.js';
+export type { HealthContext, HealthResult, HealthRule, HealthStatus, VolumeBindingMode } from './types.js';
 
 /**
  * Health rule per group/kind, keyed like kubectl's GroupKind.String(): "Deployment.apps", or
