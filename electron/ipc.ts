@@ -8,7 +8,7 @@ import { EVENT_CHANNEL } from '../core/api/channels.js';
 import type { CommandId, Reply } from '../core/api/contract.js';
 import { dispatchCommand } from '../core/api/dispatch.js';
 import type { EventSource } from '../core/api/events.js';
-import type { CommandHandlers } from '../core/api/handlers.js';
+import type { CommandHandlers } from '../core/api/contract.js';
 import { isTrustedSender } from './security.js';
 
 /** The part of Electron's IpcMainInvokeEvent this needs. */

@@ -379,3 +379,20 @@ export type HostApi = HostCommands & {
   /** Calls `listener` with every engine event from now on; returns the function that stops it. */
   readonly onEvent: (listener: (event: EngineEvent) => void) => () => void;
 };
+
+/**
+ * A schema problem as the user may read it: the field path and what is wrong, never the value
+ * that was sent (it may be a secret someone pasted into the wrong field).
+ */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'request';
+      return `${field}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** One function per command; requests arrive validated. Both transports (Electron IPC, HTTP) call the same handlers through dispatch. */
+export type CommandHandlers = { readonly [C in CommandId]: (request: ValidRequest<C>) => Promise<CommandResult<C>> };

@@ -4,24 +4,8 @@
  * into the EngineErrorInfo fields. Electron IPC and the HTTP server both call this and nothing
  * else, so the two transports cannot drift apart.
  */
-import type { z } from 'zod';
 import { SlipwayError } from '../model/diagnostics.js';
-import { commandForChannel, commands, type CommandId, type EngineErrorInfo, type Reply } from './contract.js';
-import type { CommandHandlers } from './handlers.js';
-
-/**
- * A schema problem as the user may read it: the field path and what is wrong, never the value
- * that was sent (it may be a secret someone pasted into the wrong field).
- */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'request';
-      return `${field}: ${issue.message}`;
-    })
-    .join('; ');
-}
+import { commandForChannel, commands, describeIssues, type CommandHandlers, type CommandId, type EngineErrorInfo, type Reply } from './contract.js';
 
 /** Any thrown value as the fields that cross the boundary. */
 export function toEngineError(err: unknown): EngineErrorInfo {

@@ -3,8 +3,7 @@
  * webContents.send to the Electron window). Every event is validated with the contract's schema
  * before any listener sees it, so a transport only ever carries events of the contract.
  */
-import { engineEventSchema, type EngineEvent } from './contract.js';
-import { describeIssues } from './dispatch.js';
+import { describeIssues, engineEventSchema, type EngineEvent } from './contract.js';
 
 export type EventListener = (event: EngineEvent) => void;
 

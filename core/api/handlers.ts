@@ -29,14 +29,12 @@ import type { ToolPaths } from '../render/tools.js';
 import type { App } from '../source/apps.js';
 import { loadApps } from '../source/load.js';
 import { SLIPWAY_VERSION } from '../version.js';
-import type { AppSummary, CommandId, CommandResult, CommitSummary, EngineEvent, EngineInfo, RefSummary, RunDetails, RunSummary, Settings, Startup, ValidRequest } from './contract.js';
+import type { AppSummary, CommandHandlers, CommandResult, CommitSummary, EngineEvent, EngineInfo, RefSummary, RunDetails, RunSummary, Settings, Startup } from './contract.js';
 import { createEventHub, type EventSource } from './events.js';
 import { defaultSettingsPath, readSettings, writeSettings } from './settings.js';
 
 export type Transport = EngineInfo['transport'];
 
-/** One function per command; requests arrive validated. */
-export type CommandHandlers = { readonly [C in CommandId]: (request: ValidRequest<C>) => Promise<CommandResult<C>> };
 
 export interface EngineHandlers extends CommandHandlers {
   /** Engine events (apply progress), validated; the transports subscribe. */

@@ -8,8 +8,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SlipwayError } from '../model/diagnostics.js';
 import { userDataDir } from '../paths.js';
-import { settingsSchema, type Settings } from './contract.js';
-import { describeIssues } from './dispatch.js';
+import { describeIssues, settingsSchema, type Settings } from './contract.js';
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 

@@ -28,7 +28,9 @@ import { kubeConfigFor } from './kubeconfig.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
 import { discover } from './target.js';
 import { resourceFor } from './discovery.js';
-import type { ApiResource, FieldValidation, KubeObject, PropagationPolicy } from './types.js';
+import type { ApiResource, FieldValidation, KubeObject, PropagationPolicy, RequestOptions } from './types.js';
+
+export type { RequestOptions } from './types.js';
 
 export interface KubeClientOptions {
   /** Per-request timeout (the whole request: connect, send, answer). Default 30 s. */
@@ -74,16 +76,6 @@ export interface DeleteResult {
   readonly status: 'deleted' | 'deleting' | 'not-found';
   /** The object as the server returned it while "deleting". */
   readonly object?: KubeObject;
-}
-
-export interface RequestOptions {
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
-  /** Sent as JSON (strings as they are). */
-  readonly body?: unknown;
-  readonly contentType?: string;
-  readonly accept?: string;
-  /** Names the request in errors. */
-  readonly info?: Omit<KubeRequestInfo, 'context' | 'server' | 'phase'>;
 }
 
 const APPLY_PATCH = 'application/apply-patch+yaml';

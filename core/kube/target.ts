@@ -14,13 +14,11 @@ import {
 import type { ApiGroupList, ApiResourceList } from './discovery.js';
 import { KubeError } from './errors.js';
 import { withRetry } from './retry.js';
-import type { KubeClient } from './client.js';
-import type { Discovery, Target } from './types.js';
+import type { Discovery, DiscoveryClient, Target } from './types.js';
 
 export const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
 
-/** What the cache and discovery need of a client (a KubeClient, or a fake in tests). */
-export type DiscoveryClient = Pick<KubeClient, 'context' | 'server' | 'user' | 'request'>;
+export type { DiscoveryClient } from './types.js';
 
 export interface CacheOptions {
   /** Entries older than this are fetched again. Default 5 min. */
@@ -57,12 +55,12 @@ class TtlCache<T> {
 const targets = new TtlCache<Target>();
 const discoveries = new TtlCache<Discovery>();
 
-function cacheKey(client: Pick<KubeClient, 'context' | 'server'>): string {
+function cacheKey(client: Pick<DiscoveryClient, 'context' | 'server'>): string {
   return `${client.context}\u0000${client.server}`;
 }
 
 /** Forgets the cached discovery and/or target of this context and server. */
-export function invalidateCache(client: Pick<KubeClient, 'context' | 'server'>, what: 'discovery' | 'target' | 'all' = 'all'): void {
+export function invalidateCache(client: Pick<DiscoveryClient, 'context' | 'server'>, what: 'discovery' | 'target' | 'all' = 'all'): void {
   if (what !== 'target') discoveries.delete(cacheKey(client));
   if (what !== 'discovery') targets.delete(cacheKey(client));
 }

@@ -3,6 +3,27 @@
  * from discovery, and the Target (a context resolved to cluster identity). No I/O here.
  */
 
+import type { HttpMethod } from '@kubernetes/client-node';
+import type { KubeRequestInfo } from './errors.js';
+
+export interface RequestOptions {
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON (strings as they are). */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly accept?: string;
+  /** Names the request in errors. */
+  readonly info?: Omit<KubeRequestInfo, 'context' | 'server' | 'phase'>;
+}
+
+/** What discovery, the target cache and anything that only sends raw requests need of a client (a KubeClient, or a fake in tests). */
+export interface DiscoveryClient {
+  readonly context: string;
+  readonly server: string;
+  readonly user: string;
+  request(method: HttpMethod, path: string, opts?: RequestOptions): Promise<unknown>;
+}
+
 /** An object exactly as the API server returned it (raw JSON: no typed-model conversion, no dates). */
 export interface KubeObject {
   apiVersion: string;

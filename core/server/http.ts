@@ -26,7 +26,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { commandForChannel, EVENTS_PATH } from '../api/channels.js';
 import { dispatch, INVALID_REQUEST, UNKNOWN_COMMAND } from '../api/dispatch.js';
 import type { EventSource } from '../api/events.js';
-import type { CommandHandlers } from '../api/handlers.js';
+import type { CommandHandlers } from '../api/contract.js';
 
 export interface EngineServerOptions {
   /** Directory with the built renderer (index.html and assets). */
