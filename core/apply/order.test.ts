@@ -10,8 +10,9 @@ import { expectGoldenJson } from '../../test/support/golden.js';
 import { formatKey, parseApiVersion } from '../model/resource.js';
 import type { ResourceKey } from '../model/resource.js';
 import type { Action, Change } from '../plan/types.js';
-import type { KindGroupName, Step } from './order.js';
-import { factsFromChange, KIND_ORDER, kindGroupOf, planSteps, readWave } from './order.js';
+import { KIND_ORDER, type KindGroupName } from './kind-order.js';
+import type { Step } from './order.js';
+import { factsFromChange, kindGroupOf, planSteps, readWave } from './order.js';
 
 interface Obj {
   apiVersion: string;

@@ -29,7 +29,8 @@ import { serviceHealth } from './service.js';
 import { statefulSetHealth } from './statefulset.js';
 import type { HealthContext, HealthResult, HealthRule } from './types.js';
 import { healthy, progressing } from './types.js';
-import type { GroupKind, WaitFor } from '../order.js';
+import type { GroupKind } from '../kind-order.js';
+import type { WaitFor } from '../order.js';
 
 export type { HealthContext, HealthResult, HealthRule, HealthStatus, VolumeBindingMode } from './types.js';
 
