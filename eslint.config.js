@@ -1,6 +1,7 @@
 // Lint, and the layering rules of DESIGN.md:
 //   core/      never imports electron, react, monaco, or anything from renderer/, electron/ or cli/
-//   renderer/  never imports Node built-ins, electron, or core runtime code (contract types only)
+//   renderer/  never imports Node built-ins, electron, or core runtime code (contract types and channel names only)
+//   core/      inside: floors, enforced by dependency-cruiser (.dependency-cruiser.cjs) in `npm run lint`
 //   electron/  never imports renderer/ code (it loads the built page)
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -22,7 +23,8 @@ export const layerRules = {
     paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser: no Node built-ins. Ask the engine through HostApi.' })),
     patterns: [
       { group: ['electron', 'electron/*'], message: 'renderer/ never imports electron: it talks to the engine through the injected HostApi.' },
-      { group: ['**/core', '**/core/**'], allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`); runtime code stays in the engine.' },
+      // channels.ts is the contract's list of channel names: plain strings, no runtime dependencies, so the renderer may import it.
+      { regex: '(^|/)core(/(?!api/channels\\.js$).*)?$', allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`), and the channel names of core/api/channels.ts; runtime code stays in the engine.' },
     ],
   },
   /**

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],
-  ['lint', 'npx', ['eslint', '--max-warnings=0', '.']],
+  ['lint (ESLint, then the floors of core/)', 'npm', ['run', '-s', 'lint']],
   ['build', process.execPath, ['scripts/build.mjs']],
   ['tests (unit, renderer, integration, e2e)', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
 ];

@@ -12,9 +12,7 @@
  */
 import { createContext, useContext } from 'react';
 import type { CommandId, EngineErrorInfo, EngineEvent, HostApi, HostCommands, Reply } from '../../core/api/contract.js';
-// The wire names come from the engine's own list: channels.ts has no imports, so only those
-// constants are bundled (the layer rule otherwise allows the renderer type imports from core only).
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+// The wire names come from the engine's own list: channels.ts has no imports, so only those constants are bundled.
 import { COMMAND_CHANNELS as CHANNELS, COMMAND_IDS, EVENTS_PATH as EVENTS } from '../../core/api/channels.js';
 
 /** A failure reported by the engine (or by the way to it), with the fields of a SlipwayError. */

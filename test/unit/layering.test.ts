@@ -22,6 +22,7 @@ describe('layering lint', () => {
     ['renderer/src/bad.ts', "import { join } from 'path';\nexport const j = join;\n", /no Node built-ins/],
     ['renderer/src/bad.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n", /never imports electron/],
     ['renderer/src/bad.ts', "import { SLIPWAY_VERSION } from '../../core/version.js';\nexport const v = SLIPWAY_VERSION;\n", /contract types from core/],
+    ['renderer/src/bad.ts', "import { commands } from '../../core/api/contract.js';\nexport const c = commands;\n", /contract types from core/],
     ['electron/bad.ts', "import { App } from '../renderer/src/App.js';\nexport const a = App;\n", /never imports renderer code/],
     ['renderer/src/components/Bad.test.tsx', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", /no Node built-ins/],
   ])('%s: rejects %j', async (file, code, message) => {
@@ -34,6 +35,8 @@ describe('layering lint', () => {
     ['core/plan/good.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
     ['renderer/src/good.ts', "import type { HostApi } from '../../core/api/contract.js';\nexport type H = HostApi;\n"],
     ['renderer/src/good.tsx', "import { useState } from 'react';\nexport const s = useState;\n"],
+    // The channel names are plain strings with no dependencies: the one runtime import from core.
+    ['renderer/src/good.ts', "import { COMMAND_CHANNELS } from '../../core/api/channels.js';\nexport const c = COMMAND_CHANNELS;\n"],
     // Component tests check their fixtures with the contract's schemas.
     ['renderer/src/components/Good.test.tsx', "import { commands } from '../../../core/api/contract.js';\nexport const c = commands;\n"],
     ['renderer/src/testing/good.ts', "import { commands } from '../../../core/api/contract.js';\nexport const c = commands;\n"],
