@@ -1,0 +1,65 @@
+/**
+ * The plan tab when no apply is on screen: the "Planning…" line, a failed plan's error, the
+ * banner of a rollback or revert preview, then the plan itself, or what to do first.
+ */
+import { errorInfo } from '../host.js';
+import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
+import type { PlanSession } from '../workspace/usePlanSession.js';
+import { ErrorMessage } from './Errors.js';
+import { PlanView } from './PlanView.js';
+
+export function PlanArea(props: {
+  session: PlanSession;
+  stale: boolean;
+  /** The failed plan's title: what it says about a typed folder, else "The plan failed". */
+  errorTitle: string;
+  onReplan: () => void;
+  /** Plan again adopting the app's ApplySet (offered for plans of the pickers only). */
+  onAdopt: () => void;
+}): React.JSX.Element {
+  const { planRun, planning, plan, runningInputs } = props.session;
+  return (
+    <>
+      {planning && (
+        <div className="planning" role="status" aria-busy="true" data-testid="planning">
+          <span className="spinner" aria-hidden="true" /> Planning {runningInputs?.app.replace(/^app:|^path:/, '') || 'the repository'} at {runningInputs?.revLabel} against {runningInputs?.context}…
+        </div>
+      )}
+      {planRun.status === 'failed' && (
+        <div className="plan-error">
+          <ErrorMessage title={props.errorTitle} error={errorInfo(planRun.error)} onRetry={props.onReplan} />
+        </div>
+      )}
+      {plan?.origin && (
+        <div className={`preview-banner preview-${plan.origin.kind}`} role="status" data-testid="preview-banner" data-kind={plan.origin.kind}>
+          {plan.origin.kind === 'rollback' ? (
+            <>
+              <b>Rollback preview</b>: {plan.plan.inputs.app.name} at <code>{plan.origin.run.commit.slice(0, 7)}</code>, the commit of run <code>{plan.origin.run.id}</code>, against{' '}
+              <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
+            </>
+          ) : (
+            <>
+              <b>Revert preview</b>: undoes what run <code>{plan.origin.run.id}</code> changed in <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
+            </>
+          )}{' '}
+          <button type="button" className="link" onClick={props.session.discard}>
+            Discard
+          </button>
+        </div>
+      )}
+      {plan ? (
+        <PlanView plan={plan.plan} stale={props.stale} onReplan={props.onReplan} {...(!plan.origin && { onAdopt: props.onAdopt })} />
+      ) : (
+        !planning &&
+        planRun.status !== 'failed' && (
+          <div className="empty">
+            <h2>Review before you apply</h2>
+            <p>
+              Pick an app, a revision and a context, then press <b>Plan</b> (<kbd>{PLAN_SHORTCUT}</kbd>) to see what would change in the cluster.
+            </p>
+          </div>
+        )
+      )}
+    </>
+  );
+}

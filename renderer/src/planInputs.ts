@@ -1,0 +1,57 @@
+/**
+ * What a plan was asked for, and what follows from it without asking the engine: the request's
+ * app and options, whether the current choice still matches a plan (else the plan is stale), and
+ * the sentence for an engine error about a typed folder. Pure, like planTree.ts.
+ */
+import type { EngineErrorInfo, RunSummary } from '../../core/api/contract.js';
+import type { PreviewKind } from './components/HistoryView.js';
+
+export interface PlanInputs {
+  readonly repoId: string;
+  readonly rev: string;
+  /** "app:<name>" from the list, or "path:<folder>" (a typed folder). */
+  readonly app: string;
+  readonly context: string;
+  /** The namespace typed for this plan ("" = the app's or the context's). */
+  readonly namespace: string;
+  readonly prune: boolean;
+  readonly createNamespace: boolean;
+  /** Take over the app's ApplySet from another recorded owner (asked for from the plan's diagnostics). */
+  readonly adopt: boolean;
+  /** For display only. */
+  readonly revLabel: string;
+}
+
+/** A plan made from a run in History (a rollback or revert preview) rather than from the pickers. */
+export interface PlanOrigin {
+  readonly kind: PreviewKind;
+  readonly run: RunSummary;
+}
+export const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
+
+/** The contract's app selection for an "app:"/"path:" choice. */
+export function appRequest(app: string): { app: string } | { path: string } {
+  return app.startsWith('app:') ? { app: app.slice(4) } : { path: app.slice(5) };
+}
+
+/** The plan request's options for these inputs: prune and createNamespace as the toggles show them. */
+export function planOptionsRequest(i: PlanInputs): { namespace?: string; prune: boolean; createNamespace: boolean; adopt?: true } {
+  return { ...(i.namespace !== '' && { namespace: i.namespace }), prune: i.prune, createNamespace: i.createNamespace, ...(i.adopt && { adopt: true }) };
+}
+
+/** Whether a plan made from `b` still answers the choice `a`; adopting is how it was planned, not a choice, so it is left out. */
+export const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean =>
+  b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context && a.namespace === b.namespace && a.prune === b.prune && a.createNamespace === b.createNamespace;
+
+/** Engine errors about the folder itself (core/git `path-not-found`, core/source `invalid-app-path`). */
+const FOLDER_ERRORS: ReadonlyMap<string, (folder: string, rev: string) => string> = new Map([
+  ['path-not-found', (folder: string, rev: string) => `There is no folder ${folder} at ${rev}`],
+  ['invalid-app-path', (folder: string) => `The folder ${folder} cannot be used`],
+]);
+
+/** What a failed plan of a typed folder says about that folder ("There is no folder apps/x at main"), or null for any other failure. */
+export function folderFailure(error: EngineErrorInfo | null, planned: PlanInputs | null): string | null {
+  const say = error ? FOLDER_ERRORS.get(error.code) : undefined;
+  if (!say || !planned?.app.startsWith('path:')) return null;
+  return say(planned.app.slice(5) || '(the repository root)', planned.revLabel);
+}

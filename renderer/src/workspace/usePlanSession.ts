@@ -1,0 +1,107 @@
+/**
+ * The plan on screen and the one being computed. Only the latest request may land: an answer to
+ * an earlier one (the user planned again meanwhile) is dropped. usePlanning fills the session from
+ * the pickers (usePreview, from History); the plan remembers the inputs it was made from, so a
+ * changed choice marks it stale, while a preview never is.
+ */
+import { useCallback, useRef, useState } from 'react';
+import type { HostApi, Plan } from '../../../core/api/contract.js';
+import type { Loadable } from '../loadable.js';
+import { appRequest, planOptionsRequest, sameInputs, type PlanInputs, type PlanOrigin } from '../planInputs.js';
+
+/** A Performance API mark set when a plan result reaches the page (bench/ui-bench.ts times the review from it). */
+export const PLAN_RECEIVED_MARK = 'slipway:plan-received';
+
+export interface ShownPlan {
+  readonly plan: Plan;
+  readonly inputs: PlanInputs;
+  readonly origin?: PlanOrigin;
+}
+
+/** One request for a plan: what it answers, what the "Planning…" line names, and how to ask. */
+export interface PlanJob {
+  readonly planned: PlanInputs;
+  readonly running: PlanInputs;
+  readonly origin?: PlanOrigin;
+  readonly request: () => Promise<Plan>;
+  readonly received?: (plan: Plan) => void;
+}
+
+export interface PlanSession {
+  readonly planRun: Loadable<Plan>;
+  readonly planning: boolean;
+  readonly plan: ShownPlan | null;
+  /** What the latest request was for (the "Planning…" line, a failed folder's name). */
+  readonly runningInputs: PlanInputs | null;
+  readonly run: (job: PlanJob) => void;
+  /** Drop the plan on screen (a preview's Discard, another repository). */
+  readonly discard: () => void;
+  /** Drop the plan and the last request's outcome. */
+  readonly clear: () => void;
+}
+
+/** `onStart` runs as each request goes out (the workspace shows its plan tab). */
+export function usePlanSession(onStart: () => void): PlanSession {
+  const [planRun, setPlanRun] = useState<Loadable<Plan>>({ status: 'idle' });
+  const [plan, setPlan] = useState<ShownPlan | null>(null);
+  const [runningInputs, setRunningInputs] = useState<PlanInputs | null>(null);
+  const generation = useRef(0);
+
+  const run = useCallback(
+    (job: PlanJob) => {
+      const mine = ++generation.current;
+      setPlanRun({ status: 'loading' });
+      setRunningInputs(job.running);
+      onStart();
+      job.request().then(
+        (p) => {
+          if (mine !== generation.current) return;
+          job.received?.(p);
+          setPlan({ plan: p, inputs: job.planned, ...(job.origin && { origin: job.origin }) });
+          setPlanRun({ status: 'ready', value: p });
+        },
+        (error: unknown) => mine === generation.current && setPlanRun({ status: 'failed', error }),
+      );
+    },
+    [onStart],
+  );
+
+  const discard = useCallback(() => setPlan(null), []);
+  const clear = useCallback(() => {
+    setPlan(null);
+    setPlanRun({ status: 'idle' });
+  }, []);
+
+  return { planRun, planning: planRun.status === 'loading', plan, runningInputs, run, discard, clear };
+}
+
+export interface Planning {
+  /** Plan the current choice. */
+  readonly runPlan: () => void;
+  /** Plan it again, taking over the app's ApplySet from the app that recorded it (the plan's diagnostics offer it). */
+  readonly runPlanAdopting: () => void;
+  /** The plan on screen answers another choice than the current one. */
+  readonly stale: boolean;
+}
+
+/** Plans of the current choice (`inputs`, null while incomplete) into the session. */
+export function usePlanning(host: HostApi, session: PlanSession, inputs: PlanInputs | null): Planning {
+  const { run, plan, planning } = session;
+  const runPlanWith = useCallback(
+    (how: { adopt: boolean }) => {
+      if (!inputs) return;
+      const planned: PlanInputs = { ...inputs, adopt: how.adopt };
+      run({
+        planned,
+        running: planned,
+        request: () => host.plan({ repoId: planned.repoId, rev: planned.rev, context: planned.context, ...appRequest(planned.app), ...planOptionsRequest(planned) }),
+        received: (p) => performance.mark(PLAN_RECEIVED_MARK, { detail: { changes: p.changes.length } }),
+      });
+    },
+    [host, inputs, run],
+  );
+  const runPlan = useCallback(() => runPlanWith({ adopt: false }), [runPlanWith]);
+  const runPlanAdopting = useCallback(() => runPlanWith({ adopt: true }), [runPlanWith]);
+  const stale = plan !== null && !plan.origin && !planning && inputs !== null && !sameInputs(inputs, plan.inputs);
+  return { runPlan, runPlanAdopting, stale };
+}

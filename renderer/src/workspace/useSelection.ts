@@ -1,0 +1,166 @@
+/**
+ * What the next plan is asked for: the repository and its revision, the app (from the list, or
+ * any folder typed), the context and the plan options. Also opens what the front door was started
+ * with. `inputs` is the complete choice, or null while something is missing or invalid.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AppList, AppSummary, HostApi, OpenedRepository, RevisionList, Startup } from '../../../core/api/contract.js';
+import { appChoices } from '../appChoices.js';
+import { checkFolderPath, type FolderCheck } from '../folderPath.js';
+import type { Loadable } from '../loadable.js';
+import type { PlanInputs } from '../planInputs.js';
+import { rememberRepository } from '../recentRepositories.js';
+import { namespaceProblem, type PlanOptionsDefaults, type PlanOptionsValue } from '../components/PlanOptions.js';
+import { defaultRevision, pickCommit, pickRef, type PickedRevision } from '../components/RevisionPicker.js';
+import { useContexts, type Contexts } from './useContexts.js';
+
+/** What the front door was started with: opened once, before the start screen shows; a repository that fails to open lands on the start screen with the error. */
+export type StartupState = { readonly status: 'pending' } | { readonly status: 'done'; readonly failed?: { readonly path: string; readonly error: unknown } };
+
+/** The revision a startup `rev` names, as git would read it: the working copy, a tag, a branch, a commit of the first page; else passed to the engine as it is. */
+export function startupRevision(list: RevisionList, rev: string): PickedRevision {
+  if (list.workingCopy && rev === list.workingCopy.rev) return { rev, kind: 'working-copy', label: 'Working copy', ...(list.workingCopy.head && { oid: list.workingCopy.head }) };
+  const ref = [...list.tags, ...list.branches, ...list.remoteBranches].find((r) => r.name === rev || r.fullName === rev);
+  if (ref) return pickRef(ref);
+  const commit = rev.length >= 4 ? list.commits.find((c) => c.oid.startsWith(rev.toLowerCase())) : undefined;
+  return commit ? pickCommit(commit) : { rev, kind: 'commit', label: rev };
+}
+
+export interface Selection extends Contexts {
+  readonly startup: StartupState;
+  readonly repo: OpenedRepository | null;
+  readonly revisions: RevisionList | null;
+  readonly rev: PickedRevision | null;
+  readonly setRev: (rev: PickedRevision | null) => void;
+  readonly apps: Loadable<AppList>;
+  /** The app picked from the list ("app:<name>" or "path:<folder>"), kept while a folder is typed instead. */
+  readonly app: string | null;
+  readonly setApp: (app: string) => void;
+  /** "Another folder…": the folder typed instead of an app of the list. */
+  readonly folderMode: boolean;
+  readonly setFolderMode: (on: boolean) => void;
+  readonly folderText: string;
+  readonly setFolderText: (text: string) => void;
+  /** The typed folder's check, or null when no folder is typed. */
+  readonly folderCheck: FolderCheck | null;
+  /** The app to plan: "app:<name>" from the list, or "path:<folder>" (a typed folder that can work). */
+  readonly chosenApp: string | null;
+  readonly options: PlanOptionsValue;
+  readonly setOptions: (options: PlanOptionsValue) => void;
+  readonly optionDefaults: PlanOptionsDefaults;
+  readonly inputs: PlanInputs | null;
+  readonly opened: (r: OpenedRepository, list: RevisionList) => void;
+  /** Back to the start screen. */
+  readonly close: () => void;
+}
+
+/** `onOpened` runs with every repository opened (the plan of the one before no longer applies). */
+export function useSelection(host: HostApi, onOpened: () => void): Selection {
+  const [startup, setStartup] = useState<StartupState>({ status: 'pending' });
+  const [repo, setRepo] = useState<OpenedRepository | null>(null);
+  const [revisions, setRevisions] = useState<RevisionList | null>(null);
+  const [rev, setRev] = useState<PickedRevision | null>(null);
+  const [apps, setApps] = useState<Loadable<AppList>>({ status: 'idle' });
+  const [app, setApp] = useState<string | null>(null);
+  const [folderMode, setFolderMode] = useState(false);
+  const [folderText, setFolderText] = useState('');
+  const [options, setOptions] = useState<PlanOptionsValue>({ namespace: '', prune: false, createNamespace: false });
+  const contexts = useContexts(host);
+  const { pick: pickContext, suggest: suggestContext } = contexts;
+
+  // Through a ref, so a new onOpened never makes `opened` new (that would run the start-up again).
+  const onOpenedRef = useRef(onOpened);
+  useEffect(() => {
+    onOpenedRef.current = onOpened;
+  }, [onOpened]);
+  const opened = useCallback((r: OpenedRepository, list: RevisionList) => {
+    rememberRepository(r.dir);
+    setRepo(r);
+    setRevisions(list);
+    setRev(defaultRevision(list));
+    onOpenedRef.current();
+  }, []);
+  const close = useCallback(() => {
+    setRepo(null);
+    setRevisions(null);
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    const start = async (s: Startup): Promise<void> => {
+      if (s.context) pickContext(s.context);
+      if (!s.repository) return;
+      const path = s.repository;
+      try {
+        const r = await host.openRepository({ path });
+        const list = await host.listRevisions({ repoId: r.id });
+        if (!live) return;
+        opened(r, list);
+        if (s.rev) setRev(startupRevision(list, s.rev));
+        if (s.app) setApp(`app:${s.app}`);
+      } catch (error) {
+        if (live) setStartup({ status: 'done', failed: { path, error } });
+      }
+    };
+    host
+      .getStartup()
+      .then(start, () => undefined) // an engine that cannot answer: the start screen and status bar say so
+      .finally(() => live && setStartup((st) => (st.status === 'pending' ? { status: 'done' } : st)));
+    return () => {
+      live = false;
+    };
+  }, [host, opened, pickContext]);
+
+  // The apps of the chosen revision; keep the chosen app when it still exists.
+  useEffect(() => {
+    if (!repo || !rev) return;
+    let live = true;
+    setApps({ status: 'loading' });
+    host.listApps({ repoId: repo.id, rev: rev.rev }).then(
+      (list) => {
+        if (!live) return;
+        setApps({ status: 'ready', value: list });
+        const choices = appChoices(list);
+        setApp((current) => (current && choices.some((c) => c.value === current) ? current : (choices[0]?.value ?? null)));
+      },
+      (error: unknown) => live && setApps({ status: 'failed', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, repo, rev]);
+
+  // An app that names its context picks it, until the user picks one.
+  useEffect(() => {
+    if (apps.status === 'ready') suggestContext(appChoices(apps.value).find((c) => c.value === app)?.context);
+  }, [app, apps, suggestContext]);
+
+  const folderCheck = folderMode ? checkFolderPath(folderText) : null;
+  const chosenApp = folderCheck ? (folderCheck.ok ? `path:${folderCheck.path}` : null) : app;
+  const optionDefaults = defaultsFor(chosenApp, apps, contexts);
+
+  // A new app starts from its own prune and createNamespace; the namespace field is kept only while it is typed for this app.
+  useEffect(() => {
+    setOptions({ namespace: '', prune: optionDefaults.prune, createNamespace: optionDefaults.createNamespace });
+  }, [chosenApp, optionDefaults.prune, optionDefaults.createNamespace]);
+
+  const { context } = contexts;
+  const inputs: PlanInputs | null =
+    repo && rev && chosenApp && context && namespaceProblem(options.namespace) === null
+      ? { repoId: repo.id, rev: rev.rev, app: chosenApp, context, revLabel: rev.label, namespace: options.namespace.trim(), prune: options.prune, createNamespace: options.createNamespace, adopt: false }
+      : null;
+
+  return { ...contexts, startup, repo, revisions, rev, setRev, apps, app, setApp, folderMode, setFolderMode, folderText, setFolderText, folderCheck, chosenApp, options, setOptions, optionDefaults, inputs, opened, close };
+}
+
+/** The options a plan of `chosenApp` starts from: the app's own, else the context's namespace and both toggles off. */
+function defaultsFor(chosenApp: string | null, apps: Loadable<AppList>, { contexts, context }: Contexts): PlanOptionsDefaults {
+  const summary: AppSummary | undefined = chosenApp?.startsWith('app:') && apps.status === 'ready' ? apps.value.apps.find((a) => `app:${a.name}` === chosenApp) : undefined;
+  const contextNamespace = (contexts.status === 'ready' && contexts.value.contexts.find((c) => c.name === context)?.namespace) || 'default';
+  return {
+    namespace: summary?.namespace ?? contextNamespace,
+    namespaceFrom: summary?.namespace !== undefined ? "the app's destination" : `context ${context ?? ''}`,
+    prune: summary?.prune ?? false,
+    createNamespace: summary?.createNamespace ?? false,
+  };
+}
