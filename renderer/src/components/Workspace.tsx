@@ -51,7 +51,8 @@ export function Workspace(): React.JSX.Element {
   const { folderCheck } = selection;
   // The typed folder's own problem first; the engine's answer about it while that folder is still the choice.
   const folderProblem = folderCheck && !folderCheck.ok ? `${selection.folderText.trim()} ${folderCheck.reason}` : runningInputs?.app === chosenApp ? failedFolder : null;
-  const replan = plan?.origin ? () => runPreview(plan.origin!.kind, plan.origin!.run) : runPlan;
+  const origin = plan?.origin;
+  const replan = origin ? () => runPreview(origin.kind, origin.run) : runPlan;
   return (
     <div className="workspace">
       <TopBar
@@ -98,7 +99,7 @@ export function Workspace(): React.JSX.Element {
       {runs.confirming && shown && (
         <ApplyDialog
           plan={shown}
-          what={plan?.origin ? `${ORIGIN_TEXT[plan.origin.kind]} plan` : undefined}
+          what={origin ? `${ORIGIN_TEXT[origin.kind]} plan` : undefined}
           protectedContext={contextProtected}
           onClose={() => runs.setConfirming(false)}
           onStarted={(started) => {
