@@ -4,14 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { defaultSettingsPath, readSettings } from '../core/api/settings.js';
-import { planRevert } from '../core/apply/revert.js';
-import { rollbackRequest } from '../core/apply/rollback.js';
+import { planRevertOfRun, planRollbackToRevision, planRollbackToRun, type PlanFromRun } from '../core/engine/from-run.js';
+import { applyGuard, checkConfirmation } from '../core/engine/guard.js';
+import { defaultSettingsPath, readSettings } from '../core/engine/settings.js';
 import { applyPlan } from '../core/apply/service.js';
-import { KubeClient } from '../core/kube/client.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
-import { openHistory, type History } from '../core/history/history.js';
-import type { RunRecord } from '../core/history/types.js';
+import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
@@ -59,29 +57,22 @@ function addPlanOptions(cmd: Command): Command {
 const CONFIRM_CONTEXT_HELP = 'the target context\'s name, typed ahead: a protected app or context (settings: protectedContexts) needs it even with --auto-approve when there is no terminal';
 
 /**
- * Why applying to `context` needs the context name typed: the app is protected (slipway.yaml) or
- * the context is listed in the settings' protectedContexts (the same rule as the engine's apply).
+ * The confirmation before an apply, by the engine's rule (core/engine/guard.ts). A protected app
+ * or context always needs the context name: from --confirm-context, else typed on the terminal;
+ * --auto-approve alone never passes it. Otherwise --auto-approve, a matching --confirm-context,
+ * or "yes" on the terminal.
  */
-function protection(plan: Plan, context: string): string | undefined {
-  if (plan.inputs.app.protected) return `app ${plan.inputs.app.name} is protected`;
+async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
   const file = defaultSettingsPath();
   const { settings, problem } = readSettings(file);
   if (problem) process.stderr.write(`slipway: warning: ${problem}\n`);
-  return settings.protectedContexts.includes(context) ? `context ${context} is protected (protectedContexts in ${file})` : undefined;
-}
-
-/**
- * The confirmation before an apply. A protected app or context always needs the context name:
- * from --confirm-context, else typed on the terminal; --auto-approve alone never passes it.
- * Otherwise --auto-approve, a matching --confirm-context, or "yes" on the terminal.
- */
-async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
-  const context = flags.context ?? plan.inputs.cluster!.context;
-  const why = protection(plan, context);
+  const guard = applyGuard(plan, { protectedContexts: settings.protectedContexts, ...(flags.context !== undefined && { context: flags.context }) });
+  const { context } = guard;
+  const why = guard.protection && !plan.inputs.app.protected ? `${guard.protection} (protectedContexts in ${file})` : guard.protection;
   for (const note of applyNotes(plan, flags)) process.stderr.write(`${note}\n`);
   if (flags.confirmContext !== undefined) {
-    if (flags.confirmContext.trim() === context) return true;
-    throw new SlipwayError('confirmation-needed', `--confirm-context ${JSON.stringify(flags.confirmContext)} does not match the context this plan applies to (${context}): nothing was applied`);
+    checkConfirmation(guard, flags.confirmContext, { what: '--confirm-context' });
+    return true;
   }
   if (!why && flags.autoApprove) return true;
   if (!process.stdin.isTTY) {
@@ -193,18 +184,6 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
   }
 }
 
-/** The latest succeeded apply of the plan's app and commit to its cluster, from this history. */
-function lastSucceededAt(history: History, plan: Plan): RunRecord | undefined {
-  let cursor: string | undefined;
-  do {
-    const page = history.runsOfApp({ repo: plan.inputs.repo, app: plan.inputs.app.name, limit: 100, ...(cursor && { before: cursor }) });
-    const found = page.items.find((r) => r.status === 'succeeded' && r.commit === plan.inputs.commit && r.cluster.uid === plan.inputs.cluster?.uid);
-    if (found) return found;
-    cursor = page.next;
-  } while (cursor);
-  return undefined;
-}
-
 export function registerApply(program: Command): void {
   addPlanOptions(
     program
@@ -236,34 +215,20 @@ export function registerApply(program: Command): void {
       .requiredOption('--to <run-id|rev>', 'an apply run id from `slipway history`, or a revision'),
   ).action(async (flags: ApplyFlags & { to: string }) => {
     const history = openHistory({ path: historyPath(flags) });
-    let run: RunRecord | undefined = history.run(flags.to);
-    const earlierPlan = run ? history.planById(run.planId) : undefined;
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-    const context = contextOf(kubeconfig, flags.context ?? run?.cluster.context);
-    const repo = await openRepositoryArg(run ? run.repo : flags.repo);
-    let plan: Plan;
+    const options = { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) };
+    const adopt = flags.adopt ? { adopt: true } : {};
+    let made: PlanFromRun;
     try {
-      // Back to that run as it was: its app, namespace, prune and createNamespace (flags given now still win).
-      const back = run ? rollbackRequest(run, earlierPlan) : undefined;
-      const overrides = { ...back?.overrides, ...overridesOf(flags) };
-      plan = await planApp({
-        repo,
-        rev: back?.rev ?? flags.to,
-        selection: back?.selection ?? selectionOf(flags),
-        kubeconfig,
-        context,
-        overrides,
-        ...(flags.adopt && { adopt: true }),
-        cacheDir: treesCacheDir(),
-        ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
-      });
-      // A rollback to a revision: the last successful apply of that commit, if there is one, is the run it goes back to.
-      run ??= lastSucceededAt(history, plan);
+      // An apply run id goes back to that run as it was (its app, namespace, prune; flags given now still win); anything else is a revision.
+      made = history.run(flags.to)
+        ? await planRollbackToRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options, runId: flags.to, overrides: overridesOf(flags), ...adopt })
+        : await planRollbackToRevision({ history, kubeconfig, context: contextOf(kubeconfig, flags.context), options, repo: await openRepositoryArg(flags.repo), rev: flags.to, selection: selectionOf(flags), overrides: overridesOf(flags), ...adopt });
+      await made.repo.close();
     } finally {
       history.close();
-      await repo.close();
     }
-    return runApply(plan, { ...flags, context }, run ? { kind: 'rollback', rollbackOf: run.id } : { kind: 'apply' });
+    return runApply(made.plan, { ...flags, context: made.plan.inputs.cluster!.context }, made.of ? { kind: 'rollback', rollbackOf: made.of.id } : { kind: 'apply' });
   });
 
   addRequestTimeoutOption(addKubeconfigOption(program
@@ -279,21 +244,15 @@ export function registerApply(program: Command): void {
     .option('--no-color', 'no ANSI colours')
     .action(async (runId: string, flags: ApplyFlags) => {
       const history = openHistory({ path: historyPath(flags) });
-      let plan: Plan;
+      let made: PlanFromRun;
       try {
-        const run = history.run(runId);
-        if (!run) throw new SlipwayError('unknown-run', `no run ${runId} in ${history.path}`);
         const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-        const client = new KubeClient(kubeconfig, flags.context ?? run.cluster.context, { ...(flags.requestTimeout !== undefined && { timeoutMs: flags.requestTimeout }) });
-        const repo = await openRepositoryArg(run.repo);
-        try {
-          plan = await planRevert({ history, runId, repo, client, cacheDir: treesCacheDir() });
-        } finally {
-          await Promise.all([repo.close(), client.close()]);
-        }
+        made = await planRevertOfRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options: { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) }, runId });
+        await made.repo.close();
       } finally {
         history.close();
       }
+      const { plan } = made;
       // Restoring exactly means taking back fields others changed since: conflicts are forced.
       return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit }, { kind: 'revert', rollbackOf: runId });
     });

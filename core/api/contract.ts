@@ -9,6 +9,7 @@
  * their schema: the engine validates each one before a transport carries it.
  */
 import { z } from 'zod';
+import { settingsSchema } from '../engine/settings.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
@@ -289,29 +290,7 @@ export const planFromRunRequestSchema = z.strictObject({
   kubeconfig: filePath.min(1).optional(),
 });
 
-const toolPath = z.string().trim().max(4096).optional();
-/** The user's settings, kept by the engine as JSON in the user data folder. Every field has a default. */
-export const settingsSchema = z.strictObject({
-  /** Kubeconfig file; empty: $KUBECONFIG of the engine, else ~/.kube/config. */
-  kubeconfig: z.string().trim().max(4096).optional(),
-  /** Explicit tool paths; empty: looked up on PATH. */
-  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath }).default({}),
-  /** Parallel API calls while planning. */
-  concurrency: z.number().int().min(1).max(64).default(16),
-  timeouts: z
-    .strictObject({
-      /** Wait at most this long for each object to become healthy; absent: per kind. */
-      healthSeconds: z.number().int().min(1).max(86_400).optional(),
-      /** Give up on one API request after this long (connect, send, answer), like kubectl's --request-timeout; absent: 30 s. */
-      requestSeconds: z.number().int().min(1).max(3_600).optional(),
-    })
-    .default({}),
-  /** Applying to these contexts needs the context name typed; they are marked red. */
-  protectedContexts: z.array(contextName).max(200).default([]),
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-});
-export type Settings = z.output<typeof settingsSchema>;
-export type SettingsInput = z.input<typeof settingsSchema>;
+export { settingsSchema, type Settings, type SettingsInput } from '../engine/settings.js';
 export const settingsResultSchema = z.object({
   settings: settingsSchema,
   /** The file they live in. */
@@ -380,19 +359,7 @@ export type HostApi = HostCommands & {
   readonly onEvent: (listener: (event: EngineEvent) => void) => () => void;
 };
 
-/**
- * A schema problem as the user may read it: the field path and what is wrong, never the value
- * that was sent (it may be a secret someone pasted into the wrong field).
- */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : 'request';
-      return `${field}: ${issue.message}`;
-    })
-    .join('; ');
-}
+export { describeIssues } from '../model/issues.js';
 
 /** One function per command; requests arrive validated. Both transports (Electron IPC, HTTP) call the same handlers through dispatch. */
 export type CommandHandlers = { readonly [C in CommandId]: (request: ValidRequest<C>) => Promise<CommandResult<C>> };

@@ -1,14 +1,40 @@
 /**
- * The user's settings: one JSON file in the user data folder, validated with the contract's
- * schema when it is read and before it is written. A missing file is the defaults; a damaged one
- * is reported (the engine keeps running on the defaults and does not overwrite it until the user
- * saves).
+ * The user's settings: one JSON file in the user data folder, validated with its schema when it is
+ * read and before it is written. A missing file is the defaults; a damaged one is reported (the
+ * engine keeps running on the defaults and does not overwrite it until the user saves). The
+ * contract carries the same schema to the front doors.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import { SlipwayError } from '../model/diagnostics.js';
+import { describeIssues } from '../model/issues.js';
 import { userDataDir } from '../paths.js';
-import { describeIssues, settingsSchema, type Settings } from './contract.js';
+
+const contextName = z.string().min(1).max(253);
+const toolPath = z.string().trim().max(4096).optional();
+/** The user's settings, kept by the engine as JSON in the user data folder. Every field has a default. */
+export const settingsSchema = z.strictObject({
+  /** Kubeconfig file; empty: $KUBECONFIG of the engine, else ~/.kube/config. */
+  kubeconfig: z.string().trim().max(4096).optional(),
+  /** Explicit tool paths; empty: looked up on PATH. */
+  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath }).default({}),
+  /** Parallel API calls while planning. */
+  concurrency: z.number().int().min(1).max(64).default(16),
+  timeouts: z
+    .strictObject({
+      /** Wait at most this long for each object to become healthy; absent: per kind. */
+      healthSeconds: z.number().int().min(1).max(86_400).optional(),
+      /** Give up on one API request after this long (connect, send, answer), like kubectl's --request-timeout; absent: 30 s. */
+      requestSeconds: z.number().int().min(1).max(3_600).optional(),
+    })
+    .default({}),
+  /** Applying to these contexts needs the context name typed; they are marked red. */
+  protectedContexts: z.array(contextName).max(200).default([]),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+});
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
