@@ -1,15 +1,30 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
+        // Fast, pure tests in one process: a test here keeps Vitest's 5 s default. Properties set
+        // their own timeouts (sized to their run counts); anything that starts a process goes to `tooling`.
         test: {
           name: 'unit',
           include: ['core/**/*.test.ts', 'cli/**/*.test.ts', 'electron/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.process.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // Black-box tests of whole programs: the built CLI (`npm test` builds dist/ first), ESLint with
+        // the layering rules, and `*.process.test.ts` beside a module, which start Node children under tsx.
+        test: {
+          name: 'tooling',
+          include: ['test/tooling/**/*.test.ts', 'core/**/*.process.test.ts', 'cli/**/*.process.test.ts', 'electron/**/*.process.test.ts'],
+          environment: 'node',
+          // A Node start is ~1 s when idle and 10-15 s on a loaded 2-core machine; a test starts a few.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -7,7 +7,8 @@ const steps = [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint (ESLint, then the floors of core/)', 'npm', ['run', '-s', 'lint']],
   ['build', process.execPath, ['scripts/build.mjs']],
-  ['tests (unit, renderer, integration, e2e)', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
+  // After the build: the tooling tier runs the built CLI from dist/.
+  ['tests (unit, renderer, tooling, integration, e2e)', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
 ];
 
 const total = Date.now();

@@ -1,23 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import { CatFileBatch, type BatchProtocol } from './backend-cli.js';
 
+// Starting a short-lived Node process with the backend: backend-cli.process.test.ts (tooling project).
 let t: TestRepo;
-let scratch: string;
 beforeAll(() => {
   t = createTestRepo({ prefix: 'slipway-catfile-' });
   t.write({ 'a.yaml': 'a: 1\n', 'big.bin': Buffer.alloc(3 * 1024 * 1024 + 7, 0x61), 'empty.txt': '' });
   t.commit('files');
-  scratch = mkdtempSync(join(tmpdir(), 'slipway-catfile-script-'));
 });
 afterAll(() => {
   t.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe.each<BatchProtocol>(['plain', 'command'])('CatFileBatch (%s protocol)', (protocol) => {
@@ -58,30 +52,4 @@ describe.each<BatchProtocol>(['plain', 'command'])('CatFileBatch (%s protocol)',
     }
   });
 
-});
-
-describe('the git CLI backend in a short-lived process', () => {
-  // A long-lived helper process must neither keep a CLI from exiting nor be left behind.
-  it.each(['close', 'no-close'])('lets Node exit promptly after reading (%s)', async (mode) => {
-    const repositoryModule = fileURLToPath(new URL('./repository.ts', import.meta.url));
-    const script = join(scratch, `exit-${mode}.mts`); // .mts: an ES module wherever it lives
-    writeFileSync(
-      script,
-      `import { openRepository } from ${JSON.stringify(repositoryModule)};
-const repo = await openRepository(process.argv[2]!, { backend: 'git-cli' });
-const snap = await repo.snapshot(await repo.resolve('HEAD'), '');
-await repo.readFile(snap, snap.files[0]!);
-if (process.argv[3] === 'close') await repo.close();
-console.log('done');
-`,
-    );
-    const started = Date.now();
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--import', 'tsx', script, t.dir, mode], { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 20_000 }, (_err, out) =>
-        resolve({ code: child.exitCode, stdout: out }),
-      );
-    });
-    expect({ code, stdout: stdout.trim() }).toEqual({ code: 0, stdout: 'done' });
-    expect(Date.now() - started).toBeLessThan(15_000);
-  });
 });

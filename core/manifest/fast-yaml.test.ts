@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from '../../test/support/timeouts.js';
 import { fastParseAll, machineJson, YAML_OPTIONS } from './fast-yaml.js';
 import { MAX_NESTING_DEPTH, parseManifests } from './manifests.js';
 
@@ -191,8 +192,10 @@ describe('fastParseAll against the yaml library', () => {
       { numRuns: 250 },
     );
     expect(answered).toBeGreaterThan(50);
-  });
+  }, propertyTimeout(250));
 
+  /** FUZZ_RUNS searches longer by hand; the timeout grows with it. */
+  const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
   const EDITS = [':', ' ', '  ', '\n', '-', '- ', '#', "'", '"', '[', ']', '{', '}', ',', '|', '>', '?', '\t', '\\', '!', '&', '*', '%', '@', '`', '---\n', '...\n', 'x', '0', '.', '\r\n'];
   it('never answers where the reference reports an error, on random edits of valid YAML', () => {
     const edited = fc
@@ -210,10 +213,10 @@ describe('fastParseAll against the yaml library', () => {
       fc.property(edited, (text) => {
         if (agrees(text)) answered++;
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 1500) },
+      { numRuns: FUZZ_RUNS },
     );
     expect(answered).toBeGreaterThan(100);
-  });
+  }, propertyTimeout(FUZZ_RUNS));
 
   it('reads machine-printed JSON (compact or any indent) with JSON.parse, agreeing with the reference', () => {
     const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('\u2028', '\u0085', '\u007f', 'é', '😀', '\\/', 'on', 'null', '1e5', '__proto__'));
@@ -230,7 +233,7 @@ describe('fastParseAll against the yaml library', () => {
       { numRuns: 1000 },
     );
     expect(viaJson).toBeGreaterThan(150);
-  });
+  }, propertyTimeout(1000));
 
   it.each([
     ['a duplicate key', '{\n  "a": 1,\n  "a": 2\n}'],

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from '../../test/support/timeouts.js';
 import { canonicalJson, contentHash } from './canonical.js';
 
 /** The definition: what canonicalJson has always written. */
@@ -37,7 +38,7 @@ describe('canonicalJson', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, propertyTimeout(3000));
 
   it.each<[string, unknown, string]>([
     ['keys sorted at every level, arrays kept in order', { b: 1, a: [{ d: 1, c: 2 }, 3] }, '{"a":[{"c":2,"d":1},3],"b":1}'],

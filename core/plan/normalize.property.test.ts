@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from '../../test/support/timeouts.js';
 import type { IgnoreDifferencesRule } from '../source/apps.js';
 import { changedPaths } from './diff.js';
 import { deepEqual, type JsonObject } from './json.js';
@@ -79,7 +80,7 @@ describe('normalize (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 
   it('never changes its input', () => {
     fc.assert(
@@ -90,7 +91,7 @@ describe('normalize (properties)', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, propertyTimeout(300));
 
   it('removes every field the server writes by itself', () => {
     fc.assert(
@@ -103,7 +104,7 @@ describe('normalize (properties)', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, propertyTimeout(300));
 });
 
 describe('changedPaths (properties)', () => {
@@ -115,7 +116,7 @@ describe('changedPaths (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 
   it('is empty exactly when the two objects are equal after normalization', () => {
     fc.assert(
@@ -125,7 +126,7 @@ describe('changedPaths (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 
   it('is empty exactly when equal, also for objects that differ by one small edit', () => {
     const edited = kubeObject.chain((a) => fc.tuple(fc.constant(a), fc.constantFrom('spec', 'data', 'metadata'), key, value).map(([x, field, k, v]) => {
@@ -143,5 +144,5 @@ describe('changedPaths (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 });

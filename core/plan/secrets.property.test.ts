@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { propertyTimeout } from '../../test/support/timeouts.js';
 import { maskSecretValues } from '../model/secrets.js';
 import { MASK, MASK_CHANGED, maskSecretPair, scrubSecretValues } from './secrets.js';
 import type { JsonObject } from './json.js';
@@ -44,6 +45,9 @@ function leaked(text: string, values: readonly string[], allowed: string): strin
   return values.flatMap(forms).filter((f) => f.length >= 4 && text.includes(f) && !allowed.includes(f));
 }
 
+/** PROPERTY_RUNS searches longer by hand; the timeout grows with it. */
+const PAIR_RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+
 describe('Secret masking (properties)', () => {
   it('maskSecretValues leaves no value in the object, its JSON or its YAML, and keeps every key', () => {
     fc.assert(
@@ -55,7 +59,7 @@ describe('Secret masking (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 
   it('maskSecretPair leaves no value of either side', () => {
     fc.assert(
@@ -64,9 +68,9 @@ describe('Secret masking (properties)', () => {
         const text = JSON.stringify(pair);
         expect(leaked(text, [...a.values, ...b.values], skeleton(a.obj) + skeleton(b.obj))).toEqual([]);
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
+      { numRuns: PAIR_RUNS },
     );
-  });
+  }, propertyTimeout(PAIR_RUNS));
 
   it('scrubSecretValues removes every value of 4 characters or more from a message', () => {
     fc.assert(
@@ -77,5 +81,5 @@ describe('Secret masking (properties)', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, propertyTimeout(500));
 });

@@ -12,8 +12,6 @@ import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cache = mkdtempSync(join(tmpdir(), 'slipway-cli-paths-cache-'));
-/** Each case starts the CLI (about a second, much more on a busy machine). */
-const TIMEOUT = 60_000;
 
 function slipway(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], { encoding: 'utf8', env: { ...process.env, SLIPWAY_APP_CACHE_DIR: cache, NO_COLOR: '1' } });
@@ -46,7 +44,7 @@ describe('--path', () => {
     const r = slipway('render', '--repo', repo.dir, '--path', 'apps/web');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('name: web');
-  }, TIMEOUT);
+  });
 
   it.each([
     ['../x', /^slipway: error: app path "\.\.\/x": leaves the repository/m],
@@ -56,7 +54,7 @@ describe('--path', () => {
     const r = slipway('render', '--repo', repo.dir, '--path', path);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
-  }, TIMEOUT);
+  });
 
   it.each([
     ['HEAD', 'linked', /^slipway: error: linked: the folder of app linked is a symlink \(to apps\/web\); Slipway does not follow symlinked app folders\n {2}hint: use the folder it points to as the app's path: apps\/web$/m],
@@ -71,7 +69,7 @@ describe('--path', () => {
     expect(r.status, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
-  }, TIMEOUT);
+  });
 });
 
 describe('slipway.yaml paths', () => {
@@ -103,7 +101,7 @@ describe('slipway.yaml paths', () => {
     expect(r.stderr).toContain('slipway.yaml:5:11');
     expect(r.stderr).toContain('app path "../other-repo" leaves the repository');
     expect(r.stderr).toMatch(/and 2 more errors/);
-  }, TIMEOUT);
+  });
 
   it.each([
     ['linked', /^slipway: error: linked: the folder of app linked is a symlink \(to apps\/web\)/m],
@@ -112,5 +110,5 @@ describe('slipway.yaml paths', () => {
     const r = slipway('render', '--repo', configured.dir, '--app', app);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
-  }, TIMEOUT);
+  });
 });

@@ -1,0 +1,9 @@
+/**
+ * Timeouts of fast-check properties. A property's run count fixes its work, not its wall time:
+ * idle, ours take 0.05-2 ms a run; with two busy loops on 2 cores they ran 2-5x slower.
+ */
+
+/** 20 ms a run, 30 s at least: room for a machine much busier than that, yet a property that slowed to seconds a run still fails. */
+export function propertyTimeout(numRuns: number): number {
+  return Math.max(30_000, numRuns * 20);
+}
