@@ -4,26 +4,21 @@
  * leaves no empty set behind; while some remain (prune off), it records which app took it over,
  * so the next plan keeps treating them as that app's.
  */
-import type { KubeClient } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
-import { preferredFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
-import { discover } from '../kube/target.js';
 import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, ORIGIN_ANNOTATIONS, parseGroupKinds, type ApplySetParent } from '../model/applyset.js';
-import { listInScope } from '../plan/list.js';
 import { FIELD_MANAGER } from '../plan/prepare.js';
+import type { ClusterPort } from './cluster-port.js';
 
-export async function retireAdopted(client: KubeClient, parent: ApplySetParent, id: string, adoptedBy: string): Promise<void> {
+export async function retireAdopted(client: ClusterPort, parent: ApplySetParent, id: string, adoptedBy: string): Promise<void> {
   const key = { group: '', version: 'v1', kind: 'Secret', namespace: parent.namespace, name: parent.name };
   const current = await client.get(key);
   if (!current) return;
   const annotations = (current.metadata.annotations ?? {}) as Record<string, string>;
-  const discovery = await discover(client);
   const namespaces = new Set([parent.namespace, ...(annotations[APPLYSET_NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean)]);
   let left = 0;
   for (const gk of parseGroupKinds(annotations[APPLYSET_GROUP_KINDS_ANNOTATION])) {
-    const resource = preferredFor(discovery, gk.group, gk.kind);
-    if (resource) left += (await listInScope(client, resource, { labelSelector: `${APPLYSET_PART_OF_LABEL}=${id}`, namespaces })).length;
+    left += (await client.listLabelled(gk, { labelSelector: `${APPLYSET_PART_OF_LABEL}=${id}`, namespaces })).length;
   }
   if (left === 0) {
     await withRetry(() => client.delete(key, { preconditions: { ...(current.metadata.uid && { uid: current.metadata.uid }) } })).catch((e: unknown) => {

@@ -17,8 +17,9 @@ import type { Plan } from '../plan/types.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
-import { selectApp } from '../source/load.js';
+import { selectApp, selectionOf } from '../source/load.js';
 import type { History } from '../history/history.js';
+import { stale } from './freshness.js';
 import { revertSource } from './revert.js';
 import { staleRenderError } from './stale-render.js';
 import { withOverrides, type App } from '../source/apps.js';
@@ -27,10 +28,6 @@ export interface DesiredForPlan {
   readonly app: App;
   /** By identityOf(key): the object to send, as settled when the plan was made. */
   readonly objects: ReadonlyMap<string, Settled>;
-}
-
-export function stale(reason: string): SlipwayError {
-  return new SlipwayError('plan-stale', `plan is stale: ${reason}; plan again`, { hint: 'run slipway plan again and review the new plan' });
 }
 
 export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths; history?: History }): Promise<DesiredForPlan> {
@@ -49,7 +46,7 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     if (render.renderedHash !== inputs.renderedHash) throw stale(`the objects restored from run ${inputs.revertOf} differ from when the plan was made`);
   } else {
     const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
-    const selection = inputs.app.selectedBy === 'path' ? { path: inputs.app.path } : { app: inputs.app.name };
+    const selection = selectionOf(inputs.app);
     // Rendered as planned: in the plan's namespace, with its createNamespace (Helm's release namespace is part of the bytes).
     app = withOverrides((await selectApp(opts.repo, revision, selection)).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
     render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });

@@ -4,11 +4,9 @@
  * the holder's name; a lease its holder stopped renewing expires and can be taken over.
  */
 import { hostname, userInfo } from 'node:os';
-import type { KubeClient } from '../kube/client.js';
-import { resourcePath } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
-import type { KubeObject } from '../kube/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
+import type { ObjectPort } from './cluster-port.js';
 
 export interface LeaseOptions {
   readonly namespace: string;
@@ -49,13 +47,12 @@ function spec(holder: string, duration: number, now: Date, acquire?: string): Re
   return { holderIdentity: holder, leaseDurationSeconds: duration, acquireTime: acquire ?? microTime(now), renewTime: microTime(now) };
 }
 
-export async function acquireLease(client: KubeClient, opts: LeaseOptions): Promise<HeldLease> {
+/** `client`: the cluster port, or a KubeClient (it has the same calls). */
+export async function acquireLease(client: ObjectPort, opts: LeaseOptions): Promise<HeldLease> {
   const holder = opts.holder ?? defaultHolder();
   const duration = opts.durationSeconds ?? 60;
   const now = opts.now ?? (() => new Date());
   const key = { ...LEASE, namespace: opts.namespace, name: opts.name };
-  const resource = await client.resourceFor(LEASE);
-  const path = resourcePath(resource, { namespace: opts.namespace, name: opts.name });
 
   let current = await client.get(key);
   if (!current) {
@@ -71,7 +68,7 @@ export async function acquireLease(client: KubeClient, opts: LeaseOptions): Prom
     if (s.holderIdentity && s.holderIdentity !== holder && expires > now().getTime()) refuse(s.holderIdentity, s.acquireTime, opts);
     // Free, expired, or ours: take it, guarded by resourceVersion so two takers cannot both win.
     try {
-      current = (await client.request('PUT', path, { body: { ...current, spec: spec(holder, duration, now()) }, info: { verb: 'update', key } })) as KubeObject;
+      current = await client.update({ ...current, spec: spec(holder, duration, now()) });
     } catch (e) {
       if (!(e instanceof KubeError) || e.code !== 'conflict') throw e;
       current = await client.get(key); // someone took it first: refused below, naming them
@@ -83,8 +80,8 @@ export async function acquireLease(client: KubeClient, opts: LeaseOptions): Prom
   let latest = current!;
   const timer = setInterval(() => {
     const body = { ...latest, spec: { ...(latest.spec as object), renewTime: microTime(now()) } };
-    client.request('PUT', path, { body, info: { verb: 'update', key } }).then(
-      (o) => (latest = o as KubeObject),
+    client.update(body).then(
+      (o) => (latest = o),
       () => undefined, // a missed renewal is retried at the next tick; the lease outlives it
     );
   }, (duration * 1000) / 3);
@@ -102,4 +99,48 @@ function refuse(holder: string, since: string | undefined, opts: LeaseOptions): 
   throw new SlipwayError('apply-in-progress', `another apply of this app is running: lease ${opts.namespace}/${opts.name} is held by ${holder}${since ? ` since ${since}` : ''}`, {
     hint: 'wait for it to finish; a lease whose holder died expires after its duration',
   });
+}
+
+/**
+ * The lease of one apply run, taken before anything is written; when the plan creates the
+ * namespace it lives in, nobody can hold one there yet, so it is taken right after the step that
+ * creates that namespace (a doomed attempt first would only fail).
+ */
+export class RunLease {
+  private held: HeldLease | undefined;
+  /** Not taken yet: its namespace is created by the plan. */
+  private pending: boolean;
+
+  constructor(
+    private readonly cluster: ObjectPort,
+    private readonly opts: LeaseOptions & { readonly createsNamespace: boolean },
+  ) {
+    this.pending = opts.createsNamespace;
+  }
+
+  /** Before the first step. Throws apply-in-progress when someone else holds it. */
+  async begin(): Promise<void> {
+    if (!this.pending) await this.take();
+  }
+
+  /** After each step, until taken. Throws apply-in-progress when someone else holds it. */
+  async takeIfPending(): Promise<void> {
+    if (this.pending) await this.take();
+  }
+
+  async release(): Promise<void> {
+    await this.held?.release();
+  }
+
+  private async take(): Promise<void> {
+    const { createsNamespace, ...lease } = this.opts;
+    try {
+      this.held = await acquireLease(this.cluster, lease);
+      this.pending = false;
+    } catch (e) {
+      // Its namespace is not there yet: the plan creates it in a later step.
+      if (createsNamespace && e instanceof KubeError && e.code === 'not-found') return;
+      throw e;
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pollInterval } from './executor.js';
+import { pollInterval } from './waits.js';
 
 describe('pollInterval: health reads come about as often as the wait so far warrants', () => {
   it.each([

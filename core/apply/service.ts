@@ -16,6 +16,7 @@ import type { Plan } from '../plan/types.js';
 import type { ToolPaths } from '../render/tools.js';
 import { desiredForPlan } from './desired.js';
 import { checkApplicable, executePlan, type ApplyEvent, type ApplyResult } from './executor.js';
+import { kubeClusterPort } from './kube-port.js';
 
 export interface ApplyRequest {
   readonly plan: Plan;
@@ -37,6 +38,8 @@ export interface ApplyRequest {
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: ApplyEvent) => void;
+  /** Called once the run is in history, before anything is sent: the caller learns its id while it runs (to show or cancel it). */
+  readonly onRunStarted?: (runId: string) => void;
 }
 
 export interface ApplyOutcome extends ApplyResult {
@@ -118,6 +121,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
     const kind = req.kind ?? (plan.inputs.revertOf ? 'revert' : 'apply');
     const rollbackOf = req.rollbackOf ?? plan.inputs.revertOf;
     const runId = history.startRun({ plan, kind, user, ...(rollbackOf && { rollbackOf }) });
+    req.onRunStarted?.(runId);
     const recorder = new ResultRecorder(history, runId);
     let result: ApplyResult;
     try {
@@ -125,7 +129,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
       result = await executePlan({
         plan,
         desired,
-        client,
+        cluster: kubeClusterPort(client),
         appliedBy: user.kube,
         ...(req.forceConflicts !== undefined && { forceConflicts: req.forceConflicts }),
         ...(req.timeoutMs !== undefined && { timeoutMs: req.timeoutMs }),

@@ -242,6 +242,13 @@ export class KubeClient {
     })) as KubeObject;
   }
 
+  /** Replaces the object (PUT). Its metadata.resourceVersion guards the write: a 409 conflict if the object changed since it was read. */
+  async update(obj: KubeObject): Promise<KubeObject> {
+    const key = keyOfObject(obj);
+    const resource = await this.resourceFor(key);
+    return (await this.request('PUT', objectPath(resource, key, this.context), { body: obj, info: { verb: 'update', key } })) as KubeObject;
+  }
+
   async delete(key: ResourceKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
     const resource = await this.resourceFor(key);
     const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };

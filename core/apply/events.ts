@@ -1,0 +1,44 @@
+/**
+ * What an apply reports while it runs and when it ends: progress events, each object's result as
+ * soon as it is known (history records it then), and the run's result.
+ */
+import type { KubeObject } from '../kube/types.js';
+import type { FinishStatus, ObjectOutcome, ObjectState } from '../model/run.js';
+import type { ResourceKey } from '../model/resource.js';
+import type { Change } from '../plan/types.js';
+import type { Step } from './order.js';
+
+/** How an apply ends, as its own process decides. */
+export type RunStatus = FinishStatus;
+
+export type ApplyEvent =
+  | { readonly type: 'started'; readonly steps: number; readonly changes: number }
+  | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number }
+  | { readonly type: 'object'; readonly key: ResourceKey; readonly state: ObjectState; readonly message?: string; readonly step: number }
+  | { readonly type: 'message'; readonly text: string }
+  | { readonly type: 'finished'; readonly status: RunStatus; readonly error?: string; readonly elapsedMs: number };
+
+/** One object's outcome, reported as soon as it is known (history records it then). */
+export interface ObjectResult {
+  readonly key: ResourceKey;
+  readonly action: Change['action'];
+  /**
+   * `applied`: the server accepted the write; when the step failed, its health was not (or could not be) checked.
+   * `unknown`: the write was sent but no answer came, so it may or may not have been carried out (plan again to see).
+   */
+  readonly outcome: Exclude<ObjectOutcome, 'unchanged'>;
+  readonly message?: string;
+  readonly step: number;
+  readonly wave: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** The live object before the change (for revert), and after. */
+  readonly before?: KubeObject;
+  readonly after?: KubeObject;
+}
+
+export interface ApplyResult {
+  readonly status: RunStatus;
+  readonly error?: string;
+  readonly results: readonly ObjectResult[];
+}

@@ -1,0 +1,29 @@
+/**
+ * The cluster port on the Kubernetes API server: a KubeClient's calls, plus the reads built on
+ * discovery and its cache (cluster identity, one LIST per kind and namespace, ApplySet members).
+ */
+import type { KubeClient } from '../kube/client.js';
+import { preferredFor } from '../kube/discovery.js';
+import { discover, invalidateCache, resolveTarget } from '../kube/target.js';
+import { listInScope } from '../plan/list.js';
+import { readLiveObjects } from '../plan/live.js';
+import type { ClusterPort } from './cluster-port.js';
+
+export function kubeClusterPort(client: KubeClient): ClusterPort {
+  return {
+    context: client.context,
+    identity: () => resolveTarget(client, { refresh: true }),
+    get: (key) => client.get(key),
+    list: async (kind, opts = {}) => client.list(await client.resourceFor(kind), { ...(opts.namespace !== undefined && { namespace: opts.namespace }) }),
+    getMany: (keys) => readLiveObjects(client, keys),
+    listLabelled: async (kind, opts) => {
+      const resource = preferredFor(await discover(client), kind.group, kind.kind);
+      return resource ? listInScope(client, resource, opts) : [];
+    },
+    apply: (obj, opts) => client.apply(obj, opts),
+    create: (obj, opts) => client.create(obj, opts),
+    update: (obj) => client.update(obj),
+    delete: (key, opts) => client.delete(key, opts),
+    kindsChanged: () => invalidateCache(client, 'discovery'),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The waits of an apply, as `kubectl wait` does them: after an upsert until the object's per-kind
+ * health rule says healthy (or degraded), after a deletion until assessGone says it is gone, each
+ * up to its kind's timeout, all objects of a step together.
+ */
+import { DEFAULT_CONCURRENCY, mapConcurrent } from '../kube/concurrency.js';
+import { withRetry } from '../kube/retry.js';
+import type { KubeObject } from '../kube/types.js';
+import type { ClusterPort } from './cluster-port.js';
+import { assessGone, assessHealth } from './health/assess.js';
+import type { ApplyTask } from './task.js';
+
+export interface WaitSettings {
+  /** The longest pause between two health reads; default 1 s. */
+  readonly pollMs?: number;
+  /** Reads in flight at once. */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; never leaves a listener behind. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * The pause before the next health read, after `waitedMs` of waiting: 100 ms plus a twentieth of
+ * the wait so far, at most `maxMs`. An object that becomes healthy is seen within ~5 % of the
+ * time it took (a rollout of 2 s is seen within ~200 ms, where doubling pauses could miss it by a
+ * second), while a long wait settles at one read per `maxMs`.
+ */
+export function pollInterval(waitedMs: number, maxMs: number): number {
+  return Math.min(maxMs, 100 + Math.round(Math.max(0, waitedMs) / 20));
+}
+
+/** The deleted object's uid: another object of the same name is a new one, so the old one is gone. */
+const goneOptions = (task: ApplyTask): { uid?: string } => (task.before?.metadata.uid !== undefined ? { uid: task.before.metadata.uid } : {});
+
+/** Records the task's result when `obj` (null: absent) ends its wait; true if it did. */
+export function settle(task: ApplyTask, obj: KubeObject | null): boolean {
+  if (task.wait?.waitFor === 'gone') {
+    if (assessGone(obj ?? undefined, goneOptions(task)).status !== 'healthy') return false;
+    task.report('deleted');
+    task.complete('deleted');
+    return true;
+  }
+  const health = obj ? { ...assessHealth(obj), object: obj } : { status: 'missing' as const, message: 'the object is not there' };
+  task.last = health;
+  if (health.status === 'healthy') {
+    task.report('healthy', health.message);
+    task.complete('healthy', { message: health.message, after: health.object ?? task.after });
+    return true;
+  }
+  if (health.status === 'degraded') {
+    task.report('failed', health.message);
+    task.complete('unhealthy', { message: health.message, after: health.object ?? task.after });
+    return true;
+  }
+  return false;
+}
+
+/** The wait was cancelled: the object was sent, so it is applied (or being deleted); its health is not known. */
+function cancelWait(task: ApplyTask): void {
+  const gone = task.wait?.waitFor === 'gone';
+  const message = gone ? 'cancelled while waiting for it to be gone' : 'cancelled while waiting for it to become healthy';
+  task.report(gone ? 'deleting' : 'applied', message);
+  task.complete(gone ? 'deleted' : 'applied', { message, after: task.last?.object ?? task.after });
+}
+
+function timeOut(task: ApplyTask): void {
+  const seconds = Math.round((task.wait?.timeoutMs ?? 0) / 1000);
+  if (task.wait?.waitFor === 'gone') {
+    task.report('failed', 'not gone in time');
+    task.complete('timeout', { message: `still present after ${seconds} s (finalizers?)` });
+  } else {
+    const message = `timed out after ${seconds} s; last status: ${task.last?.message ?? 'unknown'}`;
+    task.report('failed', message);
+    task.complete('timeout', { message, after: task.last?.object ?? task.after });
+  }
+}
+
+/**
+ * Polls until every waiting task is healthy (or gone), degraded, past its deadline, or the run
+ * is cancelled. Each round reads each kind-and-namespace once: a LIST when several objects of it
+ * are waiting, else a GET. The first round reads at once; the pause before each later round grows
+ * with the wait (pollInterval), up to `pollMs` (default 1 s).
+ */
+export async function waitTogether(cluster: ClusterPort, waiting: readonly ApplyTask[], settings: WaitSettings): Promise<void> {
+  const maxInterval = settings.pollMs ?? 1000;
+  const since = Date.now();
+  let pending = waiting;
+  let round = 0;
+  while (pending.length > 0) {
+    if (settings.signal?.aborted) {
+      for (const task of pending) cancelWait(task);
+      return;
+    }
+    // The first read goes out at once: at the end of a wave most objects were sent long ago.
+    if (round++ > 0) await sleep(pollInterval(Date.now() - since, maxInterval), settings.signal);
+    if (settings.signal?.aborted) continue;
+    const groups = new Map<string, ApplyTask[]>();
+    for (const task of pending) {
+      const k = task.key;
+      const id = `${k.group}|${k.version}|${k.kind}|${k.namespace ?? ''}`;
+      const group = groups.get(id);
+      if (group) group.push(task);
+      else groups.set(id, [task]);
+    }
+    await mapConcurrent([...groups.values()], settings.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
+      const read = await readGroup(cluster, group);
+      for (const task of group) {
+        if (settle(task, read.get(task.key.name) ?? null)) continue;
+        if (Date.now() >= (task.wait?.deadline ?? 0)) timeOut(task);
+      }
+    });
+    pending = pending.filter((task) => !task.done);
+  }
+}
+
+/** The group's objects by name: one LIST of the kind in the namespace for several objects, a GET for one. */
+async function readGroup(cluster: ClusterPort, group: readonly ApplyTask[]): Promise<ReadonlyMap<string, KubeObject>> {
+  const first = group[0]!.key;
+  if (group.length === 1) {
+    const obj = await withRetry(() => cluster.get(first));
+    return new Map(obj ? [[first.name, obj]] : []);
+  }
+  const items = await withRetry(() => cluster.list(first, { ...(first.namespace !== undefined && { namespace: first.namespace }) }));
+  return new Map(items.map((o) => [o.metadata.name, o]));
+}
+
+/** A replace: polls until the old object is gone (true), or `timeoutMs` has passed (false). */
+export async function waitGone(cluster: ClusterPort, task: ApplyTask, timeoutMs: number, settings: WaitSettings): Promise<boolean> {
+  const since = Date.now();
+  const deadline = since + timeoutMs;
+  while (Date.now() < deadline) {
+    if (assessGone((await cluster.get(task.key)) ?? undefined, goneOptions(task)).status === 'healthy') return true;
+    await sleep(pollInterval(Date.now() - since, settings.pollMs ?? 1000), settings.signal);
+  }
+  return false;
+}
