@@ -19,7 +19,7 @@ import type { Revision } from '../git/types.js';
 import { hashObjects, renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { appIdentity } from '../source/identity.js';
-import { selectApp } from '../source/load.js';
+import { selectApp, selectionOf } from '../source/load.js';
 import type { App } from '../source/apps.js';
 
 /** What the cluster writes by itself: never part of a restored manifest. */
@@ -64,7 +64,7 @@ export async function revertSource(opts: { history: History; runId: string; repo
   if (run.status === 'running') throw new SlipwayError('run-in-progress', `run ${run.id} is still running: wait for it to finish before reverting it`);
   const plan = opts.history.planById(run.planId);
   const revision = await opts.repo.resolve(run.commit === ':working' ? ':working' : run.commit);
-  const selection = plan?.inputs.app.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name };
+  const selection = selectionOf({ ...run.app, ...(plan?.inputs.app.selectedBy && { selectedBy: plan.inputs.app.selectedBy }) });
   const selected = (await selectApp(opts.repo, revision, selection)).app;
   // The run's namespace, not whatever the kubeconfig says today.
   const recorded = plan?.inputs.app.namespace;

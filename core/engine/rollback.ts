@@ -6,7 +6,7 @@
 import type { RunRecord } from '../history/types.js';
 import type { Plan } from '../plan/types.js';
 import type { AppOverrides } from '../source/apps.js';
-import type { AppSelection } from '../source/load.js';
+import { selectionOf, type AppSelection } from '../source/load.js';
 
 export interface RollbackRequest {
   readonly rev: string;
@@ -19,7 +19,7 @@ export function rollbackRequest(run: Pick<RunRecord, 'commit' | 'app'>, earlier:
   const app = earlier?.inputs.app;
   return {
     rev: run.commit,
-    selection: app?.selectedBy === 'path' ? { path: run.app.path } : { app: run.app.name },
+    selection: selectionOf({ ...run.app, ...(app?.selectedBy && { selectedBy: app.selectedBy }) }),
     overrides: { ...(app?.namespace !== undefined && { namespace: app.namespace }), ...(app?.prune && { prune: true }), ...(app?.createNamespace && { createNamespace: true }) },
   };
 }

@@ -5,9 +5,10 @@
 import type { Repository, Revision } from '../git/types.js';
 import type { AppIdentity } from '../model/applyset.js';
 import type { App } from './apps.js';
+import { selectedByOf } from './load.js';
 
 export async function appIdentity(repo: Repository, revision: Revision, app: Pick<App, 'name' | 'path' | 'origin'>): Promise<AppIdentity> {
   // A repository without any commit yet has nothing shared with clones: its folder stands in until the first commit.
   const root = (await repo.rootCommit(revision)) ?? `dir:${repo.dir}`;
-  return { root, selectedBy: app.origin.kind === 'folder' ? 'path' : 'name', app: app.name, path: app.path };
+  return { root, selectedBy: selectedByOf(app), app: app.name, path: app.path };
 }

@@ -104,6 +104,19 @@ export interface AppSelection {
   readonly path?: string;
 }
 
+/** How an app was chosen, as plans and runs record it: by name, or as a folder. */
+export type SelectedBy = 'name' | 'path';
+
+/** The selection that finds a recorded app again (a plan's inputs, a run's app): by path for folder apps, else by name. */
+export function selectionOf(app: { readonly name: string; readonly path: string; readonly selectedBy?: SelectedBy | undefined }): AppSelection {
+  return app.selectedBy === 'path' ? { path: app.path } : { app: app.name };
+}
+
+/** How an app was chosen, from where it came from. */
+export function selectedByOf(app: Pick<App, 'origin'>): SelectedBy {
+  return app.origin.kind === 'folder' ? 'path' : 'name';
+}
+
 /**
  * Picks the app to render or plan. `path` wins and needs no configuration; `app` must exist at the
  * revision; with neither, a repository whose slipway.yaml lists exactly one app uses it, and a
