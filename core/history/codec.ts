@@ -6,6 +6,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { SlipwayError } from '../model/diagnostics.js';
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { maskSecretValues } from '../model/secrets.js';
+import type { Plan } from '../plan/types.js';
 
 /** deflate: zlib stream (with its Adler-32 check); identity: plain UTF-8 JSON, for values too small to gain from compression. */
 export type Codec = 'deflate' | 'identity';
@@ -46,4 +47,14 @@ export interface PreparedSnapshot {
 export function prepareSnapshot(obj: unknown): PreparedSnapshot {
   const json = canonicalJson(maskSecretValues(obj));
   return { hash: textHash(json), json };
+}
+
+/**
+ * A plan as history keeps it: without its noop changes, so that what a run adds to the file
+ * follows what changed, not the size of the app (the summary still counts them; the objects'
+ * states are in the run's results and in Git). Everything else is kept as planned.
+ */
+export function encodePlan(plan: Plan): Encoded {
+  const kept = plan.changes.filter((c) => c.action !== 'noop');
+  return encodeText(JSON.stringify(kept.length === plan.changes.length ? plan : { ...plan, changes: kept }));
 }

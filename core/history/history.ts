@@ -13,103 +13,28 @@ import type { Database, Statement } from 'better-sqlite3';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf, type ResourceKey } from '../model/resource.js';
 import { userDataDir } from '../paths.js';
-import type { AppliedObject, AppliedObjectsQuery, LastApplyLookup } from '../plan/ports.js';
-import type { Action, ClusterIdentity, Plan } from '../plan/types.js';
+import type { AppliedObject, AppliedObjectsQuery } from '../plan/ports.js';
+import type { Plan } from '../plan/types.js';
 import type { Encoded, PreparedSnapshot } from './codec.js';
-import { decodeJson, encodeText, prepareSnapshot } from './codec.js';
-import { decodeCursor, encodeCursor, newRunId, pageSize } from './ids.js';
+import { decodeJson, encodePlan, encodeText, prepareSnapshot } from './codec.js';
+import { decodeCursor, newRunId, pageSize } from './ids.js';
 import { migrate } from './migrations.js';
 import type { ProcessOwner } from './owner.js';
+import { CORRUPT_CODES, corrupt, sqliteCode } from './errors.js';
+import type { FinishRunOptions, History, HistoryOptions, RunsOfContextQuery, StartRunOptions } from './port.js';
+import { RESULT_SELECT, RUN_SELECT, page, toResult, toRun, type OwnedRunRow, type ResultRow, type RunRow } from './rows.js';
+
+export type { FinishRunOptions, History, HistoryOptions, RunsOfContextQuery, StartRunOptions } from './port.js';
 import { currentOwner, processAlive, sameProcess } from './owner.js';
 import type {
-  FinishStatus,
-  ObjectOutcome,
   ObjectResultInput,
-  ObjectResultRecord,
   Page,
   PageRequest,
   ResourceHistoryEntry,
   RunDetail,
-  RunKind,
   RunRecord,
   RunStatus,
-  RunUser,
 } from './types.js';
-
-export interface HistoryOptions {
-  /** Defaults to `<userDataDir()>/history.db`. */
-  readonly path?: string;
-  /** Clock for every recorded time (tests). */
-  readonly now?: () => Date;
-  /** How long a write waits for another process's write to finish. Default 10 s. */
-  readonly busyTimeoutMs?: number;
-}
-
-export interface StartRunOptions {
-  readonly plan: Plan;
-  readonly kind: RunKind;
-  readonly user: RunUser;
-  /** Required for rollback and revert: the run whose revision is restored / whose changes are undone. */
-  readonly rollbackOf?: string;
-  /** The cluster as identified right before applying; defaults to the plan's. */
-  readonly cluster?: ClusterIdentity;
-}
-
-export interface FinishRunOptions {
-  readonly status: FinishStatus;
-  readonly error?: string;
-}
-
-export type RunsOfContextQuery = ({ readonly context: string; readonly clusterUid?: never } | { readonly clusterUid: string; readonly context?: never }) & PageRequest;
-
-export interface History extends LastApplyLookup {
-  /** The database file. */
-  readonly path: string;
-  /** Stores a plan (idempotent: plan ids are content hashes, the first copy is kept). */
-  recordPlan(plan: Plan): void;
-  /** Records the plan if needed and a new `running` run; returns its id. */
-  startRun(opts: StartRunOptions): string;
-  /** Call as each object finishes, so a crash keeps what already happened. */
-  recordObjectResult(runId: string, result: ObjectResultInput): void;
-  /** Several results in one transaction (objects that finished together): all are recorded, or none. */
-  recordObjectResults(runId: string, results: readonly ObjectResultInput[]): void;
-  finishRun(runId: string, opts: FinishRunOptions): void;
-  /** Marks runs whose process has ended as `interrupted`; returns their ids. openHistory calls it. */
-  markInterrupted(): string[];
-  /** Masks, hashes and stores an object once; returns its content hash. */
-  storeSnapshot(obj: unknown): string;
-  runsOfApp(query: { readonly repo: string; readonly app: string } & PageRequest): Page<RunRecord>;
-  runsOfContext(query: RunsOfContextQuery): Page<RunRecord>;
-  /** Every recorded result for one object (any API version), newest first, optionally on one cluster only. */
-  historyOfResource(query: { readonly key: ResourceKey; readonly clusterUid?: string } & PageRequest): Page<ResourceHistoryEntry>;
-  run(runId: string): RunDetail | undefined;
-  /** The stored (masked) object, or undefined for an unknown hash. */
-  snapshot(hash: string): unknown;
-  /** The plan a run applied, as recorded: every change except the noops (see encodePlan), with its full summary. */
-  planById(id: string): Plan | undefined;
-  lastSucceededRun(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): RunRecord | undefined;
-  /**
-   * Each object of the app on that cluster as the most recent succeeded run that applied it left it (the
-   * manifest's hash and the resulting resourceVersion), by identityOf(key). Runs that failed, were
-   * cancelled or interrupted never contribute; neither do runs against another server version.
-   */
-  appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject>;
-  /** Marks this instance's unfinished runs `interrupted`, then closes the file. Idempotent. */
-  close(): void;
-}
-
-const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
-
-function corrupt(file: string, detail: string, cause?: unknown): SlipwayError {
-  return new SlipwayError('history-corrupt', `The history database ${file} is damaged: ${detail}`, {
-    hint: `Move ${file} aside (for example rename it to ${file}.corrupt, with its -wal and -shm files) and Slipway starts a new history; the old file can be salvaged with "sqlite3 ${file} .recover".`,
-    cause,
-  });
-}
-
-function sqliteCode(e: unknown): string | undefined {
-  return e instanceof Sqlite.SqliteError ? e.code : undefined;
-}
 
 /** Opens (creating and migrating if needed) the history database. */
 export function openHistory(opts: HistoryOptions = {}): History {
@@ -141,16 +66,6 @@ export function openHistory(opts: HistoryOptions = {}): History {
   }
 }
 
-/**
- * A plan as history keeps it: without its noop changes, so that what a run adds to the file
- * follows what changed, not the size of the app (the summary still counts them; the objects'
- * states are in the run's results and in Git). Everything else is kept as planned.
- */
-function encodePlan(plan: Plan): Encoded {
-  const kept = plan.changes.filter((c) => c.action !== 'noop');
-  return encodeText(JSON.stringify(kept.length === plan.changes.length ? plan : { ...plan, changes: kept }));
-}
-
 interface StagedPlan {
   readonly plan: Plan;
   readonly body?: Encoded;
@@ -162,130 +77,11 @@ interface StagedSnapshot extends PreparedSnapshot {
 
 // ── rows ──────────────────────────────────────────────────────────────────────
 
-interface RunRow {
-  seq: number;
-  id: string;
-  kind: RunKind;
-  rollback_of: string | null;
-  status: RunStatus;
-  plan_id: string;
-  commit_oid: string;
-  context: string;
-  cluster_server: string;
-  cluster_uid: string;
-  cluster_version: string;
-  kube_user: string;
-  git_author: string | null;
-  started_at: string;
-  finished_at: string | null;
-  error: string | null;
-  repo: string;
-  app_name: string;
-  app_path: string;
-  n_create: number;
-  n_update: number;
-  n_delete: number;
-  n_replace: number;
-  n_noop: number;
-  n_error: number;
-}
-
-interface ResultRow {
-  id: number;
-  run_seq: number;
-  api_group: string;
-  version: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  action: Action;
-  outcome: ObjectOutcome;
-  message: string | null;
-  wave: number | null;
-  started_at: string | null;
-  finished_at: string;
-  before_hash: string | null;
-  after_hash: string | null;
-  desired_hash: string | null;
-  result_version: string | null;
-}
-
-interface OwnedRunRow {
-  seq: number;
-  id: string;
-  status: RunStatus;
-  owner_pid: number;
-  owner_host: string;
-  owner_start: string;
-}
-
-const RUN_SELECT = `
-  SELECT r.seq, r.id, r.kind, r.rollback_of, r.status, r.plan_id, r.commit_oid, r.context, r.cluster_server, r.cluster_uid,
-         r.cluster_version, r.kube_user, r.git_author, r.started_at, r.finished_at, r.error,
-         repo.location AS repo, app.name AS app_name, app.path AS app_path,
-         plan.n_create, plan.n_update, plan.n_delete, plan.n_replace, plan.n_noop, plan.n_error
-  FROM runs r
-  JOIN apps app ON app.id = r.app_id
-  JOIN repos repo ON repo.id = app.repo_id
-  JOIN plans plan ON plan.id = r.plan_id`;
-
-const RESULT_SELECT = `
-  SELECT o.id, o.run_seq, res.api_group, o.version, res.kind, res.namespace, res.name, o.action, o.outcome, o.message, o.wave,
-         o.started_at, o.finished_at, b.hash AS before_hash, a.hash AS after_hash, o.desired_hash, o.result_version
-  FROM run_objects o
-  JOIN resources res ON res.id = o.resource_id
-  LEFT JOIN snapshots b ON b.id = o.before_snapshot
-  LEFT JOIN snapshots a ON a.id = o.after_snapshot`;
-
-function toRun(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    ...(row.rollback_of !== null && { rollbackOf: row.rollback_of }),
-    status: row.status,
-    planId: row.plan_id,
-    summary: { create: row.n_create, update: row.n_update, delete: row.n_delete, replace: row.n_replace, noop: row.n_noop, error: row.n_error },
-    repo: row.repo,
-    app: { name: row.app_name, path: row.app_path },
-    commit: row.commit_oid,
-    cluster: { context: row.context, server: row.cluster_server, uid: row.cluster_uid, version: row.cluster_version },
-    user: { kube: row.kube_user, ...(row.git_author !== null && { gitAuthor: row.git_author }) },
-    startedAt: row.started_at,
-    ...(row.finished_at !== null && { finishedAt: row.finished_at }),
-    ...(row.error !== null && { error: row.error }),
-  };
-}
-
-function toResult(row: ResultRow): ObjectResultRecord {
-  const key: ResourceKey = { group: row.api_group, version: row.version, kind: row.kind, ...(row.namespace !== '' && { namespace: row.namespace }), name: row.name };
-  return {
-    key,
-    action: row.action,
-    outcome: row.outcome,
-    ...(row.message !== null && { message: row.message }),
-    ...(row.wave !== null && { wave: row.wave }),
-    ...(row.started_at !== null && { startedAt: row.started_at }),
-    finishedAt: row.finished_at,
-    ...(row.before_hash !== null && { beforeHash: row.before_hash }),
-    ...(row.after_hash !== null && { afterHash: row.after_hash }),
-    ...(row.desired_hash !== null && { desiredHash: row.desired_hash }),
-    ...(row.result_version !== null && { resultResourceVersion: row.result_version }),
-  };
-}
-
-/** Ids of runs started in this process, by any History instance: a run with this process as owner is live only if listed. */
 const liveRunsKey = Symbol.for('slipway.history.liveRuns');
 function processLiveRuns(): Set<string> {
   const g = globalThis as { [liveRunsKey]?: Set<string> };
   g[liveRunsKey] ??= new Set();
   return g[liveRunsKey];
-}
-
-function page<T>(rows: readonly T[], limit: number, position: (row: T) => number, kind: 'runs' | 'results'): { rows: readonly T[]; next?: string } {
-  if (rows.length <= limit) return { rows };
-  const kept = rows.slice(0, limit);
-  const last = kept[kept.length - 1];
-  return last === undefined ? { rows: kept } : { rows: kept, next: encodeCursor(kind, position(last)) };
 }
 
 class SqliteHistory implements History {

@@ -3,7 +3,7 @@
  *   crash <db>                    starts a run, records one object, prints "RUN <id>", then waits to be killed
  *   write <db> <app> <n>          n runs of <app>, each with two object results, then prints "DONE"
  */
-import { openHistory } from '../../core/history/index.js';
+import { openHistory } from '../../core/history/history.js';
 import { deployment, testPlan } from './history-fixtures.js';
 
 const [mode, db, app = 'web', count = '1'] = process.argv.slice(2);
