@@ -1,0 +1,191 @@
+/** Argo CD Applications as apps (the table in ../gitops.ts). */
+import { z } from 'zod';
+import type { ResourceKey } from '../../model/resource.js';
+import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, SourceType } from '../apps.js';
+import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
+import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
+import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
+import type { Reporter} from './common.js';
+import { appNameOf, issueSummary, redactUrl, reportIgnoredFields, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
+
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+
+const argoHelmSchema = z.looseObject({
+  releaseName: z.string().optional(),
+  valueFiles: z.array(z.string()).optional(),
+  parameters: z.array(z.looseObject({ name: z.string(), value: z.string().optional(), forceString: z.boolean().optional() })).optional(),
+  values: z.string().optional(),
+  valuesObject: z.record(z.string(), z.unknown()).optional(),
+  fileParameters: z.array(z.unknown()).optional(),
+});
+const argoSourceSchema = z.looseObject({
+  repoURL: z.string().optional(),
+  path: z.string().optional(),
+  chart: z.string().optional(),
+  targetRevision: z.string().optional(),
+  ref: z.string().optional(),
+  name: z.string().optional(),
+  helm: argoHelmSchema.optional(),
+  kustomize: z.record(z.string(), z.unknown()).optional(),
+  directory: z.record(z.string(), z.unknown()).optional(),
+  plugin: z.record(z.string(), z.unknown()).optional(),
+});
+export const argoApplicationSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+  spec: z.looseObject({
+    source: argoSourceSchema.optional(),
+    sources: z.array(argoSourceSchema).optional(),
+    destination: z.looseObject({ name: z.string().optional(), namespace: z.string().optional(), server: z.string().optional() }).optional(),
+    syncPolicy: z
+      .looseObject({
+        automated: z.looseObject({ prune: z.boolean().optional(), enabled: z.boolean().optional() }).nullable().optional(),
+        syncOptions: z.array(z.string()).optional(),
+      })
+      .optional(),
+    ignoreDifferences: z.array(z.unknown()).optional(),
+  }),
+});
+type ArgoSource = z.output<typeof argoSourceSchema>;
+export type ArgoApplication = z.output<typeof argoApplicationSchema>;
+
+/** Helm fields applied, or reported on their own; any other field of spec.source.helm is reported as ignored. */
+const ARGO_HELM_HANDLED = new Set(['releaseName', 'valueFiles', 'parameters', 'values', 'valuesObject', 'fileParameters', 'ignoreMissingValueFiles', 'passCredentials', 'version']);
+
+export function importArgoApplication(
+  application: ArgoApplication,
+  object: GitOpsObject,
+  ctx: { report: Reporter; resource: ResourceKey; repos: RepoFilter },
+): Candidate[] {
+  const { report, repos } = ctx;
+  const spec = application.spec;
+  const multi = (spec.sources?.length ?? 0) > 0;
+  const sources: { source: ArgoSource; field: string }[] = multi
+    ? (spec.sources ?? []).map((source, i) => ({ source, field: `spec.sources[${i}]` }))
+    : spec.source
+      ? [{ source: spec.source, field: 'spec.source' }]
+      : [];
+  if (multi && spec.source) report.add('info', 'argocd-source-ignored', 'spec.source is ignored because spec.sources is set (as Argo CD does)');
+  if (sources.length === 0) {
+    report.add('warning', 'argocd-no-source', 'Application has neither spec.source nor spec.sources; not imported');
+    return [];
+  }
+
+  const refs = new Map<string, ArgoSource>();
+  for (const { source } of sources) if (source.ref) refs.set(source.ref, source);
+
+  const picked: { source: ArgoSource; field: string; index: number }[] = [];
+  sources.forEach(({ source, field }, index) => {
+    if (source.chart !== undefined) {
+      report.add('warning', 'argocd-helm-repository', `${field} is Helm chart ${JSON.stringify(source.chart)} from the chart repository ${redactUrl(source.repoURL ?? '(none)')}; Slipway renders only folders of this repository, so it is not imported`);
+    } else if (source.path === undefined) {
+      if (!source.ref) report.add('warning', 'argocd-no-path', `${field} has no path; not imported`);
+    } else if (!repos.matches(source.repoURL)) {
+      report.add('warning', 'argocd-foreign-repo', `${field}.repoURL ${repos.describeOther(source.repoURL)}; not imported`);
+    } else if (source.plugin !== undefined) {
+      report.add('warning', 'argocd-plugin', `${field} renders with a config management plugin, which Slipway cannot run; not imported`);
+    } else {
+      picked.push({ source, field, index });
+    }
+  });
+
+  const baseName = picked.length > 0 ? appNameOf(application.metadata.name, report) : '';
+  const options = argoOptions(application, report);
+  const candidates: Candidate[] = [];
+  for (const { source, field, index } of picked) {
+    const path = normalizeRepoPath(source.path ?? '');
+    if (!path.ok) {
+      report.add('warning', 'argocd-invalid-path', `${field}.path ${JSON.stringify(source.path)} ${path.reason}; not imported`);
+      continue;
+    }
+    const type = argoSourceType(source, { field, report });
+    if (type === undefined) continue;
+    const helm = source.helm ? argoHelmOptions(source.helm, { field: `${field}.helm`, appPath: path.path, refs, repos, report }) : undefined;
+    reportIgnoredFields(report, `${field}.kustomize`, source.kustomize, []);
+    reportIgnoredFields(report, `${field}.directory`, source.directory, []);
+    const suffix = picked.length > 1 ? `-${toAppName(source.name ?? '') || index}` : '';
+    const app: App = {
+      name: toAppName(`${baseName}${suffix}`) || 'app',
+      path: path.path,
+      source: helm ? { type, helm } : { type },
+      destination: {
+        ...(spec.destination?.name && { context: spec.destination.name }),
+        ...(spec.destination?.namespace && { namespace: spec.destination.namespace }),
+      },
+      options,
+      ...(source.targetRevision !== undefined && { targetRevision: source.targetRevision }),
+      origin: { kind: 'argocd', file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) },
+    };
+    candidates.push({ app, resource: ctx.resource, namespace: application.metadata.namespace ?? '', location: object.source });
+  }
+  if (candidates.length > 1) {
+    report.add('info', 'argocd-multi-source', `spec.sources has ${candidates.length} sources with a path in this repository; each is its own app: ${candidates.map((c) => c.app.name).join(', ')}`);
+  }
+  return candidates;
+}
+
+/** Argo CD's explicit type: the one of helm / kustomize / directory that is set; none → auto. */
+function argoSourceType(source: ArgoSource, ctx: { field: string; report: Reporter }): SourceType | 'auto' | undefined {
+  const explicit = (['helm', 'kustomize', 'directory'] as const).filter((t) => source[t] !== undefined);
+  if (explicit.length > 1) {
+    ctx.report.add('warning', 'argocd-multiple-types', `${ctx.field} sets ${explicit.join(' and ')}; Argo CD refuses more than one source type; not imported`);
+    return undefined;
+  }
+  return explicit[0] ?? 'auto';
+}
+
+function argoHelmOptions(
+  helm: NonNullable<ArgoSource['helm']>,
+  ctx: { field: string; appPath: string; refs: ReadonlyMap<string, ArgoSource>; repos: RepoFilter; report: Reporter },
+): HelmOptions {
+  const { field, report } = ctx;
+  const valuesFiles: string[] = [];
+  for (const file of helm.valueFiles ?? []) {
+    const resolved = resolveArgoValuesFile(file, ctx);
+    if (resolved.ok) valuesFiles.push(resolved.path);
+    else report.add('warning', 'argocd-values-file', `${field}.valueFiles: ${JSON.stringify(file)} ${resolved.reason}; rendered without it`);
+  }
+  const set: Record<string, string> = {};
+  for (const p of [...(helm.parameters ?? [])].sort((a, b) => compareStrings(a.name, b.name))) {
+    set[p.name] = p.value ?? '';
+    if (p.forceString) report.add('info', 'argocd-helm-force-string', `${field}.parameters: ${JSON.stringify(p.name)} has forceString; Slipway passes it like --set, where "true" or "42" are not kept as strings`);
+  }
+  if (helm.values !== undefined || helm.valuesObject !== undefined) {
+    const which = [helm.values !== undefined && `${field}.values`, helm.valuesObject !== undefined && `${field}.valuesObject`].filter(Boolean).join(' and ');
+    report.add('warning', 'argocd-helm-inline-values', `${which}: inline Helm values are not supported; the preview renders without them and may differ from what Argo CD syncs (move them into a values file)`);
+  }
+  if (helm.fileParameters?.length) report.add('warning', 'argocd-field-ignored', `${field}.fileParameters is not supported; rendered without it`);
+  reportIgnoredFields(report, field, helm, [...ARGO_HELM_HANDLED]);
+  return { ...(helm.releaseName !== undefined && { releaseName: helm.releaseName }), valuesFiles, set };
+}
+
+/** "values-prod.yaml" is relative to the source's path; "$values/env/prod.yaml" to the root of the ref source named "values". */
+function resolveArgoValuesFile(
+  file: string,
+  ctx: { appPath: string; refs: ReadonlyMap<string, ArgoSource>; repos: RepoFilter },
+): { ok: true; path: string } | { ok: false; reason: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return { ok: false, reason: 'is a URL, which Slipway does not fetch' };
+  const ref = /^\$([^/]+)\/(.*)$/.exec(file);
+  if (!ref) return resolveRepoPath(ctx.appPath, file);
+  const [, refName = '', rest = ''] = ref;
+  const refSource = ctx.refs.get(refName);
+  if (!refSource) return { ok: false, reason: `names the source ref "${refName}", which spec.sources does not have` };
+  if (!ctx.repos.matches(refSource.repoURL)) return { ok: false, reason: `comes from ${ctx.repos.describeOther(refSource.repoURL)}` };
+  return normalizeRepoPath(rest);
+}
+
+function argoOptions(application: ArgoApplication, report: Reporter): AppOptions {
+  const sync = application.spec.syncPolicy;
+  const automated = sync?.automated;
+  const ignoreDifferences: IgnoreDifferencesRule[] = [];
+  (application.spec.ignoreDifferences ?? []).forEach((rule, i) => {
+    const parsed = ignoreDifferencesRuleSchema.safeParse(rule);
+    if (parsed.success) ignoreDifferences.push(toIgnoreDifferencesRule(parsed.data));
+    else report.add('warning', 'argocd-ignore-differences', `spec.ignoreDifferences[${i}] is left out: ${issueSummary(parsed.error)}`);
+  });
+  return {
+    ...DEFAULT_APP_OPTIONS,
+    prune: automated !== undefined && automated !== null && automated.enabled !== false && automated.prune === true,
+    createNamespace: (sync?.syncOptions ?? []).some((o) => o.replace(/\s/g, '') === 'CreateNamespace=true'),
+    ignoreDifferences,
+  };
+}
