@@ -5,7 +5,7 @@ import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, SourceType } 
 import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
 import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
 import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
-import type { Reporter} from './common.js';
+import type { Reporter } from './common.js';
 import { appNameOf, issueSummary, redactUrl, reportIgnoredFields, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';

@@ -6,7 +6,7 @@ import type { App } from '../apps.js';
 import { DEFAULT_APP_OPTIONS } from '../apps.js';
 import { normalizeRepoPath } from '../paths.js';
 import { isRecord } from '../util.js';
-import type { Reporter} from './common.js';
+import type { Reporter } from './common.js';
 import { appNameOf, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
 
 export const FLUX_KUSTOMIZE_API_VERSIONS: readonly string[] = ['kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2'];
