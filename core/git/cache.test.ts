@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import type { BackendKind, BackendStats } from './backend.js';
 import { GitCache, LruMap } from './cache.js';
@@ -122,7 +123,7 @@ describe.each(backends)('reading neighbouring revisions (%s backend)', (backend)
     } finally {
       await repo.close();
     }
-  });
+  }, HEAVY_IO_TIMEOUT);
 
   it('shares the cache across Repository instances: a second instance reads nothing already cached', async () => {
     const cache = new GitCache();

@@ -4,6 +4,7 @@
  * same objects, locations, diagnostics and hash with and without workers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
 import { createTestRepo } from '../../test/support/git-repo.js';
 import { openRepository } from '../git/repository.js';
 import { selectApp } from '../source/load.js';
@@ -40,7 +41,7 @@ describe('ParsePool', () => {
     const answers = await Promise.all(jobs.map((name) => pool!.parse(FILES[name]!, name)));
     answers.forEach((answer, i) => expect(answer).toEqual(parseManifests(FILES[jobs[i]!]!, { file: jobs[i]! })));
     expect(pool!.answered).toBe(jobs.length);
-  });
+  }, HEAVY_IO_TIMEOUT);
 
   it('hands every file back when its workers cannot run', async () => {
     const pool = new ParsePool(2, { code: 'throw new Error("no worker here")', eval: true });
@@ -97,5 +98,5 @@ describe('renderApp with the pool', () => {
     } finally {
       fixture.cleanup();
     }
-  });
+  }, HEAVY_IO_TIMEOUT);
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
 import { createTestRepo } from '../../test/support/git-repo.js';
 import { openRepository } from '../git/repository.js';
 import { selectApp } from '../source/load.js';
@@ -101,5 +102,5 @@ describe('renderApp of a folder', () => {
     } finally {
       fixture.cleanup();
     }
-  });
+  }, HEAVY_IO_TIMEOUT);
 });

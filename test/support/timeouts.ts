@@ -7,3 +7,9 @@
 export function propertyTimeout(numRuns: number): number {
   return Math.max(30_000, numRuns * 20);
 }
+
+/**
+ * A unit test that starts many short processes or worker threads (a git repository of hundreds of
+ * files, a `git cat-file` per object, a parse pool): about 1 s idle, 3 s with two busy loops.
+ */
+export const HEAVY_IO_TIMEOUT = 30_000;
