@@ -39,7 +39,7 @@ function plan(run: number, opts: { objects: number; changed: number }): Plan {
   }
   const n = changes.filter((c) => c.action === 'update').length;
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     id: `plan-${opts.objects}-${run.toString(16).padStart(12, '0')}`,
     createdAt: new Date(Date.UTC(2026, 0, 1) + run * 60_000).toISOString(),
     inputs: {
@@ -49,6 +49,7 @@ function plan(run: number, opts: { objects: number; changed: number }): Plan {
       treeOid: 'b'.repeat(40),
       renderedHash: `sha256:${run.toString(16).padStart(64, '0')}`,
       cluster: CLUSTER,
+      mode: { kind: 'normal' },
       applySet: { parent: 'Secret/bench/slipway-bench', id: 'applyset-bench' },
     },
     changes,

@@ -13,7 +13,7 @@ import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
-import { parsePlan } from '../core/plan/assemble.js';
+import { parsePlan } from '../core/plan/plan-file.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
@@ -130,7 +130,7 @@ function printEvent(e: ApplyEvent): void {
   }
 }
 
-async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' | 'rollback' | 'revert'; rollbackOf?: string } = {}): Promise<void> {
+async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
   const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
   const s = plan.summary;
@@ -166,8 +166,6 @@ async function runApply(plan: Plan, flags: ApplyFlags, extra: { kind?: 'apply' |
       ...(flags.context !== undefined && { context: flags.context }),
       history,
       cacheDir: treesCacheDir(),
-      kind: extra.kind ?? 'apply',
-      ...(extra.rollbackOf && { rollbackOf: extra.rollbackOf }),
       ...(flags.forceConflicts && { forceConflicts: true }),
       ...(flags.timeout !== undefined && { timeoutMs: flags.timeout * 1000 }),
       ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
@@ -228,7 +226,8 @@ export function registerApply(program: Command): void {
     } finally {
       history.close();
     }
-    return runApply(made.plan, { ...flags, context: made.plan.inputs.cluster!.context }, made.of ? { kind: 'rollback', rollbackOf: made.of.id } : { kind: 'apply' });
+    // The plan's mode says what the run is: a rollback to the run it goes back to, or (a revision no run applied) an apply.
+    return runApply(made.plan, { ...flags, context: made.plan.inputs.cluster!.context });
   });
 
   addRequestTimeoutOption(addKubeconfigOption(program
@@ -254,7 +253,7 @@ export function registerApply(program: Command): void {
       }
       const { plan } = made;
       // Restoring exactly means taking back fields others changed since: conflicts are forced.
-      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit }, { kind: 'revert', rollbackOf: runId });
+      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit });
     });
 
   program

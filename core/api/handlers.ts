@@ -17,7 +17,6 @@ import { defaultSettingsPath, readSettings, writeSettings } from '../engine/sett
 import { searchRevisions } from '../git/search.js';
 import { WORKING_COPY } from '../git/types.js';
 import { openHistory, type History } from '../history/history.js';
-import type { RunKind } from '../history/types.js';
 import { listContexts, loadKubeconfig, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { userCacheDir, userDataDir } from '../paths.js';
@@ -66,10 +65,6 @@ interface KeptPlan {
   readonly plan: Plan;
   readonly repo: OpenRepo;
   readonly kubeconfig?: string;
-  readonly kind: RunKind;
-  readonly rollbackOf?: string;
-  /** Reverts restore exactly: they take back fields others changed since (as `slipway revert`). */
-  readonly forceConflicts?: boolean;
 }
 
 export function createHandlers(opts: HandlerOptions): EngineHandlers {
@@ -102,8 +97,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     return entry.plan;
   };
   /** A plan made from a run, kept with the open repository it came from. */
-  const keepFromRun = (made: PlanFromRun, kind: 'rollback' | 'revert', kubeconfig: string | undefined): Plan =>
-    keep({ plan: made.plan, repo: repos.byDir(made.repo.dir)!, ...(kubeconfig && { kubeconfig }), kind, rollbackOf: made.of!.id, ...(kind === 'revert' && { forceConflicts: true }) });
+  const keepFromRun = (made: PlanFromRun, kubeconfig: string | undefined): Plan => keep({ plan: made.plan, repo: repos.byDir(made.repo.dir)!, ...(kubeconfig && { kubeconfig }) });
   const fromRun = (kubeconfig: string | undefined, context: string | undefined) => ({
     history: historyDb(),
     openRepository: async (dir: string) => (await repos.openAt(dir)).repo,
@@ -172,7 +166,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         // Objects unchanged since the last successful apply skip their dry-run (the re-plan fast path).
         lastApply: historyDb(),
       });
-      return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), kind: 'apply' });
+      return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }) });
     },
 
     apply: async ({ planId, confirmContext, forceConflicts }) => {
@@ -188,9 +182,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         kubeconfig: kubeconfigFor(kept.kubeconfig),
         history: historyDb(),
         cacheDir: o.cacheDir,
-        kind: kept.kind,
-        ...(kept.rollbackOf && { rollbackOf: kept.rollbackOf }),
-        ...((kept.forceConflicts || forceConflicts) && { forceConflicts: true }),
+        // Reverts restore exactly: they take back fields others changed since (as `slipway revert`).
+        ...((kept.plan.inputs.mode.kind === 'revert' || forceConflicts) && { forceConflicts: true }),
         ...(o.tools && { tools: o.tools }),
         ...(o.healthTimeoutMs !== undefined && { timeoutMs: o.healthTimeoutMs }),
         ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
@@ -209,9 +202,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
 
     runDetails: async ({ runId }) => toRunDetails(runOf(historyDb(), runId)),
 
-    planRollback: async ({ runId, context, kubeconfig }) => keepFromRun(await planRollbackToRun({ ...fromRun(kubeconfig, context), runId }), 'rollback', kubeconfig),
+    planRollback: async ({ runId, context, kubeconfig }) => keepFromRun(await planRollbackToRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
 
-    planRevert: async ({ runId, context, kubeconfig }) => keepFromRun(await planRevertOfRun({ ...fromRun(kubeconfig, context), runId }), 'revert', kubeconfig),
+    planRevert: async ({ runId, context, kubeconfig }) => keepFromRun(await planRevertOfRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
 
     getSettings: async () => {
       const loaded = readSettings(settingsPath);

@@ -39,11 +39,12 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
   }
   let app: App;
   let render;
-  if (inputs.revertOf) {
+  if (inputs.mode.kind === 'revert') {
+    const reverted = inputs.mode.of;
     // A revert plan's objects come from the reverted run's snapshots, rebuilt the same way.
     if (!opts.history) throw new SlipwayError('history-needed', 'a revert plan is applied from history: open the history database');
-    ({ app, render } = await revertSource({ history: opts.history, runId: inputs.revertOf, repo: opts.repo, cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }));
-    if (render.renderedHash !== inputs.renderedHash) throw stale(`the objects restored from run ${inputs.revertOf} differ from when the plan was made`);
+    ({ app, render } = await revertSource({ history: opts.history, runId: reverted, repo: opts.repo, cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }));
+    if (render.renderedHash !== inputs.renderedHash) throw stale(`the objects restored from run ${reverted} differ from when the plan was made`);
   } else {
     const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
     const selection = selectionOf(inputs.app);

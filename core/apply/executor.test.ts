@@ -77,7 +77,7 @@ function planFor(fake: FakeCluster, planned: readonly (readonly [Action, KubeObj
   });
   const count = (a: Action): number => changes.filter((c) => c.action === a).length;
   const plan: Plan = {
-    formatVersion: 1,
+    formatVersion: 2,
     id: 'plan-1',
     createdAt: '2026-01-01T00:00:00.000Z',
     inputs: {
@@ -87,6 +87,7 @@ function planFor(fake: FakeCluster, planned: readonly (readonly [Action, KubeObj
       treeOid: 'tree',
       renderedHash: 'sha256:rendered',
       cluster: { context: 'fake', server: fake.identityAnswer.server, uid: fake.identityAnswer.clusterUid, version: 'v1.35.0' },
+      mode: { kind: 'normal' },
       applySet: { parent: `Secret/${NS}/applyset-shop`, id: 'applyset-shop-v1' },
     },
     changes,

@@ -42,7 +42,7 @@ export interface ExecuteOptions extends RunSettings {
 
 /** Refuses plans that must not be applied: comparisons, plans with errors. */
 export function checkApplicable(plan: Plan): void {
-  if (plan.inputs.comparison) throw new SlipwayError('not-a-plan', 'this is a comparison, not a plan: it cannot be applied');
+  if (plan.inputs.mode.kind === 'compare') throw new SlipwayError('not-a-plan', 'this is a comparison, not a plan: it cannot be applied');
   if (!plan.inputs.cluster) throw new SlipwayError('not-a-plan', 'this plan names no cluster');
   if (plan.summary.error > 0 || hasErrors(plan.diagnostics)) throw new SlipwayError('plan-has-errors', `the plan has ${plan.summary.error + plan.diagnostics.filter((d) => d.severity === 'error').length} error(s): fix them and plan again`);
 }

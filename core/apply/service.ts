@@ -12,7 +12,7 @@ import type { ObjectResultInput, RunKind } from '../history/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanMode } from '../plan/types.js';
 import type { ToolPaths } from '../render/tools.js';
 import { desiredForPlan } from './desired.js';
 import { checkApplicable, executePlan, type ApplyEvent, type ApplyResult } from './executor.js';
@@ -27,8 +27,6 @@ export interface ApplyRequest {
   readonly history: History;
   readonly cacheDir: string;
   readonly tools?: ToolPaths;
-  readonly kind?: RunKind;
-  readonly rollbackOf?: string;
   readonly forceConflicts?: boolean;
   /** Overrides the per-kind health wait. */
   readonly timeoutMs?: number;
@@ -108,6 +106,18 @@ export async function whoAmI(client: KubeClient): Promise<string> {
   }
 }
 
+/** The run a plan makes, from its mode: a rollback names the run it goes back to, a revert the run it undoes. */
+export function runKindOf(mode: PlanMode): { kind: RunKind; rollbackOf?: string } {
+  switch (mode.kind) {
+    case 'rollback':
+      return { kind: 'rollback', rollbackOf: mode.to };
+    case 'revert':
+      return { kind: 'revert', rollbackOf: mode.of };
+    default:
+      return { kind: 'apply' };
+  }
+}
+
 export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
   const { plan, history } = req;
   checkApplicable(plan);
@@ -118,8 +128,7 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
     const gitAuthor = revision?.kind === 'commit' ? `${revision.author.name} <${revision.author.email}>` : undefined;
     const user = { kube: await whoAmI(client), ...(gitAuthor && { gitAuthor }) };
     history.recordPlan(plan);
-    const kind = req.kind ?? (plan.inputs.revertOf ? 'revert' : 'apply');
-    const rollbackOf = req.rollbackOf ?? plan.inputs.revertOf;
+    const { kind, rollbackOf } = runKindOf(plan.inputs.mode);
     const runId = history.startRun({ plan, kind, user, ...(rollbackOf && { rollbackOf }) });
     req.onRunStarted?.(runId);
     const recorder = new ResultRecorder(history, runId);

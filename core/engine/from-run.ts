@@ -10,6 +10,7 @@ import type { RunDetail, RunRecord } from '../history/types.js';
 import { KubeClient } from '../kube/client.js';
 import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
+import { withMode } from '../plan/assemble.js';
 import { planApp } from '../plan/service.js';
 import type { Plan } from '../plan/types.js';
 import { planRevert } from '../apply/revert.js';
@@ -58,6 +59,7 @@ export async function planRollbackToRun(req: FromRunRequest & { readonly runId: 
     overrides: { ...back.overrides, ...req.overrides },
     ...(req.adopt && { adopt: true }),
     context: req.context ?? run.cluster.context,
+    mode: { kind: 'rollback', to: run.id },
   });
   return { plan, repo, of: run };
 }
@@ -68,7 +70,7 @@ export async function planRollbackToRevision(
 ): Promise<PlanFromRun> {
   const plan = await planApp({ ...planOptions(req), repo: req.repo, rev: req.rev, selection: req.selection, context: req.context, ...(req.overrides && { overrides: req.overrides }), ...(req.adopt && { adopt: true }) });
   const of = lastSucceededAt(req.history, plan);
-  return { plan, repo: req.repo, ...(of && { of }) };
+  return { plan: of ? withMode(plan, { kind: 'rollback', to: of.id }) : plan, repo: req.repo, ...(of && { of }) };
 }
 
 /** The exact undo of a run, planned against the cluster like any plan. */

@@ -93,7 +93,7 @@ describe('plans', () => {
   it('records a comparison plan (no cluster) but refuses to run it', () => {
     const h = open();
     const { cluster: _cluster, ...inputs } = testPlan().inputs;
-    const comparison = { ...testPlan(), id: 'cmp', inputs: { ...inputs, comparison: { kind: 'revisions' as const, before: 'v1', after: 'v2' } } };
+    const comparison = { ...testPlan(), id: 'cmp', inputs: { ...inputs, mode: { kind: 'compare' as const, compared: 'revisions' as const, before: 'v1', after: 'v2' } } };
     h.recordPlan(comparison);
     expect(h.planById('cmp')).toEqual(comparison);
     expect(() => h.startRun({ plan: comparison, kind: 'apply', user: admin })).toThrow(expect.objectContaining({ code: 'history-bad-run', message: expect.stringContaining('comparison') }));

@@ -192,7 +192,8 @@ class SqliteHistory implements History {
     const { plan, kind, user } = opts;
     if (kind === 'apply' && opts.rollbackOf !== undefined) throw new SlipwayError('history-bad-run', `An apply run rolls nothing back; rollbackOf (${opts.rollbackOf}) is only for rollback and revert runs`);
     if (kind !== 'apply' && opts.rollbackOf === undefined) throw new SlipwayError('history-bad-run', `A ${kind} run must name the run it ${kind === 'rollback' ? 'rolls back to' : 'reverts'} (rollbackOf)`);
-    if (plan.inputs.comparison) throw new SlipwayError('history-bad-run', `Plan ${plan.id} is a comparison (${plan.inputs.comparison.before} → ${plan.inputs.comparison.after}), not something to apply`);
+    const mode = plan.inputs.mode;
+    if (mode.kind === 'compare') throw new SlipwayError('history-bad-run', `Plan ${plan.id} is a comparison (${mode.before} → ${mode.after}), not something to apply`);
     const cluster = opts.cluster ?? plan.inputs.cluster;
     if (!cluster) throw new SlipwayError('history-bad-run', `Plan ${plan.id} names no cluster; pass the cluster the run applies to`);
     const id = newRunId(this.now());

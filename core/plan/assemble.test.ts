@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SlipwayError } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
-import { alignKeyOrder, buildChange, buildErrorChange, buildReplaceChange, finalizePlan, parsePlan, toYaml } from './assemble.js';
+import { alignKeyOrder, buildChange, buildErrorChange, buildReplaceChange, finalizePlan, toYaml } from './assemble.js';
+import { parsePlan } from './plan-file.js';
 import type { JsonObject } from './json.js';
 import type { Change, Plan, PlanInputs } from './types.js';
 
@@ -12,6 +13,7 @@ const inputs: PlanInputs = {
   treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
   renderedHash: 'sha256:5d41402abc4b2a76b9719d911017c592',
   cluster: { context: 'kind-dev', server: 'https://127.0.0.1:6443', uid: '6c1f0d3a-kube-system', version: 'v1.31.2' },
+  mode: { kind: 'normal' },
   applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-Y2F0-v1' },
 };
 
@@ -104,7 +106,7 @@ describe('finalizePlan', () => {
       'shop Deployment api delete',
     ]);
     expect(p.summary).toEqual({ create: 1, update: 1, delete: 1, replace: 0, noop: 1, error: 1 });
-    expect(p.formatVersion).toBe(1);
+    expect(p.formatVersion).toBe(2);
   });
 
   it('gives equal inputs the same id, whatever the time or the order the changes came in', () => {
@@ -141,9 +143,10 @@ describe('parsePlan refuses what it cannot trust', () => {
   };
 
   it.each<[string, (p: Record<string, unknown>) => unknown, { code: string; message: string; hint?: string }]>([
-    ['a newer formatVersion', (p) => ({ ...p, formatVersion: 2 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 2; this Slipway reads formatVersion 1', hint: 'use the Slipway version that made the plan, or a newer one' }],
-    ['an older formatVersion', (p) => ({ ...p, formatVersion: 0 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 0; this Slipway reads formatVersion 1', hint: 'make a new plan with this Slipway' }],
-    ['a formatVersion that is a string', (p) => ({ ...p, formatVersion: '1' }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion "1"; this Slipway reads formatVersion 1', hint: 'make a new plan with this Slipway' }],
+    ['a newer formatVersion', (p) => ({ ...p, formatVersion: 3 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 3; this Slipway reads formatVersion 2', hint: 'use the Slipway version that made the plan, or a newer one' }],
+    // A plan of Slipway 0.1 (formatVersion 1: comparison and revertOf instead of mode) is made again, not guessed at.
+    ['an older formatVersion', (p) => ({ ...p, formatVersion: 1 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 1; this Slipway reads formatVersion 2', hint: 'make a new plan with this Slipway' }],
+    ['a formatVersion that is a string', (p) => ({ ...p, formatVersion: '2' }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion "2"; this Slipway reads formatVersion 2', hint: 'make a new plan with this Slipway' }],
     ['no formatVersion', ({ formatVersion: _drop, ...p }) => p, { code: 'plan-invalid', message: 'out/plan.json is not a Slipway plan: it has no formatVersion' }],
     ['not an object', () => [1, 2], { code: 'plan-invalid', message: 'out/plan.json is not a Slipway plan: it has no formatVersion' }],
     [

@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { SourceLocation, Diagnostic } from '../model/diagnostics.js';
-import { SlipwayError } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
 import { canonicalJson, contentHash } from '../model/canonical.js';
 import { blindSecrets } from '../secret-key.js';
@@ -18,7 +17,6 @@ import type { IgnoreDifferencesRule } from '../source/apps.js';
 import { changedPaths } from './diff.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { normalizePair } from './normalize.js';
-import { planSchema } from './schema.js';
 import { isSecret, maskSecretPair, scrubSecretValues, secretKeyChanges } from './secrets.js';
 import type { Action, Change, ChangeFlag, Plan, PlanInputs, PlanSummary } from './types.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
@@ -168,6 +166,11 @@ export function finalizePlan(input: FinalizePlanInput): Plan {
   return { formatVersion: body.formatVersion, id: planId(body), createdAt: input.createdAt, inputs: body.inputs, changes, summary: body.summary, diagnostics: body.diagnostics };
 }
 
+/** The same plan in another mode (a plan that turns out to roll back to a run): a new id, since the mode is part of it. */
+export function withMode(plan: Plan, mode: PlanInputs['mode']): Plan {
+  return finalizePlan({ inputs: { ...plan.inputs, mode }, changes: plan.changes, diagnostics: plan.diagnostics, createdAt: plan.createdAt });
+}
+
 /** Review order: namespace (cluster-scoped first), kind, name; then group and version so it is total. */
 export function compareForReview(a: ResourceKey, b: ResourceKey): number {
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
@@ -185,55 +188,3 @@ export function planId(plan: Omit<Plan, 'id' | 'createdAt'>): string {
   const digest = createHash('sha256').update(canonicalJson({ formatVersion, inputs, changes, summary, diagnostics })).digest('hex');
   return `plan-${digest.slice(0, 16)}`;
 }
-
-// ---- Loading a saved plan -----------------------------------------------------------------------
-
-/**
- * Loads a plan.json. Refuses another formatVersion (saying which the file has and which this
- * Slipway reads), names the field path of any other problem, and refuses a plan whose content
- * no longer matches its id (edited after it was made).
- */
-export function parsePlan(text: string, opts: { readonly file: string }): Plan {
-  const { file } = opts;
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new SlipwayError('plan-invalid', `${file} is not valid JSON: ${(err as Error).message}`, { location: { file } });
-  }
-  checkFormatVersion(value, file);
-  const result = planSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.slice(0, 10).map((issue) => `${formatIssuePath(issue.path) || '(top level)'}: ${issue.message}`);
-    const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : '';
-    throw new SlipwayError('plan-invalid', `${file} is not a valid plan:\n  ${problems.join('\n  ')}${more}`, { location: { file } });
-  }
-  const plan: Plan = result.data;
-  const expected = planId(plan);
-  if (plan.id !== expected) {
-    throw new SlipwayError('plan-modified', `${file}: the plan's content does not match its id ${plan.id} (it hashes to ${expected}): it was changed after it was made`, {
-      location: { file },
-      hint: 'make a new plan',
-    });
-  }
-  return plan;
-}
-
-function checkFormatVersion(value: unknown, file: string): void {
-  if (!isPlainObject(value) || !('formatVersion' in value)) {
-    throw new SlipwayError('plan-invalid', `${file} is not a Slipway plan: it has no formatVersion`, { location: { file } });
-  }
-  const version = value.formatVersion;
-  if (version === PLAN_FORMAT_VERSION) return;
-  const newer = typeof version === 'number' && version > PLAN_FORMAT_VERSION;
-  throw new SlipwayError('plan-format-version', `${file} has plan formatVersion ${JSON.stringify(version)}; this Slipway reads formatVersion ${PLAN_FORMAT_VERSION}`, {
-    location: { file },
-    hint: newer ? 'use the Slipway version that made the plan, or a newer one' : 'make a new plan with this Slipway',
-  });
-}
-
-/** ["changes", 3, "key", "kind"] → "changes[3].key.kind" */
-function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
-}
-

@@ -33,7 +33,7 @@ describe('compareRevisions', () => {
       ['kept', 'noop', []],
       ['removed', 'delete', []],
     ]);
-    expect(plan.inputs.comparison).toEqual({ kind: 'revisions', before: 'v1', after: 'v2' });
+    expect(plan.inputs.mode).toEqual({ kind: 'compare', compared: 'revisions', before: 'v1', after: 'v2' });
     expect(plan.inputs.cluster).toBeUndefined();
   });
 

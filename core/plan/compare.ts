@@ -1,7 +1,7 @@
 /**
  * Comparisons with the same views as a plan: one revision against another (no cluster needed),
  * and the live state of a revision's objects in one context against another (staging vs prod).
- * They are Plans with `inputs.comparison` set, which apply refuses.
+ * They are Plans in compare mode, which apply refuses.
  */
 import type { KubeClient } from '../kube/client.js';
 import { resourceFor } from '../kube/discovery.js';
@@ -16,7 +16,7 @@ import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import type { Change, Plan, PlanInputs } from './types.js';
 
-function baseInputs(app: App, render: RenderResult, repo: string): Omit<PlanInputs, 'comparison' | 'cluster'> {
+function baseInputs(app: App, render: RenderResult, repo: string): Omit<PlanInputs, 'mode' | 'cluster'> {
   // A comparison is never applied: its parent is only a label, named as Slipway 0.1 did (no identity needed).
   const parent = earlierParentForApp({ name: app.name, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
   return {
@@ -49,7 +49,7 @@ export function compareRevisions(opts: { app: App; before: RenderResult; after: 
     );
   }
   return finalizePlan({
-    inputs: { ...baseInputs(app, after, opts.repo), comparison: { kind: 'revisions', before: opts.labels.before, after: opts.labels.after } },
+    inputs: { ...baseInputs(app, after, opts.repo), mode: { kind: 'compare', compared: 'revisions', before: opts.labels.before, after: opts.labels.after } },
     changes,
     diagnostics: [...before.diagnostics, ...after.diagnostics],
     createdAt: (opts.now ?? (() => new Date()))().toISOString(),
@@ -73,7 +73,7 @@ export async function compareContexts(opts: { app: App; render: RenderResult; re
     inputs: {
       ...baseInputs(app, render, opts.repo),
       cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
-      comparison: { kind: 'contexts', before: `live state in ${opts.before.context}`, after: `live state in ${opts.after.context}` },
+      mode: { kind: 'compare', compared: 'contexts', before: `live state in ${opts.before.context}`, after: `live state in ${opts.after.context}` },
     },
     changes,
     diagnostics: missing > 0 ? [{ severity: 'info', code: 'absent-in-both', message: `${missing} object${missing === 1 ? '' : 's'} of the revision exist in neither context` }] : [],

@@ -29,7 +29,7 @@ import { listInScope, listNames } from './list.js';
 import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
 import type { AppliedObject, LastApplyLookup } from './ports.js';
 import { isNamespaceKey, namespaceToCreate, settleAll, type Settled } from './settle.js';
-import type { Change, ChangeFlag, Plan, PlanApplySet, PlanInputs } from './types.js';
+import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode } from './types.js';
 
 export interface ComputePlanOptions {
   readonly client: KubeClient;
@@ -37,6 +37,8 @@ export interface ComputePlanOptions {
   readonly app: App;
   /** How the repository is named in the plan (a path or a URL without credentials). */
   readonly repo: string;
+  /** A rollback's mode (the run it goes back to); default normal. Revert plans get theirs from `revert`. */
+  readonly mode?: Extract<PlanMode, { kind: 'normal' | 'rollback' }>;
   /** Revert plans: the run being undone; its creations are deleted explicitly and nothing else is pruned. */
   readonly revert?: { readonly runId: string; readonly deletes: readonly ResourceKey[] };
   /** Concurrent dry-run calls. Default 16. */
@@ -82,7 +84,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     ...(render.objects.some((o) => isSecret(o.manifest)) && { secretHashKey: secretHashKeyId() }),
     cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
     applySet: { parent: parentRef(parent), id, identity: opts.identity },
-    ...(opts.revert && { revertOf: opts.revert.runId }),
+    mode: opts.revert ? { kind: 'revert', of: opts.revert.runId } : (opts.mode ?? NORMAL_MODE),
   };
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
   const done = (changes: Change[], adopts?: PlanApplySet['adopts']): Plan =>

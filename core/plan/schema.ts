@@ -67,8 +67,12 @@ export const planSchema = z.strictObject({
     renderedHash: z.string(),
     secretHashKey: z.string().optional(),
     cluster: z.strictObject({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }).optional(),
-    revertOf: z.string().optional(),
-    comparison: z.strictObject({ kind: z.enum(['revisions', 'contexts']), before: z.string(), after: z.string() }).optional(),
+    mode: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('normal') }),
+      z.strictObject({ kind: z.literal('rollback'), to: z.string().min(1) }),
+      z.strictObject({ kind: z.literal('revert'), of: z.string().min(1) }),
+      z.strictObject({ kind: z.literal('compare'), compared: z.enum(['revisions', 'contexts']), before: z.string(), after: z.string() }),
+    ]),
     applySet: z.strictObject({
       parent: z.string(),
       id: z.string(),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildChange, buildErrorChange, changeFromObjects, finalizePlan, parsePlan } from './assemble.js';
+import { buildChange, buildErrorChange, changeFromObjects, finalizePlan } from './assemble.js';
+import { parsePlan } from './plan-file.js';
 import type { JsonObject } from './json.js';
 import { foldStringData, MASK, MASK_CHANGED, maskSecretPair, scrubSecretValues, secretKeyChanges } from './secrets.js';
 import type { Change, PlanInputs } from './types.js';
@@ -86,6 +87,7 @@ const inputs: PlanInputs = {
   treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
   renderedHash: 'sha256:00',
   cluster: { context: 'dev', server: 'https://127.0.0.1:6443', uid: 'k', version: 'v1.31.2' },
+  mode: { kind: 'normal' },
   applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-x-v1' },
 };
 

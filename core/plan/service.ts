@@ -10,7 +10,7 @@ import type { ToolPaths } from '../render/tools.js';
 import { withOverrides, type AppOverrides } from '../source/apps.js';
 import { appIdentity } from '../source/identity.js';
 import { selectApp, type AppSelection } from '../source/load.js';
-import { computePlan } from './compute.js';
+import { computePlan, type ComputePlanOptions } from './compute.js';
 import type { LastApplyLookup } from './ports.js';
 import type { Plan } from './types.js';
 
@@ -34,6 +34,8 @@ export interface PlanRequest {
   readonly overrides?: AppOverrides;
   /** Take over the app's ApplySet from another recorded owner, or an earlier version's shared set (--adopt). */
   readonly adopt?: boolean;
+  /** A rollback plan names the run it goes back to; default: a normal plan. */
+  readonly mode?: ComputePlanOptions['mode'];
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
@@ -52,6 +54,7 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
       app,
       identity,
       ...(req.adopt && { adopt: true }),
+      ...(req.mode && { mode: req.mode }),
       knowsCommit: (oid) => req.repo.hasCommit(oid),
       repo: req.repoLabel ?? req.repo.dir,
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),

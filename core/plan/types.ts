@@ -7,7 +7,8 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { AppIdentity } from '../model/applyset.js';
 import type { ResourceKey } from '../model/resource.js';
 
-export const PLAN_FORMAT_VERSION = 1;
+/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. */
+export const PLAN_FORMAT_VERSION = 2;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'error';
 
@@ -91,17 +92,26 @@ export interface PlanInputs {
   readonly secretHashKey?: string;
   /** The cluster the plan applies to; absent for a comparison of two revisions. */
   readonly cluster?: ClusterIdentity;
-  /**
-   * Set when this is a comparison, not something to apply: `before` is another revision (rendered)
-   * or the live state in another context, `after` the revision or context compared with it.
-   * Apply refuses comparisons.
-   */
-  readonly comparison?: { readonly kind: 'revisions' | 'contexts'; readonly before: string; readonly after: string };
-  /** Set for a revert plan: the run whose changes it undoes (its objects come from that run's snapshots, not from a render). */
-  readonly revertOf?: string;
+  /** What the plan is for (Terraform's plans.Mode): an ordinary plan, a rollback or revert of a run, or a comparison that cannot be applied. */
+  readonly mode: PlanMode;
   /** The ApplySet parent this app uses (kind/namespace/name) and its id. */
   readonly applySet: PlanApplySet;
 }
+
+/**
+ * - normal: the app at a revision, to apply.
+ * - rollback: the app at the commit of run `to`, as that run had it.
+ * - revert: the exact undo of run `of` (its objects come from that run's snapshots, not from a render).
+ * - compare: `before` is another revision (rendered) or the live state in another context, `after`
+ *   the revision or context compared with it; apply refuses it.
+ */
+export type PlanMode =
+  | { readonly kind: 'normal' }
+  | { readonly kind: 'rollback'; readonly to: string }
+  | { readonly kind: 'revert'; readonly of: string }
+  | { readonly kind: 'compare'; readonly compared: 'revisions' | 'contexts'; readonly before: string; readonly after: string };
+
+export const NORMAL_MODE: PlanMode = Object.freeze({ kind: 'normal' });
 
 /** Why a set's members count as this app's. */
 export type AdoptionReason = 'earlier-version' | 'confirmed';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../test/support/golden.js';
-import { buildChange, finalizePlan, parsePlan } from './assemble.js';
+import { buildChange, finalizePlan } from './assemble.js';
+import { parsePlan } from './plan-file.js';
 import type { Plan } from './types.js';
 import { renderPlanJson } from './view-json.js';
 
@@ -12,6 +13,7 @@ const plan: Plan = finalizePlan({
     treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
     renderedHash: 'sha256:00',
     cluster: { context: 'dev', server: 'https://127.0.0.1:6443', uid: 'k', version: 'v1.31.2' },
+    mode: { kind: 'normal' },
     applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-x-v1' },
   },
   changes: [

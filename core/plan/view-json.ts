@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
-import type { Change, Plan } from './types.js';
+import type { Change, Plan, PlanMode } from './types.js';
 
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(projectPlan(plan), null, 2)}\n`;
@@ -14,7 +14,7 @@ export function renderPlanJson(plan: Plan): string {
 
 /** A copy of the plan with exactly the fields of the Plan type. */
 export function projectPlan(plan: Plan): Plan {
-  const { app, cluster, comparison, applySet } = plan.inputs;
+  const { app, cluster, applySet } = plan.inputs;
   return {
     formatVersion: plan.formatVersion,
     id: plan.id,
@@ -36,8 +36,7 @@ export function projectPlan(plan: Plan): Plan {
       renderedHash: plan.inputs.renderedHash,
       ...(plan.inputs.secretHashKey !== undefined && { secretHashKey: plan.inputs.secretHashKey }),
       ...(cluster && { cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version } }),
-      ...(plan.inputs.revertOf !== undefined && { revertOf: plan.inputs.revertOf }),
-      ...(comparison && { comparison: { kind: comparison.kind, before: comparison.before, after: comparison.after } }),
+      mode: projectMode(plan.inputs.mode),
       applySet: {
         parent: applySet.parent,
         id: applySet.id,
@@ -49,6 +48,19 @@ export function projectPlan(plan: Plan): Plan {
     summary: { ...plan.summary },
     diagnostics: plan.diagnostics.map(projectDiagnostic),
   };
+}
+
+function projectMode(m: PlanMode): PlanMode {
+  switch (m.kind) {
+    case 'normal':
+      return { kind: 'normal' };
+    case 'rollback':
+      return { kind: 'rollback', to: m.to };
+    case 'revert':
+      return { kind: 'revert', of: m.of };
+    case 'compare':
+      return { kind: 'compare', compared: m.compared, before: m.before, after: m.after };
+  }
 }
 
 function projectKey(key: ResourceKey): ResourceKey {

@@ -25,6 +25,7 @@ const inputs: PlanInputs = {
   treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
   renderedHash: 'sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
   cluster: { context: 'kind-dev', server: 'https://127.0.0.1:6443', uid: '6c1f0d3a-4b2e-4e8f-9a71-0d2c5b8e1f44', version: 'v1.31.2' },
+  mode: { kind: 'normal' },
   applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-0pDG5M3jYq0ZbDQ5p0fQk2yXbRQ-v1' },
 };
 

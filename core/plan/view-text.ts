@@ -46,23 +46,25 @@ export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
   const paint: Paint = opts.color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_style, text) => text;
   const listed = plan.changes.filter((c) => c.action !== 'noop');
   const sections = [header(plan, paint)];
-  if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.comparison !== undefined), ...listed.map((c) => changeBlock(c, paint)));
+  if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.mode.kind === 'compare'), ...listed.map((c) => changeBlock(c, paint)));
   if (plan.diagnostics.length > 0) sections.push(['Diagnostics:', ...plan.diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join('\n'));
   sections.push(footer(plan, paint));
   return `${sections.join('\n\n')}\n`;
 }
 
 function header(plan: Plan, paint: Paint): string {
-  const { app, commit, treeOid, repo, cluster, comparison } = plan.inputs;
+  const { app, commit, treeOid, repo, cluster, mode } = plan.inputs;
+  const comparison = mode.kind === 'compare' ? mode : undefined;
   const revision = commit === ':working' ? 'working copy' : commit.slice(0, 12);
   return [
-    paint('bold', comparison ? `Slipway comparison of ${comparison.kind} ${plan.id}` : `Slipway plan ${plan.id}`),
+    paint('bold', comparison ? `Slipway comparison of ${comparison.compared} ${plan.id}` : `Slipway plan ${plan.id}`),
     `  app       ${app.name} (${app.path || '.'}, ${app.sourceType}${app.namespace ? `, namespace ${app.namespace}` : ''})`,
     `  repo      ${repo}`,
     `  revision  ${revision} (tree ${treeOid.slice(0, 12)})`,
     ...(cluster ? [`  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`] : []),
     ...(comparison ? [] : [`  applyset  ${plan.inputs.applySet.parent}${(plan.inputs.applySet.adopts ?? []).map((a) => `, taking over ${a.parent}`).join('')}`]),
-    ...(plan.inputs.revertOf ? [`  reverts   ${plan.inputs.revertOf} (restores what that run changed)`] : []),
+    ...(mode.kind === 'revert' ? [`  reverts   ${mode.of} (restores what that run changed)`] : []),
+    ...(mode.kind === 'rollback' ? [`  rollback  to run ${mode.to} (the app as that run left it)`] : []),
     ...(comparison ? [`  before    ${comparison.before}`, `  after     ${comparison.after}`, '  (a comparison: nothing here can be applied)'] : []),
     `  created   ${plan.createdAt}`,
   ].join('\n');
@@ -126,7 +128,7 @@ function footer(plan: Plan, paint: Paint): string {
   const errors = s.error + plan.diagnostics.filter((d) => d.severity === 'error').length;
   const lines: string[] = [];
   if (s.noop > 0) lines.push(`${s.noop} unchanged ${s.noop === 1 ? 'object is' : 'objects are'} not shown.`);
-  const comparison = plan.inputs.comparison;
+  const comparison = plan.inputs.mode.kind === 'compare';
   if (s.create + s.update + s.delete + s.replace === 0 && errors === 0) {
     lines.push(`${paint('green', paint('bold', 'No changes.'))} ${comparison ? 'Both sides are the same.' : 'The cluster matches the revision.'}`);
     return lines.join('\n');

@@ -47,8 +47,8 @@ describe('slipway diff across contexts', () => {
     repo.commit('red');
     const r = slipway('diff', '--repo', repo.dir, '--path', 'app', '--from', 'HEAD~1', '--to', 'HEAD', '--json');
     expect(r.status).toBe(0);
-    const plan = JSON.parse(r.stdout) as { inputs: { comparison: unknown }; changes: { action: string; changedPaths: string[] }[] };
-    expect(plan.inputs.comparison).toEqual({ kind: 'revisions', before: 'HEAD~1', after: 'HEAD' });
+    const plan = JSON.parse(r.stdout) as { inputs: { mode: unknown }; changes: { action: string; changedPaths: string[] }[] };
+    expect(plan.inputs.mode).toEqual({ kind: 'compare', compared: 'revisions', before: 'HEAD~1', after: 'HEAD' });
     expect(plan.changes.filter((c) => c.action !== 'noop')).toMatchObject([{ action: 'update', changedPaths: ['data.color'] }]);
   });
 });

@@ -12,7 +12,7 @@ export function testPlan(opts: { app?: string; repo?: string; commit?: string; c
   const commit = opts.commit ?? 'a'.repeat(40);
   const cluster = opts.cluster ?? CLUSTER_A;
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     id: opts.id ?? `plan-${app}-${commit.slice(0, 7)}-${cluster.uid}`,
     createdAt: opts.createdAt ?? '2026-01-01T00:00:00.000Z',
     inputs: {
@@ -22,6 +22,7 @@ export function testPlan(opts: { app?: string; repo?: string; commit?: string; c
       treeOid: 'b'.repeat(40),
       renderedHash: 'sha256:' + 'c'.repeat(64),
       cluster,
+      mode: { kind: 'normal' },
       applySet: { parent: 'Secret/shop/slipway-web', id: 'applyset-x-v1' },
     },
     changes: [

@@ -105,7 +105,7 @@ function summaryOf(changes: readonly Change[]): Plan['summary'] {
 export function plan(changes: readonly Change[], opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']> } = {}): Plan {
   const context = opts.context ?? 'staging';
   return valid('plan', {
-    formatVersion: 1,
+    formatVersion: 2,
     id: opts.id ?? 'plan-0123456789abcdef',
     createdAt: new Date(Date.now() - 60_000).toISOString(),
     inputs: {
@@ -115,6 +115,7 @@ export function plan(changes: readonly Change[], opts: { id?: string; context?: 
       treeOid: 'd4e5f60718293a4b5c6d7e8f9012345678901234',
       renderedHash: 'sha256:abcdef',
       cluster: { context, server: CONTEXTS.contexts.find((c) => c.name === context)?.server ?? 'https://example.com', uid: '2f1e0d9c-0000-4000-8000-000000000000', version: 'v1.35.4' },
+      mode: { kind: 'normal' },
       applySet: { parent: 'Secret/shop/slipway-web', id: 'applyset-abc-v1', ...opts.applySet },
     },
     changes,
