@@ -258,6 +258,24 @@ describe('waiting: health before going on', () => {
     expect(healthy).toBeLessThan(log.lastIndexOf(`apply ${formatKey(PARENT)}`));
   });
 
+  it.each<[string, string, ObjectResult['outcome'], RegExp]>([
+    // The PV controller's provisioner annotation alone would say "provisioning": the class says the claim waits for its Pod.
+    ['binds on first consumer: healthy once Pending', 'WaitForFirstConsumer', 'healthy', /^Pending until a Pod uses it: StorageClass fast binds on first consumer$/],
+    ['binds at once: waits for the volume', 'Immediate', 'timeout', /waiting for csi\.example\.com to provision a volume/],
+  ])("a claim whose StorageClass %s (the class is read once for the wait)", async (_case, mode, outcome, message) => {
+    const fake = cluster();
+    fake.seed({ ...obj('storage.k8s.io/v1', 'StorageClass', 'fast'), metadata: { name: 'fast' }, provisioner: 'csi.example.com', volumeBindingMode: mode });
+    const claim = obj('v1', 'PersistentVolumeClaim', 'data', {
+      annotations: { 'volume.kubernetes.io/storage-provisioner': 'csi.example.com' },
+      spec: { storageClassName: 'fast', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    fake.rollout(key(claim), [() => ({ phase: 'Pending' })]);
+    const { result, outcome: of } = await run(fake, [['create', claim]], { timeoutMs: 200 });
+    expect(of(claim)).toMatchObject({ outcome, message: expect.stringMatching(message) });
+    expect(result.status).toBe(outcome === 'healthy' ? 'succeeded' : 'failed');
+    expect(fake.calls('list').filter((c) => c.startsWith('list StorageClass'))).toHaveLength(1);
+  });
+
   it('polls one LIST per kind and namespace when several objects of a kind are waited for', async () => {
     const fake = cluster();
     for (const n of ['a', 'b', 'c']) fake.rollout(key(deployment(n)), [rolling(0), rolling(0), rolling(1)]);

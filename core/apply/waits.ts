@@ -7,7 +7,8 @@ import { DEFAULT_CONCURRENCY, mapConcurrent } from '../kube/concurrency.js';
 import { withRetry } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterPort } from './cluster-port.js';
-import { assessGone, assessHealth } from './health/assess.js';
+import { KubeError } from '../kube/errors.js';
+import { assessGone, assessHealth, type HealthContext, type VolumeBindingMode } from './health/assess.js';
 import type { ApplyTask } from './task.js';
 
 export interface WaitSettings {
@@ -47,14 +48,14 @@ export function pollInterval(waitedMs: number, maxMs: number): number {
 const goneOptions = (task: ApplyTask): { uid?: string } => (task.before?.metadata.uid !== undefined ? { uid: task.before.metadata.uid } : {});
 
 /** Records the task's result when `obj` (null: absent) ends its wait; true if it did. */
-export function settle(task: ApplyTask, obj: KubeObject | null): boolean {
+export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthContext = {}): boolean {
   if (task.wait?.waitFor === 'gone') {
     if (assessGone(obj ?? undefined, goneOptions(task)).status !== 'healthy') return false;
     task.report('deleted');
     task.complete('deleted');
     return true;
   }
-  const health = obj ? { ...assessHealth(obj), object: obj } : { status: 'missing' as const, message: 'the object is not there' };
+  const health = obj ? { ...assessHealth(obj, ctx), object: obj } : { status: 'missing' as const, message: 'the object is not there' };
   task.last = health;
   if (health.status === 'healthy') {
     task.report('healthy', health.message);
@@ -98,6 +99,7 @@ function timeOut(task: ApplyTask): void {
 export async function waitTogether(cluster: ClusterPort, waiting: readonly ApplyTask[], settings: WaitSettings): Promise<void> {
   const maxInterval = settings.pollMs ?? 1000;
   const since = Date.now();
+  const ctx = await healthContext(cluster, waiting);
   let pending = waiting;
   let round = 0;
   while (pending.length > 0) {
@@ -119,11 +121,34 @@ export async function waitTogether(cluster: ClusterPort, waiting: readonly Apply
     await mapConcurrent([...groups.values()], settings.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
       const read = await readGroup(cluster, group);
       for (const task of group) {
-        if (settle(task, read.get(task.key.name) ?? null)) continue;
+        if (settle(task, read.get(task.key.name) ?? null, ctx)) continue;
         if (Date.now() >= (task.wait?.deadline ?? 0)) timeOut(task);
       }
     });
     pending = pending.filter((task) => !task.done);
+  }
+}
+
+const STORAGE_CLASS = { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' } as const;
+
+/**
+ * What the health rules need besides the object: a claim waits for its first consumer when its
+ * StorageClass binds so (WaitForFirstConsumer), so the classes are read once when claims are waited
+ * for. Without permission to read them, the claim rule decides from the claim alone.
+ */
+async function healthContext(cluster: ClusterPort, waiting: readonly ApplyTask[]): Promise<HealthContext> {
+  if (!waiting.some((t) => t.key.group === '' && t.key.kind === 'PersistentVolumeClaim' && t.wait?.waitFor !== 'gone')) return {};
+  try {
+    const classes = await withRetry(() => cluster.list(STORAGE_CLASS));
+    const modes: Record<string, VolumeBindingMode> = {};
+    for (const c of classes) {
+      const mode = (c as { volumeBindingMode?: unknown }).volumeBindingMode;
+      modes[c.metadata.name] = mode === 'WaitForFirstConsumer' ? 'WaitForFirstConsumer' : 'Immediate';
+    }
+    return { storageClassBindingModes: modes };
+  } catch (e) {
+    if (e instanceof KubeError && (e.code === 'forbidden' || e.code === 'not-found')) return {};
+    throw e;
   }
 }
 
