@@ -1,16 +1,8 @@
 /** What the workspace derives from a plan's inputs without the engine: the request, staleness, and a failed folder's sentence. */
 import { describe, expect, it } from 'vitest';
-import { appRequest, folderFailure, planOptionsRequest, sameInputs, type PlanInputs } from './planInputs.js';
+import { folderFailure, planOptionsRequest, sameInputs, type PlanInputs } from './planInputs.js';
 
-const inputs: PlanInputs = { repoId: 'repo-1', rev: 'refs/heads/main', app: 'app:web', context: 'staging', namespace: '', prune: true, createNamespace: false, adopt: false, revLabel: 'main' };
-
-describe('appRequest', () => {
-  it.each([
-    ['app:web', { app: 'web' }],
-    ['path:apps/web', { path: 'apps/web' }],
-    ['path:', { path: '' }],
-  ])('%j → %j', (app, request) => expect(appRequest(app)).toEqual(request));
-});
+const inputs: PlanInputs = { repoId: 'repo-1', rev: 'refs/heads/main', app: { app: 'web' }, context: 'staging', namespace: '', prune: true, createNamespace: false, adopt: false, revLabel: 'main' };
 
 describe('planOptionsRequest', () => {
   it.each<[string, Partial<PlanInputs>, ReturnType<typeof planOptionsRequest>]>([
@@ -27,7 +19,9 @@ describe('sameInputs', () => {
     ['another label for the same revision', { revLabel: 'refs/heads/main' }, true],
     ['another repository', { repoId: 'repo-2' }, false],
     ['another revision', { rev: 'refs/tags/v1' }, false],
-    ['another app', { app: 'path:apps/web' }, false],
+    ['the same app, another object', { app: { app: 'web' } }, true],
+    ['another app', { app: { app: 'api' } }, false],
+    ['a folder instead of the app', { app: { path: 'apps/web' } }, false],
     ['another context', { context: 'prod' }, false],
     ['a namespace typed', { namespace: 'shop' }, false],
     ['prune turned off', { prune: false }, false],
@@ -38,7 +32,7 @@ describe('sameInputs', () => {
 });
 
 describe('folderFailure', () => {
-  const folder = (path: string): PlanInputs => ({ ...inputs, app: `path:${path}` });
+  const folder = (path: string): PlanInputs => ({ ...inputs, app: { path } });
   it.each<[string, string | null, PlanInputs | null, string | null]>([
     ['a missing folder', 'path-not-found', folder('apps/nope'), 'There is no folder apps/nope at main'],
     ['a folder that cannot be used', 'invalid-app-path', folder('apps/web'), 'The folder apps/web cannot be used'],

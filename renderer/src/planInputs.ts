@@ -5,12 +5,13 @@
  */
 import type { EngineErrorInfo, RunSummary } from '../../core/api/contract.js';
 import type { PreviewKind } from './components/HistoryView.js';
+import { sameSelection, selectedFolder, type AppChoiceSelection } from './selection.js';
 
 export interface PlanInputs {
   readonly repoId: string;
   readonly rev: string;
-  /** "app:<name>" from the list, or "path:<folder>" (a typed folder). */
-  readonly app: string;
+  /** An app from the list, or a folder (from the list, or typed). */
+  readonly app: AppChoiceSelection;
   readonly context: string;
   /** The namespace typed for this plan ("" = the app's or the context's). */
   readonly namespace: string;
@@ -29,11 +30,6 @@ export interface PlanOrigin {
 }
 export const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
 
-/** The contract's app selection for an "app:"/"path:" choice. */
-export function appRequest(app: string): { app: string } | { path: string } {
-  return app.startsWith('app:') ? { app: app.slice(4) } : { path: app.slice(5) };
-}
-
 /** The plan request's options for these inputs: prune and createNamespace as the toggles show them. */
 export function planOptionsRequest(i: PlanInputs): { namespace?: string; prune: boolean; createNamespace: boolean; adopt?: true } {
   return { ...(i.namespace !== '' && { namespace: i.namespace }), prune: i.prune, createNamespace: i.createNamespace, ...(i.adopt && { adopt: true }) };
@@ -41,7 +37,7 @@ export function planOptionsRequest(i: PlanInputs): { namespace?: string; prune: 
 
 /** Whether a plan made from `b` still answers the choice `a`; adopting is how it was planned, not a choice, so it is left out. */
 export const sameInputs = (a: PlanInputs, b: PlanInputs | null): boolean =>
-  b !== null && a.repoId === b.repoId && a.rev === b.rev && a.app === b.app && a.context === b.context && a.namespace === b.namespace && a.prune === b.prune && a.createNamespace === b.createNamespace;
+  b !== null && a.repoId === b.repoId && a.rev === b.rev && sameSelection(a.app, b.app) && a.context === b.context && a.namespace === b.namespace && a.prune === b.prune && a.createNamespace === b.createNamespace;
 
 /** Engine errors about the folder itself (core/git `path-not-found`, core/source `invalid-app-path`). */
 const FOLDER_ERRORS: ReadonlyMap<string, (folder: string, rev: string) => string> = new Map([
@@ -52,6 +48,7 @@ const FOLDER_ERRORS: ReadonlyMap<string, (folder: string, rev: string) => string
 /** What a failed plan of a typed folder says about that folder ("There is no folder apps/x at main"), or null for any other failure. */
 export function folderFailure(error: EngineErrorInfo | null, planned: PlanInputs | null): string | null {
   const say = error ? FOLDER_ERRORS.get(error.code) : undefined;
-  if (!say || !planned?.app.startsWith('path:')) return null;
-  return say(planned.app.slice(5) || '(the repository root)', planned.revLabel);
+  const folder = selectedFolder(planned?.app ?? null);
+  if (!say || !planned || folder === null) return null;
+  return say(folder || '(the repository root)', planned.revLabel);
 }

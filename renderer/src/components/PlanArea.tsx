@@ -3,6 +3,7 @@
  * banner of a rollback or revert preview, then the plan itself, or what to do first.
  */
 import { errorInfo } from '../host.js';
+import { selectionName } from '../selection.js';
 import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import type { PlanSession } from '../workspace/usePlanSession.js';
 import { ErrorMessage } from './Errors.js';
@@ -22,7 +23,7 @@ export function PlanArea(props: {
     <>
       {planning && (
         <div className="planning" role="status" aria-busy="true" data-testid="planning">
-          <span className="spinner" aria-hidden="true" /> Planning {runningInputs?.app.replace(/^app:|^path:/, '') || 'the repository'} at {runningInputs?.revLabel} against {runningInputs?.context}…
+          <span className="spinner" aria-hidden="true" /> Planning {(runningInputs && selectionName(runningInputs.app)) || 'the repository'} at {runningInputs?.revLabel} against {runningInputs?.context}…
         </div>
       )}
       {planRun.status === 'failed' && (

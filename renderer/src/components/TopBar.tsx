@@ -2,14 +2,12 @@
 import type { OpenedRepository, RevisionList } from '../../../core/api/contract.js';
 import { appChoices } from '../appChoices.js';
 import type { ApplyGate } from '../applyGate.js';
+import { ANOTHER_FOLDER_VALUE, selectionFromValue, selectionValue } from '../selection.js';
 import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import type { Selection } from '../workspace/useSelection.js';
 import { ContextSwitcher } from './ContextSwitcher.js';
 import { PlanOptions } from './PlanOptions.js';
 import { RevisionPicker } from './RevisionPicker.js';
-
-/** The app selector's choice that reveals a field for any folder of the repository. */
-const FOLDER_CHOICE = 'folder:';
 
 export function TopBar(props: {
   repo: OpenedRepository;
@@ -56,6 +54,7 @@ function AppField(props: { selection: Selection; problem: string | null; onPlan:
   const { apps, app, folderMode, folderText } = props.selection;
   const { problem } = props;
   const choices = apps.status === 'ready' ? appChoices(apps.value) : [];
+  const value = folderMode ? ANOTHER_FOLDER_VALUE : app ? selectionValue(app) : '';
   return (
     <div className="field">
       <span className="field-label" id="app-label">
@@ -66,22 +65,25 @@ function AppField(props: { selection: Selection; problem: string | null; onPlan:
           className="select"
           data-testid="app-selector"
           aria-labelledby="app-label"
-          value={folderMode ? FOLDER_CHOICE : (app ?? '')}
+          value={value}
           disabled={apps.status !== 'ready'}
           onChange={(e) => {
-            const value = e.target.value;
-            props.selection.setFolderMode(value === FOLDER_CHOICE);
-            if (value !== FOLDER_CHOICE) props.selection.setApp(value);
+            const picked = selectionFromValue(e.target.value);
+            props.selection.setFolderMode(e.target.value === ANOTHER_FOLDER_VALUE);
+            if (picked) props.selection.setApp(picked);
           }}
         >
-          {apps.status === 'loading' && <option value={folderMode ? FOLDER_CHOICE : (app ?? '')}>Loading…</option>}
+          {apps.status === 'loading' && <option value={value}>Loading…</option>}
           {apps.status === 'failed' && <option value="">No apps (see the error)</option>}
-          {choices.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-          {apps.status === 'ready' && <option value={FOLDER_CHOICE}>Another folder…</option>}
+          {choices.map((c) => {
+            const v = selectionValue(c.selection);
+            return (
+              <option key={v} value={v}>
+                {c.label}
+              </option>
+            );
+          })}
+          {apps.status === 'ready' && <option value={ANOTHER_FOLDER_VALUE}>Another folder…</option>}
         </select>
         {folderMode && (
           <input

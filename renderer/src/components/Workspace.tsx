@@ -10,6 +10,7 @@ import { useCallback, useState } from 'react';
 import { applyGate } from '../applyGate.js';
 import { errorInfo, useHost } from '../host.js';
 import { folderFailure, ORIGIN_TEXT } from '../planInputs.js';
+import { sameSelection, selectedAppName } from '../selection.js';
 import { usePlanShortcut } from '../workspace/planShortcut.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
 import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
@@ -46,11 +47,11 @@ export function Workspace(): React.JSX.Element {
   const gate = applyGate({ plan: shown, planning, stale, applying: applying !== null, applied: shown !== undefined && runs.appliedPlans.has(shown.id) });
   const contextInfo = contexts.status === 'ready' ? contexts.value.contexts : [];
   const contextProtected = shown !== undefined && contextInfo.some((c) => c.name === shown.inputs.cluster?.context && c.protected === true);
-  const historyApp = chosenApp?.startsWith('app:') ? chosenApp.slice(4) : plan && !plan.origin ? plan.plan.inputs.app.name : null;
+  const historyApp = selectedAppName(chosenApp) ?? (plan && !plan.origin ? plan.plan.inputs.app.name : null);
   const failedFolder = folderFailure(planRun.status === 'failed' ? errorInfo(planRun.error) : null, runningInputs);
   const { folderCheck } = selection;
   // The typed folder's own problem first; the engine's answer about it while that folder is still the choice.
-  const folderProblem = folderCheck && !folderCheck.ok ? `${selection.folderText.trim()} ${folderCheck.reason}` : runningInputs?.app === chosenApp ? failedFolder : null;
+  const folderProblem = folderCheck && !folderCheck.ok ? `${selection.folderText.trim()} ${folderCheck.reason}` : runningInputs && sameSelection(runningInputs.app, chosenApp) ? failedFolder : null;
   const origin = plan?.origin;
   const replan = origin ? () => runPreview(origin.kind, origin.run) : runPlan;
   return (

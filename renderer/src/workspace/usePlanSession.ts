@@ -7,7 +7,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { HostApi, Plan } from '../../../core/api/contract.js';
 import type { Loadable } from '../loadable.js';
-import { appRequest, planOptionsRequest, sameInputs, type PlanInputs, type PlanOrigin } from '../planInputs.js';
+import { planOptionsRequest, sameInputs, type PlanInputs, type PlanOrigin } from '../planInputs.js';
 
 /** A Performance API mark set when a plan result reaches the page (bench/ui-bench.ts times the review from it). */
 export const PLAN_RECEIVED_MARK = 'slipway:plan-received';
@@ -94,7 +94,7 @@ export function usePlanning(host: HostApi, session: PlanSession, inputs: PlanInp
       run({
         planned,
         running: planned,
-        request: () => host.plan({ repoId: planned.repoId, rev: planned.rev, context: planned.context, ...appRequest(planned.app), ...planOptionsRequest(planned) }),
+        request: () => host.plan({ repoId: planned.repoId, rev: planned.rev, context: planned.context, ...planned.app, ...planOptionsRequest(planned) }),
         received: (p) => performance.mark(PLAN_RECEIVED_MARK, { detail: { changes: p.changes.length } }),
       });
     },

@@ -17,7 +17,7 @@ export function usePreview(host: HostApi, session: PlanSession, inputs: PlanInpu
       const planned: PlanInputs = { ...inputs, revLabel: `${ORIGIN_TEXT[kind]} of ${run.id}` };
       runJob({
         planned,
-        running: { ...planned, app: `app:${run.app.name}`, revLabel: kind === 'rollback' ? run.commit.slice(0, 7) : `the state before ${run.id}`, context: kind === 'rollback' ? inputs.context : run.cluster.context },
+        running: { ...planned, app: { app: run.app.name }, revLabel: kind === 'rollback' ? run.commit.slice(0, 7) : `the state before ${run.id}`, context: kind === 'rollback' ? inputs.context : run.cluster.context },
         origin: { kind, run },
         request: () => (kind === 'rollback' ? host.planRollback({ runId: run.id, context: inputs.context }) : host.planRevert({ runId: run.id })),
       });

@@ -3,13 +3,14 @@
  * any folder typed), the context and the plan options. Also opens what the front door was started
  * with. `inputs` is the complete choice, or null while something is missing or invalid.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppList, AppSummary, HostApi, OpenedRepository, RevisionList, Startup } from '../../../core/api/contract.js';
 import { appChoices } from '../appChoices.js';
 import { checkFolderPath, type FolderCheck } from '../folderPath.js';
 import type { Loadable } from '../loadable.js';
 import type { PlanInputs } from '../planInputs.js';
 import { rememberRepository } from '../recentRepositories.js';
+import { sameSelection, selectedAppName, type AppChoiceSelection } from '../selection.js';
 import { namespaceProblem, type PlanOptionsDefaults, type PlanOptionsValue } from '../components/PlanOptions.js';
 import { defaultRevision, pickCommit, pickRef, type PickedRevision } from '../components/RevisionPicker.js';
 import { useContexts, type Contexts } from './useContexts.js';
@@ -33,9 +34,9 @@ export interface Selection extends Contexts {
   readonly rev: PickedRevision | null;
   readonly setRev: (rev: PickedRevision | null) => void;
   readonly apps: Loadable<AppList>;
-  /** The app picked from the list ("app:<name>" or "path:<folder>"), kept while a folder is typed instead. */
-  readonly app: string | null;
-  readonly setApp: (app: string) => void;
+  /** The app or folder picked from the list, kept while a folder is typed instead. */
+  readonly app: AppChoiceSelection | null;
+  readonly setApp: (app: AppChoiceSelection) => void;
   /** "Another folder…": the folder typed instead of an app of the list. */
   readonly folderMode: boolean;
   readonly setFolderMode: (on: boolean) => void;
@@ -43,8 +44,8 @@ export interface Selection extends Contexts {
   readonly setFolderText: (text: string) => void;
   /** The typed folder's check, or null when no folder is typed. */
   readonly folderCheck: FolderCheck | null;
-  /** The app to plan: "app:<name>" from the list, or "path:<folder>" (a typed folder that can work). */
-  readonly chosenApp: string | null;
+  /** The app to plan: the one picked from the list, or the typed folder when it can work. */
+  readonly chosenApp: AppChoiceSelection | null;
   readonly options: PlanOptionsValue;
   readonly setOptions: (options: PlanOptionsValue) => void;
   readonly optionDefaults: PlanOptionsDefaults;
@@ -61,7 +62,7 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
   const [revisions, setRevisions] = useState<RevisionList | null>(null);
   const [rev, setRev] = useState<PickedRevision | null>(null);
   const [apps, setApps] = useState<Loadable<AppList>>({ status: 'idle' });
-  const [app, setApp] = useState<string | null>(null);
+  const [app, setApp] = useState<AppChoiceSelection | null>(null);
   const [folderMode, setFolderMode] = useState(false);
   const [folderText, setFolderText] = useState('');
   const [options, setOptions] = useState<PlanOptionsValue>({ namespace: '', prune: false, createNamespace: false });
@@ -97,7 +98,7 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
         if (!live) return;
         opened(r, list);
         if (s.rev) setRev(startupRevision(list, s.rev));
-        if (s.app) setApp(`app:${s.app}`);
+        if (s.app) setApp({ app: s.app });
       } catch (error) {
         if (live) setStartup({ status: 'done', failed: { path, error } });
       }
@@ -121,7 +122,7 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
         if (!live) return;
         setApps({ status: 'ready', value: list });
         const choices = appChoices(list);
-        setApp((current) => (current && choices.some((c) => c.value === current) ? current : (choices[0]?.value ?? null)));
+        setApp((current) => (current && choices.some((c) => sameSelection(c.selection, current)) ? current : (choices[0]?.selection ?? null)));
       },
       (error: unknown) => live && setApps({ status: 'failed', error }),
     );
@@ -132,11 +133,13 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
 
   // An app that names its context picks it, until the user picks one.
   useEffect(() => {
-    if (apps.status === 'ready') suggestContext(appChoices(apps.value).find((c) => c.value === app)?.context);
+    if (apps.status === 'ready') suggestContext(appChoices(apps.value).find((c) => sameSelection(c.selection, app))?.context);
   }, [app, apps, suggestContext]);
 
   const folderCheck = folderMode ? checkFolderPath(folderText) : null;
-  const chosenApp = folderCheck ? (folderCheck.ok ? `path:${folderCheck.path}` : null) : app;
+  const typedFolder = folderCheck?.ok ? folderCheck.path : null;
+  // The same value while the same folder is typed (its spelling may change), so the effect below runs only for another app.
+  const chosenApp = useMemo<AppChoiceSelection | null>(() => (folderMode ? (typedFolder === null ? null : { path: typedFolder }) : app), [folderMode, typedFolder, app]);
   const optionDefaults = defaultsFor(chosenApp, apps, contexts);
 
   // A new app starts from its own prune and createNamespace; the namespace field is kept only while it is typed for this app.
@@ -154,8 +157,9 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
 }
 
 /** The options a plan of `chosenApp` starts from: the app's own, else the context's namespace and both toggles off. */
-function defaultsFor(chosenApp: string | null, apps: Loadable<AppList>, { contexts, context }: Contexts): PlanOptionsDefaults {
-  const summary: AppSummary | undefined = chosenApp?.startsWith('app:') && apps.status === 'ready' ? apps.value.apps.find((a) => `app:${a.name}` === chosenApp) : undefined;
+function defaultsFor(chosenApp: AppChoiceSelection | null, apps: Loadable<AppList>, { contexts, context }: Contexts): PlanOptionsDefaults {
+  const name = selectedAppName(chosenApp);
+  const summary: AppSummary | undefined = name !== null && apps.status === 'ready' ? apps.value.apps.find((a) => a.name === name) : undefined;
   const contextNamespace = (contexts.status === 'ready' && contexts.value.contexts.find((c) => c.name === context)?.namespace) || 'default';
   return {
     namespace: summary?.namespace ?? contextNamespace,
