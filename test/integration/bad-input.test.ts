@@ -137,7 +137,7 @@ const CRASH = /^\s+at .+[:(]\d+:\d+\)?$|^slipway: (?!error: )|Maximum call stack
 /** The lines that say what is wrong: diagnostics and errors, without object bodies, times, oids or temporary paths. */
 function diagnosticLines(text: string, repoDir: string): string[] {
   const lines = text.split(repoDir).join('<repo>').split('\n');
-  const header = /^(Slipway plan | {2}(app|repo|revision|cluster|created) )/;
+  const header = /^(Slipway plan | {2}(app|repo|revision|cluster|applyset|created) )/;
   const summary = /^app \S+ \(\w+, [^)]*\) at /;
   return lines.filter((l) => l.trim() !== '' && !header.test(l) && !summary.test(l) && !/^\s+[+-]/.test(l) && !/^Actions are shown|^Slipway will perform/.test(l));
 }
