@@ -21,7 +21,8 @@ export interface FastDocument {
 const withoutTimestamp = (tags: Tags): Tags => tags.filter((t) => (typeof t === 'string' ? t !== 'timestamp' : t.tag !== 'tag:yaml.org,2002:timestamp'));
 
 /** The options manifests are parsed with by the `yaml` library (manifests.ts). */
-export const YAML_OPTIONS = { version: '1.1', customTags: withoutTimestamp, merge: true, uniqueKeys: true, prettyErrors: false } as const;
+/** logLevel 'error': the library never prints a warning (a template's `{{ … }}` key) on the user's terminal; what matters becomes a diagnostic. */
+export const YAML_OPTIONS = { version: '1.1', customTags: withoutTimestamp, merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const;
 
 interface PlainResolver {
   readonly test: RegExp;

@@ -138,3 +138,33 @@ describe('selectApp with neither --app nor --path', () => {
     expect(app).toMatchObject({ name: 'helm-guestbook', path: 'helm-guestbook' });
   });
 });
+
+describe("a chart's templates", () => {
+  it('are not scanned for Applications (app of apps: the chart renders them), and no parser warning is printed', async () => {
+    const t = createTestRepo({ prefix: 'slipway-load-templates-' });
+    t.write({
+      'argo/app.yaml': ARGO_APP,
+      'apps/imported/cm.yaml': CM,
+      'apps/Chart.yaml': 'apiVersion: v2\nname: apps\nversion: 0.1.0\n',
+      // Argo CD's app-of-apps example: Go templates that are not YAML until Helm renders them.
+      'apps/templates/guestbook.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  destination:\n    server: {{ .Values.spec.destination.server }}\n',
+      'apps/templates/quoted.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: "{{ .Values.other }}"\nspec:\n  source: {path: apps/imported}\n',
+    });
+    t.commit('an Application and an app-of-apps chart');
+    const r = await openRepository(t.dir);
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const catalog = await loadApps(r, await r.resolve('HEAD'));
+      expect(catalog.apps.map((a) => a.name)).toEqual(['imported']);
+      expect(catalog.diagnostics.filter((d) => d.location?.file.startsWith('apps/templates/'))).toEqual([]);
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on the next tick
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await r.close();
+      t.cleanup();
+    }
+  });
+});

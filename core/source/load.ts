@@ -8,7 +8,7 @@ import type { Repository, Revision, Snapshot } from '../git/types.js';
 import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { DesiredObject } from '../model/desired.js';
 import { isManifestFileName, parseManifests } from '../manifest/manifests.js';
-import { compareApps, defaultApp, type App } from './apps.js';
+import { compareApps, defaultApp, HELM_CHART_FILE, type App } from './apps.js';
 import { appCandidates, definesAppsByLayout, type AppCandidate } from './candidates.js';
 import { importGitOpsApps } from './gitops.js';
 import { SLIPWAY_CONFIG_FILE, parseSlipwayConfig } from './slipway-config.js';
@@ -64,8 +64,11 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     diagnostics.push(...parsed.diagnostics);
   }
   const candidates: DesiredObject[] = [];
+  const templates = chartTemplateFolders(root.files);
   for (const f of gitops ? root.files : []) {
     if (f.mode === 'symlink' || !isManifestFileName(f.path) || f.path === SLIPWAY_CONFIG_FILE) continue;
+    // A chart's templates are not manifests until Helm renders them: the apps they define come from rendering the chart.
+    if (templates.some((t) => f.path.startsWith(t))) continue;
     // Each blob is scanned once: the next revision only reads the files that changed.
     const key = `${f.oid}:${f.path}`;
     let found = gitopsScan.get(key);
@@ -95,6 +98,11 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     configured: config !== undefined,
     ...(gitops && { folders: appCandidates(root.files.filter((f) => f.mode !== 'symlink').map((f) => f.path)) }),
   };
+}
+
+/** `<chart>/templates/` of every Helm chart (a folder with Chart.yaml) among the files. */
+function chartTemplateFolders(files: readonly { readonly path: string }[]): string[] {
+  return files.filter((f) => f.path === HELM_CHART_FILE || f.path.endsWith(`/${HELM_CHART_FILE}`)).map((f) => `${f.path.slice(0, -HELM_CHART_FILE.length)}templates/`);
 }
 
 export interface AppSelection {
