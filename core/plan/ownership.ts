@@ -79,8 +79,11 @@ export interface OwnershipInput {
 
 export async function resolveOwnership(input: OwnershipInput): Promise<Ownership> {
   const parent = parentForApp({ name: input.app, namespace: input.namespace, identity: input.identity });
-  const own = await readSet(input, parent);
-  const earlier = (await Promise.all(earlierParents(input).map(async (p) => ({ parent: p, obj: await readParent(input.client, p) })))).filter((e) => e.obj);
+  // The app's own set and Slipway 0.1's parents are read together: one round trip more than before, not three.
+  const [own, earlier] = await Promise.all([
+    readSet(input, parent),
+    Promise.all(earlierParents(input).map(async (p) => ({ parent: p, obj: await readParent(input.client, p) }))).then((found) => found.filter((e) => e.obj)),
+  ]);
   const earlierSets = await Promise.all(earlier.map((e) => readSet(input, e.parent, e.obj!)));
   const diagnostics: Diagnostic[] = [];
   const adopts: { parent: string; id: string; why: AdoptionReason }[] = [];
