@@ -6,7 +6,7 @@
 import type { Repository } from '../git/types.js';
 import { WORKING_COPY } from '../git/types.js';
 import type { KubeClient } from '../kube/client.js';
-import { discover } from '../kube/target.js';
+import { discover, resolveTarget } from '../kube/target.js';
 import type { Manifest } from '../model/desired.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { formatKey, identityOf } from '../model/resource.js';
@@ -14,6 +14,7 @@ import { manifestHash } from '../plan/assemble.js';
 import { namespaceToCreate, settleAll, type Settled } from '../plan/settle.js';
 import type { JsonObject } from '../plan/json.js';
 import type { Plan } from '../plan/types.js';
+import { helmCapabilities } from '../render/capabilities.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
@@ -37,6 +38,7 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
       hint: `plan again here; to apply plans made elsewhere (CI), give both sides the same key in ${SECRET_HASH_KEY_ENV}`,
     });
   }
+  const discovery = await discover(opts.client, { refresh: true });
   let app: App;
   let render;
   if (inputs.mode.kind === 'revert') {
@@ -50,19 +52,20 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     const selection = selectionOf(inputs.app);
     // Rendered as planned: in the plan's namespace, with its createNamespace (Helm's release namespace is part of the bytes).
     app = withOverrides((await selectApp(opts.repo, revision, selection)).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
-    render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
+    // Helm renders for the target as it is now (its version and served APIs), as the plan rendered for it then.
+    const capabilities = helmCapabilities(await resolveTarget(opts.client), discovery);
+    render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities });
     if (render.renderedHash !== inputs.renderedHash) {
       // One more render tells an app that renders differently on every run from one whose tools or values changed; both name the objects.
       const selected = app;
       throw await staleRenderError({
         plan,
         render,
-        renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }),
+        renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities }),
         settle: async (again) => settleAll(again, { discovery: await discover(opts.client, { refresh: true }), id: inputs.applySet.id, defaultNamespace: inputs.app.namespace ?? selected.destination.namespace ?? opts.client.namespace, diagnostics: [] }),
       });
     }
   }
-  const discovery = await discover(opts.client, { refresh: true });
   const namespace = inputs.app.namespace ?? app.destination.namespace ?? opts.client.namespace;
   const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: namespace, diagnostics: [] });
   // The namespace createNamespace asked for, when the plan creates it (it is no ApplySet member).

@@ -4,7 +4,9 @@
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
+import { discover, resolveTarget } from '../kube/target.js';
 import { contextNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
+import { helmCapabilities } from '../render/capabilities.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { withOverrides, type AppOverrides } from '../source/apps.js';
@@ -44,9 +46,13 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
   // Every namespace comes from one place: the override, the app's destination, else the selected context's (never $KUBECONFIG's current one).
   const app = withOverrides(selected.app, req.overrides ?? {}, contextNamespace(req.kubeconfig, req.context));
   const { diagnostics } = selected;
-  const [render, identity] = await Promise.all([renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) }), appIdentity(req.repo, revision, app)]);
   const client = new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
   try {
+    // Helm renders for the target (its version and served APIs, as Argo CD does); computePlan reads the same target and discovery from the cache.
+    const rendering = Promise.all([resolveTarget(client), discover(client)]).then(([target, discovery]) =>
+      renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }), capabilities: helmCapabilities(target, discovery) }),
+    );
+    const [render, identity] = await Promise.all([rendering, appIdentity(req.repo, revision, app)]);
     return await computePlan({
       client,
       // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.

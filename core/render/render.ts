@@ -16,6 +16,7 @@ import { isManifestFileName, parseManifests, type ParsedFile } from '../manifest
 import { parsePool, POOL_MIN_FILES } from '../manifest/parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
 import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
+import { helmCapabilityArgs, type HelmCapabilities } from './capabilities.js';
 import { blindSecrets } from '../secret-key.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
@@ -37,6 +38,12 @@ export interface RenderOptions {
   readonly timeoutMs?: number;
   /** PATH to search for tools not set in `tools` (default: the process's PATH). */
   readonly searchPath?: string;
+  /**
+   * The target's version and served APIs, given to `helm template` (--kube-version,
+   * --api-versions) as Argo CD does; without them (no context, e.g. `slipway render`) Helm's
+   * defaults apply. Plan and apply pass the same, so the rendered hash matches.
+   */
+  readonly capabilities?: HelmCapabilities;
 }
 
 export interface RenderResult {
@@ -239,6 +246,7 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
       args.push('--values', posix.join(dir, values));
     }
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
+    args.push(...helmCapabilityArgs(opts.capabilities));
     output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` }).catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'Chart.yaml');
   }
