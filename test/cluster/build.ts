@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kwokStagesYaml, stagesRecipe } from './kwok-config.js';
 import { cacheDir } from './paths.js';
 import { KUBECTL_LAYER_PACKAGE, KUBERNETES_VERSION, KUSTOMIZE_VERSION, KWOK_VERSION } from './versions.js';
 
@@ -156,10 +157,17 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
     });
   }
   const kwokDir = join(cacheDir(), 'kwok', `${KWOK_VERSION}-${inputsKey(gover)}`);
-  if (!existsSync(join(kwokDir, 'kwok')) || !existsSync(join(kwokDir, 'stages.yaml'))) {
+  if (!existsSync(join(kwokDir, 'kwok'))) {
     log(`building kwok ${KWOK_VERSION} (fake nodes) into ${kwokDir}`);
-    await cached(kwokDir, ['kwok', 'stages.yaml'], async (tmp) => {
-      await runGo(['install', '-v', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'kwok', total: 0, log });
+    await cached(kwokDir, ['kwok'], (tmp) =>
+      runGo(['install', '-v', `sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'kwok', total: 0, log }),
+    );
+  }
+  // Keyed by what decides its content (kwok's version, the files taken from it, our changes), so a
+  // changed recipe never meets a stale stages.yaml; the kwok binary is not rebuilt for it.
+  const stagesDir = join(cacheDir(), 'kwok', `stages-${inputsKey(stagesRecipe())}`);
+  if (!existsSync(join(stagesDir, 'stages.yaml'))) {
+    await cached(stagesDir, ['stages.yaml'], async (tmp) => {
       writeFileSync(join(tmp, 'stages.yaml'), kwokStages());
     });
   }
@@ -169,19 +177,18 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
     kubeScheduler: join(dir, 'kube-scheduler'),
     etcd: join(dir, 'etcd'),
     kwok: join(kwokDir, 'kwok'),
-    kwokStages: join(kwokDir, 'stages.yaml'),
+    kwokStages: join(stagesDir, 'stages.yaml'),
   };
 }
 
 /**
- * kwok does nothing without Stage configurations. Use kwok's own "fast" stages (what kwokctl
- * installs by default: Nodes become Ready, Pods Running and Ready, deletions complete) and the
- * plain Node heartbeat, read from the kwok module at the pinned version.
+ * kwok does nothing without Stage configurations: kwok's own "fast" stages (what kwokctl installs by
+ * default) and the plain Node heartbeat, read from the kwok module at the pinned version, with the
+ * outcomes of test/support/kwok-outcomes.ts (see kwok-config.ts).
  */
 function kwokStages(): string {
   const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `sigs.k8s.io/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: goEnv(), encoding: 'utf8' })) as { Dir: string };
-  const files = ['node/fast/node-initialize.yaml', 'node/heartbeat/node-heartbeat.yaml', 'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml'];
-  return files.map((f) => readFileSync(join(info.Dir, 'kustomize', 'stage', f), 'utf8').trim()).join('\n---\n') + '\n';
+  return kwokStagesYaml(info.Dir);
 }
 
 /** kubectl and helm from the static binaries in an npm package; kustomize built from its Go module. */

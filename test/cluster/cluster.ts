@@ -2,7 +2,9 @@
  * A real local Kubernetes for tests: etcd, two kube-apiservers (the main cluster and an
  * independent second one, each with its own etcd prefix and therefore its own kube-system uid),
  * kube-controller-manager and kube-scheduler, and kwok faking one Node so Pods run and
- * Deployments become Available. All on loopback, RBAC on, token authentication.
+ * Deployments become Available, Jobs finish (or fail, or hang: test/support/kwok-outcomes.ts) and
+ * Pod logs stream through the API server (kwok's kubelet server). All on loopback, RBAC on, token
+ * authentication.
  *
  * `up` is idempotent: if a healthy cluster from this checkout is running it is reused.
  * The kubeconfig it writes has the contexts slipway-admin, slipway-readonly and slipway-second.
@@ -15,6 +17,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureClientTools, ensureControlPlane, type ClientTools, type ControlPlaneBinaries, type Log } from './build.js';
+import { kwokConfigKey, writeKwokLogsConfig } from './kwok-config.js';
 import { clusterDir } from './paths.js';
 import { KUBERNETES_VERSION } from './versions.js';
 
@@ -41,6 +44,8 @@ export interface ClusterState {
   readonly kubeconfig: string;
   /** The etcd client URL the API servers use (absent in state files written before it was recorded: see etcdUrlOf). */
   readonly etcdUrl?: string;
+  /** kwokConfigKey() when kwok was started (absent before it was recorded): another value means a restart. */
+  readonly kwokConfig?: string;
   readonly apiservers: readonly ApiServerRecord[];
   readonly processes: readonly ProcessRecord[];
   readonly tools: ClientTools;
@@ -206,12 +211,13 @@ async function expectOk(r: Promise<{ status: number; body: string }>, what: stri
 export async function up(opts: { log: Log }): Promise<UpResult> {
   const { log } = opts;
   const existing = readState();
-  if (existing && existing.version === KUBERNETES_VERSION && (await healthy(existing))) {
+  const current = existing && existing.version === KUBERNETES_VERSION && existing.kwokConfig === kwokConfigKey();
+  if (existing && current && (await healthy(existing))) {
     log(`cluster already running (Kubernetes v${existing.version}); kubeconfig: ${existing.kubeconfig}`);
     return { state: existing, startedNow: false };
   }
   if (existing) {
-    log('found a stopped or unhealthy cluster from an earlier run: cleaning it up');
+    log(current ? 'found a stopped or unhealthy cluster from an earlier run: cleaning it up' : 'found a cluster started with another Kubernetes version or kwok configuration: replacing it');
     await down({ log: () => {} });
   }
 
@@ -242,7 +248,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
   writeFileSync(join(dir, 'sa.key'), sa.privateKey, { mode: 0o600 });
   writeFileSync(join(dir, 'sa.pub'), sa.publicKey);
 
-  const ports = { etcd: await freePort(), etcdPeer: await freePort(), main: await freePort(), second: await freePort(), cmMain: await freePort(), cmSecond: await freePort(), sched: await freePort() };
+  const ports = { etcd: await freePort(), etcdPeer: await freePort(), main: await freePort(), second: await freePort(), cmMain: await freePort(), cmSecond: await freePort(), sched: await freePort(), kubelet: await freePort() };
 
   log('starting etcd');
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
@@ -271,6 +277,9 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
       `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--token-auth-file=${join(dir, `tokens-${name}.csv`)}`, '--authorization-mode=RBAC', '--endpoint-reconciler-type=none',
       '--allow-privileged=true', '--profiling=false', '--v=0',
+      // Logs, exec and port-forward go to the Node's kubelet: kwok's server, at the Node's InternalIP
+      // (127.0.0.1) and status port. No --kubelet-certificate-authority: its self-signed certificate is not verified.
+      '--kubelet-preferred-address-types=InternalIP',
     ]);
     processes.push(p);
     apiservers.push({ name, url: `https://127.0.0.1:${port}`, caFile: join(certDir, 'apiserver.crt'), adminToken: name === 'main' ? tokens.admin : tokens.secondAdmin });
@@ -311,9 +320,12 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--leader-elect=false',
     '--bind-address=127.0.0.1', `--secure-port=${ports.sched}`, `--cert-dir=${join(dir, 'certs-main', 'scheduler')}`, '--profiling=false',
   ]));
+  // kwok also serves the kubelet API (container logs) on 127.0.0.1, the address and port its Node reports.
   processes.push(startProcess(dir, 'kwok', bins.kwok, [
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--manage-all-nodes=false',
-    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake', '--server-address=', `--config=${bins.kwokStages}`,
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    `--server-address=127.0.0.1:${ports.kubelet}`, '--node-ip=127.0.0.1', `--node-port=${ports.kubelet}`,
+    `--config=${bins.kwokStages}`, `--config=${writeKwokLogsConfig(dir)}`,
   ]));
 
   await expectOk(apiCall(admin, 'POST', '/api/v1/nodes', {
@@ -328,8 +340,9 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
 
   await waitFor(`Node ${FAKE_NODE} to become Ready (kwok)`, 60_000, async () => {
     const r = await apiCall(admin, 'GET', `/api/v1/nodes/${FAKE_NODE}`);
-    const node = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } };
-    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+    const node = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } };
+    const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    return ready && node.status?.daemonEndpoints?.kubeletEndpoint?.Port === ports.kubelet ? true : undefined;
   }, join(dir, 'logs', 'kwok.log'));
   for (const a of apiservers) {
     // The controller-manager creates each namespace's default ServiceAccount; Pods need it.
@@ -360,7 +373,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     'current-context': CONTEXTS.admin,
   }), { mode: 0o600 });
 
-  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, etcdUrl, apiservers, processes, tools };
+  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, etcdUrl, kwokConfig: kwokConfigKey(), apiservers, processes, tools };
   writeFileSync(statePath(), JSON.stringify(state, null, 2), { mode: 0o600 });
   log(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)}s (Kubernetes v${KUBERNETES_VERSION}); kubeconfig: ${kubeconfig}`);
   return { state, startedNow: true };
