@@ -64,6 +64,8 @@ export interface AppOrigin {
   readonly file?: string;
   /** 1-based line of the app's definition in `file`. */
   readonly line?: number;
+  /** The Argo CD ApplicationSet (metadata.name) that generated the app's Application. */
+  readonly applicationSet?: string;
 }
 
 export interface App {
@@ -85,6 +87,13 @@ export interface App {
   readonly options: AppOptions;
   /** Revision the GitOps controller follows (imported apps only), e.g. "main", "HEAD", "v1.2.0". */
   readonly targetRevision?: string;
+  /** The repository URL the Argo CD source names (imported Applications only): its child apps in the same repository are planned. */
+  readonly repoUrl?: string;
+  /**
+   * A child app: the app whose rendering holds the Application that defines it (app of apps,
+   * core/source/children.ts). Absent for apps defined in the repository's files.
+   */
+  readonly parent?: string;
   readonly origin: AppOrigin;
 }
 

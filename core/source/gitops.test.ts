@@ -17,6 +17,8 @@ function objectsOf(name: string): GitOpsObject[] {
 }
 
 const THIS_REPO = { repoUrls: ['https://github.com/acme/shop-infra'] } satisfies ImportGitOpsOptions;
+/** The repository's files, for the ApplicationSets' git directories generators. */
+const TREE = { ...THIS_REPO, files: ['addons/cert-manager/kustomization.yaml', 'addons/metrics/deploy.yaml', 'addons/experimental/x.yaml', 'addons/.hidden/y.yaml', 'addons/README.md', 'envs/dev/Chart.yaml', 'web/deploy.yaml'] } satisfies ImportGitOpsOptions;
 
 /** Fixture, options, golden file: the golden holds the apps and every diagnostic (formatted, with its code). */
 const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
@@ -28,6 +30,8 @@ const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
   ['flux.yaml', {}, 'flux.any-repo.golden.json'],
   ['name-clashes.yaml', THIS_REPO, 'name-clashes.golden.json'],
   ['argocd-basic.yaml', { repoUrls: ['https://gitlab.com/acme/fork'] }, 'argocd-basic.other-repo.golden.json'],
+  ['argocd-applicationset.yaml', TREE, 'argocd-applicationset.golden.json'],
+  ['argocd-applicationset.yaml', THIS_REPO, 'argocd-applicationset.no-tree.golden.json'],
 ];
 
 describe('importGitOpsApps', () => {

@@ -19,6 +19,10 @@
  * | spec.syncPolicy.syncOptions CreateNamespace=true | options.createNamespace                        |
  * | spec.ignoreDifferences                    | options.ignoreDifferences                             |
  *
+ * ApplicationSets: the list and git directories generators expand to the Applications they
+ * generate, each imported as above (origin.applicationSet names the set); other generators are
+ * warnings naming file:line (./gitops/applicationset.ts).
+ *
  * `spec.sources` (multi-source): every source with a path in this repository becomes an app
  * (named "<app>-<source name or index>" when there are several); sources with `ref` serve
  * "$ref/…" values files; the others are reported. Inline Helm values (`values`,
@@ -43,7 +47,8 @@ import type { App } from './apps.js';
 import { compareApps, compareStrings, toAppName } from './apps.js';
 import { isRecord, sortDiagnostics } from './util.js';
 import { ARGO_API_VERSION, argoApplicationSchema, importArgoApplication } from './gitops/argocd.js';
-import { Reporter, repoFilter, reportInvalid, resourceKeyOf, type Candidate, type GitOpsObject, type ImportGitOpsOptions } from './gitops/common.js';
+import { Reporter, repoFilter, reportInvalid, resourceKeyOf, type Candidate, type GitOpsObject, type ImportGitOpsOptions, type RepoFilter } from './gitops/common.js';
+import { applicationSetSchema, expandApplicationSet, type ApplicationSet } from './gitops/applicationset.js';
 import { collectGitRepositories, FLUX_KUSTOMIZE_API_VERSIONS, fluxKustomizationSchema, importFluxKustomization } from './gitops/flux.js';
 
 export { normalizeRepoUrl, redactUrl, type GitOpsObject, type ImportGitOpsOptions } from './gitops/common.js';
@@ -68,7 +73,9 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
       if (parsed.success) candidates.push(...importArgoApplication(parsed.data, object, { report, resource, repos }));
       else reportInvalid(report, 'argocd-invalid', 'Argo CD Application', parsed.error);
     } else if (m.apiVersion === ARGO_API_VERSION && m.kind === 'ApplicationSet') {
-      report.add('warning', 'argocd-applicationset', 'ApplicationSets are not imported: they generate Applications at run time; render the generated Applications into the repository to preview them');
+      const parsed = applicationSetSchema.safeParse(m);
+      if (parsed.success) candidates.push(...importApplicationSet(parsed.data, object, { report, repos, ...(opts.files && { files: opts.files }) }));
+      else reportInvalid(report, 'applicationset-invalid', 'Argo CD ApplicationSet', parsed.error);
     } else if (m.kind === 'Kustomization' && FLUX_KUSTOMIZE_API_VERSIONS.includes(m.apiVersion)) {
       const parsed = fluxKustomizationSchema.safeParse(m);
       if (parsed.success) candidates.push(...importFluxKustomization(parsed.data, object, { report, resource, repos, gitRepositories }));
@@ -81,6 +88,26 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
 
   const settled = settleNames(candidates);
   return { apps: settled.apps.sort(compareApps), diagnostics: sortDiagnostics([...diagnostics, ...settled.diagnostics]) };
+}
+
+/**
+ * The apps of the Applications an ApplicationSet generates: each is imported as if it were written
+ * in the ApplicationSet's file (its diagnostics name that file:line and the generated Application).
+ */
+function importApplicationSet(appSet: ApplicationSet, object: GitOpsObject, ctx: { report: Reporter; repos: RepoFilter; files?: readonly string[] }): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const generated of expandApplicationSet(appSet, ctx)) {
+    const resource = resourceKeyOf(generated.manifest);
+    const report = new Reporter(object, resource);
+    const parsed = argoApplicationSchema.safeParse(generated.manifest);
+    if (parsed.success) {
+      for (const c of importArgoApplication(parsed.data, object, { report, resource, repos: ctx.repos })) {
+        candidates.push({ ...c, app: { ...c.app, origin: { ...c.app.origin, applicationSet: appSet.metadata.name } } });
+      }
+    } else reportInvalid(report, 'argocd-invalid', `the Application of ${generated.from}`, parsed.error);
+    for (const d of report.diagnostics) ctx.report.diagnostics.push(d);
+  }
+  return candidates;
 }
 
 /**

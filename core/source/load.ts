@@ -23,10 +23,22 @@ export interface AppCatalog {
    * defines no apps; absent when only slipway.yaml was read (`gitops: false`).
    */
   readonly folders?: readonly AppCandidate[];
+  /** Repository-relative paths of the files at the revision (symlinks left out); absent when only slipway.yaml was read. */
+  readonly files?: readonly string[];
+  /**
+   * Manifest files (chart templates included) that mention Argo CD's API group: an app whose folder
+   * holds one may render Applications (app of apps). Absent when only slipway.yaml was read.
+   */
+  readonly argoFiles?: readonly string[];
 }
 
-/** GitOps definitions found per blob and path (empty when the file mentions no GitOps kind). */
-const gitopsScan = new Map<string, readonly DesiredObject[]>();
+/** Whether rendering `app` may give Argo CD Applications: a file under its folder mentions argoproj.io (a kustomization reaching outside its folder is not seen). */
+export function mayRenderApplications(app: { readonly path: string }, catalog: Pick<AppCatalog, 'argoFiles'>): boolean {
+  return (catalog.argoFiles ?? []).some((f) => app.path === '' || f.startsWith(`${app.path}/`));
+}
+
+/** GitOps definitions found per blob and path (empty when the file mentions no GitOps kind), and whether it mentions Argo CD. */
+const gitopsScan = new Map<string, { readonly objects: readonly DesiredObject[]; readonly argo: boolean }>();
 const GITOPS_SCAN_MAX = 50_000;
 
 /** Forgets the GitOps scan (a cold start, for benchmarks and tests). */
@@ -36,6 +48,7 @@ export function clearAppScanCache(): void {
 
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
 const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io/;
+const ARGO_HINT = /argoproj\.io/;
 
 /**
  * The files a catalog reads: the whole tree when GitOps definitions are scanned for; otherwise only
@@ -64,24 +77,27 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     diagnostics.push(...parsed.diagnostics);
   }
   const candidates: DesiredObject[] = [];
+  const argoFiles: string[] = [];
   const templates = chartTemplateFolders(root.files);
+  const files = root.files.filter((f) => f.mode !== 'symlink').map((f) => f.path);
   for (const f of gitops ? root.files : []) {
     if (f.mode === 'symlink' || !isManifestFileName(f.path) || f.path === SLIPWAY_CONFIG_FILE) continue;
-    // A chart's templates are not manifests until Helm renders them: the apps they define come from rendering the chart.
-    if (templates.some((t) => f.path.startsWith(t))) continue;
+    // A chart's templates are not manifests until Helm renders them: the apps they define come from rendering the chart (child apps).
+    const template = templates.some((t) => f.path.startsWith(t));
     // Each blob is scanned once: the next revision only reads the files that changed.
-    const key = `${f.oid}:${f.path}`;
+    const key = `${f.oid}:${f.path}${template ? ':template' : ''}`;
     let found = gitopsScan.get(key);
     if (!found) {
       const text = new TextDecoder().decode(await repo.readFile(root, f));
-      found = GITOPS_HINT.test(text) ? parseManifests(text, { file: f.path }).objects : [];
+      found = { objects: !template && GITOPS_HINT.test(text) ? parseManifests(text, { file: f.path }).objects : [], argo: ARGO_HINT.test(text) };
       if (gitopsScan.size >= GITOPS_SCAN_MAX) gitopsScan.delete(gitopsScan.keys().next().value!);
       gitopsScan.set(key, found);
     }
-    candidates.push(...found);
+    if (found.argo) argoFiles.push(f.path);
+    candidates.push(...found.objects);
   }
   if (candidates.length > 0) {
-    const imported = importGitOpsApps(candidates, {});
+    const imported = importGitOpsApps(candidates, { files });
     diagnostics.push(...imported.diagnostics);
     const taken = new Set(apps.map((a) => a.name));
     for (const app of imported.apps) {
@@ -96,7 +112,7 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     apps: apps.sort(compareApps),
     diagnostics,
     configured: config !== undefined,
-    ...(gitops && { folders: appCandidates(root.files.filter((f) => f.mode !== 'symlink').map((f) => f.path)) }),
+    ...(gitops && { folders: appCandidates(files), files, argoFiles }),
   };
 }
 

@@ -113,6 +113,7 @@ export function importArgoApplication(
       },
       options,
       ...(source.targetRevision !== undefined && { targetRevision: source.targetRevision }),
+      ...(source.repoURL !== undefined && { repoUrl: redactUrl(source.repoURL) }),
       origin: { kind: 'argocd', file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) },
     };
     candidates.push({ app, resource: ctx.resource, namespace: application.metadata.namespace ?? '', location: object.source });

@@ -17,6 +17,8 @@ export interface GitOpsObject {
 export interface ImportGitOpsOptions {
   /** URLs of this repository (its remotes). Absent: every Git source is taken to be this repository. */
   readonly repoUrls?: readonly string[];
+  /** Repository-relative paths of the files at the revision: the folders ApplicationSets' git directories generators list. */
+  readonly files?: readonly string[];
 }
 
 /**

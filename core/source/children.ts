@@ -1,0 +1,63 @@
+/**
+ * App of apps (Argo CD's cluster bootstrapping pattern): the Argo CD Applications and
+ * ApplicationSets an app renders — a Helm chart whose templates are Applications, a folder or a
+ * kustomization of Application files — become the app's child apps, imported exactly like the
+ * Applications found in the repository's files (core/source/gitops.ts: path, Helm values,
+ * destination namespace, syncPolicy mean the same).
+ *
+ * Which children are planned here: those whose source is this repository. When the parent is an
+ * imported Application, "this repository" is the parent's repoURL; otherwise any repoURL counts
+ * (as for the repository's own files). A child whose path is not a folder of this repository at
+ * the revision is left out too. Children left out stay notes naming them (info), never errors: they
+ * configure Argo CD, not Slipway. A pure function over the parent's rendered objects.
+ */
+import type { Diagnostic } from '../model/diagnostics.js';
+import { isPlainObject } from '../model/desired.js';
+import type { App } from './apps.js';
+import { importGitOpsApps, type GitOpsObject } from './gitops.js';
+
+export const ARGO_GROUP = 'argoproj.io';
+
+/** The kinds of Argo CD's API group that only its controllers act on. */
+export const ARGO_KINDS: readonly string[] = ['Application', 'ApplicationSet', 'AppProject'];
+
+/** An Argo CD Application, ApplicationSet or AppProject manifest. */
+export function isArgoObject(manifest: unknown): boolean {
+  return isPlainObject(manifest) && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith(`${ARGO_GROUP}/`) && ARGO_KINDS.includes(String(manifest.kind));
+}
+
+/** Diagnostic codes of a source that is not planned here because it lives elsewhere. */
+const ELSEWHERE = new Set(['argocd-foreign-repo', 'argocd-helm-repository', 'applicationset-foreign-repo']);
+
+export interface ChildApps {
+  /** Sorted by name; each names `parent`. Names are not settled against other apps (core/plan/child-apps.ts does). */
+  readonly apps: readonly App[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The child apps of `parent`, from the objects its rendering produced. `files` are the repository's
+ * files at the revision (paths): the folders a child may point at, and the git generator's folders.
+ */
+export function importChildApps(parent: Pick<App, 'name' | 'repoUrl'>, rendered: readonly GitOpsObject[], ctx: { readonly files: readonly string[] }): ChildApps {
+  const argo = rendered.filter((o) => isArgoObject(o.manifest));
+  if (argo.length === 0) return { apps: [], diagnostics: [] };
+  const imported = importGitOpsApps(argo, { ...(parent.repoUrl !== undefined && { repoUrls: [parent.repoUrl] }), files: ctx.files });
+  const diagnostics: Diagnostic[] = imported.diagnostics.map((d) => (ELSEWHERE.has(d.code) ? { ...d, severity: 'info', message: `child app of ${parent.name} not planned here: ${d.message}` } : d));
+  const folders = new Set<string>(['']);
+  for (const file of ctx.files) for (let i = file.indexOf('/'); i > 0; i = file.indexOf('/', i + 1)) folders.add(file.slice(0, i));
+  const apps: App[] = [];
+  for (const app of imported.apps) {
+    if (!folders.has(app.path)) {
+      diagnostics.push({
+        severity: 'info',
+        code: 'child-app-missing-path',
+        message: `child app ${app.name} of ${parent.name} not planned here: its path ${JSON.stringify(app.path)} is no folder of this repository at this revision (is its repoURL another repository?)`,
+        ...(app.origin.file !== undefined && { location: { file: app.origin.file, ...(app.origin.line !== undefined && { line: app.origin.line }) } }),
+      });
+      continue;
+    }
+    apps.push({ ...app, parent: parent.name });
+  }
+  return { apps, diagnostics };
+}
