@@ -50,6 +50,8 @@ export interface ClusterPort extends ObjectPort {
    * The ApplySet parent's members are found this way.
    */
   listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string> }): Promise<KubeObject[]>;
+  /** The last lines of a Pod's log: why a hook Job failed, in its own words. */
+  podLog(namespace: string, pod: string, opts?: { readonly tailLines?: number }): Promise<string>;
   /** The served kinds may have changed (CRDs were applied): the next call looks them up again. */
   kindsChanged(): void;
 }

@@ -11,6 +11,7 @@ import type { Manifest } from '../model/desired.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
+import { hookId, splitHooks, type SettledHook } from '../plan/hooks.js';
 import { namespaceToCreate, settleAll, type Settled } from '../plan/settle.js';
 import type { JsonObject } from '../plan/json.js';
 import type { Plan } from '../plan/types.js';
@@ -29,6 +30,8 @@ export interface DesiredForPlan {
   readonly app: App;
   /** By identityOf(key): the object to send, as settled when the plan was made. */
   readonly objects: ReadonlyMap<string, Settled>;
+  /** By hookId: the hooks to run, as settled when the plan was made. */
+  readonly hooks: ReadonlyMap<string, SettledHook>;
 }
 
 export async function desiredForPlan(plan: Plan, opts: { repo: Repository; client: KubeClient; cacheDir: string; tools?: ToolPaths; history?: History }): Promise<DesiredForPlan> {
@@ -62,12 +65,18 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
         plan,
         render,
         renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities }),
-        settle: async (again) => settleAll(again, { discovery: await discover(opts.client, { refresh: true }), id: inputs.applySet.id, defaultNamespace: inputs.app.namespace ?? selected.destination.namespace ?? opts.client.namespace, diagnostics: [] }),
+        settle: async (again) => {
+          const discovery = await discover(opts.client, { refresh: true });
+          const defaultNamespace = inputs.app.namespace ?? selected.destination.namespace ?? opts.client.namespace;
+          const split = splitHooks(again, { discovery, defaultNamespace });
+          return [...settleAll(split, { discovery, id: inputs.applySet.id, defaultNamespace, diagnostics: [] }), ...split.hooks.map((h) => h.settled)];
+        },
       });
     }
   }
   const namespace = inputs.app.namespace ?? app.destination.namespace ?? opts.client.namespace;
-  const settled = settleAll(render, { discovery, id: inputs.applySet.id, defaultNamespace: namespace, diagnostics: [] });
+  const split = splitHooks(render, { discovery, defaultNamespace: namespace });
+  const settled = settleAll(split, { discovery, id: inputs.applySet.id, defaultNamespace: namespace, diagnostics: [] });
   // The namespace createNamespace asked for, when the plan creates it (it is no ApplySet member).
   const createsNamespace = inputs.app.createNamespace && plan.changes.some((c) => c.action === 'create' && c.key.group === '' && c.key.kind === 'Namespace' && c.key.name === namespace);
   if (createsNamespace && !settled.some((s) => s.key.group === '' && s.key.kind === 'Namespace' && s.key.name === namespace)) settled.unshift(namespaceToCreate(namespace, discovery, app));
@@ -77,7 +86,13 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     const s = objects.get(identityOf(change.key));
     if (!s || manifestHash(s.manifest as JsonObject) !== change.desiredHash) throw stale(`${formatKey(change.key)} is not what the plan saw`);
   }
-  return { app, objects };
+  const hooks = new Map(split.hooks.map((h) => [hookId({ key: h.settled.key, ...(h.generateName && { generateName: true }) }), h]));
+  for (const planned of plan.hooks) {
+    if (planned.skipped !== undefined) continue;
+    const h = hooks.get(hookId(planned));
+    if (!h || manifestHash(h.settled.manifest) !== planned.desiredHash) throw stale(`hook ${formatKey(planned.key)} is not what the plan saw`);
+  }
+  return { app, objects, hooks };
 }
 
 export type { Manifest };

@@ -77,7 +77,7 @@ function planFor(fake: FakeCluster, planned: readonly (readonly [Action, KubeObj
   });
   const count = (a: Action): number => changes.filter((c) => c.action === a).length;
   const plan: Plan = {
-    formatVersion: 2,
+    formatVersion: 3,
     id: 'plan-1',
     createdAt: '2026-01-01T00:00:00.000Z',
     inputs: {
@@ -93,6 +93,7 @@ function planFor(fake: FakeCluster, planned: readonly (readonly [Action, KubeObj
     changes,
     summary: { create: count('create'), update: count('update'), delete: count('delete'), replace: count('replace'), noop: count('noop'), error: count('error') },
     diagnostics: [],
+    hooks: [],
   };
   const objects = new Map(planned.filter(([action]) => action !== 'delete').map(([, o]) => [identityOf(key(o)), { manifest: o }]));
   return { plan, desired: { objects } };

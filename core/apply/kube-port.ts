@@ -24,6 +24,7 @@ export function kubeClusterPort(client: KubeClient): ClusterPort {
     create: (obj, opts) => client.create(obj, opts),
     update: (obj) => client.update(obj),
     delete: (key, opts) => client.delete(key, opts),
+    podLog: (namespace, pod, opts) => client.podLog(namespace, pod, opts),
     kindsChanged: () => invalidateCache(client, 'discovery'),
   };
 }

@@ -162,7 +162,10 @@ describe('readWave', () => {
     ['surrounding spaces', wave(' 7 '), 7],
     ["Argo CD's", argoWave('-5'), -5],
     ["both: Slipway's wins", { ...wave('1'), ...argoWave('9') }, 1],
-    ['other annotations are ignored', { 'helm.sh/hook-weight': '4' }, 0],
+    // Helm's hook weight orders hooks as Argo CD reads it (gitops-engine syncwaves.Wave), after both wave annotations.
+    ['Helm hook weight', { 'helm.sh/hook-weight': '4' }, 4],
+    ['Argo CD wave before Helm hook weight', { 'helm.sh/hook-weight': '4', 'argocd.argoproj.io/sync-wave': '-1' }, -1],
+    ['other annotations are ignored', { 'helm.sh/hook': 'pre-install' }, 0],
   ])('%s: %j → %i', (_label, annotations, expected) => {
     expect(readWave(annotations, key)).toEqual({ wave: expected });
   });

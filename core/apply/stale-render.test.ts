@@ -23,6 +23,7 @@ const planOf = (objects: DesiredObject[], commit = 'a'.repeat(40)): Plan =>
   ({
     inputs: { app: { name: 'rnd', path: 'charts/rnd', sourceType: 'helm' }, commit, renderedHash: hashObjects(objects) },
     changes: objects.map((o) => ({ key: o.key, action: 'create', desiredHash: manifestHash(o.manifest as unknown as JsonObject) })),
+    hooks: [],
   }) as unknown as Plan;
 
 const settle = (r: RenderResult): Promise<{ key: DesiredObject['key']; manifest: JsonObject }[]> => Promise.resolve(r.objects.map((o) => ({ key: o.key, manifest: o.manifest as unknown as JsonObject })));

@@ -47,6 +47,7 @@ export async function staleRenderError(args: StaleRenderArgs): Promise<SlipwayEr
   const created = plan.inputs.app.createNamespace ? plan.inputs.app.namespace : undefined;
   const isCreatedNamespace = (key: ResourceKey): boolean => created !== undefined && key.group === '' && key.kind === 'Namespace' && key.name === created;
   for (const c of plan.changes) if (c.desiredHash !== undefined && c.action !== 'delete' && !isCreatedNamespace(c.key)) planned.set(identityOf(c.key), { key: c.key, hash: c.desiredHash });
+  for (const h of plan.hooks) if (h.desiredHash !== undefined) planned.set(identityOf(h.key), { key: h.key, hash: h.desiredHash });
   const now = hashesOf((await args.settle(again)).filter((s) => !isCreatedNamespace(s.key)));
   const differing = differences(planned, now, { onlyFirst: 'no longer rendered', onlySecond: 'not in the plan' });
   const why = plan.inputs.commit === ':working' ? 'the working copy changed since the plan was made' : `the app renders differently ${where} than when the plan was made, the same on each run now (the tools, values or the time a template reads changed?)`;

@@ -166,6 +166,7 @@ export class KubeClient {
     }
     if (this.onWarning && headers.warning) for (const w of parseWarnings(headers.warning)) this.onWarning(w, info);
     if (status < 200 || status > 299) throw toKubeError(new ApiException(status, 'Unsuccessful HTTP Request', text, headers), info);
+    if (opts.text) return text;
     if (text.trim() === '') return undefined;
     try {
       return JSON.parse(text) as unknown;
@@ -206,6 +207,12 @@ export class KubeClient {
       token = page.metadata?.continue || undefined;
     } while (token);
     return items;
+  }
+
+  /** The last lines of a Pod's log (its first container unless one is named), as the kubelet returns them through the API server. */
+  async podLog(namespace: string, pod: string, opts: { readonly tailLines?: number; readonly container?: string } = {}): Promise<string> {
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
+    return (await this.request('GET', path, { query: { tailLines: opts.tailLines, container: opts.container }, accept: 'text/plain', text: true, info: { verb: 'get', resource: 'pods/log' } })) as string;
   }
 
   /** The live object, or null if it does not exist. */

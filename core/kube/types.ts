@@ -12,6 +12,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly accept?: string;
+  /** The answer as text, not parsed as JSON (Pod logs). */
+  readonly text?: boolean;
   /** Names the request in errors. */
   readonly info?: Omit<KubeRequestInfo, 'context' | 'server' | 'phase'>;
 }

@@ -10,6 +10,7 @@ import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node 
 import type { DesiredObject, Manifest } from '../model/desired.js';
 import { isPlainObject } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import { hasHookAnnotation } from '../model/hooks.js';
 import { parseApiVersion, type ResourceKey } from '../model/resource.js';
 import { depthOf, fastParseAll, YAML_OPTIONS } from './fast-yaml.js';
 
@@ -167,9 +168,13 @@ function addObject(value: unknown, where: SourceLocation, sink: Sink, what = 'th
   if (typeof kind !== 'string' || kind === '') return error('missing-field', `${what} has apiVersion ${apiVersion} but no kind`);
   const metadata = value.metadata;
   if (!isPlainObject(metadata)) return error('missing-field', `${kind} has no metadata`);
-  const { name, namespace, generateName } = metadata;
-  if (name === undefined || name === '') {
-    if (generateName !== undefined) return error('generate-name-unsupported', `${kind} uses metadata.generateName (${JSON.stringify(generateName)}), which Slipway does not support: a plan needs a fixed name to compare with the cluster. Give it metadata.name`);
+  const { namespace, generateName } = metadata;
+  let { name } = metadata;
+  // A hook gets its name when it runs (Argo CD's naming); any other object needs a fixed name to be compared with the cluster.
+  const generated = (name === undefined || name === '') && typeof generateName === 'string' && generateName !== '' && isPlainObject(metadata.annotations) && hasHookAnnotation(metadata.annotations);
+  if (generated) name = generateName;
+  else if (name === undefined || name === '') {
+    if (generateName !== undefined) return error('generate-name-unsupported', `${kind} uses metadata.generateName (${JSON.stringify(generateName)}) but is no hook: a plan needs a fixed name to compare with the cluster. Give it metadata.name, or make it a hook (argocd.argoproj.io/hook), which gets its name when it runs`);
     return error('missing-field', `${kind} has no metadata.name`);
   }
   if (typeof name !== 'string') return error('invalid-field', `${kind} metadata.name must be a string, got ${JSON.stringify(name)}`);
@@ -183,5 +188,5 @@ function addObject(value: unknown, where: SourceLocation, sink: Sink, what = 'th
   }
   const { group, version } = parseApiVersion(apiVersion);
   const key: ResourceKey = namespace ? { group, version, kind, namespace, name } : { group, version, kind, name };
-  sink.objects.push({ key, manifest: value as Manifest, source: where });
+  sink.objects.push({ key, manifest: value as Manifest, source: where, ...(generated && { generateName: true as const }) });
 }

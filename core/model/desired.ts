@@ -17,6 +17,8 @@ export interface DesiredObject {
   readonly manifest: Manifest;
   /** File (repository-relative), document index and line where the object is declared. */
   readonly source: SourceLocation;
+  /** A hook with only metadata.generateName: key.name is the prefix; it gets its name when it runs. */
+  readonly generateName?: true;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

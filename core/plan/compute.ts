@@ -29,7 +29,8 @@ import { listInScope, listNames } from './list.js';
 import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
 import type { AppliedObject, LastApplyLookup } from './ports.js';
 import { isNamespaceKey, namespaceToCreate, settleAll, type Settled } from './settle.js';
-import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode } from './types.js';
+import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
+import { splitHooks } from './hooks.js';
 
 export interface ComputePlanOptions {
   readonly client: KubeClient;
@@ -87,8 +88,9 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     mode: opts.revert ? { kind: 'revert', of: opts.revert.runId } : (opts.mode ?? NORMAL_MODE),
   };
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
+  let hooks: readonly PlannedHook[] = [];
   const done = (changes: Change[], adopts?: PlanApplySet['adopts']): Plan =>
-    finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, createdAt });
+    finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, hooks, createdAt });
   if (hasErrors(render.diagnostics)) {
     // The revision does not render cleanly: comparing a partial set of objects would propose wrong deletions.
     return done([]);
@@ -98,7 +100,11 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // 1. Settle every desired object: its API resource, namespace and membership label; and the namespace createNamespace asks for.
   const existingNamespaces = await listNames(client, discovery);
   const created = app.options.createNamespace && existingNamespaces && !existingNamespaces.has(namespace) && !render.objects.some((o) => isNamespaceKey(o.key, namespace)) ? namespaceToCreate(namespace, discovery, app) : undefined;
-  const desired = [...(created ? [created] : []), ...settleAll(render, { discovery, id, defaultNamespace: namespace, diagnostics })];
+  // Hooks run at the apply's phases; they are no members and no changes (core/plan/hooks.ts).
+  const split = splitHooks(render, { discovery, defaultNamespace: namespace });
+  diagnostics.push(...split.diagnostics);
+  hooks = split.planned;
+  const desired = [...(created ? [created] : []), ...settleAll(split, { discovery, id, defaultNamespace: namespace, diagnostics })];
   const namespacesInPlan = new Set(desired.filter((d) => d.key.group === '' && d.key.kind === 'Namespace').map((d) => d.key.name));
   const wanted = new Set(desired.map((d) => identityOf(d.key)));
 

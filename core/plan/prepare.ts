@@ -9,8 +9,8 @@ import type { ResourceKey } from '../model/resource.js';
 export const FIELD_MANAGER = 'slipway';
 
 export interface PrepareOptions {
-  /** The ApplySet id every member is labelled with. */
-  readonly applySetId: string;
+  /** The ApplySet id every member is labelled with; undefined for hooks, which are no members. */
+  readonly applySetId: string | undefined;
   /** Whether the kind is namespaced (from discovery); undefined when the cluster does not serve it yet (CRD in the same plan). */
   readonly namespaced: boolean | undefined;
   /** Namespace for namespaced objects that name none. */
@@ -27,7 +27,7 @@ export interface Prepared {
 export function prepareDesired(manifest: Manifest, key: ResourceKey, opts: PrepareOptions): Prepared {
   const copy = structuredClone(manifest);
   const meta = copy.metadata;
-  meta.labels = { ...((meta.labels as Record<string, string> | undefined) ?? {}), [APPLYSET_PART_OF_LABEL]: opts.applySetId };
+  if (opts.applySetId !== undefined) meta.labels = { ...((meta.labels as Record<string, string> | undefined) ?? {}), [APPLYSET_PART_OF_LABEL]: opts.applySetId };
   let droppedNamespace: string | undefined;
   if (opts.namespaced === false && meta.namespace !== undefined) {
     droppedNamespace = meta.namespace;

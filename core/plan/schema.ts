@@ -4,6 +4,7 @@
  * The `satisfies`-style assignment below keeps the schema and core/plan/types.ts in step.
  */
 import { z } from 'zod';
+import { DELETE_POLICIES, SYNC_PHASES } from '../model/hooks.js';
 import type { Plan } from './types.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 
@@ -46,6 +47,19 @@ const change = z.strictObject({
 
 const count = z.number().int().nonnegative();
 
+const plannedHook = z.strictObject({
+  key: resourceKey,
+  generateName: z.literal(true).optional(),
+  phases: z.array(z.enum(SYNC_PHASES)),
+  wave: z.number().int(),
+  deletePolicies: z.array(z.enum(DELETE_POLICIES)),
+  from: z.enum(['argocd', 'helm']),
+  skipped: z.string().optional(),
+  after: z.string().optional(),
+  desiredHash: z.string().optional(),
+  source: sourceLocation.optional(),
+});
+
 export const planSchema = z.strictObject({
   formatVersion: z.literal(PLAN_FORMAT_VERSION),
   id: z.string().regex(/^plan-[0-9a-f]{16}$/, { error: 'a plan id is "plan-" and 16 hex digits' }),
@@ -83,6 +97,7 @@ export const planSchema = z.strictObject({
   changes: z.array(change),
   summary: z.strictObject({ create: count, update: count, delete: count, replace: count, noop: count, error: count }),
   diagnostics: z.array(diagnostic),
+  hooks: z.array(plannedHook),
 });
 
 /** Fails to compile when the schema's output stops being a Plan. */

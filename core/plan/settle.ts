@@ -37,7 +37,7 @@ export function namespaceToCreate(namespace: string, discovery: Discovery, app: 
  * Every desired object with its API resource, namespace and membership label settled: exactly
  * what apply will send. Plan and apply both call this.
  */
-export function settleAll(render: Pick<RenderResult, 'objects'>, ctx: { discovery: Discovery; id: string; defaultNamespace: string; diagnostics: Diagnostic[] }): Settled[] {
+export function settleAll(render: Pick<RenderResult, 'objects'>, ctx: { discovery: Discovery; id: string | undefined; defaultNamespace: string; diagnostics: Diagnostic[] }): Settled[] {
   const crdsInPlan = render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition');
   return render.objects.map((o) => settle(o, { ...ctx, crdsInPlan }));
 }
@@ -54,7 +54,7 @@ export interface Settled {
   readonly createOnly?: true;
 }
 
-function settle(o: DesiredObject, ctx: { discovery: Discovery; id: string; defaultNamespace: string; crdsInPlan: readonly DesiredObject[]; diagnostics: Diagnostic[] }): Settled {
+function settle(o: DesiredObject, ctx: { discovery: Discovery; id: string | undefined; defaultNamespace: string; crdsInPlan: readonly DesiredObject[]; diagnostics: Diagnostic[] }): Settled {
   const resource = resourceFor(ctx.discovery, o.key);
   const afterCrd = !resource && ctx.crdsInPlan.some((crd) => definesKind(crd.manifest, o.key));
   const namespaced = resource ? resource.namespaced : afterCrd ? crdScope(ctx.crdsInPlan, o.key) : undefined;

@@ -5,10 +5,11 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { AppIdentity } from '../model/applyset.js';
+import type { DeletePolicy, SyncPhase } from '../model/hooks.js';
 import type { ResourceKey } from '../model/resource.js';
 
-/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. */
-export const PLAN_FORMAT_VERSION = 2;
+/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. */
+export const PLAN_FORMAT_VERSION = 3;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'error';
 
@@ -140,4 +141,30 @@ export interface Plan {
   readonly changes: readonly Change[];
   readonly summary: PlanSummary;
   readonly diagnostics: readonly Diagnostic[];
+  /** Hooks the apply runs at its phases, and hook objects it leaves out; sorted by phase, wave, key. Never counted as changes. */
+  readonly hooks: readonly PlannedHook[];
+}
+
+/**
+ * A hook (DESIGN.md: an object run at a phase of apply, never an ApplySet member). It is no
+ * change: it is created each time the app is applied, whatever the cluster holds.
+ */
+export interface PlannedHook {
+  /** The object; `name` is the generateName prefix when `generateName` is set. */
+  readonly key: ResourceKey;
+  /** Named when it runs, as Argo CD names it: prefix + commit (7) + phase + start time. */
+  readonly generateName?: true;
+  /** Phases it runs in, in order; empty when skipped. */
+  readonly phases: readonly SyncPhase[];
+  readonly wave: number;
+  readonly deletePolicies: readonly DeletePolicy[];
+  /** Whose annotation made it a hook. */
+  readonly from: 'argocd' | 'helm';
+  /** Why it is not run (Skip, a Helm test, a delete hook). */
+  readonly skipped?: string;
+  /** The manifest sent (YAML, Secret values masked); absent when skipped. */
+  readonly after?: string;
+  /** sha256 of the manifest sent, which apply checks (as Change.desiredHash). */
+  readonly desiredHash?: string;
+  readonly source?: SourceLocation;
 }

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
-import type { Change, Plan, PlanMode } from './types.js';
+import type { Change, Plan, PlanMode, PlannedHook } from './types.js';
 
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(projectPlan(plan), null, 2)}\n`;
@@ -47,6 +47,22 @@ export function projectPlan(plan: Plan): Plan {
     changes: plan.changes.map(projectChange),
     summary: { ...plan.summary },
     diagnostics: plan.diagnostics.map(projectDiagnostic),
+    hooks: plan.hooks.map(projectHook),
+  };
+}
+
+function projectHook(h: PlannedHook): PlannedHook {
+  return {
+    key: projectKey(h.key),
+    ...(h.generateName && { generateName: true as const }),
+    phases: [...h.phases],
+    wave: h.wave,
+    deletePolicies: [...h.deletePolicies],
+    from: h.from,
+    ...(h.skipped !== undefined && { skipped: h.skipped }),
+    ...(h.after !== undefined && { after: h.after }),
+    ...(h.desiredHash !== undefined && { desiredHash: h.desiredHash }),
+    ...(h.source && { source: projectLocation(h.source) }),
   };
 }
 

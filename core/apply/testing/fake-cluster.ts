@@ -205,6 +205,16 @@ export class FakeCluster implements ClusterPort {
     return { status: 'deleting', object: structuredClone(this.store(live)) };
   }
 
+  /** Pod logs by "namespace/pod". */
+  readonly logs = new Map<string, string>();
+
+  async podLog(namespace: string, pod: string, opts: { readonly tailLines?: number } = {}): Promise<string> {
+    this.call('get', undefined, `log ${namespace}/${pod}`);
+    const text = this.logs.get(`${namespace}/${pod}`);
+    if (text === undefined) throw kubeError('not-found', `pods "${pod}" not found`);
+    return opts.tailLines === undefined ? text : text.split('\n').slice(-opts.tailLines).join('\n');
+  }
+
   kindsChanged(): void {
     this.kindsChangedCalls++;
   }

@@ -105,7 +105,7 @@ function summaryOf(changes: readonly Change[]): Plan['summary'] {
 export function plan(changes: readonly Change[], opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']> } = {}): Plan {
   const context = opts.context ?? 'staging';
   return valid('plan', {
-    formatVersion: 2,
+    formatVersion: 3,
     id: opts.id ?? 'plan-0123456789abcdef',
     createdAt: new Date(Date.now() - 60_000).toISOString(),
     inputs: {
@@ -121,6 +121,7 @@ export function plan(changes: readonly Change[], opts: { id?: string; context?: 
     changes,
     summary: summaryOf(changes),
     diagnostics: opts.diagnostics ?? [],
+    hooks: [],
   });
 }
 
