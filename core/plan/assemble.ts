@@ -62,6 +62,8 @@ export interface ChangeInput {
   readonly source?: SourceLocation;
   readonly flags?: readonly ChangeFlag[];
   readonly message?: string;
+  /** Sync options that change how apply sends or deletes the object (Change.syncOptions). */
+  readonly syncOptions?: readonly string[];
 }
 
 /** Deleting these destroys data or availability: the change is flagged dangerous. A table, not ifs. */
@@ -111,10 +113,11 @@ function assembleChange(requested: Action, input: ChangeInput): Change {
     ...(input.desired && { desiredHash: manifestHash(input.desired) }),
     ...(input.source && { source: input.source }),
     ...(message !== undefined && { message }),
+    ...(input.syncOptions !== undefined && input.syncOptions.length > 0 && { syncOptions: [...input.syncOptions] }),
   };
 }
 
-const FLAG_ORDER: readonly ChangeFlag[] = ['dangerous', 'approximate', 'after-crd', 'after-namespace', 'adopt', 'other-applyset', 'other-manager'];
+const FLAG_ORDER: readonly ChangeFlag[] = ['dangerous', 'confirm', 'kept', 'approximate', 'after-crd', 'after-namespace', 'adopt', 'other-applyset', 'other-manager'];
 
 function flagsFor(action: Action, input: ChangeInput): ChangeFlag[] {
   const flags = new Set(input.flags ?? []);

@@ -34,7 +34,7 @@ const diagnostic = z.strictObject({
 const change = z.strictObject({
   key: resourceKey,
   action: z.enum(['create', 'update', 'delete', 'replace', 'noop', 'error']),
-  flags: z.array(z.enum(['after-crd', 'after-namespace', 'approximate', 'dangerous', 'other-applyset', 'other-manager', 'adopt'])),
+  flags: z.array(z.enum(['after-crd', 'after-namespace', 'approximate', 'dangerous', 'other-applyset', 'other-manager', 'adopt', 'confirm', 'kept'])),
   before: z.string().optional(),
   after: z.string().optional(),
   changedPaths: z.array(z.string()),
@@ -43,6 +43,7 @@ const change = z.strictObject({
   desiredHash: z.string().optional(),
   source: sourceLocation.optional(),
   message: z.string().optional(),
+  syncOptions: z.array(z.string()).optional(),
 });
 
 const count = z.number().int().nonnegative();

@@ -22,8 +22,10 @@ export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'erro
  * - other-applyset: the live object belongs to another ApplySet.
  * - other-manager: fields this plan sets are managed by another field manager (apply would conflict).
  * - adopt: the object exists but is not yet a member of this app's ApplySet; apply takes it over.
+ * - confirm: a delete the object asks to confirm (Argo CD's Prune=confirm, Delete=confirm): apply refuses it unless confirmed.
+ * - kept: a noop for an object no longer in the revision that is not deleted (Prune=false, Delete=false): `message` says why.
  */
-export type ChangeFlag = 'after-crd' | 'after-namespace' | 'approximate' | 'dangerous' | 'other-applyset' | 'other-manager' | 'adopt';
+export type ChangeFlag = 'after-crd' | 'after-namespace' | 'approximate' | 'dangerous' | 'other-applyset' | 'other-manager' | 'adopt' | 'confirm' | 'kept';
 
 /** Per-key outcome for Secret data: values are never shown, only whether they differ. */
 export type SecretKeyChange = 'added' | 'removed' | 'changed' | 'unchanged';
@@ -48,6 +50,12 @@ export interface Change {
   readonly source?: SourceLocation;
   /** Human explanation: the server's message for errors, why a replace is needed, who else manages fields. */
   readonly message?: string;
+  /**
+   * Argo CD sync options in effect that change how apply sends or deletes this object (the
+   * object's annotation over the app's), e.g. ["Replace=true", "Validate=false"]: apply reads
+   * them from here, never from the app again (core/model/sync-options.ts).
+   */
+  readonly syncOptions?: readonly string[];
 }
 
 export interface PlanSummary {

@@ -105,6 +105,7 @@ function projectChange(c: Change): Change {
     ...(c.desiredHash !== undefined && { desiredHash: c.desiredHash }),
     ...(c.source && { source: projectLocation(c.source) }),
     ...(c.message !== undefined && { message: c.message }),
+    ...(c.syncOptions !== undefined && { syncOptions: [...c.syncOptions] }),
   };
 }
 

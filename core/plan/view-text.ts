@@ -38,6 +38,8 @@ const FLAG_TEXT: Readonly<Record<ChangeFlag, string>> = {
   'other-applyset': 'owned by another ApplySet',
   'other-manager': 'fields managed by another manager',
   adopt: 'adopt',
+  confirm: 'needs confirmation',
+  kept: 'kept',
 };
 
 const INDENT = '      ';
@@ -47,6 +49,8 @@ export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
   const listed = plan.changes.filter((c) => c.action !== 'noop');
   const sections = [header(plan, paint)];
   if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.mode.kind === 'compare'), ...listed.map((c) => changeBlock(c, paint)));
+  const kept = plan.changes.filter((c) => c.action === 'noop' && c.flags.includes('kept'));
+  if (kept.length > 0) sections.push(['Kept, although no longer in the revision:', ...kept.map((c) => `  ${paint('bold', `= keep ${formatKey(c.key)}`)}${c.message ? `: ${c.message}` : ''}`)].join('\n'));
   if (plan.diagnostics.length > 0) sections.push(['Diagnostics:', ...plan.diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join('\n'));
   sections.push(footer(plan, paint));
   return `${sections.join('\n\n')}\n`;
@@ -88,6 +92,7 @@ function changeBlock(change: Change, paint: Paint): string {
   const lines = [[`${symbol(action, paint)} ${paint('bold', `${ACTIONS[action].verb} ${formatKey(change.key)}`)}`, ...flags].join(' ')];
   if (change.source) lines.push(`${INDENT}${paint('dim', `# ${formatLocation(change.source)}`)}`);
   if (change.message) lines.push(...change.message.split('\n').map((l) => `${INDENT}${change.action === 'error' ? paint('red', l) : l}`));
+  if (change.syncOptions?.length) lines.push(`${INDENT}${paint('dim', `sync options: ${change.syncOptions.join(', ')}`)}`);
   if (change.secretKeys) lines.push(...secretLines(change.secretKeys));
   if (showsDiff(change)) lines.push(...diffLines(change, paint));
   return lines.join('\n');

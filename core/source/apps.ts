@@ -12,6 +12,7 @@
  * with "/", never leave the repository; "" is the repository root (`./paths.ts`).
  */
 import { SlipwayError } from '../model/diagnostics.js';
+import type { SyncOptions } from '../model/sync-options.js';
 import { lastSegment, normalizeRepoPath } from './paths.js';
 
 export type SourceType = 'directory' | 'kustomize' | 'helm';
@@ -54,6 +55,15 @@ export interface AppOptions {
   readonly ignoreDifferences: readonly IgnoreDifferencesRule[];
   /** Apply asks for an explicit confirmation (e.g. production). */
   readonly protected: boolean;
+  /** Argo CD sync options of the whole app (an Application's spec.syncPolicy.syncOptions, slipway.yaml's syncOptions); an object's annotation wins over them. */
+  readonly syncOptions?: SyncOptions;
+  /** Labels and annotations of the namespace createNamespace creates (Argo CD's spec.syncPolicy.managedNamespaceMetadata). */
+  readonly managedNamespaceMetadata?: NamespaceMetadata;
+}
+
+export interface NamespaceMetadata {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export type AppOriginKind = 'slipway.yaml' | 'folder' | 'argocd' | 'flux';

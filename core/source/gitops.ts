@@ -17,6 +17,8 @@
  * | spec.destination.name / namespace         | destination.context / namespace                       |
  * | spec.syncPolicy.automated.prune           | options.prune                                         |
  * | spec.syncPolicy.syncOptions CreateNamespace=true | options.createNamespace                        |
+ * | spec.syncPolicy.syncOptions (the others)  | options.syncOptions (core/model/sync-options.ts: each honoured or a warning) |
+ * | spec.syncPolicy.managedNamespaceMetadata  | options.managedNamespaceMetadata (with CreateNamespace=true) |
  * | spec.ignoreDifferences                    | options.ignoreDifferences                             |
  *
  * ApplicationSets: the list and git directories generators expand to the Applications they

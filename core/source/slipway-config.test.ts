@@ -116,8 +116,8 @@ const invalidCases: [file: string, apps: string[], diagnostics: string[]][] = [
     'slipway.yaml:8:7: error: unknown field "namepsace" in apps[0].destination (did you mean "namespace"?); expected one of: context, namespace [config-unknown-field]',
   ]],
   ['unknown-option-fields.yaml', [], [
-    'slipway.yaml:7:7: error: unknown field "prun" in apps[0].options (did you mean "prune"?); expected one of: prune, createNamespace, protected, ignoreDifferences [config-unknown-field]',
-    'slipway.yaml:8:7: error: unknown field "dryRun" in apps[0].options; expected one of: prune, createNamespace, protected, ignoreDifferences [config-unknown-field]',
+    'slipway.yaml:7:7: error: unknown field "prun" in apps[0].options (did you mean "prune"?); expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata [config-unknown-field]',
+    'slipway.yaml:8:7: error: unknown field "dryRun" in apps[0].options; expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata [config-unknown-field]',
   ]],
   ['unknown-top-level-field.yaml', [], [
     'slipway.yaml:1:1: error: missing required field "apps" [config-missing-field]',

@@ -29,6 +29,10 @@
  *         - group: apps
  *           kind: Deployment
  *           jsonPointers: [/spec/replicas]
+ *       syncOptions:                 # Argo CD's, as in an Application's spec.syncPolicy.syncOptions
+ *         - Prune=confirm            #   (core/model/sync-options.ts: each honoured, or a warning)
+ *       managedNamespaceMetadata:    # labels and annotations of the namespace createNamespace creates
+ *         labels: { team: web }
  * ```
  *
  * The file is YAML 1.2 (`yes`, `on` are strings, not booleans) holding one document. Unknown
@@ -39,6 +43,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+import { parseSyncOptions } from '../model/sync-options.js';
 import type { App, HelmOptions, IgnoreDifferencesRule } from './apps.js';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, compareApps, DEFAULT_APP_OPTIONS } from './apps.js';
 import { normalizeRepoPath, resolveRepoPath } from './paths.js';
@@ -127,6 +132,11 @@ const optionsSchema = z
     createNamespace: z.boolean().default(false).describe('Create destination.namespace when it does not exist'),
     protected: z.boolean().default(false).describe('Apply asks for an explicit confirmation'),
     ignoreDifferences: z.array(ignoreDifferencesRuleSchema).default([]).describe("Fields to leave out of the diff (Argo CD's ignoreDifferences syntax)"),
+    syncOptions: z.array(z.string()).default([]).describe("Argo CD sync options of the whole app, e.g. Prune=confirm (an object's argocd.argoproj.io/sync-options annotation wins)"),
+    managedNamespaceMetadata: z
+      .strictObject({ labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() })
+      .optional()
+      .describe('Labels and annotations of the namespace createNamespace creates'),
   })
   .describe('How the app is planned and applied');
 
@@ -204,13 +214,13 @@ export function parseSlipwayConfig(text: string, opts: { file: string }): { apps
     items.forEach((item, index) => {
       if (badApps.has(index) || duplicates.dropped.has(index)) return;
       const parsed = appSchema.safeParse(item);
-      if (parsed.success) apps.push(toApp(source, parsed.data, index));
+      if (parsed.success) apps.push(toApp(source, parsed.data, index, diagnostics));
     });
   }
   return { apps: apps.sort(compareApps), diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function toApp(source: YamlSource, parsed: ParsedApp, index: number): App {
+function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics: Diagnostic[]): App {
   const normalized = normalizeRepoPath(parsed.path);
   const path = normalized.ok ? normalized.path : parsed.path;
   const type = parsed.source?.type ?? (parsed.source?.helm ? 'helm' : 'auto');
@@ -218,6 +228,15 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number): App {
   const helm = helmParsed && toHelmOptions(source, helmParsed, { appPath: path, helmPath: ['apps', index, 'source', 'helm'] });
   const options = parsed.options;
   const destination = parsed.destination;
+  // Each option on its own line: a warning names it (core/model/sync-options.ts).
+  const syncOptions: Record<string, string> = {};
+  options?.syncOptions.forEach((item, i) => {
+    const one = parseSyncOptions([item], { where: 'app', field: `apps[${index}].options.syncOptions[${i}]`, location: locate(source, ['apps', index, 'options', 'syncOptions', i]) });
+    diagnostics.push(...one.diagnostics);
+    Object.assign(syncOptions, one.options);
+  });
+  const { CreateNamespace: createNamespace, ...otherSyncOptions } = syncOptions;
+  const metadata = options?.managedNamespaceMetadata;
   return {
     name: parsed.name,
     path,
@@ -229,9 +248,11 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number): App {
     options: options
       ? {
           prune: options.prune,
-          createNamespace: options.createNamespace,
+          createNamespace: options.createNamespace || createNamespace === 'true',
           ignoreDifferences: options.ignoreDifferences.map(toIgnoreDifferencesRule),
           protected: options.protected,
+          ...(Object.keys(otherSyncOptions).length > 0 && { syncOptions: otherSyncOptions }),
+          ...(metadata && (metadata.labels || metadata.annotations) && { managedNamespaceMetadata: { ...(metadata.labels && { labels: metadata.labels }), ...(metadata.annotations && { annotations: metadata.annotations }) } }),
         }
       : DEFAULT_APP_OPTIONS,
     origin: { kind: 'slipway.yaml', file: source.file, line: locate(source, ['apps', index]).line ?? 1 },

@@ -30,6 +30,8 @@ export const FLAG_TEXT: Readonly<Record<ChangeFlag, { label: string; explain: st
   'other-applyset': { label: 'other app', explain: 'The live object belongs to another ApplySet.' },
   'other-manager': { label: 'conflict', explain: 'Fields this plan sets are managed by another field manager: apply would conflict.' },
   adopt: { label: 'adopt', explain: 'The object exists but is not yet part of this app; apply takes it over.' },
+  confirm: { label: 'confirm', explain: 'The object asks for a confirmation before it is deleted (Argo CD sync option Prune=confirm or Delete=confirm): apply needs it confirmed.' },
+  kept: { label: 'kept', explain: 'No longer in the revision, but not deleted: the object asks to be kept (Argo CD sync option Prune=false or Delete=false).' },
 };
 
 /** Terraform's words: a replace adds one and destroys one. */

@@ -1,7 +1,8 @@
 /** Argo CD Applications as apps (the table in ../gitops.ts). */
 import { z } from 'zod';
 import type { ResourceKey } from '../../model/resource.js';
-import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, SourceType } from '../apps.js';
+import { parseSyncOptions } from '../../model/sync-options.js';
+import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, NamespaceMetadata, SourceType } from '../apps.js';
 import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
 import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
 import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
@@ -40,6 +41,7 @@ export const argoApplicationSchema = z.looseObject({
       .looseObject({
         automated: z.looseObject({ prune: z.boolean().optional(), enabled: z.boolean().optional() }).nullable().optional(),
         syncOptions: z.array(z.string()).optional(),
+        managedNamespaceMetadata: z.unknown().optional(),
       })
       .optional(),
     ignoreDifferences: z.array(z.unknown()).optional(),
@@ -183,10 +185,47 @@ function argoOptions(application: ArgoApplication, report: Reporter): AppOptions
     if (parsed.success) ignoreDifferences.push(toIgnoreDifferencesRule(parsed.data));
     else report.add('warning', 'argocd-ignore-differences', `spec.ignoreDifferences[${i}] is left out: ${issueSummary(parsed.error)}`);
   });
+  // Every sync option is honoured, or a warning naming this Application says why not (core/model/sync-options.ts).
+  const parsed = parseSyncOptions(sync?.syncOptions ?? [], { where: 'app', field: 'spec.syncPolicy.syncOptions' });
+  for (const d of parsed.diagnostics) report.add(d.severity, d.code, d.message);
+  const { CreateNamespace: createNamespace, ...syncOptions } = parsed.options;
+  const metadata = namespaceMetadata(sync?.managedNamespaceMetadata, report);
+  if (metadata && createNamespace !== 'true') report.add('warning', 'argocd-namespace-metadata', 'spec.syncPolicy.managedNamespaceMetadata does nothing without the sync option CreateNamespace=true (as in Argo CD)');
   return {
     ...DEFAULT_APP_OPTIONS,
     prune: automated !== undefined && automated !== null && automated.enabled !== false && automated.prune === true,
-    createNamespace: (sync?.syncOptions ?? []).some((o) => o.replace(/\s/g, '') === 'CreateNamespace=true'),
+    createNamespace: createNamespace === 'true',
     ignoreDifferences,
+    ...(Object.keys(syncOptions).length > 0 && { syncOptions }),
+    ...(metadata && createNamespace === 'true' && { managedNamespaceMetadata: metadata }),
   };
+}
+
+/** spec.syncPolicy.managedNamespaceMetadata: string labels and annotations; anything else is left out with a warning. */
+function namespaceMetadata(value: unknown, report: Reporter): NamespaceMetadata | undefined {
+  if (value === undefined || value === null) return undefined;
+  const field = 'spec.syncPolicy.managedNamespaceMetadata';
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    report.add('warning', 'argocd-namespace-metadata', `${field} is not a mapping; left out`);
+    return undefined;
+  }
+  const out: { labels?: Record<string, string>; annotations?: Record<string, string> } = {};
+  for (const [key, entries] of Object.entries(value)) {
+    if (key !== 'labels' && key !== 'annotations') {
+      report.add('warning', 'argocd-namespace-metadata', `${field}.${key} is not supported (only labels and annotations); left out`);
+      continue;
+    }
+    if (entries === null || entries === undefined) continue;
+    if (typeof entries !== 'object' || Array.isArray(entries)) {
+      report.add('warning', 'argocd-namespace-metadata', `${field}.${key} is not a mapping; left out`);
+      continue;
+    }
+    const kept: Record<string, string> = {};
+    for (const [k, v] of Object.entries(entries as Record<string, unknown>)) {
+      if (typeof v === 'string') kept[k] = v;
+      else report.add('warning', 'argocd-namespace-metadata', `${field}.${key}.${k} is not a string; left out`);
+    }
+    if (Object.keys(kept).length > 0) out[key] = kept;
+  }
+  return out.labels || out.annotations ? out : undefined;
 }
