@@ -6,7 +6,7 @@
  * Failures are KubeErrors, as the Kubernetes client throws them: the executor reads their codes
  * (conflict, not-found, unreachable…) to decide what an object's outcome is.
  */
-import type { ApplyOptions, CreateOptions, DeleteOptions, DeleteResult } from '../kube/client.js';
+import type { ApplyOptions, CreateOptions, DeleteOptions, DeleteResult, UpdateOptions } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Manifest } from '../model/desired.js';
 import type { ResourceKey } from '../model/resource.js';
@@ -29,7 +29,7 @@ export interface ObjectPort {
   get(key: ResourceKey): Promise<KubeObject | null>;
   create(obj: Manifest | KubeObject, opts?: CreateOptions): Promise<KubeObject>;
   /** Replaces the object (PUT), guarded by its metadata.resourceVersion: a conflict if it moved since it was read. */
-  update(obj: KubeObject): Promise<KubeObject>;
+  update(obj: KubeObject, opts?: UpdateOptions): Promise<KubeObject>;
   delete(key: ResourceKey, opts?: DeleteOptions): Promise<DeleteResult>;
 }
 

@@ -22,7 +22,7 @@ export function kubeClusterPort(client: KubeClient): ClusterPort {
     },
     apply: (obj, opts) => client.apply(obj, opts),
     create: (obj, opts) => client.create(obj, opts),
-    update: (obj) => client.update(obj),
+    update: (obj, opts) => client.update(obj, opts),
     delete: (key, opts) => client.delete(key, opts),
     podLog: (namespace, pod, opts) => client.podLog(namespace, pod, opts),
     kindsChanged: () => invalidateCache(client, 'discovery'),

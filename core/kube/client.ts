@@ -64,8 +64,17 @@ export interface CreateOptions {
   readonly fieldValidation?: FieldValidation;
 }
 
+/** A PUT's options; absent ones are not sent (the server's defaults). */
+export interface UpdateOptions {
+  readonly fieldManager?: string;
+  readonly dryRun?: boolean;
+  readonly fieldValidation?: FieldValidation;
+}
+
 export interface DeleteOptions {
   readonly propagationPolicy?: PropagationPolicy;
+  /** 0: delete at once, without the object's grace period (kubectl delete --force). */
+  readonly gracePeriodSeconds?: number;
   readonly dryRun?: boolean;
   /** Delete only if the live object still has this uid / resourceVersion (else a 409 conflict). */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
@@ -250,16 +259,18 @@ export class KubeClient {
   }
 
   /** Replaces the object (PUT). Its metadata.resourceVersion guards the write: a 409 conflict if the object changed since it was read. */
-  async update(obj: KubeObject): Promise<KubeObject> {
+  async update(obj: KubeObject, opts: UpdateOptions = {}): Promise<KubeObject> {
     const key = keyOfObject(obj);
     const resource = await this.resourceFor(key);
-    return (await this.request('PUT', objectPath(resource, key, this.context), { body: obj, info: { verb: 'update', key } })) as KubeObject;
+    const query = { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation };
+    return (await this.request('PUT', objectPath(resource, key, this.context), { query, body: obj, info: { verb: 'update', key } })) as KubeObject;
   }
 
   async delete(key: ResourceKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
     const resource = await this.resourceFor(key);
     const body: Record<string, unknown> = { apiVersion: 'v1', kind: 'DeleteOptions' };
     if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+    if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
     if (opts.dryRun) body.dryRun = ['All'];
     if (opts.preconditions) body.preconditions = opts.preconditions;
     let answer: unknown;

@@ -29,6 +29,8 @@ import { listInScope, listNames } from './list.js';
 import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
 import type { AppliedObject, LastApplyLookup } from './ports.js';
 import { isNamespaceKey, namespaceToCreate, settleAll, type Settled } from './settle.js';
+import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, skippedDryRunNote, skipsDryRun, validationOf, withSentOptions } from './sync-options.js';
+import type { SyncOptions } from '../model/sync-options.js';
 import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
 import { splitHooks } from './hooks.js';
 
@@ -100,6 +102,9 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // 1. Settle every desired object: its API resource, namespace and membership label; and the namespace createNamespace asks for.
   const existingNamespaces = await listNames(client, discovery);
   const created = app.options.createNamespace && existingNamespaces && !existingNamespaces.has(namespace) && !render.objects.some((o) => isNamespaceKey(o.key, namespace)) ? namespaceToCreate(namespace, discovery, app) : undefined;
+  if (app.options.createNamespace && app.options.managedNamespaceMetadata && existingNamespaces?.has(namespace)) {
+    diagnostics.push({ severity: 'warning', code: 'namespace-metadata-not-set', message: `managedNamespaceMetadata is set on the namespace only when Slipway creates it; namespace ${namespace} exists, so its labels and annotations are left as they are` });
+  }
   // Hooks run at the apply's phases; they are no members and no changes (core/plan/hooks.ts).
   const split = splitHooks(render, { discovery, defaultNamespace: namespace });
   diagnostics.push(...split.diagnostics);
@@ -147,8 +152,10 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // Where objects of a namespace this plan creates are dry-run: the context's namespace, else `default`, else any that exists.
   const standIn = existingNamespaces && [client.namespace, 'default', ...[...existingNamespaces].sort()].find((ns) => existingNamespaces.has(ns));
   const ours = new Set([id, ...ownership.adoptedIds]);
+  // Argo CD sync options: each object's annotation over the app's; warnings name the object's file:line (./sync-options.ts).
+  const syncOptions = desiredSyncOptions(desired, app, diagnostics);
   const changes = await mapConcurrent(desired, concurrency, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets }),
+    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)) }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)))),
   );
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
@@ -156,7 +163,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     const current = await readLiveObjects(client, opts.revert.deletes);
     for (const key of opts.revert.deletes) {
       const obj = current.get(identityOf(key));
-      if (obj && !wanted.has(identityOf(key))) changes.push(changeFromObjects({ key: keyOfObject(obj), live: obj as JsonObject, ignore: app.options.ignoreDifferences, message: `created by run ${opts.revert.runId}, which this plan reverts` }));
+      if (obj && !wanted.has(identityOf(key))) changes.push(revertDelete(obj, { message: `created by run ${opts.revert.runId}, which this plan reverts`, app: app.options.syncOptions, ignore: app.options.ignoreDifferences }));
     }
     return done(changes, ownership.adopts);
   }
@@ -164,13 +171,15 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const orphans = ownership.sets.filter((set) => set.role !== undefined).flatMap((set) => set.members.filter((m) => !wanted.has(identityOf(keyOfObject(m)))).map((m) => ({ m, set })));
   const seen = new Set<string>();
   const unique = orphans.filter(({ m }) => !seen.has(identityOf(keyOfObject(m))) && seen.add(identityOf(keyOfObject(m))));
-  if (app.options.prune) {
-    for (const { m, set } of unique) changes.push(changeFromObjects({ key: keyOfObject(m), live: m as JsonObject, ignore: app.options.ignoreDifferences, message: pruneReason(set) }));
-  } else if (unique.length > 0) {
+  // Prune=false keeps an object (listed as kept), Prune=confirm asks first, IgnoreExtraneous is not "left behind": the live object's options decide.
+  const pruned = decidePrunes(unique.map(({ m, set }) => ({ live: m, reason: pruneReason(set) })), { prune: app.options.prune, app: app.options.syncOptions, ignore: app.options.ignoreDifferences });
+  changes.push(...pruned.changes);
+  diagnostics.push(...pruned.diagnostics);
+  if (!app.options.prune && pruned.stay.length > 0) {
     diagnostics.push({
       severity: 'warning',
       code: 'prune-disabled',
-      message: `${unique.length} object${unique.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name} (turn it on with --prune, or prune: true in slipway.yaml): ${unique.map(({ m }) => formatKey(keyOfObject(m))).join(', ')}`,
+      message: `${pruned.stay.length} object${pruned.stay.length === 1 ? ' is' : 's are'} no longer in the revision but stay because prune is off for app ${app.name} (turn it on with --prune, or prune: true in slipway.yaml): ${pruned.stay.map((m) => formatKey(keyOfObject(m))).join(', ')}`,
     });
   }
   return done(changes, ownership.adopts);
@@ -189,6 +198,8 @@ async function predict(
     standIn: string | undefined;
     applied: AppliedObject | undefined;
     sets: readonly MemberSet[];
+    /** The object's Argo CD sync options over the app's. */
+    syncOptions: SyncOptions | undefined;
   },
 ): Promise<Change> {
   const { live } = ctx;
@@ -210,20 +221,24 @@ async function predict(
 
   if (!d.resource) {
     if (d.afterCrd) return changeFromObjects({ ...withNotes, predicted: d.manifest, flags: [...flags, 'after-crd'] });
+    if (skipsDryRun(ctx.syncOptions)) return changeFromObjects({ ...base, predicted: d.manifest, flags, message: message ? `${message}; ${skippedDryRunNote(d.key)}` : skippedDryRunNote(d.key) });
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `the cluster does not serve ${d.key.group ? `${d.key.group}/` : ''}${d.key.version} ${d.key.kind}, and this plan does not create its CustomResourceDefinition: check the apiVersion, or install the CRD` });
   }
   const ns = d.key.namespace;
   if (d.resource.namespaced && ns && ctx.existingNamespaces && !ctx.existingNamespaces.has(ns)) {
-    if (ctx.namespacesInPlan.has(ns)) return predictAfterNamespace(client, d, { ...withNotes, flags: [...flags, 'after-namespace'] }, ctx.standIn);
+    if (ctx.namespacesInPlan.has(ns)) return predictAfterNamespace(client, d, { ...withNotes, flags: [...flags, 'after-namespace'] }, ctx.standIn, ctx.syncOptions);
     return buildErrorChange({ key: d.key, desired: d.manifest, source: d.source.source, message: `namespace ${ns} does not exist, and this plan does not create it` });
   }
 
+  // Replace=true: an update sending the whole object (PUT), or with Force=true a delete and create on every apply.
+  const replaced = await predictReplace(client, d, { live, options: ctx.syncOptions, ignore, message, flags, fresh: () => predictFresh(client, d.manifest) });
+  if (replaced) return replaced;
   if (unchangedSinceApplied(d, live, ctx.applied) && flags.length === 0) {
     // Server-side apply of the manifest that produced exactly this object changes nothing: the dry-run would answer the live object.
     return changeFromObjects({ ...withNotes, live: live as JsonObject, predicted: live as JsonObject, flags });
   }
 
-  const dryRun = (force: boolean): Promise<KubeObject> => withRetry(() => client.apply(d.manifest as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force }));
+  const dryRun = (force: boolean): Promise<KubeObject> => withRetry(() => client.apply(d.manifest as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force, ...validationOf(ctx.syncOptions) }));
   try {
     const predicted = await dryRun(false);
     return changeFromObjects({ ...withNotes, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags });
@@ -313,13 +328,14 @@ async function predictAfterNamespace(
   d: Settled,
   base: Omit<ObjectsInput, 'live' | 'predicted'> & { readonly source: NonNullable<ObjectsInput['source']>; readonly desired: JsonObject },
   standIn: string | undefined,
+  syncOptions?: SyncOptions,
 ): Promise<Change> {
   const meta = d.manifest.metadata as { name: string; namespace: string };
   const note = (text: string): string => (base.message ? `${base.message}; ${text}` : text);
   if (standIn !== undefined) {
     const probe = `${meta.name.slice(0, 50)}-slipway-${Math.random().toString(16).slice(2, 7)}`;
     try {
-      const predicted = await withRetry(() => client.apply({ ...d.manifest, metadata: { ...(d.manifest.metadata as object), name: probe, namespace: standIn } } as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true }));
+      const predicted = await withRetry(() => client.apply({ ...d.manifest, metadata: { ...(d.manifest.metadata as object), name: probe, namespace: standIn } } as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, ...validationOf(syncOptions) }));
       return changeFromObjects({ ...base, predicted: { ...predicted, metadata: { ...predicted.metadata, name: meta.name, namespace: meta.namespace } } as JsonObject });
     } catch (e) {
       if (!(e instanceof KubeError)) throw e;

@@ -24,10 +24,16 @@ export function isNamespaceKey(key: ResourceKey, name: string): boolean {
  * The namespace an app with createNamespace needs, when it is missing. Like Argo CD's
  * CreateNamespace=true it is created, never owned: it carries no ApplySet label, so it is
  * never pruned with the app. Plan and apply both build it here, so they send the same bytes.
+ * It carries the app's managedNamespaceMetadata (Argo CD's spec.syncPolicy.managedNamespaceMetadata).
  */
-export function namespaceToCreate(namespace: string, discovery: Discovery, app: Pick<App, 'origin'>): Settled {
+export function namespaceToCreate(namespace: string, discovery: Discovery, app: Pick<App, 'origin'> & { readonly options?: Pick<App['options'], 'managedNamespaceMetadata'> }): Settled {
   const key: ResourceKey = { ...NAMESPACE, name: namespace };
-  const manifest: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
+  const extra = app.options?.managedNamespaceMetadata;
+  const manifest: Manifest = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: namespace, ...(extra?.labels && { labels: { ...extra.labels } }), ...(extra?.annotations && { annotations: { ...extra.annotations } }) },
+  };
   const resource = resourceFor(discovery, key);
   const file = app.origin.file ?? 'createNamespace';
   return { source: { key, manifest, source: { file, ...(app.origin.line !== undefined && { line: app.origin.line }) } }, key, manifest, ...(resource && { resource }), afterCrd: false, createOnly: true };
