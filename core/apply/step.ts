@@ -18,6 +18,7 @@ import type { ApplyEvent } from './events.js';
 import { timeoutFor } from './health/assess.js';
 import type { ApplyTask } from './task.js';
 import { settle, waitGone, waitTogether, type WaitSettings } from './waits.js';
+import { prunePropagation, replaceDeleteOptions, sendObject } from './sync-options.js';
 
 export interface RunSettings extends WaitSettings {
   /** Take over fields other managers own (server-side apply force). Default false: a conflict fails the object with the manager's name. */
@@ -129,7 +130,7 @@ async function sendTask(task: ApplyTask, run: StepContext): Promise<void> {
   try {
     if (change.action === 'delete') {
       task.report('deleting');
-      await write('delete', () => cluster.delete(change.key, { propagationPolicy: 'Background', ...(change.liveResourceVersion && { preconditions: { resourceVersion: change.liveResourceVersion } }) }));
+      await write('delete', () => cluster.delete(change.key, { propagationPolicy: prunePropagation(change), ...(change.liveResourceVersion && { preconditions: { resourceVersion: change.liveResourceVersion } }) }));
       task.waitUntil('gone', settings.timeoutMs ?? timeoutFor(change.key, 'gone'));
       run.wave.waiting.push(task);
       return;
@@ -138,14 +139,14 @@ async function sendTask(task: ApplyTask, run: StepContext): Promise<void> {
     if (!settled) throw new SlipwayError('plan-stale', `${formatKey(change.key)} is not in the rendered revision any more`);
     if (change.action === 'replace') {
       task.report('deleting', 'replace: deleting the old object first');
-      await write('delete', () => cluster.delete(change.key, { propagationPolicy: 'Foreground' }));
+      await write('delete', () => cluster.delete(change.key, replaceDeleteOptions(change)));
       // The old object is being deleted: from here on, a failure leaves it in an unknown state.
       maybeCarriedOut = true;
       if (!(await waitGone(cluster, task, settings.timeoutMs ?? timeoutFor(change.key, 'gone'), settings))) throw new StepFailed(`${formatKey(change.key)}: the old object was not gone in time, so it could not be created again`);
     }
     task.report('applying');
     try {
-      applied = await write('patch', () => cluster.apply(settled.manifest as KubeObject, { fieldManager: FIELD_MANAGER, ...(settings.forceConflicts && { force: true }) }));
+      applied = await write('patch', () => sendObject(cluster, settled.manifest as KubeObject, change, { fieldManager: FIELD_MANAGER, ...(settings.forceConflicts && { force: true }) }));
     } catch (e) {
       if (e instanceof KubeError && e.code === 'conflict' && e.conflicts.length > 0) {
         const who = [...new Set(e.conflicts.map((c) => c.manager))].join(', ');
