@@ -228,6 +228,8 @@ export const applyRequestSchema = z.strictObject({
   confirmContext: z.string().max(253).optional(),
   /** Take over fields other field managers own (server-side apply force), as the reviewer chose. */
   forceConflicts: z.boolean().optional(),
+  /** The reviewer confirmed the deletes the plan marks confirm (Argo CD's Prune=confirm, Delete=confirm). */
+  confirmPrune: z.boolean().optional(),
 });
 export const applyStartedSchema = z.object({ runId: z.string(), planId: z.string() });
 export type ApplyStarted = z.infer<typeof applyStartedSchema>;

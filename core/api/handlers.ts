@@ -10,7 +10,7 @@
  * core/plan (planApp) and core/apply (applyPlan).
  */
 import { join } from 'node:path';
-import { applyGuard, checkConfirmation } from '../engine/guard.js';
+import { applyGuard, checkConfirmation, checkDeleteConfirmation } from '../engine/guard.js';
 import { planRevertOfRun, planRollbackToRun, runOf, type PlanFromRun } from '../engine/from-run.js';
 import { engineOptions, type EngineOptions } from '../engine/options.js';
 import { defaultSettingsPath, readSettings, writeSettings } from '../engine/settings.js';
@@ -169,11 +169,12 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }) });
     },
 
-    apply: async ({ planId, confirmContext, forceConflicts }) => {
+    apply: async ({ planId, confirmContext, forceConflicts, confirmPrune }) => {
       const kept = plans.get(planId);
       if (!kept) throw new SlipwayError('unknown-plan', `this engine has no plan ${planId}`, { hint: 'plans are kept while the engine runs: plan again, review, then apply' });
       const s = settings();
       checkConfirmation(applyGuard(kept.plan, { protectedContexts: s.protectedContexts }), confirmContext);
+      checkDeleteConfirmation(kept.plan, confirmPrune, { how: 'the confirmation of these deletes ticked' });
       const o = options();
       // A second apply of the same app is refused by the app's Lease in the cluster (status `refused`).
       const runId = await applies.start({

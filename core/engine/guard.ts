@@ -4,7 +4,8 @@
  * `options.protected`, the settings' protectedContexts) only with its context name typed.
  */
 import { SlipwayError } from '../model/diagnostics.js';
-import type { Plan } from '../plan/types.js';
+import { formatKey } from '../model/resource.js';
+import type { Change, Plan } from '../plan/types.js';
 import { checkApplicable } from '../apply/executor.js';
 
 export interface ApplyGuard {
@@ -34,4 +35,22 @@ export function checkConfirmation(guard: ApplyGuard, typed: string | undefined, 
     throw new SlipwayError('confirmation-needed', `${opts.what} ${JSON.stringify(typed)} does not match the context this plan applies to (${guard.context}): nothing was applied`);
   }
   if (guard.protection && typed === undefined) throw new SlipwayError('confirmation-needed', `${guard.protection}: type the context name (${guard.context}) to apply`);
+}
+
+/** Deletes the plan marks confirm: the object asks for a confirmation first (Argo CD's Prune=confirm, Delete=confirm). */
+export function deletesToConfirm(plan: Plan): readonly Change[] {
+  return plan.changes.filter((c) => c.action === 'delete' && c.flags.includes('confirm'));
+}
+
+/**
+ * Refuses a plan whose deletes ask for a confirmation unless it was given (--confirm-prune, the
+ * apply dialog's checkbox). `how` says how to give it ("--confirm-prune").
+ */
+export function checkDeleteConfirmation(plan: Plan, confirmed: boolean | undefined, opts: { readonly how: string }): void {
+  const asking = deletesToConfirm(plan);
+  if (asking.length === 0 || confirmed === true) return;
+  const them = asking.length === 1 ? 'it' : 'them';
+  throw new SlipwayError('confirmation-needed', `${asking.length} object${asking.length === 1 ? ' asks' : 's ask'} for a confirmation before ${asking.length === 1 ? 'it is' : 'they are'} deleted (Argo CD sync option Prune=confirm or Delete=confirm): ${asking.map((c) => formatKey(c.key)).join(', ')}; nothing was applied`, {
+    hint: `review ${them}, then apply again with ${opts.how}`,
+  });
 }

@@ -103,6 +103,22 @@ describe('ApplyDialog', () => {
     await waitFor(() => expect(host.requests('apply')).toEqual([{ planId: contested.id, forceConflicts: true }]));
   });
 
+  it('needs the deletes that ask for a confirmation (Prune=confirm) ticked before it applies, and says so to the engine', async () => {
+    const asking = plan([
+      ...SHOP_CHANGES.slice(0, 4),
+      { key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'legacy' }, action: 'delete', flags: ['confirm'], changedPaths: [], before: 'kind: ConfigMap\n', syncOptions: ['Prune=confirm'] },
+    ]);
+    const { host, user } = open({ plan: asking });
+    const box = screen.getByTestId('confirm-prune');
+    expect(box.textContent).toContain('ConfigMap shop/legacy');
+    expect(box.textContent).toContain('It asks for a confirmation before it is deleted');
+    expect(confirmButton().disabled).toBe(true);
+    await user.click(screen.getByTestId('confirm-prune-toggle'));
+    expect(confirmButton().disabled).toBe(false);
+    await user.click(confirmButton());
+    await waitFor(() => expect(host.requests('apply')).toEqual([{ planId: asking.id, confirmPrune: true }]));
+  });
+
   it('says when the plan takes over an ApplySet (adopted with --adopt or the button)', () => {
     open({ plan: plan(SHOP_CHANGES, { applySet: { adopts: [{ parent: 'Secret/shop/slipway-web-0123456789', id: 'applyset-x-v1', why: 'confirmed' }] } }) });
     expect(screen.getByTestId('apply-dialog-adopts').textContent).toBe("This plan takes over the ApplySet Secret/shop/slipway-web-0123456789: its objects become web's.");

@@ -1,6 +1,7 @@
 /**
  * Confirms an apply: what will change where. A protected app or context needs its context name
- * typed (the engine checks it too). The apply itself runs in the engine; this dialog only starts it.
+ * typed, and deletes of objects that ask for it (Argo CD's Prune=confirm, Delete=confirm) a ticked
+ * confirmation (the engine checks both too). The apply itself runs in the engine; this dialog only starts it.
  */
 import { useState } from 'react';
 import type { ApplyStarted, Plan } from '../../../core/api/contract.js';
@@ -18,17 +19,19 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
   const protectedWhy = plan.inputs.app.protected ? `The app ${plan.inputs.app.name} is protected.` : props.protectedContext ? `The context ${context} is protected.` : undefined;
   const [typed, setTyped] = useState('');
   const [takeOver, setTakeOver] = useState(false);
+  const [deletesConfirmed, setDeletesConfirmed] = useState(false);
+  const asking = plan.changes.filter((c) => c.action === 'delete' && c.flags.includes('confirm'));
   const contested = plan.changes.filter((c) => c.flags.includes('other-manager'));
   const adopted = (plan.inputs.applySet.adopts ?? []).filter((a) => a.why === 'confirmed');
   const [state, setState] = useState<{ status: 'idle' | 'starting' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
   const changes = plan.changes.filter((c) => c.action !== 'noop');
   const dangerous = changes.filter((c) => c.flags.includes('dangerous'));
-  const confirmed = !protectedWhy || typed.trim() === context;
+  const confirmed = (!protectedWhy || typed.trim() === context) && (asking.length === 0 || deletesConfirmed);
 
   const start = (): void => {
     if (!confirmed || state.status === 'starting') return;
     setState({ status: 'starting' });
-    host.apply({ planId: plan.id, ...(protectedWhy && { confirmContext: typed.trim() }), ...(takeOver && { forceConflicts: true }) }).then(props.onStarted, (error: unknown) => setState({ status: 'failed', error }));
+    host.apply({ planId: plan.id, ...(protectedWhy && { confirmContext: typed.trim() }), ...(takeOver && { forceConflicts: true }), ...(asking.length > 0 && deletesConfirmed && { confirmPrune: true }) }).then(props.onStarted, (error: unknown) => setState({ status: 'failed', error }));
   };
 
   return (
@@ -76,6 +79,21 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
               ))}
             </ul>
             {!takeOver && <p className="text-error small">Without taking them over, {contested.length === 1 ? 'this change fails' : 'these changes fail'} with a conflict.</p>}
+          </fieldset>
+        )}
+        {asking.length > 0 && (
+          <fieldset className="take-over" data-testid="confirm-prune">
+            <label className="check">
+              <input type="checkbox" data-testid="confirm-prune-toggle" checked={deletesConfirmed} onChange={(e) => setDeletesConfirmed(e.target.checked)} /> Delete {asking.length === 1 ? 'this object' : `these ${asking.length} objects`}
+            </label>
+            <ul className="small">
+              {asking.map((c) => (
+                <li key={keyLabel(c.key)}>
+                  <b>{keyLabel(c.key)}</b>
+                </li>
+              ))}
+            </ul>
+            {!deletesConfirmed && <p className="text-error small">{asking.length === 1 ? 'It asks' : 'They ask'} for a confirmation before {asking.length === 1 ? 'it is' : 'they are'} deleted (Argo CD sync option Prune=confirm or Delete=confirm).</p>}
           </fieldset>
         )}
         <p className="muted small">Applies exactly this plan, in order, waiting for health; refused if the cluster changed since it was made.</p>
