@@ -262,7 +262,8 @@ describe('waiting: health before going on', () => {
   it.each<[string, string, ObjectResult['outcome'], RegExp]>([
     // The PV controller's provisioner annotation alone would say "provisioning": the class says the claim waits for its Pod.
     ['binds on first consumer: healthy once Pending', 'WaitForFirstConsumer', 'healthy', /^Pending until a Pod uses it: StorageClass fast binds on first consumer$/],
-    ['binds at once: waits for the volume', 'Immediate', 'timeout', /waiting for csi\.example\.com to provision a volume/],
+    // A provisioner is outside the app (health/assess.ts OUTSIDE_WAITS): the claim ends progressing, not failed.
+    ['binds at once: waits for the volume, then goes on progressing', 'Immediate', 'progressing', /^Pending: waiting for csi\.example\.com to provision a volume \(the provisioner made no volume in 0\.2 s\)$/],
   ])("a claim whose StorageClass %s (the class is read once for the wait)", async (_case, mode, outcome, message) => {
     const fake = cluster();
     fake.seed({ ...obj('storage.k8s.io/v1', 'StorageClass', 'fast'), metadata: { name: 'fast' }, provisioner: 'csi.example.com', volumeBindingMode: mode });
@@ -273,7 +274,7 @@ describe('waiting: health before going on', () => {
     fake.rollout(key(claim), [() => ({ phase: 'Pending' })]);
     const { result, outcome: of } = await run(fake, [['create', claim]], { timeoutMs: 200 });
     expect(of(claim)).toMatchObject({ outcome, message: expect.stringMatching(message) });
-    expect(result.status).toBe(outcome === 'healthy' ? 'succeeded' : 'failed');
+    expect(result.status).toBe(outcome === 'healthy' ? 'succeeded' : 'progressing');
     expect(fake.calls('list').filter((c) => c.startsWith('list StorageClass'))).toHaveLength(1);
   });
 
@@ -288,6 +289,94 @@ describe('waiting: health before going on', () => {
     expect(result.status, result.error).toBe('succeeded');
     expect(fake.calls('get').filter((l) => l.includes('Deployment'))).toEqual([]);
     expect(fake.calls('list').filter((l) => l === `list Deployment ${NS}`).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('progressing: what waits for something outside the app does not fail the run (as Argo CD: sync succeeded, health Progressing)', () => {
+  /** A LoadBalancer Service: no controller of the fake cluster gives it an address. */
+  const loadBalancer = (n: string, annotations?: Record<string, string>): KubeObject =>
+    obj('v1', 'Service', n, { ...(annotations && { annotations }), spec: { type: 'LoadBalancer', selector: { app: n }, ports: [{ port: 80 }] } });
+  const lb = loadBalancer('frontend-external');
+  const LB_MESSAGE = 'waiting for the load balancer to get an address (no load-balancer controller answered in 0.1 s)';
+
+  it('a LoadBalancer Service without an address ends progressing after its settle time; the next wave still runs, after it', async () => {
+    const fake = cluster();
+    // --timeout shorter than the 30 s settle time: the object settles at its timeout, progressing all the same.
+    const { result, outcome } = await run(fake, [
+      ['create', deployment('frontend')],
+      ['create', lb],
+      ['create', configMap('after', { annotations: wave(1) })],
+    ], { timeoutMs: 100 });
+    expect(result.status, result.error).toBe('progressing');
+    expect(result.error).toBeUndefined();
+    expect(outcome(lb)).toMatchObject({ outcome: 'progressing', message: LB_MESSAGE, after: { spec: { type: 'LoadBalancer' } } });
+    expect(outcome(deployment('frontend'))).toMatchObject({ outcome: 'healthy' });
+    expect(outcome(configMap('after'))).toMatchObject({ outcome: 'healthy', wave: 1 });
+    const log = fake.log;
+    expect(log).toContain(`progressing ${name(lb)}`);
+    expect(log.indexOf(`progressing ${name(lb)}`)).toBeLessThan(log.indexOf('apply ConfigMap shop/after'));
+    // Waited for: read again until it settled, not given up at once.
+    expect(fake.calls('get').filter((l) => l === `get ${name(lb)}`).length).toBeGreaterThanOrEqual(2);
+    // The apply succeeded: the ApplySet parent is narrowed to the desired set, as after a succeeded run.
+    expect(log.lastIndexOf(`apply ${formatKey(PARENT)}`)).toBeGreaterThan(log.indexOf('apply ConfigMap shop/after'));
+    expect(result.results.filter((r) => r.outcome === 'progressing')).toHaveLength(1);
+  });
+
+  it('the finished event says progressing', async () => {
+    const fake = cluster();
+    const { events } = await run(fake, [['create', lb]], { timeoutMs: 50 });
+    expect(events.at(-1)).toMatchObject({ type: 'finished', status: 'progressing' });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'object', state: 'progressing', key: key(lb) }));
+  });
+
+  it('an address that comes within the settle time makes it healthy, and the run succeeded', async () => {
+    const fake = cluster();
+    fake.rollout(key(lb), [() => ({}), () => ({}), () => ({ loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } })]);
+    const { result, outcome } = await run(fake, [['create', lb]], { timeoutMs: 5000 });
+    expect(result.status, result.error).toBe('succeeded');
+    expect(outcome(lb)).toMatchObject({ outcome: 'healthy', message: 'load balancer at 203.0.113.10' });
+  });
+
+  it('what truly fails still fails the run: a Deployment that never becomes available times out beside a progressing Service', async () => {
+    const fake = cluster();
+    fake.rollout(key(deployment('frontend')), [rolling(0)]);
+    const { result, outcome } = await run(fake, [
+      ['create', deployment('frontend')],
+      ['create', lb],
+      ['create', configMap('after', { annotations: wave(1) })],
+    ], { timeoutMs: 100 });
+    expect(result.status).toBe('failed');
+    expect(outcome(deployment('frontend'))).toMatchObject({ outcome: 'timeout' });
+    expect(outcome(lb)).toMatchObject({ outcome: 'progressing' });
+    expect(outcome(configMap('after'))).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it.each<[string, Record<string, string>, ObjectResult['outcome'], string, ApplyResult['status']]>([
+    ['strict: no settling, the timeout fails it', { 'slipway.dev/wait': 'strict' }, 'timeout', 'timed out after 0 s; last status: waiting for the load balancer to get an address', 'failed'],
+    ['applied: not waited for at all', { 'slipway.dev/wait': 'applied' }, 'applied', 'not waited for (slipway.dev/wait: applied)', 'succeeded'],
+    [
+      'a bad value: waited for as healthy, and the result says why',
+      { 'slipway.dev/wait': 'sometimes' },
+      'progressing',
+      `${LB_MESSAGE}; annotation slipway.dev/wait: "sometimes" is not one of healthy, strict, applied; Service shop/frontend-external is waited for as "healthy"`,
+      'progressing',
+    ],
+  ])('slipway.dev/wait %s', async (_case, annotations, outcomeOfLb, message, status) => {
+    const fake = cluster();
+    const annotated = loadBalancer('frontend-external', annotations);
+    const { result, outcome } = await run(fake, [['create', annotated]], { timeoutMs: 100 });
+    expect(result.status).toBe(status);
+    expect(outcome(annotated)).toMatchObject({ outcome: outcomeOfLb, message });
+  });
+
+  it('slipway.dev/wait: applied on a Deployment that never rolls out: done once sent, never read again', async () => {
+    const fake = cluster();
+    const web = deployment('web', { annotations: { 'slipway.dev/wait': 'applied' } });
+    fake.rollout(key(web), [rolling(0)]);
+    const { result, outcome } = await run(fake, [['create', web]], { timeoutMs: 100 });
+    expect(result.status, result.error).toBe('succeeded');
+    expect(outcome(web)).toMatchObject({ outcome: 'applied', message: 'not waited for (slipway.dev/wait: applied)' });
+    expect(fake.calls('get').filter((l) => l === `get ${name(web)}`)).toEqual([]);
   });
 });
 

@@ -148,7 +148,8 @@ class ApplyRun implements StepContext, TaskSink {
       if (ended) return ended;
     }
     await this.parent.narrow();
-    return this.finish('succeeded');
+    // Every object applied and none failed; some may still be progressing on something outside the app (waits.ts).
+    return this.finish(this.results.some((r) => r.outcome === 'progressing') ? 'progressing' : 'succeeded');
   }
 
   /** Runs step `i`; the run's result when the run ends with it (cancelled, failed, refused). */

@@ -2,13 +2,20 @@
  * The waits of an apply, as `kubectl wait` does them: after an upsert until the object's per-kind
  * health rule says healthy (or degraded), after a deletion until assessGone says it is gone, each
  * up to its kind's timeout, all objects of a step together.
+ *
+ * Sync result and health are separate, as in Argo CD: an object still progressing on something
+ * outside the app (health/assess.ts OUTSIDE_WAITS: a load balancer's address) ends `progressing`
+ * after that state's settle time instead of timing out, and fails nothing. The object's
+ * `slipway.dev/wait` annotation (core/model/wait.ts) says `strict` (no settling) or `applied`
+ * (no wait at all).
  */
 import { DEFAULT_CONCURRENCY, mapConcurrent } from '../kube/concurrency.js';
 import { withRetry } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterPort } from './cluster-port.js';
 import { KubeError } from '../kube/errors.js';
-import { assessGone, assessHealth, type HealthContext, type VolumeBindingMode } from './health/assess.js';
+import { readWaitMode, type WaitMode } from '../model/wait.js';
+import { assessGone, assessHealth, outsideWaitOf, type HealthContext, type HealthResult, type VolumeBindingMode } from './health/assess.js';
 import type { ApplyTask } from './task.js';
 
 export interface WaitSettings {
@@ -47,6 +54,43 @@ export function pollInterval(waitedMs: number, maxMs: number): number {
 /** The deleted object's uid: another object of the same name is a new one, so the old one is gone. */
 const goneOptions = (task: ApplyTask): { uid?: string } => (task.before?.metadata.uid !== undefined ? { uid: task.before.metadata.uid } : {});
 
+/** An upsert's wait mode and, for a bad annotation value, the words added to its result; read once per task. */
+const waitModes = new WeakMap<ApplyTask, { readonly mode: WaitMode; readonly problem?: string }>();
+
+/** The `slipway.dev/wait` of the object as it was applied (the apply answer), else as read now. */
+export function waitModeOf(task: ApplyTask, obj: KubeObject | null): { readonly mode: WaitMode; readonly problem?: string } {
+  let known = waitModes.get(task);
+  if (!known) {
+    const annotations: unknown = (task.after ?? obj ?? undefined)?.metadata.annotations;
+    const { mode, diagnostic } = readWaitMode(typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>) : undefined, task.key);
+    known = { mode, ...(diagnostic && { problem: diagnostic.message }) };
+    waitModes.set(task, known);
+  }
+  return known;
+}
+
+/** How long the task has waited (since waitUntil). */
+const waitedMs = (task: ApplyTask): number => (task.wait ? Date.now() - (task.wait.deadline - task.wait.timeoutMs) : 0);
+
+/**
+ * When a progressing object stops being waited for: OUTSIDE_WAITS' settle time for what it waits
+ * on, or its own timeout if that is shorter; undefined when it is waited for to the end (it waits
+ * on nothing outside the app, or its wait mode is `strict`).
+ */
+export function settleAfterMs(task: ApplyTask, health: HealthResult, mode: WaitMode): number | undefined {
+  if (health.status !== 'progressing' || health.waitsOn === undefined || mode !== 'healthy') return undefined;
+  return Math.min(outsideWaitOf(health.waitsOn).settleSeconds * 1000, task.wait?.timeoutMs ?? Number.POSITIVE_INFINITY);
+}
+
+/** "30", "0.2": whole seconds, with a tenth under ten seconds (short timeouts given with --timeout). */
+const secondsText = (ms: number): string => (ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10));
+
+/** "waiting for the load balancer to get an address (no load-balancer controller answered in 30 s)" */
+function progressingMessage(health: HealthResult, afterMs: number): string {
+  const row = health.waitsOn === undefined ? undefined : outsideWaitOf(health.waitsOn);
+  return row ? `${health.message} (${row.noAnswer} in ${secondsText(afterMs)} s)` : health.message;
+}
+
 /** Records the task's result when `obj` (null: absent) ends its wait; true if it did. */
 export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthContext = {}): boolean {
   if (task.wait?.waitFor === 'gone') {
@@ -55,16 +99,31 @@ export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthConte
     task.complete('deleted');
     return true;
   }
-  const health = obj ? { ...assessHealth(obj, ctx), object: obj } : { status: 'missing' as const, message: 'the object is not there' };
+  const { mode, problem } = waitModeOf(task, obj);
+  const withProblem = (message: string): string => (problem ? `${message}; ${problem}` : message);
+  if (mode === 'applied') {
+    const message = 'not waited for (slipway.dev/wait: applied)';
+    task.report('applied', message);
+    task.complete('applied', { message, after: obj ?? task.after });
+    return true;
+  }
+  const health: HealthResult & { readonly object?: KubeObject } = obj ? { ...assessHealth(obj, ctx), object: obj } : { status: 'missing', message: 'the object is not there' };
   task.last = health;
   if (health.status === 'healthy') {
-    task.report('healthy', health.message);
-    task.complete('healthy', { message: health.message, after: health.object ?? task.after });
+    task.report('healthy', withProblem(health.message));
+    task.complete('healthy', { message: withProblem(health.message), after: health.object ?? task.after });
     return true;
   }
   if (health.status === 'degraded') {
-    task.report('failed', health.message);
-    task.complete('unhealthy', { message: health.message, after: health.object ?? task.after });
+    task.report('failed', withProblem(health.message));
+    task.complete('unhealthy', { message: withProblem(health.message), after: health.object ?? task.after });
+    return true;
+  }
+  const settleMs = settleAfterMs(task, health, mode);
+  if (settleMs !== undefined && waitedMs(task) >= settleMs) {
+    const message = withProblem(progressingMessage(health, settleMs));
+    task.report('progressing', message);
+    task.complete('progressing', { message, after: health.object ?? task.after });
     return true;
   }
   return false;
@@ -84,7 +143,8 @@ function timeOut(task: ApplyTask): void {
     task.report('failed', 'not gone in time');
     task.complete('timeout', { message: `still present after ${seconds} s (finalizers?)` });
   } else {
-    const message = `timed out after ${seconds} s; last status: ${task.last?.message ?? 'unknown'}`;
+    const problem = waitModes.get(task)?.problem;
+    const message = `timed out after ${seconds} s; last status: ${task.last?.message ?? 'unknown'}${problem ? `; ${problem}` : ''}`;
     task.report('failed', message);
     task.complete('timeout', { message, after: task.last?.object ?? task.after });
   }

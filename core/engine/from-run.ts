@@ -10,6 +10,7 @@ import type { RunDetail, RunRecord } from '../history/types.js';
 import { KubeClient } from '../kube/client.js';
 import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
+import { appliedEverything } from '../model/run.js';
 import { withMode } from '../plan/assemble.js';
 import { planApp } from '../plan/service.js';
 import type { Plan } from '../plan/types.js';
@@ -99,12 +100,12 @@ function planOptions(req: Pick<FromRunRequest, 'history' | 'kubeconfig' | 'optio
   };
 }
 
-/** The latest succeeded apply of the plan's app and commit to its cluster, from this history. */
+/** The latest apply of the plan's app and commit to its cluster that applied everything (succeeded, or progressing), from this history. */
 function lastSucceededAt(history: History, plan: Plan): RunRecord | undefined {
   let cursor: string | undefined;
   do {
     const page = history.runsOfApp({ repo: plan.inputs.repo, app: plan.inputs.app.name, limit: 100, ...(cursor && { before: cursor }) });
-    const found = page.items.find((r) => r.status === 'succeeded' && r.commit === plan.inputs.commit && r.cluster.uid === plan.inputs.cluster?.uid);
+    const found = page.items.find((r) => appliedEverything(r.status) && r.commit === plan.inputs.commit && r.cluster.uid === plan.inputs.cluster?.uid);
     if (found) return found;
     cursor = page.next;
   } while (cursor);

@@ -521,7 +521,7 @@ describe('queries', () => {
       [`SELECT id FROM runs WHERE app_id = 1 AND seq < 9 ORDER BY seq DESC LIMIT 5`, /SEARCH runs USING (COVERING )?INDEX runs_by_app/],
       [`SELECT id FROM runs WHERE context = 'x' AND seq < 9 ORDER BY seq DESC LIMIT 5`, /SEARCH runs USING (COVERING )?INDEX runs_by_context/],
       [`SELECT id FROM runs WHERE cluster_uid = 'x' AND seq < 9 ORDER BY seq DESC LIMIT 5`, /SEARCH runs USING (COVERING )?INDEX runs_by_cluster/],
-      [`SELECT id FROM runs WHERE app_id = 1 AND cluster_uid = 'x' AND status = 'succeeded' ORDER BY seq DESC LIMIT 1`, /INDEX runs_succeeded/],
+      [`SELECT id FROM runs WHERE app_id = 1 AND cluster_uid = 'x' AND status IN ('succeeded', 'progressing') ORDER BY seq DESC LIMIT 1`, /INDEX runs_applied/],
       [`SELECT id FROM runs WHERE status = 'running'`, /INDEX runs_running/],
       [`SELECT id FROM run_objects WHERE resource_id = 1 AND id < 9 ORDER BY id DESC LIMIT 5`, /SEARCH run_objects USING (COVERING )?INDEX run_objects_by_resource/],
       [`SELECT id FROM run_objects WHERE run_seq = 1 ORDER BY id`, /SEARCH run_objects USING (COVERING )?INDEX run_objects_by_run/],

@@ -12,6 +12,7 @@ import Sqlite from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf, type ResourceKey } from '../model/resource.js';
+import { appliedEverything } from '../model/run.js';
 import { userDataDir } from '../paths.js';
 import type { AppliedObject, AppliedObjectsQuery } from '../plan/ports.js';
 import type { Plan } from '../plan/types.js';
@@ -330,13 +331,13 @@ class SqliteHistory implements History {
     this.write(() => {
       const seq = this.writableRun(runId, `finish it as ${opts.status}`);
       this.stmt<[string, string, string | null, number]>(`UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE seq = ?`).run(opts.status, this.timestamp(), opts.error ?? null, seq);
-      if (opts.status === 'succeeded') this.rememberApplied(seq);
+      if (appliedEverything(opts.status)) this.rememberApplied(seq);
     });
     this.active.delete(runId);
     processLiveRuns().delete(runId);
   }
 
-  /** A run succeeded: what it applied becomes each object's last applied state; what it deleted is forgotten. */
+  /** A run applied everything (succeeded or progressing): what it applied healthy becomes each object's last applied state; what it deleted, or left not healthy, is forgotten. */
   private rememberApplied(seq: number): void {
     this.stmt<[number]>(
       `INSERT INTO applied_objects (app_id, cluster_uid, cluster_version, resource_id, desired_hash, result_version, run_seq)
@@ -351,7 +352,7 @@ class SqliteHistory implements History {
       `DELETE FROM applied_objects
        WHERE (app_id, cluster_uid, resource_id) IN (
          SELECT r.app_id, r.cluster_uid, o.resource_id FROM run_objects o JOIN runs r ON r.seq = o.run_seq
-         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped', 'unknown'))`,
+         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped', 'unknown', 'progressing'))`,
     ).run(seq);
   }
 
@@ -456,7 +457,7 @@ class SqliteHistory implements History {
       this.stmt<[string, string, string], RunRow>(
         `${RUN_SELECT}
          WHERE r.app_id = (SELECT a.id FROM apps a JOIN repos p ON p.id = a.repo_id WHERE p.location = ? AND a.name = ?)
-           AND r.cluster_uid = ? AND r.status = 'succeeded'
+           AND r.cluster_uid = ? AND r.status IN ('succeeded', 'progressing')
          ORDER BY r.seq DESC LIMIT 1`,
       ).get(query.repo, query.app, query.clusterUid),
     );

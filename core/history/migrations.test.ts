@@ -51,13 +51,13 @@ describe('migrations', () => {
       'run_objects_by_resource',
       'run_objects_by_run',
       'runs',
+      'runs_applied',
       'runs_by_app',
       'runs_by_cluster',
       'runs_by_context',
       'runs_by_plan',
       'runs_by_rollback_of',
       'runs_running',
-      'runs_succeeded',
       'schema_migrations',
       'snapshots',
     ]);
@@ -127,12 +127,71 @@ describe('migrations', () => {
     ]);
     history.close();
     const db = raw();
-    expect(schemaVersion(db)).toBe(4);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(tables(db)).toEqual(expect.arrayContaining(['run_objects', 'run_objects_by_run', 'run_objects_by_resource']));
     expect(tables(db)).not.toContain('run_objects_new');
     db.exec(`INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, finished_at) VALUES (1, 1, 'v1', 'create', 'unknown', 'x')`);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('migration 5 rebuilds runs and run_objects with "progressing", keeping every row, reference and index', () => {
+    const old = raw();
+    old.pragma('foreign_keys = ON');
+    migrate(old, { target: 4 });
+    old.exec(`
+      INSERT INTO repos (id, location) VALUES (1, '/repos/gitops');
+      INSERT INTO apps (id, repo_id, name, path) VALUES (1, 1, 'web', 'apps/web');
+      INSERT INTO plans (id, app_id, commit_oid, context, cluster_uid, format_version, created_at, recorded_at,
+                         n_create, n_update, n_delete, n_replace, n_noop, n_error, codec, body)
+        VALUES ('plan-old', 1, 'abc', 'kind-a', 'uid-a', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', 1, 0, 0, 0, 0, 0, 'identity', CAST('{"id":"plan-old"}' AS BLOB));
+      INSERT INTO runs (seq, id, kind, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user,
+                        status, started_at, finished_at, owner_pid, owner_host, owner_start)
+        VALUES (1, 'run-old', 'apply', 'plan-old', 1, 'abc', 'kind-a', 'https://a', 'uid-a', 'v1.34.0', 'admin',
+                'succeeded', '2025-01-01T00:00:01.000Z', '2025-01-01T00:00:02.000Z', 1, 'elsewhere', '');
+      INSERT INTO runs (seq, id, kind, rollback_of, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user,
+                        status, started_at, finished_at, error, owner_pid, owner_host, owner_start)
+        VALUES (2, 'run-back', 'rollback', 'run-old', 'plan-old', 1, 'abc', 'kind-a', 'https://a', 'uid-a', 'v1.34.0', 'admin',
+                'failed', '2025-01-01T00:00:03.000Z', '2025-01-01T00:00:04.000Z', 'boom', 1, 'elsewhere', '');
+      INSERT INTO resources (id, api_group, kind, namespace, name) VALUES (1, '', 'ConfigMap', 'shop', 'c');
+      INSERT INTO run_objects (id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, desired_hash, result_version)
+        VALUES (7, 1, 1, 'v1', 'create', 'healthy', 'ok', 2, '2025-01-01T00:00:01.500Z', '2025-01-01T00:00:01.600Z', 'sha256:d', '42');
+      INSERT INTO applied_objects (app_id, cluster_uid, cluster_version, resource_id, desired_hash, result_version, run_seq) VALUES (1, 'uid-a', 'v1.34.0', 1, 'sha256:d', '42', 1);
+    `);
+    expect(() => old.exec(`UPDATE runs SET status = 'progressing' WHERE seq = 1`)).toThrow(/CHECK constraint/);
+    old.close();
+
+    const history = openHistory({ path: file });
+    expect(history.run('run-old')).toMatchObject({ status: 'succeeded', objects: [{ outcome: 'healthy', message: 'ok', wave: 2, desiredHash: 'sha256:d', resultResourceVersion: '42' }] });
+    expect(history.run('run-back')).toMatchObject({ kind: 'rollback', rollbackOf: 'run-old', status: 'failed', error: 'boom' });
+    history.close();
+    const db = raw();
+    db.pragma('foreign_keys = ON');
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(tables(db)).toEqual(expect.arrayContaining(['runs', 'runs_applied', 'runs_by_app', 'runs_running', 'run_objects', 'run_objects_by_run']));
+    expect(tables(db).filter((t) => t.endsWith('_new'))).toEqual([]);
+    db.exec(`UPDATE runs SET status = 'progressing' WHERE seq = 1`);
+    db.exec(`INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, finished_at) VALUES (1, 1, 'v1', 'create', 'progressing', 'x')`);
+    // The references point at the new runs table: a run with results cannot go.
+    expect(() => db.exec(`DELETE FROM runs WHERE seq = 1`)).toThrow(/FOREIGN KEY/);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('a migration that rebuilds a referenced table is rolled back when a foreign key would break, and foreign keys stay on', () => {
+    const db = raw();
+    db.pragma('foreign_keys = ON');
+    const list: Migration[] = [
+      { version: 1, name: 'one', steps: ['CREATE TABLE p (id INTEGER PRIMARY KEY)', 'CREATE TABLE c (p INTEGER REFERENCES p(id))', 'INSERT INTO p VALUES (1)', 'INSERT INTO c VALUES (1)'] },
+      { version: 2, name: 'loses a parent', rebuildsReferencedTable: true, steps: ['CREATE TABLE p_new (id INTEGER PRIMARY KEY)', 'DROP TABLE p', 'ALTER TABLE p_new RENAME TO p'] },
+    ];
+    expect(() => migrate(db, { migrations: list, file: 'f.db' })).toThrow(/Migration 2 \(loses a parent\) of f\.db failed and was rolled back: 1 row\(s\) would break a foreign key \(first: c → p\)/);
+    expect(schemaVersion(db)).toBe(1);
+    expect(db.prepare('SELECT count(*) AS n FROM p').get()).toEqual({ n: 1 });
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     db.close();
   });
 

@@ -13,6 +13,12 @@ export interface Migration {
   readonly name: string;
   /** SQL statements, run in order inside the migration's transaction. */
   readonly steps: readonly string[];
+  /**
+   * Rebuilds a table other tables reference: foreign keys are switched off around the transaction
+   * (SQLite's own procedure for changing a table, https://sqlite.org/lang_altertable.html#otheralter;
+   * the pragma has no effect inside a transaction) and checked before it commits.
+   */
+  readonly rebuildsReferencedTable?: true;
 }
 
 const ACTIONS = `('create', 'update', 'delete', 'replace', 'noop', 'error')`;
@@ -20,6 +26,9 @@ const OUTCOMES = `('applied', 'deleted', 'unchanged', 'failed', 'skipped', 'heal
 /** Migration 4 adds `unknown`: a write was sent and no answer came (the API server died or timed out). */
 const OUTCOMES_4 = `('applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown')`;
 const STATUSES = `('running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'refused')`;
+/** Migration 5 adds `progressing`: applied, and some objects still wait for something outside the app (a load balancer's address). */
+const OUTCOMES_5 = `('applied', 'deleted', 'unchanged', 'failed', 'skipped', 'healthy', 'unhealthy', 'timeout', 'unknown', 'progressing')`;
+const STATUSES_5 = `('running', 'succeeded', 'progressing', 'failed', 'cancelled', 'interrupted', 'refused')`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -190,6 +199,73 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX run_objects_by_resource ON run_objects(resource_id, id)`,
     ],
   },
+  {
+    version: 5,
+    name: 'the run status and object outcome "progressing": applied, still waiting for something outside the app',
+    rebuildsReferencedTable: true,
+    steps: [
+      // Both tables are rebuilt (SQLite cannot change a CHECK constraint), same columns in the same order. runs is
+      // referenced by run_objects, applied_objects and itself (rollback_of): see rebuildsReferencedTable.
+      `CREATE TABLE runs_new (
+        seq             INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL CHECK (kind IN ('apply', 'rollback', 'revert')),
+        rollback_of     TEXT REFERENCES runs(id),
+        plan_id         TEXT NOT NULL REFERENCES plans(id),
+        app_id          INTEGER NOT NULL REFERENCES apps(id),
+        commit_oid      TEXT NOT NULL,
+        context         TEXT NOT NULL,
+        cluster_server  TEXT NOT NULL,
+        cluster_uid     TEXT NOT NULL,
+        cluster_version TEXT NOT NULL,
+        kube_user       TEXT NOT NULL,
+        git_author      TEXT,
+        status          TEXT NOT NULL CHECK (status IN ${STATUSES_5}),
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        error           TEXT,
+        owner_pid       INTEGER NOT NULL,
+        owner_host      TEXT NOT NULL,
+        owner_start     TEXT NOT NULL,
+        CHECK ((kind = 'apply') = (rollback_of IS NULL)),
+        CHECK ((status = 'running') = (finished_at IS NULL))
+      )`,
+      `INSERT INTO runs_new (seq, id, kind, rollback_of, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user, git_author, status, started_at, finished_at, error, owner_pid, owner_host, owner_start)
+        SELECT seq, id, kind, rollback_of, plan_id, app_id, commit_oid, context, cluster_server, cluster_uid, cluster_version, kube_user, git_author, status, started_at, finished_at, error, owner_pid, owner_host, owner_start FROM runs`,
+      `CREATE TABLE run_objects_new (
+        id              INTEGER PRIMARY KEY,
+        run_seq         INTEGER NOT NULL REFERENCES runs(seq),
+        resource_id     INTEGER NOT NULL REFERENCES resources(id),
+        version         TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ${ACTIONS}),
+        outcome         TEXT NOT NULL CHECK (outcome IN ${OUTCOMES_5}),
+        message         TEXT,
+        wave            INTEGER,
+        started_at      TEXT,
+        finished_at     TEXT NOT NULL,
+        before_snapshot INTEGER REFERENCES snapshots(id),
+        after_snapshot  INTEGER REFERENCES snapshots(id),
+        desired_hash    TEXT,
+        result_version  TEXT
+      )`,
+      `INSERT INTO run_objects_new (id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
+        SELECT id, run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version FROM run_objects`,
+      `DROP TABLE run_objects`,
+      `DROP TABLE runs`,
+      `ALTER TABLE runs_new RENAME TO runs`,
+      `ALTER TABLE run_objects_new RENAME TO run_objects`,
+      `CREATE INDEX runs_by_app ON runs(app_id, seq)`,
+      `CREATE INDEX runs_by_context ON runs(context, seq)`,
+      `CREATE INDEX runs_by_cluster ON runs(cluster_uid, seq)`,
+      `CREATE INDEX runs_by_plan ON runs(plan_id)`,
+      `CREATE INDEX runs_by_rollback_of ON runs(rollback_of) WHERE rollback_of IS NOT NULL`,
+      `CREATE INDEX runs_running ON runs(seq) WHERE status = 'running'`,
+      // Runs that applied every object: what a rollback, a revert and the re-plan cache build on.
+      `CREATE INDEX runs_applied ON runs(app_id, cluster_uid, seq) WHERE status IN ('succeeded', 'progressing')`,
+      `CREATE INDEX run_objects_by_run ON run_objects(run_seq, id)`,
+      `CREATE INDEX run_objects_by_resource ON run_objects(resource_id, id)`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;
@@ -236,13 +312,21 @@ export function migrate(db: Database, opts: MigrateOptions = {}): { from: number
       // Another process may have applied it since we looked.
       if (schemaVersion(db) >= m.version) return;
       for (const sql of m.steps) db.exec(sql);
+      if (m.rebuildsReferencedTable) {
+        const broken = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+        if (broken.length > 0) throw new Error(`${broken.length} row(s) would break a foreign key (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
+      }
       db.prepare<[number, string, string]>(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(m.version, m.name, now().toISOString());
     });
+    const foreignKeys = m.rebuildsReferencedTable ? (db.pragma('foreign_keys', { simple: true }) as number) : 0;
+    if (foreignKeys) db.pragma('foreign_keys = OFF');
     try {
       step.immediate();
     } catch (e) {
       if (e instanceof SlipwayError) throw e;
       throw new SlipwayError('history-migration-failed', `Migration ${m.version} (${m.name}) of ${file} failed and was rolled back: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    } finally {
+      if (foreignKeys) db.pragma('foreign_keys = ON');
     }
   }
   return { from, to: schemaVersion(db) };

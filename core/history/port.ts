@@ -56,6 +56,7 @@ export interface History extends LastApplyLookup {
   snapshot(hash: string): unknown;
   /** The plan a run applied, as recorded: every change except the noops (see encodePlan), with its full summary. */
   planById(id: string): Plan | undefined;
+  /** The latest run of the app on the cluster that applied everything (`succeeded` or `progressing`). */
   lastSucceededRun(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): RunRecord | undefined;
   /**
    * Each object of the app on that cluster as the most recent succeeded run that applied it left it (the

@@ -5,7 +5,8 @@
 import type { EngineEvent, ObjectState, ResourceKey } from '../../core/api/contract.js';
 import { keyLabel } from './format.js';
 
-export type ProgressStatus = 'starting' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'refused';
+/** `progressing`: every object applied, some still wait for something outside the app (a load balancer's address). */
+export type ProgressStatus = 'starting' | 'running' | 'succeeded' | 'progressing' | 'failed' | 'cancelled' | 'refused';
 
 export interface ProgressObject {
   readonly key: ResourceKey;
@@ -36,7 +37,7 @@ export interface ApplyProgress {
 export const INITIAL_PROGRESS: ApplyProgress = { status: 'starting', steps: [], messages: [] };
 
 /** States after which an object needs nothing more. */
-export const DONE_STATES: ReadonlySet<ObjectState> = new Set(['healthy', 'deleted', 'failed', 'skipped', 'unknown']);
+export const DONE_STATES: ReadonlySet<ObjectState> = new Set(['healthy', 'progressing', 'deleted', 'failed', 'skipped', 'unknown']);
 
 export function isFinished(p: ApplyProgress): boolean {
   return p.status !== 'starting' && p.status !== 'running';
@@ -70,7 +71,8 @@ export function progressOf(events: readonly EngineEvent[], runId: string): Apply
 
 /** Objects finished so far, over all steps. */
 export function doneCount(p: ApplyProgress): number {
-  return p.steps.reduce((n, s) => n + s.objects.filter((o) => DONE_STATES.has(o.state)).length, 0);
+  // "applied" with a message is an end too: not waited for (slipway.dev/wait: applied), or its health could not be read.
+  return p.steps.reduce((n, s) => n + s.objects.filter((o) => DONE_STATES.has(o.state) || (o.state === 'applied' && o.message !== undefined)).length, 0);
 }
 
 /** "1:05", "12.3 s". */

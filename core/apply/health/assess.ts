@@ -4,7 +4,10 @@
  * - HEALTH_RULES: group/kind → rule (one file per kind beside this one, like gitops-engine
  *   `pkg/health`); kinds not listed use the generic condition rule;
  * - assessHealth / assessGone: what to report while waiting after an upsert or a deletion step;
- * - WAIT_RULES: how long to wait per kind before giving up, with one global override.
+ * - WAIT_RULES: how long to wait per kind before giving up, with one global override;
+ * - OUTSIDE_WAITS: progressing states that wait for something outside the app, and how long the
+ *   apply waits for each before the object ends `progressing` (not failed), as Argo CD ends a sync
+ *   and shows the app Progressing.
  *
  * Pure: the executor polls the API server and passes what it read.
  */
@@ -27,12 +30,13 @@ import { pvcHealth } from './pvc.js';
 import { replicaSetHealth } from './replicaset.js';
 import { serviceHealth } from './service.js';
 import { statefulSetHealth } from './statefulset.js';
-import type { HealthContext, HealthResult, HealthRule } from './types.js';
+import type { HealthContext, HealthResult, HealthRule, OutsideCause } from './types.js';
 import { healthy, progressing } from './types.js';
 import type { GroupKind } from '../kind-order.js';
 import type { WaitFor } from '../order.js';
 
-export type { HealthContext, HealthResult, HealthRule, HealthStatus, VolumeBindingMode } from './types.js';
+export type { HealthContext, HealthResult, HealthRule, HealthStatus, OutsideCause, VolumeBindingMode } from './types.js';
+export { OUTSIDE_CAUSES } from './types.js';
 
 /**
  * Health rule per group/kind, keyed like kubectl's GroupKind.String(): "Deployment.apps", or
@@ -142,4 +146,58 @@ export function waitTimeoutSeconds(gk: GroupKind, waitFor: WaitFor, opts: { read
 /** `waitTimeoutSeconds` in milliseconds, for timers; `waitFor` defaults to 'healthy'. */
 export function timeoutFor(gk: GroupKind, waitFor: WaitFor = 'healthy', opts: { readonly overrideSeconds?: number } = {}): number {
   return waitTimeoutSeconds(gk, waitFor, opts) * 1000;
+}
+
+/**
+ * A progressing state that waits for something outside the app: no manifest of the app can bring
+ * it, and a cluster without the controller that does never will. The apply waits for it
+ * `settleSeconds` (or the object's timeout, if shorter), then the object ends `progressing`: its
+ * step goes on and the run ends `progressing` rather than failed (an object annotated
+ * `slipway.dev/wait: strict` waits its full timeout and fails instead). The wave still waits for
+ * these objects before the next one starts.
+ *
+ * Decided here, not waited on at all (healthy with a message): an Ingress without an address
+ * (ingress.ts: many controllers never publish one), a claim of a WaitForFirstConsumer class (pvc.ts).
+ */
+export interface OutsideWait {
+  readonly cause: OutsideCause;
+  /** The state, as a person would look for it. */
+  readonly state: string;
+  /** Seconds before the wait gives up on it. */
+  readonly settleSeconds: number;
+  /** Why it is outside the app, in one line. */
+  readonly why: string;
+  /** What did not happen, said when the wait gives up: "… in 30 s". */
+  readonly noAnswer: string;
+}
+
+export const OUTSIDE_WAITS: readonly OutsideWait[] = [
+  {
+    cause: 'load-balancer',
+    state: 'Service of type LoadBalancer without an address',
+    settleSeconds: 30,
+    why: 'a load-balancer controller (the cloud provider\'s, MetalLB, kube-vip) gives the address; a cluster without one never does, and the Service already works inside the cluster',
+    noAnswer: 'no load-balancer controller answered',
+  },
+  {
+    cause: 'volume-provisioner',
+    state: 'PersistentVolumeClaim Pending on a provisioner',
+    settleSeconds: 60,
+    why: 'the StorageClass\'s provisioner, not the app, makes the volume; the Pods that mount the claim still wait for it, and fail the apply if it never comes',
+    noAnswer: 'the provisioner made no volume',
+  },
+  {
+    cause: 'persistent-volume',
+    state: 'PersistentVolumeClaim Pending without a StorageClass',
+    settleSeconds: 60,
+    why: 'it binds only to a PersistentVolume someone else creates (an administrator, a static provisioner); the Pods that mount it show whether one came',
+    noAnswer: 'no matching PersistentVolume appeared',
+  },
+];
+
+/** The row of OUTSIDE_WAITS for a cause. */
+export function outsideWaitOf(cause: OutsideCause): OutsideWait {
+  const row = OUTSIDE_WAITS.find((w) => w.cause === cause);
+  if (!row) throw new Error(`OUTSIDE_WAITS has no row for ${cause}`);
+  return row;
 }

@@ -15,6 +15,10 @@
  * `volume.kubernetes.io/selected-node` once a consumer is placed; a Pending claim with a class and
  * neither annotation is waiting for a consumer. A claim with no class (static binding) waits for a
  * matching PersistentVolume: progressing.
+ *
+ * Every Pending claim waits for something outside the app (a provisioner, or an administrator's
+ * PersistentVolume), so it says so (`waitsOn`): the apply gives up on it after assess.ts
+ * OUTSIDE_WAITS' settle time, and the Pods that mount it show whether the volume came.
  */
 import type { KubeObject } from '../../kube/types.js';
 import { str } from './fields.js';
@@ -31,13 +35,13 @@ export function pvcHealth(obj: KubeObject, ctx: HealthContext): HealthResult {
   if (phase === 'Lost') return degraded(`Lost: its PersistentVolume${volume ? ` ${volume}` : ''} no longer exists`);
   if (phase !== 'Pending') return unknown(phase ? `unexpected phase ${phase}` : 'no phase reported');
   const storageClass = str(obj, 'spec', 'storageClassName');
-  if (!storageClass) return progressing('Pending: waiting for a matching PersistentVolume (no StorageClass)');
+  if (!storageClass) return progressing('Pending: waiting for a matching PersistentVolume (no StorageClass)', 'persistent-volume');
   const selectedNode = str(obj, 'metadata', 'annotations', SELECTED_NODE_ANNOTATION);
-  if (selectedNode) return progressing(`Pending: provisioning a volume for node ${selectedNode} (StorageClass ${storageClass})`);
+  if (selectedNode) return progressing(`Pending: provisioning a volume for node ${selectedNode} (StorageClass ${storageClass})`, 'volume-provisioner');
   const mode = ctx.storageClassBindingModes?.[storageClass];
   const provisioner = PROVISIONER_ANNOTATIONS.map((a) => str(obj, 'metadata', 'annotations', a)).find(Boolean);
   if (mode === 'WaitForFirstConsumer' || (mode === undefined && !provisioner)) {
     return healthy(`Pending until a Pod uses it: StorageClass ${storageClass} binds on first consumer`);
   }
-  return progressing(`Pending: waiting for ${provisioner ?? `StorageClass ${storageClass}`} to provision a volume`);
+  return progressing(`Pending: waiting for ${provisioner ?? `StorageClass ${storageClass}`} to provision a volume`, 'volume-provisioner');
 }

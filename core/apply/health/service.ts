@@ -1,7 +1,7 @@
 /**
  * Service (v1). gitops-engine `health_service.go`: a LoadBalancer Service is healthy once
- * status.loadBalancer.ingress has an address, progressing before; every other type is healthy as
- * soon as it exists.
+ * status.loadBalancer.ingress has an address, progressing before (waiting on something outside the
+ * app: assess.ts OUTSIDE_WAITS); every other type is healthy as soon as it exists.
  */
 import type { KubeObject } from '../../kube/types.js';
 import { list, str } from './fields.js';
@@ -18,6 +18,7 @@ export function serviceHealth(obj: KubeObject): HealthResult {
   if (type === 'ExternalName') return healthy(`ExternalName ${str(obj, 'spec', 'externalName') ?? ''}`.trim());
   if (type !== 'LoadBalancer') return healthy(`${type}${str(obj, 'spec', 'clusterIP') ? ` ${str(obj, 'spec', 'clusterIP')}` : ''}`);
   const addresses = loadBalancerAddresses(obj);
-  if (addresses.length === 0) return progressing('waiting for the load balancer to get an address (status.loadBalancer.ingress)');
+  // Outside the app: a load-balancer controller (the cloud's, MetalLB…) writes status.loadBalancer.ingress.
+  if (addresses.length === 0) return progressing('waiting for the load balancer to get an address', 'load-balancer');
   return healthy(`load balancer at ${addresses.join(', ')}`);
 }

@@ -8,10 +8,20 @@ import type { KubeObject } from '../../kube/types.js';
 
 export type HealthStatus = 'healthy' | 'progressing' | 'degraded' | 'missing' | 'unknown';
 
+/**
+ * What a `progressing` object waits for when that is outside the app: no manifest of the app can
+ * bring it, and a cluster without the controller never does (assess.ts OUTSIDE_WAITS says how
+ * long the apply waits for each before the object ends `progressing` instead of failing).
+ */
+export const OUTSIDE_CAUSES = ['load-balancer', 'volume-provisioner', 'persistent-volume'] as const;
+export type OutsideCause = (typeof OUTSIDE_CAUSES)[number];
+
 export interface HealthResult {
   readonly status: HealthStatus;
   /** One line a person understands: "2 of 3 replicas available". */
   readonly message: string;
+  /** Only with `progressing`: it waits for something outside the app. */
+  readonly waitsOn?: OutsideCause;
 }
 
 export type VolumeBindingMode = 'Immediate' | 'WaitForFirstConsumer';
@@ -29,6 +39,6 @@ export interface HealthContext {
 export type HealthRule = (obj: KubeObject, ctx: HealthContext) => HealthResult;
 
 export const healthy = (message: string): HealthResult => ({ status: 'healthy', message });
-export const progressing = (message: string): HealthResult => ({ status: 'progressing', message });
+export const progressing = (message: string, waitsOn?: OutsideCause): HealthResult => ({ status: 'progressing', message, ...(waitsOn !== undefined && { waitsOn }) });
 export const degraded = (message: string): HealthResult => ({ status: 'degraded', message });
 export const unknown = (message: string): HealthResult => ({ status: 'unknown', message });

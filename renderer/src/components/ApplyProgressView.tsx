@@ -13,12 +13,13 @@ const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
   starting: 'Starting…',
   running: 'Applying…',
   succeeded: 'Applied successfully',
+  progressing: 'Applied, still progressing',
   failed: 'The apply failed',
   cancelled: 'The apply was cancelled',
   refused: 'The apply was refused',
 };
 
-const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', failed: '✗', skipped: '–', unknown: '?', pending: '·' };
+const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', progressing: '◔', failed: '✗', skipped: '–', unknown: '?', pending: '·' };
 
 export function ApplyProgressView(props: { runId: string; plan: Plan; events: readonly EngineEvent[]; startedAt: number; onClose: () => void; onShowHistory: () => void }): React.JSX.Element {
   const host = useHost();
@@ -38,6 +39,7 @@ export function ApplyProgressView(props: { runId: string; plan: Plan; events: re
   const pending = props.plan.changes.filter((c) => c.action !== 'noop' && !reported.has(keyLabel(c.key)));
   const elapsed = finished && progress.elapsedMs !== undefined && progress.elapsedMs > 0 ? progress.elapsedMs : now - props.startedAt;
   const cluster = props.plan.inputs.cluster;
+  const stillProgressing = progress.steps.flatMap((s) => s.objects).filter((o) => o.state === 'progressing');
 
   return (
     <div className="progress" data-testid="apply-progress" data-status={progress.status} data-run-id={props.runId}>
@@ -90,6 +92,20 @@ export function ApplyProgressView(props: { runId: string; plan: Plan; events: re
         {progress.status === 'succeeded' && (
           <div className="result-banner status-succeeded" data-testid="apply-result">
             {done} of {total} change{total === 1 ? '' : 's'} applied and healthy in {elapsedLabel(elapsed)}.
+          </div>
+        )}
+        {progress.status === 'progressing' && (
+          <div className="result-banner status-progressing" data-testid="apply-result">
+            {done} of {total} change{total === 1 ? '' : 's'} applied in {elapsedLabel(elapsed)}. The apply is complete; {stillProgressing.length === 1 ? 'this object is' : 'these objects are'} still
+            progressing, waiting for something outside the app:
+            <ul className="progressing-list">
+              {stillProgressing.map((o) => (
+                <li key={o.label} data-testid="still-progressing" data-key={o.label}>
+                  <span className="mono">{o.label}</span>
+                  {o.message && <span className="muted"> — {o.message}</span>}
+                </li>
+              ))}
+            </ul>
           </div>
         )}
         <p className="muted small">
