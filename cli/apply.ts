@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { planRevertOfRun, planRollbackToRevision, planRollbackToRun, type PlanFromRun } from '../core/engine/from-run.js';
-import { applyGuard, checkConfirmation } from '../core/engine/guard.js';
+import { applyGuard, checkConfirmation, checkDeleteConfirmation, deletesToConfirm } from '../core/engine/guard.js';
 import { defaultSettingsPath, readSettings } from '../core/engine/settings.js';
 import { applyPlan } from '../core/apply/service.js';
 import type { ApplyEvent } from '../core/apply/executor.js';
@@ -33,6 +33,8 @@ interface ApplyFlags extends AppFlags, OverrideFlags {
   json?: boolean;
   color: boolean;
   history?: string;
+  /** Deletes the plan marks confirm (Argo CD's Prune=confirm, Delete=confirm) are confirmed. */
+  confirmPrune?: boolean;
 }
 
 
@@ -47,12 +49,15 @@ function addPlanOptions(cmd: Command): Command {
     .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
+    .option('--confirm-prune', CONFIRM_PRUNE_HELP)
     .option('--force-conflicts', 'take over fields other field managers own (server-side apply force)')
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy (default: per kind)', seconds)
     .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--json', 'print the result as JSON')
     .option('--no-color', 'no ANSI colours');
 }
+
+const CONFIRM_PRUNE_HELP = 'confirm the deletes of objects that ask for it (Argo CD sync option Prune=confirm or Delete=confirm); without it apply refuses them, or asks on a terminal';
 
 const CONFIRM_CONTEXT_HELP = 'the target context\'s name, typed ahead: a protected app or context (settings: protectedContexts) needs it even with --auto-approve when there is no terminal';
 
@@ -70,6 +75,7 @@ async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
   const { context } = guard;
   const why = guard.protection && !plan.inputs.app.protected ? `${guard.protection} (protectedContexts in ${file})` : guard.protection;
   for (const note of applyNotes(plan, flags)) process.stderr.write(`${note}\n`);
+  if (!(await confirmDeletes(plan, flags))) return false;
   if (flags.confirmContext !== undefined) {
     checkConfirmation(guard, flags.confirmContext, { what: '--confirm-context' });
     return true;
@@ -86,6 +92,20 @@ async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
       return answer.trim() === context;
     }
     const answer = await rl.question(`Apply this plan to ${context}? Only "yes" is accepted: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+/** Deletes that ask for a confirmation (Prune=confirm, Delete=confirm): --confirm-prune, else "yes" on a terminal, else refused. */
+async function confirmDeletes(plan: Plan, flags: ApplyFlags): Promise<boolean> {
+  const asking = deletesToConfirm(plan);
+  if (asking.length === 0 || flags.confirmPrune) return true;
+  if (!process.stdin.isTTY || flags.autoApprove || flags.confirmContext !== undefined) checkDeleteConfirmation(plan, false, { how: '--confirm-prune' });
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${asking.length === 1 ? 'This object asks' : `These ${asking.length} objects ask`} for a confirmation before ${asking.length === 1 ? 'it is' : 'they are'} deleted (Prune=confirm or Delete=confirm): ${asking.map((c) => formatKey(c.key)).join(', ')}. Delete ${asking.length === 1 ? 'it' : 'them'}? Only "yes" is accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
@@ -237,6 +257,7 @@ export function registerApply(program: Command): void {
     .option('--context <name>', 'kubeconfig context (default: the run\'s)')
     .option('--auto-approve', 'do not ask for confirmation')
     .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
+    .option('--confirm-prune', CONFIRM_PRUNE_HELP)
     .option('--timeout <seconds>', 'wait at most this long for each object to become healthy', seconds)
     .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--json', 'print the result as JSON')
