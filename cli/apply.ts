@@ -8,7 +8,6 @@ import { planRevertOfRun, planRollbackToRevision, planRollbackToRun, type PlanFr
 import { applyGuard, checkConfirmation, checkDeleteConfirmation, deletesToConfirm } from '../core/engine/guard.js';
 import { defaultSettingsPath, readSettings } from '../core/engine/settings.js';
 import { applyPlan } from '../core/apply/service.js';
-import type { ApplyEvent } from '../core/apply/executor.js';
 import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
@@ -19,6 +18,7 @@ import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { addOverrideOptions, overridesOf, planRequestOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { applyPrinter, exitCodeOf } from './apply-output.js';
 
 interface ApplyFlags extends AppFlags, OverrideFlags {
   context?: string;
@@ -125,31 +125,6 @@ function applyNotes(plan: Plan, flags: ApplyFlags): string[] {
   return notes;
 }
 
-function printEvent(e: ApplyEvent): void {
-  const out = (s: string): boolean => process.stderr.write(`${s}\n`);
-  switch (e.type) {
-    case 'started':
-      out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
-      break;
-    case 'step-started':
-      out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.group}${e.early ? ' (sent early: what they name is in place)' : ''} · ${e.count} object${e.count === 1 ? '' : 's'}`);
-      break;
-    case 'object':
-      // An object is reported once it is done; "applied" with a message: applied, but its health is not known.
-      if (e.state === 'healthy' || e.state === 'deleted' || e.state === 'failed' || e.state === 'skipped' || e.state === 'unknown' || (e.state === 'applied' && e.message)) {
-        const mark = e.state === 'failed' ? '✗' : e.state === 'skipped' ? '-' : e.state === 'unknown' ? '?' : '✓';
-        out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
-      }
-      break;
-    case 'message':
-      out(e.text);
-      break;
-    case 'finished':
-      out(`Apply ${e.status} after ${(e.elapsedMs / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}`);
-      break;
-  }
-}
-
 async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
   const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
   if (!flags.json) process.stdout.write(renderPlanText(plan, { color }));
@@ -190,11 +165,11 @@ async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
       ...(flags.timeout !== undefined && { timeoutMs: flags.timeout * 1000 }),
       ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
       signal: abort.signal,
-      ...(!flags.json && { onEvent: printEvent }),
+      ...(!flags.json && { onEvent: applyPrinter() }),
     });
     if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
     else process.stderr.write(`Run ${outcome.runId} recorded in ${history.path}\n`);
-    if (outcome.status !== 'succeeded') process.exitCode = 1;
+    if (exitCodeOf(outcome.status) !== 0) process.exitCode = 1;
   } finally {
     process.off('SIGINT', onSigint);
     history.close();

@@ -1,0 +1,54 @@
+/** What `slipway apply` prints and exits with, per run status and object event (table-driven). */
+import { describe, expect, it } from 'vitest';
+import type { ApplyEvent } from '../core/apply/executor.js';
+import { FINISH_STATUSES } from '../core/model/run.js';
+import { applyPrinter, exitCodeOf, stillProgressingText } from './apply-output.js';
+
+const lb = { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend-external' };
+const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+const LB_MESSAGE = 'waiting for the load balancer to get an address (no load-balancer controller answered in 30 s)';
+
+describe('exitCodeOf', () => {
+  it.each(FINISH_STATUSES.map((s) => [s, s === 'succeeded' || s === 'progressing' ? 0 : 1] as const))('%s → %i', (status, code) => {
+    expect(exitCodeOf(status)).toBe(code);
+  });
+});
+
+describe('applyPrinter', () => {
+  const print = (events: ApplyEvent[]): string[] => {
+    const lines: string[] = [];
+    const printer = applyPrinter((l) => lines.push(l));
+    for (const e of events) printer(e);
+    return lines;
+  };
+
+  it('ends a progressing run naming what still progresses, and why', () => {
+    expect(
+      print([
+        { type: 'object', key: lb, state: 'applied', step: 0 },
+        { type: 'object', key: lb, state: 'waiting', step: 0 },
+        { type: 'object', key: web, state: 'healthy', message: '1 of 1 replica available', step: 0 },
+        { type: 'object', key: lb, state: 'progressing', message: LB_MESSAGE, step: 0 },
+        { type: 'finished', status: 'progressing', elapsedMs: 31_250 },
+      ]),
+    ).toEqual([
+      '  ✓ Deployment.apps shop/web healthy: 1 of 1 replica available',
+      `  ~ Service shop/frontend-external progressing: ${LB_MESSAGE}`,
+      `Apply complete, still progressing: Service shop/frontend-external — ${LB_MESSAGE}\nApplied in 31.3 s; Slipway does not wait for it (annotate slipway.dev/wait: strict to wait, and fail at the timeout)`,
+    ]);
+  });
+
+  it.each<[string, ApplyEvent, string[]]>([
+    ['succeeded', { type: 'finished', status: 'succeeded', elapsedMs: 1500 }, ['Apply succeeded after 1.5 s']],
+    ['failed', { type: 'finished', status: 'failed', error: 'step 1 of 1 (wave 0) failed: x', elapsedMs: 300_000 }, ['Apply failed after 300.0 s: step 1 of 1 (wave 0) failed: x']],
+    ['applied, not waited for', { type: 'object', key: web, state: 'applied', message: 'not waited for (slipway.dev/wait: applied)', step: 0 }, ['  ✓ Deployment.apps shop/web applied: not waited for (slipway.dev/wait: applied)']],
+  ])('%s', (_case, event, lines) => {
+    expect(print([event])).toEqual(lines);
+  });
+});
+
+describe('stillProgressingText', () => {
+  it('puts several objects one a line', () => {
+    expect(stillProgressingText([{ key: lb, message: LB_MESSAGE }, { key: { ...lb, name: 'admin' } }])).toBe(`Apply complete, still progressing:\n  Service shop/frontend-external — ${LB_MESSAGE}\n  Service shop/admin`);
+  });
+});

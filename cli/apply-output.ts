@@ -1,0 +1,60 @@
+/**
+ * What `slipway apply` (and rollback, revert) prints while a run goes and when it ends, and the
+ * exit code of its status.
+ *
+ * Exit codes: 0 when the run applied every object — `succeeded`, and `progressing` (every object
+ * applied, some still waiting for something outside the app, such as a load balancer's address
+ * from a controller the cluster may not have: Argo CD's sync succeeded too, and shows the app
+ * Progressing); 1 for every other status (failed, cancelled, refused).
+ */
+import type { ApplyEvent, ObjectResult, RunStatus } from '../core/apply/executor.js';
+import { formatKey } from '../core/model/resource.js';
+import { appliedEverything } from '../core/model/run.js';
+
+/** The process exit code of a run's status. */
+export function exitCodeOf(status: RunStatus | string): 0 | 1 {
+  return appliedEverything(status) ? 0 : 1;
+}
+
+/** Object states printed: an object is printed once it is done ("applied" with a message: not waited for, or its health is unknown). */
+const MARKS: Readonly<Partial<Record<string, string>>> = { healthy: '✓', deleted: '✓', applied: '✓', progressing: '~', failed: '✗', skipped: '-', unknown: '?' };
+
+/**
+ * "Apply complete, still progressing: Service shop/frontend-external — waiting for the load
+ * balancer to get an address (no load-balancer controller answered in 30 s)"; one object a line
+ * when there are several.
+ */
+export function stillProgressingText(objects: readonly Pick<ObjectResult, 'key' | 'message'>[]): string {
+  const line = (o: Pick<ObjectResult, 'key' | 'message'>): string => `${formatKey(o.key)}${o.message ? ` — ${o.message}` : ''}`;
+  if (objects.length === 1) return `Apply complete, still progressing: ${line(objects[0]!)}`;
+  return ['Apply complete, still progressing:', ...objects.map((o) => `  ${line(o)}`)].join('\n');
+}
+
+/** Prints a run's progress events, one line each, through `out` (stderr). */
+export function applyPrinter(out: (line: string) => void = (s) => void process.stderr.write(`${s}\n`)): (e: ApplyEvent) => void {
+  const progressing: Pick<ObjectResult, 'key' | 'message'>[] = [];
+  return (e) => {
+    switch (e.type) {
+      case 'started':
+        out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
+        break;
+      case 'step-started':
+        out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.group}${e.early ? ' (sent early: what they name is in place)' : ''} · ${e.count} object${e.count === 1 ? '' : 's'}`);
+        break;
+      case 'object': {
+        const mark = MARKS[e.state];
+        if (!mark || (e.state === 'applied' && !e.message)) break;
+        if (e.state === 'progressing') progressing.push({ key: e.key, ...(e.message !== undefined && { message: e.message }) });
+        out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
+        break;
+      }
+      case 'message':
+        out(e.text);
+        break;
+      case 'finished':
+        if (e.status === 'progressing') out(`${stillProgressingText(progressing)}\nApplied in ${(e.elapsedMs / 1000).toFixed(1)} s; Slipway does not wait for ${progressing.length === 1 ? 'it' : 'them'} (annotate slipway.dev/wait: strict to wait, and fail at the timeout)`);
+        else out(`Apply ${e.status} after ${(e.elapsedMs / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}`);
+        break;
+    }
+  };
+}
