@@ -14,6 +14,7 @@ import type { RunDetail } from '../history/types.js';
 import { isPlainObject, type DesiredObject, type Manifest } from '../model/desired.js';
 import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
 import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
+import { appliedEverything } from '../model/run.js';
 import { isSecret } from '../model/secrets.js';
 import type { Revision } from '../git/types.js';
 import { hashObjects, renderApp, type RenderResult } from '../render/render.js';
@@ -117,7 +118,7 @@ async function secretsOfPreviousApply(run: RunDetail, opts: { history: History; 
   let cursor: string | undefined;
   do {
     const page = opts.history.runsOfApp({ repo: run.repo, app: run.app.name, limit: 100, ...(cursor && { before: cursor }) });
-    previous = page.items.find((r) => r.status === 'succeeded' && r.cluster.uid === run.cluster.uid && r.startedAt < run.startedAt);
+    previous = page.items.find((r) => appliedEverything(r.status) && r.cluster.uid === run.cluster.uid && r.startedAt < run.startedAt);
     cursor = page.next;
   } while (!previous && cursor);
   if (!previous) return { objects: new Map(), why: 'there is no earlier successful apply of this app to take the values from' };
