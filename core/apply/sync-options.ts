@@ -1,7 +1,8 @@
 /**
  * How apply sends one change, by the Argo CD sync options the plan wrote on it (Change.syncOptions,
  * core/plan/sync-options.ts): apply never reads them from the app again.
- * - Validate=false: fieldValidation=Ignore (the server drops unknown fields);
+ * - Validate=false: fieldValidation=Ignore, and fields the kind's schema does not declare left out
+ *   (server-side apply refuses them whatever the validation);
  * - Replace=true on an update: the whole object with an update (PUT, as kubectl replace),
  *   guarded by the resourceVersion the plan saw;
  * - Force=true on a replace: the old object is deleted at once (grace period 0, background);
@@ -9,10 +10,15 @@
  */
 import type { ApplyOptions, DeleteOptions } from '../kube/client.js';
 import type { KubeObject, PropagationPolicy } from '../kube/types.js';
+import type { JsonObject } from '../plan/json.js';
+import { sendLeniently } from '../plan/sync-options.js';
 import type { Change } from '../plan/types.js';
 import type { ClusterPort } from './cluster-port.js';
 
 const has = (change: Change, option: string): boolean => change.syncOptions?.includes(option) ?? false;
+/** The change's options as SyncOptions (name → value). */
+const hasOptions = (change: Change): Record<string, string> =>
+  Object.fromEntries((change.syncOptions ?? []).map((o) => (o.includes('=') ? [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)] : [o, ''])));
 
 /** Sends a create, update or the create of a replace: server-side apply, or an update (PUT) for Replace=true. */
 export function sendObject(cluster: ClusterPort, manifest: KubeObject, change: Change, opts: ApplyOptions): Promise<KubeObject> {
@@ -21,7 +27,8 @@ export function sendObject(cluster: ClusterPort, manifest: KubeObject, change: C
     const whole = { ...manifest, metadata: { ...manifest.metadata, ...(change.liveResourceVersion !== undefined && { resourceVersion: change.liveResourceVersion }) } };
     return cluster.update(whole, { fieldManager: opts.fieldManager, fieldValidation });
   }
-  return cluster.apply(manifest, { ...opts, fieldValidation });
+  // Validate=false: fields the kind's schema does not declare are left out, as the plan's dry-run left them out.
+  return sendLeniently((m) => cluster.apply(m as KubeObject, { ...opts, fieldValidation }), manifest as JsonObject, hasOptions(change));
 }
 
 /** How a replace deletes the old object: with its dependents first, or at once with Force=true. */

@@ -29,7 +29,7 @@ import { listInScope, listNames } from './list.js';
 import { pruneReason, resolveOwnership, type MemberSet } from './ownership.js';
 import type { AppliedObject, LastApplyLookup } from './ports.js';
 import { isNamespaceKey, namespaceToCreate, settleAll, type Settled } from './settle.js';
-import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, skippedDryRunNote, skipsDryRun, validationOf, withSentOptions } from './sync-options.js';
+import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, sendLeniently, skippedDryRunNote, skipsDryRun, validationOf, withSentOptions } from './sync-options.js';
 import type { SyncOptions } from '../model/sync-options.js';
 import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
 import { splitHooks } from './hooks.js';
@@ -155,7 +155,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // Argo CD sync options: each object's annotation over the app's; warnings name the object's file:line (./sync-options.ts).
   const syncOptions = desiredSyncOptions(desired, app, diagnostics);
   const changes = await mapConcurrent(desired, concurrency, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)) }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)))),
+    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)) }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)), d.manifest)),
   );
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
@@ -238,7 +238,7 @@ async function predict(
     return changeFromObjects({ ...withNotes, live: live as JsonObject, predicted: live as JsonObject, flags });
   }
 
-  const dryRun = (force: boolean): Promise<KubeObject> => withRetry(() => client.apply(d.manifest as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force, ...validationOf(ctx.syncOptions) }));
+  const dryRun = (force: boolean): Promise<KubeObject> => sendLeniently((m) => withRetry(() => client.apply(m as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force, ...validationOf(ctx.syncOptions) })), d.manifest, ctx.syncOptions);
   try {
     const predicted = await dryRun(false);
     return changeFromObjects({ ...withNotes, ...(live && { live: live as JsonObject }), predicted: predicted as JsonObject, flags });

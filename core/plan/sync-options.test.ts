@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../kube/types.js';
-import { decidePrunes, desiredSyncOptions, revertDelete, validationOf, withSentOptions } from './sync-options.js';
+import { KubeError } from '../kube/errors.js';
+import { decidePrunes, desiredSyncOptions, revertDelete, sendLeniently, validationOf, withoutPath, withSentOptions } from './sync-options.js';
 import type { Settled } from './settle.js';
 import type { Change } from './types.js';
 import { DEFAULT_APP_OPTIONS } from '../source/apps.js';
@@ -112,5 +113,47 @@ describe('desiredSyncOptions', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       'apps/shop/cms.yaml:3: warning: annotation argocd.argoproj.io/sync-options: unknown option "Validate=flase" (did you mean "Validate=false"?): Argo CD compares options exactly, so it does nothing (ConfigMap shop/a)',
     ]);
+  });
+});
+
+describe('withoutPath', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', bogus: 1, spec: { containers: [{ name: 'web', image: 'x', extra: true }, { name: 'side', image: 'y' }], ports: [{ containerPort: 80, protocol: 'TCP', odd: 1 }] } };
+  it.each<[string, unknown]>([
+    ['.bogus', { apiVersion: 'v1', kind: 'Pod', spec: pod.spec }],
+    ['.spec.containers[name="web"].extra', { ...pod, spec: { ...pod.spec, containers: [{ name: 'web', image: 'x' }, { name: 'side', image: 'y' }] } }],
+    ['.spec.ports[containerPort=80,protocol="TCP"].odd', { ...pod, spec: { ...pod.spec, ports: [{ containerPort: 80, protocol: 'TCP' }] } }],
+    ['.spec.missing', undefined],
+    ['.spec.containers[name="db"].extra', undefined],
+    ['.spec.containers[0].extra', undefined],
+  ])('%s', (path, expected) => {
+    expect(withoutPath(pod, path)).toEqual(expected);
+  });
+});
+
+describe('sendLeniently', () => {
+  const refuse = (field: string): KubeError => new KubeError('invalid', `ConfigMap shop/a is invalid: ${field}: field not declared in schema`, { context: 'test', server: 'https://test' });
+  it('with Validate=false, leaves out the fields the server does not know and says which', async () => {
+    const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, bogus: 1, data: { a: '1', b: '2' } };
+    const sent: unknown[] = [];
+    const result = await sendLeniently(
+      async (m) => {
+        sent.push(m);
+        if ('bogus' in m) throw refuse('.bogus');
+        return m;
+      },
+      manifest,
+      { Validate: 'false' },
+    );
+    expect(result).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { a: '1', b: '2' } });
+    expect(sent).toHaveLength(2);
+    const change = withSentOptions({ key: { group: '', version: 'v1', kind: 'ConfigMap', name: 'a' }, action: 'create', flags: [], changedPaths: [] }, { Validate: 'false' }, manifest);
+    expect(change.message).toBe("Validate=false: .bogus is not in the kind's schema, so it is left out (as the server drops unknown fields without validation)");
+  });
+
+  it('without Validate=false, or for another refusal, the error stands', async () => {
+    const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, bogus: 1 };
+    await expect(sendLeniently(() => Promise.reject(refuse('.bogus')), manifest, { context: 'test', server: 'https://test' })).rejects.toThrow('field not declared');
+    await expect(sendLeniently(() => Promise.reject(new KubeError('invalid', 'data: Invalid value', { context: 'test', server: 'https://test' })), manifest, { Validate: 'false' })).rejects.toThrow('Invalid value');
+    await expect(sendLeniently(() => Promise.reject(refuse('.spec.nothing')), manifest, { Validate: 'false' })).rejects.toThrow('.spec.nothing');
   });
 });

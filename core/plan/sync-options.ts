@@ -76,11 +76,90 @@ export function liveSyncOptions(live: unknown, app: SyncOptions | undefined): Sy
   return effectiveSyncOptions(app, own);
 }
 
-/** The change with the options apply needs to send it (Validate=false, Replace=true, Force=true) written on it. */
-export function withSentOptions(change: Change, options: SyncOptions | undefined): Change {
+/**
+ * The change with the options apply needs to send it (Validate=false, Replace=true, Force=true)
+ * written on it, and the fields Validate=false left out (the server does not know them) said.
+ */
+export function withSentOptions(change: Change, options: SyncOptions | undefined, manifest?: JsonObject): Change {
   if (change.action !== 'create' && change.action !== 'update' && change.action !== 'replace') return change;
-  const used = SENT_WITH.filter((o) => hasSyncOption(options, o) && (o !== 'Force=true' || change.action === 'replace'));
-  return used.length > 0 ? { ...change, syncOptions: used } : change;
+  const used = SENT_WITH.filter((o) => hasSyncOption(options, o) && (o !== 'Force=true' || change.action === 'replace') && (o !== 'Replace=true' || change.action !== 'create'));
+  const dropped = manifest ? droppedFields.get(manifest) : undefined;
+  const note = dropped?.length ? `Validate=false: ${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} not in the kind's schema, so ${dropped.length === 1 ? 'it is' : 'they are'} left out (as the server drops unknown fields without validation)` : undefined;
+  const message = note ? (change.message ? `${change.message}; ${note}` : note) : change.message;
+  return { ...change, ...(message !== undefined && { message }), ...(used.length > 0 && { syncOptions: used }) };
+}
+
+/** The fields the last lenient send of a manifest left out, for the plan's note. */
+const droppedFields = new WeakMap<JsonObject, readonly string[]>();
+
+const NOT_IN_SCHEMA = /(\.[^\s:]+): field not declared in schema/g;
+
+/**
+ * Server-side apply of an object with Validate=false. Server-side apply refuses fields the kind's
+ * schema does not declare whatever its field validation (kubectl apply --server-side
+ * --validate=false too); without validation Argo CD's kubectl apply has the server drop them. So
+ * the fields the server names are left out and the object is sent again, until it is taken or
+ * refused for another reason. Without Validate=false: sent once, as it is. Plan and apply both
+ * send through here, so the dry-run and the apply leave out the same fields.
+ */
+export async function sendLeniently<T>(send: (manifest: JsonObject) => Promise<T>, manifest: JsonObject, options: SyncOptions | undefined): Promise<T> {
+  if (!hasSyncOption(options, 'Validate=false')) return send(manifest);
+  let current = manifest;
+  const dropped: string[] = [];
+  for (;;) {
+    try {
+      const result = await send(current);
+      droppedFields.set(manifest, dropped);
+      return result;
+    } catch (e) {
+      if (!(e instanceof KubeError) || e.code !== 'invalid') throw e;
+      const paths = [...new Set([e.message, ...e.causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`)].flatMap((m) => [...m.matchAll(NOT_IN_SCHEMA)].map((x) => x[1]!)))].filter((p) => !dropped.includes(p));
+      const next = paths.reduce<JsonObject | undefined>((o, p) => (o && withoutPath(o, p)) ?? o, current);
+      if (paths.length === 0 || next === current || next === undefined) throw e;
+      dropped.push(...paths);
+      current = next;
+    }
+  }
+}
+
+/**
+ * A copy of `obj` without the field at a structured-merge-diff path (".spec.foo",
+ * ".spec.containers[name=\"web\"].bar"); undefined when the path cannot be followed.
+ */
+export function withoutPath(obj: JsonObject, path: string): JsonObject | undefined {
+  const segments = [...path.matchAll(/\.([^.[\]]+)|\[([^\]]+)\]/g)].map((m): { field: string } | { keys: Record<string, string> | undefined } => {
+    const field = m[1];
+    return field !== undefined ? { field } : { keys: parseListKeys(m[2] ?? '') };
+  });
+  if (segments.length === 0) return undefined;
+  const remove = (node: unknown, i: number): unknown => {
+    const seg = segments[i]!;
+    const last = i === segments.length - 1;
+    if ('field' in seg) {
+      if (!isPlainObject(node) || !Object.hasOwn(node, seg.field)) return undefined;
+      if (last) return Object.fromEntries(Object.entries(node).filter(([k]) => k !== seg.field));
+      const child = remove(node[seg.field], i + 1);
+      return child === undefined ? undefined : { ...node, [seg.field]: child };
+    }
+    if (!Array.isArray(node) || last || !seg.keys) return undefined;
+    const at = node.findIndex((item) => isPlainObject(item) && Object.entries(seg.keys!).every(([k, v]) => String(item[k]) === v));
+    if (at < 0) return undefined;
+    const child = remove(node[at], i + 1);
+    return child === undefined ? undefined : node.map((item, j) => (j === at ? child : item));
+  };
+  const out = remove(obj, 0);
+  return isPlainObject(out) ? (out as JsonObject) : undefined;
+}
+
+/** `name="web"` or `containerPort=80,protocol="TCP"` → { name: 'web' }…; undefined for other forms (an index, a value). */
+function parseListKeys(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const m = /^([A-Za-z0-9_-]+)=(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?|true|false))$/.exec(pair.trim());
+    if (!m) return undefined;
+    out[m[1]!] = m[2] ?? m[3]!;
+  }
+  return out;
 }
 
 /** Server-side dry-run and apply options of an object: field validation off with Validate=false. */
