@@ -56,7 +56,7 @@ export const SYNC_OPTION_TABLE: readonly SyncOptionRow[] = [
   row('sync-options', 'PrunePropagationPolicy=foreground', 'app', 'honoured', 'prunes with this propagation policy (Slipway\'s default is background)'),
   row('sync-options', 'PrunePropagationPolicy=background', 'app', 'honoured', 'prunes with this propagation policy (Slipway\'s default is background)'),
   row('sync-options', 'PrunePropagationPolicy=orphan', 'app', 'honoured', 'prunes with this propagation policy: dependents are left behind'),
-  row('sync-options', 'Validate=false', 'both', 'honoured', 'dry-run and apply send it with field validation off (fieldValidation=Ignore, as kubectl --validate=false): the server drops unknown fields instead of refusing them'),
+  row('sync-options', 'Validate=false', 'both', 'honoured', "dry-run and apply send it with field validation off (fieldValidation=Ignore, as kubectl --validate=false), and fields the kind's schema does not declare are left out instead of refused (server-side apply refuses them whatever the validation); the plan names them"),
   row('sync-options', 'Validate=true', 'both', 'always', 'the default: unknown fields are errors'),
   row('sync-options', 'SkipDryRunOnMissingResource=true', 'both', 'honoured', 'a kind the cluster does not serve, whose CRD the plan does not create, is planned as a create of the manifest as written (with a note) instead of an error; apply fails if the kind is still not served then'),
   row('sync-options', 'Replace=true', 'both', 'honoured', 'an existing object is sent whole with an update (PUT, as kubectl replace): fields Git does not set are removed, even those others set; it keeps its uid; a missing one is created'),

@@ -32,6 +32,7 @@ const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
   ['argocd-basic.yaml', { repoUrls: ['https://gitlab.com/acme/fork'] }, 'argocd-basic.other-repo.golden.json'],
   ['argocd-applicationset.yaml', TREE, 'argocd-applicationset.golden.json'],
   ['argocd-applicationset.yaml', THIS_REPO, 'argocd-applicationset.no-tree.golden.json'],
+  ['argocd-sync-options.yaml', THIS_REPO, 'argocd-sync-options.golden.json'],
 ];
 
 describe('importGitOpsApps', () => {
