@@ -15,6 +15,7 @@ export const COMMAND_CHANNELS = {
   cancelApply: 'cancel-apply',
   listRuns: 'list-runs',
   runDetails: 'run-details',
+  objectHealth: 'object-health',
   planRollback: 'plan-rollback',
   planRevert: 'plan-revert',
   getSettings: 'get-settings',

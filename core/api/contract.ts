@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { settingsSchema } from '../engine/settings.js';
+import { HEALTH_STATUSES } from '../apply/health/assess.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
@@ -285,6 +286,20 @@ export const runDetailsRequestSchema = z.strictObject({ runId });
 export const runDetailsSchema = runSummarySchema.extend({ objects: z.array(objectResultSchema) });
 export type RunDetails = z.infer<typeof runDetailsSchema>;
 
+/**
+ * The health of some objects of a plan's cluster, now: an apply view that stays open after its run
+ * ended `progressing` polls the objects still progressing, and updates their rows.
+ */
+export const objectHealthRequestSchema = z.strictObject({
+  /** A plan this engine made: its context and kubeconfig are the cluster read. */
+  planId,
+  keys: z.array(resourceKeySchema).min(1).max(100),
+});
+export const objectHealthResultSchema = z.object({
+  objects: z.array(z.object({ key: resourceKeySchema, status: z.enum(HEALTH_STATUSES), message: z.string() })),
+});
+export type ObjectHealthResult = z.infer<typeof objectHealthResultSchema>;
+
 export const planFromRunRequestSchema = z.strictObject({
   runId,
   /** Default: the context the run applied to. */
@@ -331,6 +346,7 @@ export const commands = {
   cancelApply: { channel: COMMAND_CHANNELS.cancelApply, request: cancelApplyRequestSchema, result: cancelApplyResultSchema },
   listRuns: { channel: COMMAND_CHANNELS.listRuns, request: listRunsRequestSchema, result: runListSchema },
   runDetails: { channel: COMMAND_CHANNELS.runDetails, request: runDetailsRequestSchema, result: runDetailsSchema },
+  objectHealth: { channel: COMMAND_CHANNELS.objectHealth, request: objectHealthRequestSchema, result: objectHealthResultSchema },
   planRollback: { channel: COMMAND_CHANNELS.planRollback, request: planFromRunRequestSchema, result: checkedPlanSchema },
   planRevert: { channel: COMMAND_CHANNELS.planRevert, request: planFromRunRequestSchema, result: checkedPlanSchema },
   getSettings: { channel: COMMAND_CHANNELS.getSettings, request: z.strictObject({}), result: settingsResultSchema },

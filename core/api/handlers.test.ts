@@ -49,6 +49,12 @@ describe('apply commands', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining(field) } });
   });
 
+  it('reads object health only for plans the engine made, and needs at least one key', async () => {
+    const key = { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend-external' };
+    expect(await dispatch(handlers, 'object-health', { planId: 'plan-0123456789abcdef', keys: [key] })).toMatchObject({ ok: false, error: { code: 'unknown-plan', message: expect.stringContaining('plan-0123456789abcdef') } });
+    expect(await dispatch(handlers, 'object-health', { planId: 'plan-0123456789abcdef', keys: [] })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('keys') } });
+  });
+
   it('cancels only running applies', async () => {
     expect(await dispatch(handlers, 'cancel-apply', { runId: 'run-nope' })).toEqual({ ok: true, value: { cancelled: false } });
     expect(await dispatch(handlers, 'cancel-apply', { runId: '' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });

@@ -16,6 +16,7 @@ import { engineOptions, type EngineOptions } from '../engine/options.js';
 import { defaultSettingsPath, readSettings, writeSettings } from '../engine/settings.js';
 import { searchRevisions } from '../git/search.js';
 import { WORKING_COPY } from '../git/types.js';
+import { objectHealth } from '../apply/object-health.js';
 import { openHistory, type History } from '../history/history.js';
 import { listContexts, loadKubeconfig, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
@@ -202,6 +203,15 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     },
 
     runDetails: async ({ runId }) => toRunDetails(runOf(historyDb(), runId)),
+
+    objectHealth: async ({ planId, keys }) => {
+      const kept = plans.get(planId);
+      const context = kept?.plan.inputs.cluster?.context;
+      if (!kept || !context) throw new SlipwayError('unknown-plan', `this engine has no plan ${planId} with a cluster`, { hint: 'plans are kept while the engine runs: plan again to see the objects' });
+      const o = options();
+      const objects = await objectHealth({ kubeconfig: kubeconfigFor(kept.kubeconfig), context, keys, ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }) });
+      return { objects };
+    },
 
     planRollback: async ({ runId, context, kubeconfig }) => keepFromRun(await planRollbackToRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
 

@@ -36,7 +36,7 @@ import type { GroupKind } from '../kind-order.js';
 import type { WaitFor } from '../order.js';
 
 export type { HealthContext, HealthResult, HealthRule, HealthStatus, OutsideCause, VolumeBindingMode } from './types.js';
-export { OUTSIDE_CAUSES } from './types.js';
+export { HEALTH_STATUSES, OUTSIDE_CAUSES } from './types.js';
 
 /**
  * Health rule per group/kind, keyed like kubectl's GroupKind.String(): "Deployment.apps", or

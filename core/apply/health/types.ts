@@ -6,7 +6,8 @@
  */
 import type { KubeObject } from '../../kube/types.js';
 
-export type HealthStatus = 'healthy' | 'progressing' | 'degraded' | 'missing' | 'unknown';
+export const HEALTH_STATUSES = ['healthy', 'progressing', 'degraded', 'missing', 'unknown'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 /**
  * What a `progressing` object waits for when that is outside the app: no manifest of the app can

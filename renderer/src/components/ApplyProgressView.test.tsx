@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { engineEventSchema, type EngineEvent, type ResourceKey } from '../../../core/api/contract.js';
 import { SHOP_PLAN } from '../testing/fixtures.js';
+import { EngineError } from '../host.js';
 import { renderWithHost, testHost } from '../testing/host.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
 
@@ -47,9 +48,9 @@ const END: EngineEvent[] = [
 function view(events: readonly EngineEvent[], host = testHost()) {
   const onClose = vi.fn();
   const onShowHistory = vi.fn();
-  const ui = (e: readonly EngineEvent[]) => <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={e} startedAt={Date.now()} onClose={onClose} onShowHistory={onShowHistory} />;
+  const ui = (e: readonly EngineEvent[]) => <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={e} startedAt={Date.now()} onClose={onClose} onShowHistory={onShowHistory} watchIntervalMs={5} />;
   const r = renderWithHost(ui(events), host);
-  return { host, onClose, onShowHistory, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), user: userEvent.setup() };
+  return { host, onClose, onShowHistory, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), unmount: () => r.unmount(), user: userEvent.setup() };
 }
 
 /** Steps as "Step 1 · wave -1 · apply · 1 object: Namespace shop=healthy". */
@@ -122,6 +123,52 @@ describe('ApplyProgressView', () => {
     expect(screen.getByTestId('cancel-apply').textContent).toBe('Cancelling…');
     v.rerender([...START, ev({ type: 'apply-finished', runId: RUN, status: 'cancelled', error: 'cancelled by the user', elapsedMs: 900 })]);
     expect(screen.getByTestId('apply-status').textContent).toBe('The apply was cancelled');
+  });
+
+  describe('a run that ends progressing (every object applied, a LoadBalancer Service still without an address)', () => {
+    const LB_WAIT = 'waiting for the load balancer to get an address';
+    const PROGRESSING_END: EngineEvent[] = [
+      ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'healthy', message: '3 of 3 replicas available' }),
+      ev({ type: 'apply-object', runId: RUN, step: 1, key: SVC, state: 'progressing', message: `${LB_WAIT} (no load-balancer controller answered in 30 s)` }),
+      ev({ type: 'apply-finished', runId: RUN, status: 'progressing', elapsedMs: 31_000 }),
+    ];
+    const stillProgressing = (): string[] => screen.queryAllByTestId('still-progressing').map((e) => `${e.dataset.key}=${e.dataset.state}: ${e.textContent ?? ''}`);
+
+    it('says applied, still progressing, names the object and why, and keeps watching it until it is healthy', async () => {
+      let reads = 0;
+      const host = testHost({
+        objectHealth: (r) => ({ objects: r.keys.map((key) => (++reads < 2 ? { key, status: 'progressing', message: LB_WAIT } : { key, status: 'healthy', message: 'load balancer at 203.0.113.10' })) }),
+      });
+      view([...START, ...MIDDLE, ...PROGRESSING_END], host);
+      expect(screen.getByTestId('apply-status').textContent).toBe('Applied, still progressing');
+      expect(screen.getByTestId('apply-progress').dataset.status).toBe('progressing');
+      expect(stillProgressing()).toEqual([`Service billing/api=progressing: Service billing/api — ${LB_WAIT} (no load-balancer controller answered in 30 s)`]);
+      expect(screen.getByTestId('health-watch').textContent).toBe('Watching it while this view is open…');
+      await waitFor(() => expect(screen.getByTestId('health-watch').textContent).toBe('Each of them has settled since.'));
+      expect(stillProgressing()).toEqual(['Service billing/api=healthy: Service billing/apinow healthy — load balancer at 203.0.113.10']);
+      expect(screen.getAllByTestId('apply-object').find((o) => o.dataset.key === 'Service billing/api')?.dataset.state).toBe('healthy');
+      expect(host.requests('objectHealth')).toEqual([
+        { planId: SHOP_PLAN.id, keys: [SVC] },
+        { planId: SHOP_PLAN.id, keys: [SVC] },
+      ]);
+    });
+
+    it('stops watching when the view closes, and says so when the engine cannot read', async () => {
+      const v = view([...START, ...MIDDLE, ...PROGRESSING_END]);
+      await waitFor(() => expect(v.host.requests('objectHealth').length).toBeGreaterThanOrEqual(2));
+      v.unmount();
+      const after = v.host.requests('objectHealth').length;
+      await new Promise((r) => setTimeout(r, 50));
+      expect(v.host.requests('objectHealth').length).toBe(after);
+
+      const failing = testHost({
+        objectHealth: () => {
+          throw new EngineError({ code: 'unknown-plan', message: 'this engine has no plan plan-1 with a cluster' });
+        },
+      });
+      view([...START, ...MIDDLE, ...PROGRESSING_END], failing);
+      await waitFor(() => expect(screen.getByTestId('health-watch').textContent).toBe('Stopped watching them: this engine has no plan plan-1 with a cluster'));
+    });
   });
 
   it('goes back to the plan or to History when finished', async () => {

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { EngineEvent, Plan } from '../../../core/api/contract.js';
 import { doneCount, elapsedLabel, isFinished, progressOf, type ProgressStatus } from '../applyProgress.js';
 import { keyLabel } from '../format.js';
+import { progressingKeys, useHealthWatch, withWatched } from '../healthWatch.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
 
@@ -21,9 +22,22 @@ const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
 
 const STATE_MARK: Readonly<Record<string, string>> = { applying: '…', applied: '✓', deleting: '…', deleted: '✓', waiting: '◷', healthy: '✓', progressing: '◔', failed: '✗', skipped: '–', unknown: '?', pending: '·' };
 
-export function ApplyProgressView(props: { runId: string; plan: Plan; events: readonly EngineEvent[]; startedAt: number; onClose: () => void; onShowHistory: () => void }): React.JSX.Element {
+export function ApplyProgressView(props: {
+  runId: string;
+  plan: Plan;
+  events: readonly EngineEvent[];
+  startedAt: number;
+  onClose: () => void;
+  onShowHistory: () => void;
+  /** How often objects the run left progressing are read again while the view is open (healthWatch.ts). */
+  watchIntervalMs?: number;
+}): React.JSX.Element {
   const host = useHost();
-  const progress = useMemo(() => progressOf(props.events, props.runId), [props.events, props.runId]);
+  const reported = useMemo(() => progressOf(props.events, props.runId), [props.events, props.runId]);
+  // A run that ended progressing: its progressing objects are watched while this view is open.
+  const watchKeys = useMemo(() => progressingKeys(reported), [reported]);
+  const watch = useHealthWatch(host, props.plan.id, watchKeys, props.watchIntervalMs);
+  const progress = useMemo(() => withWatched(reported, watch.watched), [reported, watch.watched]);
   const finished = isFinished(progress);
   const [now, setNow] = useState(() => Date.now());
   const [cancel, setCancel] = useState<{ status: 'idle' | 'asked' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
@@ -35,11 +49,13 @@ export function ApplyProgressView(props: { runId: string; plan: Plan; events: re
 
   const total = progress.totalChanges ?? props.plan.changes.filter((c) => c.action !== 'noop').length;
   const done = doneCount(progress);
-  const reported = new Set(progress.steps.flatMap((s) => s.objects.map((o) => o.label)));
-  const pending = props.plan.changes.filter((c) => c.action !== 'noop' && !reported.has(keyLabel(c.key)));
+  const seen = new Set(progress.steps.flatMap((s) => s.objects.map((o) => o.label)));
+  const pending = props.plan.changes.filter((c) => c.action !== 'noop' && !seen.has(keyLabel(c.key)));
   const elapsed = finished && progress.elapsedMs !== undefined && progress.elapsedMs > 0 ? progress.elapsedMs : now - props.startedAt;
   const cluster = props.plan.inputs.cluster;
-  const stillProgressing = progress.steps.flatMap((s) => s.objects).filter((o) => o.state === 'progressing');
+  // The objects the run ended with progressing, as they are now (watched).
+  const endedProgressing = new Set(watchKeys.map(keyLabel));
+  const stillProgressing = progress.steps.flatMap((s) => s.objects).filter((o) => endedProgressing.has(o.label));
 
   return (
     <div className="progress" data-testid="apply-progress" data-status={progress.status} data-run-id={props.runId}>
@@ -100,12 +116,20 @@ export function ApplyProgressView(props: { runId: string; plan: Plan; events: re
             progressing, waiting for something outside the app:
             <ul className="progressing-list">
               {stillProgressing.map((o) => (
-                <li key={o.label} data-testid="still-progressing" data-key={o.label}>
+                <li key={o.label} data-testid="still-progressing" data-key={o.label} data-state={o.state}>
                   <span className="mono">{o.label}</span>
+                  {o.state !== 'progressing' && <span className={`pill state-pill state-${o.state}`}>now {o.state}</span>}
                   {o.message && <span className="muted"> — {o.message}</span>}
                 </li>
               ))}
             </ul>
+            <div className="watching" data-testid="health-watch">
+              {watch.error !== undefined
+                ? `Stopped watching them: ${errorInfo(watch.error).message}`
+                : watch.watching > 0
+                  ? `Watching ${watch.watching === 1 ? 'it' : `these ${watch.watching}`} while this view is open…`
+                  : 'Each of them has settled since.'}
+            </div>
           </div>
         )}
         <p className="muted small">

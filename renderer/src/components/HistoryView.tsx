@@ -164,6 +164,21 @@ function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: 
           {run.error}
         </div>
       )}
+      {run.status === 'progressing' && (
+        <div className="result-banner status-progressing" data-testid="run-progressing">
+          Every object was applied; when the run ended, {run.objects.filter((o) => o.outcome === 'progressing').length === 1 ? 'this one was' : 'these were'} still progressing, waiting for something outside the app:
+          <ul className="progressing-list">
+            {run.objects
+              .filter((o) => o.outcome === 'progressing')
+              .map((o) => (
+                <li key={keyLabel(o.key)}>
+                  <span className="mono">{keyLabel(o.key)}</span>
+                  {o.message && <span className="muted"> — {o.message}</span>}
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
       <h3>Objects</h3>
       {run.objects.length === 0 ? (
         <p className="muted">No object was touched.</p>

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App.js';
 import { EngineError } from '../host.js';
-import { APPS, COMMITS, REPO, ROLLBACK_PLAN, SHOP_CHANGES, SHOP_PLAN, plan } from '../testing/fixtures.js';
+import { APPS, COMMITS, REPO, ROLLBACK_PLAN, RUNS, SHOP_CHANGES, SHOP_PLAN, plan, runDetails } from '../testing/fixtures.js';
 import { renderWithHost, testHost, type Handlers, type TestHost } from '../testing/host.js';
 import { Workspace } from './Workspace.js';
 
@@ -186,6 +186,30 @@ describe('Workspace', () => {
 
     await user.click(applyButton());
     expect(screen.getByRole('dialog', { name: 'Apply the rollback plan' })).toBeTruthy();
+  });
+
+  it('History: a run that ended progressing shows its status and the objects still progressing, with why', async () => {
+    const runs = RUNS.runs.map((r, i) => (i === 0 ? { ...r, status: 'progressing' as const } : r));
+    const { user } = await openWorkspace({
+      listRuns: () => ({ runs }),
+      runDetails: (r) => ({
+        ...runDetails(r.runId),
+        status: 'progressing',
+        objects: [
+          ...runDetails(r.runId).objects,
+          { key: { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend-external' }, action: 'create', outcome: 'progressing', wave: 0, message: 'waiting for the load balancer to get an address (no load-balancer controller answered in 30 s)', finishedAt: runs[0]!.finishedAt! },
+        ],
+      }),
+    });
+    await user.click(screen.getByTestId('tab-history'));
+    const rows = await screen.findAllByTestId('history-run');
+    expect(rows.map((r) => r.dataset.status)).toEqual(['progressing', 'succeeded']);
+    await user.click(rows[0]!);
+    const banner = await screen.findByTestId('run-progressing');
+    expect(banner.textContent).toContain('Service shop/frontend-external — waiting for the load balancer to get an address (no load-balancer controller answered in 30 s)');
+    expect(within(screen.getByTestId('run-objects')).getByText('progressing')).toBeTruthy();
+    // Applied everything: it can be rolled back to.
+    expect(screen.getByTestId<HTMLButtonElement>('rollback-to-run').disabled).toBe(false);
   });
 
   describe('any folder of the repository as the app', () => {

@@ -35,6 +35,7 @@ export const DEFAULT_HANDLERS: Handlers = {
   cancelApply: () => ({ cancelled: true }),
   listRuns: () => RUNS,
   runDetails: (r) => runDetails(r.runId),
+  objectHealth: (r) => ({ objects: r.keys.map((key) => ({ key, status: 'progressing' as const, message: 'waiting for the load balancer to get an address' })) }),
   planRollback: () => ROLLBACK_PLAN,
   planRevert: () => ROLLBACK_PLAN,
   getSettings: () => SETTINGS,
