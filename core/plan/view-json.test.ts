@@ -48,4 +48,22 @@ describe('renderPlanJson', () => {
     expect(text).not.toMatch(/hunter2|aHVudGVyMg|"raw"|"live"|"manifest"|"cause"/);
     expect(JSON.parse(text)).toStrictEqual({ ...plan, diagnostics: [{ ...plan.diagnostics[0]!, location: { file: 'a.yaml' } }] });
   });
+
+  it('keeps the sync options a change is sent with and the confirm and kept flags, and loads them again', () => {
+    const withOptions = finalizePlan({
+      inputs: plan.inputs,
+      changes: [
+        { ...plan.changes[0]!, flags: ['confirm'], syncOptions: ['Prune=confirm', 'PruneLast=true'] },
+        { ...plan.changes[0]!, key: { ...plan.changes[0]!.key, name: 'kept' }, action: 'noop', flags: ['kept'], message: 'not pruned' },
+      ],
+      diagnostics: [],
+      createdAt: plan.createdAt,
+    });
+    const text = renderPlanJson(withOptions);
+    expect(JSON.parse(text).changes.map((c: { flags: string[]; syncOptions?: string[] }) => [c.flags, c.syncOptions])).toEqual([
+      [['kept'], undefined],
+      [['confirm'], ['Prune=confirm', 'PruneLast=true']],
+    ]);
+    expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(withOptions);
+  });
 });

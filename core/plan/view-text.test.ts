@@ -139,3 +139,19 @@ describe('renderPlanText', () => {
     expect(renderPlanText(plan).trimEnd().split('\n').slice(-lines.length)).toEqual(lines);
   });
 });
+
+describe('renderPlanText: Argo CD sync options', () => {
+  const cm = (name: string, annotations: Record<string, string> = {}): JsonObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'shop', resourceVersion: '5', annotations }, data: { a: '1' } });
+  it('shows a delete that needs confirmation, the sync options a change is sent with, and the objects kept', () => {
+    const plan = planOf([
+      changeFromObjects({ key: k('ConfigMap', 'asks', { namespace: 'shop' }), live: cm('asks'), message: 'no longer in the revision; asks for a confirmation', flags: ['confirm'], syncOptions: ['Prune=confirm'] }),
+      changeFromObjects({ key: k('ConfigMap', 'loose', { namespace: 'shop' }), predicted: cm('loose'), desired: cm('loose'), syncOptions: ['Validate=false'] }),
+      changeFromObjects({ key: k('ConfigMap', 'keep', { namespace: 'shop' }), live: cm('keep'), predicted: cm('keep'), message: 'not pruned: it asks to be kept (argocd.argoproj.io/sync-options: Prune=false)', flags: ['kept'] }),
+    ]);
+    const text = renderPlanText(plan);
+    expect(text).toContain('  - delete ConfigMap shop/asks [needs confirmation]\n      no longer in the revision; asks for a confirmation\n      sync options: Prune=confirm\n');
+    expect(text).toContain('  + create ConfigMap shop/loose\n      sync options: Validate=false\n');
+    expect(text).toContain('Kept, although no longer in the revision:\n  = keep ConfigMap shop/keep: not pruned: it asks to be kept (argocd.argoproj.io/sync-options: Prune=false)\n');
+    expect(text).toContain('1 unchanged object is not shown.');
+  });
+});
