@@ -203,3 +203,41 @@ describe('SkipDryRunOnMissingResource', () => {
     expect(strict.stdout).toContain('the cluster does not serve example.com/v1 Widget');
   });
 });
+
+describe('sync options of a whole app (slipway.yaml), and the namespace it creates', () => {
+  const made = `${NS}-made`;
+  const appTarget = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db'), '--app', 'meta'];
+  const config = (): string =>
+    stringify({
+      apiVersion: 'slipway.dev/v1alpha1',
+      kind: 'Config',
+      apps: [
+        {
+          name: 'meta',
+          path: 'apps',
+          destination: { namespace: made },
+          options: { prune: true, createNamespace: true, managedNamespaceMetadata: { labels: { team: 'shop' }, annotations: { owner: 'shop-team' } }, syncOptions: ['Prune=false', 'Replace=ture'] },
+        },
+      ],
+    });
+  afterAll(() => kubectl(['delete', 'namespace', made, '--ignore-not-found', '--wait=false']));
+
+  it('creates the namespace with managedNamespaceMetadata, warns at slipway.yaml:line, and keeps what the app says not to prune', () => {
+    const repo = createTestRepo({ prefix: 'slipway-so-app-' });
+    repos.push(repo);
+    repo.write({ 'slipway.yaml': config(), 'apps/cms.yaml': yaml(cm('a'), cm('b')) });
+    repo.commit('app');
+    const first = slipway(['apply', '--repo', repo.dir, ...appTarget, '--auto-approve']);
+    expect(first.status, show(first)).toBe(0);
+    const line = readFileSync(join(repo.dir, 'slipway.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('Replace=ture')) + 1;
+    expect(first.stdout, show(first)).toMatch(new RegExp(`slipway\\.yaml:${line}:\\d+: warning: apps\\[0\\]\\.options\\.syncOptions\\[1\\]: unknown option "Replace=ture" \\(did you mean "Replace=true"\\?\\)`));
+    const ns = JSON.parse(kubectl(['get', 'namespace', made, '-o', 'json'])) as Live;
+    expect([ns.metadata.labels?.team, ns.metadata.annotations?.owner]).toEqual(['shop', 'shop-team']);
+
+    repo.write({ 'apps/cms.yaml': yaml(cm('a')) });
+    repo.commit('b removed');
+    const again = slipway(['plan', '--repo', repo.dir, ...appTarget, '--detailed-exitcode']);
+    expect(again.status, show(again)).toBe(0);
+    expect(again.stdout).toContain(`= keep ConfigMap ${made}/b: not pruned: it asks to be kept (the app's syncOptions: Prune=false)`);
+  });
+});
