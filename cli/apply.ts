@@ -8,6 +8,10 @@ import { planRevertOfRun, planRollbackToRevision, planRollbackToRun, type PlanFr
 import { applyGuard, checkConfirmation, checkDeleteConfirmation, deletesToConfirm } from '../core/engine/guard.js';
 import { defaultSettingsPath, readSettings } from '../core/engine/settings.js';
 import { applyPlan } from '../core/apply/service.js';
+import type { ApplyOutcome } from '../core/apply/service.js';
+import { plansToApply, type SetToApply } from '../core/engine/apply-set.js';
+import { planAppSet, type PlanSet } from '../core/plan/plan-set.js';
+import { renderPlanSetText } from '../core/plan/view-set.js';
 import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { SlipwayError, hasErrors } from '../core/model/diagnostics.js';
@@ -35,6 +39,8 @@ interface ApplyFlags extends AppFlags, OverrideFlags {
   history?: string;
   /** Deletes the plan marks confirm (Argo CD's Prune=confirm, Delete=confirm) are confirmed. */
   confirmPrune?: boolean;
+  /** False with --no-children (apply only). */
+  children?: boolean;
 }
 
 
@@ -67,7 +73,7 @@ const CONFIRM_CONTEXT_HELP = 'the target context\'s name, typed ahead: a protect
  * --auto-approve alone never passes it. Otherwise --auto-approve, a matching --confirm-context,
  * or "yes" on the terminal.
  */
-async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
+async function confirm(plan: Plan, flags: ApplyFlags, opts: { plans?: number } = {}): Promise<boolean> {
   const file = defaultSettingsPath();
   const { settings, problem } = readSettings(file);
   if (problem) process.stderr.write(`slipway: warning: ${problem}\n`);
@@ -91,7 +97,7 @@ async function confirm(plan: Plan, flags: ApplyFlags): Promise<boolean> {
       const answer = await rl.question(`${why[0]!.toUpperCase()}${why.slice(1)}. Type the context name (${context}) to apply: `);
       return answer.trim() === context;
     }
-    const answer = await rl.question(`Apply this plan to ${context}? Only "yes" is accepted: `);
+    const answer = await rl.question(`Apply ${(opts.plans ?? 1) > 1 ? `these ${opts.plans} plans` : 'this plan'} to ${context}? Only "yes" is accepted: `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
@@ -144,6 +150,58 @@ async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  const outcome = await execute(plan, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
+  if (exitCodeOf(outcome.status) !== 0) process.exitCode = 1;
+}
+
+/**
+ * An app of apps (core/engine/apply-set.ts): every plan shown, one confirmation, then the parent
+ * and each child app applied in order, each as its own run, stopping at the first that fails.
+ */
+async function runApplySet(set: PlanSet, flags: ApplyFlags): Promise<void> {
+  if (set.children.length === 0) return runApply(set.plan, flags);
+  const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  if (!flags.json) process.stdout.write(renderPlanSetText(set, { color }));
+  let todo: SetToApply;
+  try {
+    todo = plansToApply(set);
+  } catch (err) {
+    if (!(err instanceof SlipwayError)) throw err;
+    if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'plan-has-errors', planId: set.plan.id, error: err.message })}\n`);
+    process.stderr.write(`${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const note of todo.notes) process.stderr.write(`${note}\n`);
+  if (todo.plans.length === 0) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ status: 'no-changes', planId: set.plan.id })}\n`);
+    return;
+  }
+  // One confirmation for the set: a protected app among them asks for the context name.
+  const strictest = todo.plans.find((p) => p.inputs.app.protected) ?? todo.plans[0]!;
+  if (!(await confirm(strictest, flags, { plans: todo.plans.length }))) {
+    process.stderr.write('Apply cancelled: nothing was changed.\n');
+    process.exitCode = 1;
+    return;
+  }
+  const runs: { app: string; runId: string; status: string; error?: string }[] = [];
+  for (const [i, plan] of todo.plans.entries()) {
+    if (!flags.json) process.stderr.write(`━━ ${plan.inputs.app.name} (${i + 1} of ${todo.plans.length})\n`);
+    const outcome = await execute(plan, flags);
+    runs.push({ app: plan.inputs.app.name, runId: outcome.runId, status: outcome.status, ...(outcome.error && { error: outcome.error }) });
+    if (exitCodeOf(outcome.status) !== 0) {
+      const rest = todo.plans.slice(i + 1).map((p) => p.inputs.app.name);
+      if (!flags.json && rest.length > 0) process.stderr.write(`Stopped: ${rest.join(', ')} ${rest.length === 1 ? 'was' : 'were'} not applied.\n`);
+      process.exitCode = 1;
+      break;
+    }
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify({ status: runs.every((r) => exitCodeOf(r.status) === 0) ? (runs.some((r) => r.status === 'progressing') ? 'progressing' : 'succeeded') : 'failed', runs }, null, 2)}\n`);
+}
+
+/** Applies one plan as one run, printing its progress (not with --json). */
+async function execute(plan: Plan, flags: ApplyFlags): Promise<ApplyOutcome> {
   const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
   const repo = await openRepositoryArg(plan.inputs.repo);
   const history = openHistory({ path: historyPath(flags) });
@@ -167,9 +225,8 @@ async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
       signal: abort.signal,
       ...(!flags.json && { onEvent: applyPrinter() }),
     });
-    if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
-    else process.stderr.write(`Run ${outcome.runId} recorded in ${history.path}\n`);
-    if (exitCodeOf(outcome.status) !== 0) process.exitCode = 1;
+    if (!flags.json) process.stderr.write(`Run ${outcome.runId} recorded in ${history.path}\n`);
+    return outcome;
   } finally {
     process.off('SIGINT', onSigint);
     history.close();
@@ -181,8 +238,10 @@ export function registerApply(program: Command): void {
   addPlanOptions(
     program
       .command('apply [plan-file]')
-      .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation'),
-  ).action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation (an app of apps: the app, then each child app, each its own run)'),
+  )
+    .option('--no-children', 'apply the app only, not the child apps its Argo CD Applications define (app of apps)')
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
     if (planFile) {
       const given = (['namespace', 'prune', 'createNamespace', 'adopt'] as const).filter((f) => flags[f] !== undefined);
       if (given.length > 0) throw new InvalidArgumentError(`${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} change${given.length === 1 ? 's' : ''} what is planned: a saved plan is applied exactly as it was made, so plan again with ${given.length === 1 ? 'it' : 'them'}`);
@@ -192,13 +251,14 @@ export function registerApply(program: Command): void {
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
     const context = contextOf(kubeconfig, flags.context);
     const repo = await openRepositoryArg(flags.repo);
-    let plan: Plan;
+    let set: PlanSet;
     try {
-      plan = await planApp({ repo, kubeconfig, context, ...planRequestOf(flags) });
+      const request = { repo, kubeconfig, context, ...planRequestOf(flags) };
+      set = flags.children ? await planAppSet(request) : { plan: await planApp(request), children: [] };
     } finally {
       await repo.close();
     }
-    return runApply(plan, { ...flags, context });
+    return runApplySet(set, { ...flags, context });
   });
 
   addPlanOptions(

@@ -9,7 +9,7 @@ import { compareContexts, compareRevisions } from '../core/plan/compare.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { renderPlanText } from '../core/plan/view-text.js';
 import { renderApp } from '../core/render/render.js';
-import { selectApp } from '../core/source/load.js';
+import { resolveApp } from '../core/plan/child-apps.js';
 import { addAppOptions, addKubeconfigOption, addRevOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
 interface DiffFlags {
@@ -47,14 +47,14 @@ export function registerDiff(program: Command): void {
         let plan;
         if (flags.from) {
           const [before, after] = [await repo.resolve(flags.from), await repo.resolve(flags.to ?? 'HEAD')];
-          const { app } = await selectApp(repo, after, selection);
+          const { app } = await resolveApp(repo, after, selection, { cacheDir: treesCacheDir() });
           const opts = { cacheDir: treesCacheDir() };
           plan = compareRevisions({ app, repo: repo.dir, before: await renderApp(repo, before, app, opts), after: await renderApp(repo, after, app, opts), labels: { before: flags.from, after: flags.to ?? 'HEAD' } });
         } else {
           const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
           const context = contextOf(kubeconfig, flags.context);
           const revision = await repo.resolve(flags.rev);
-          const { app } = await selectApp(repo, revision, selection);
+          const { app } = await resolveApp(repo, revision, selection, { cacheDir: treesCacheDir() });
           const render = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
           const clientOpts = flags.requestTimeout !== undefined ? { timeoutMs: flags.requestTimeout } : {};
           const [before, after] = [new KubeClient(kubeconfig, flags.againstContext!, clientOpts), new KubeClient(kubeconfig, context, clientOpts)];

@@ -1,13 +1,16 @@
 /**
  * slipway plan: what applying a revision to a cluster context would do. Exit codes follow
- * Terraform's --detailed-exitcode: 0 no changes, 1 error, 2 changes present.
+ * Terraform's --detailed-exitcode: 0 no changes, 1 error, 2 changes present. An app of apps is
+ * planned with its child apps (their changes and errors count too, except on a cluster that runs
+ * Argo CD, where Argo CD syncs them and their plans are a preview).
  */
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
-import { renderPlanText } from '../core/plan/view-text.js';
+import { argoCdSyncsChildren, childPlansInOrder, planAppSet, type PlanSet } from '../core/plan/plan-set.js';
+import { renderPlanSetJson, renderPlanSetText } from '../core/plan/view-set.js';
 import { openHistory } from '../core/history/history.js';
 import { addOverrideOptions, planRequestOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, type AppFlags } from './common.js';
@@ -24,6 +27,8 @@ interface PlanFlags extends AppFlags, OverrideFlags {
   requestTimeout?: number;
   /** A path, or false with --no-history. */
   history?: string | false;
+  /** False with --no-children. */
+  children: boolean;
 }
 
 function positiveInt(value: string): number {
@@ -44,27 +49,34 @@ export function registerPlan(program: Command): void {
     .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
     .option('--history <file>', 'history database whose last successful apply lets unchanged objects skip their dry-run (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--no-history', 'dry-run every object, ignoring what earlier applies recorded')
+    .option('--no-children', 'plan the app only, not the child apps its Argo CD Applications define (app of apps)')
     .action(async (flags: PlanFlags) => {
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
       const context = contextOf(kubeconfig, flags.context);
       const repo = await openRepositoryArg(flags.repo);
       const history = flags.history === false ? undefined : openHistory({ path: historyPath(flags) });
       try {
-        const plan = await planApp({
+        const request = {
           ...(history && { lastApply: history }),
           repo,
           kubeconfig,
           context,
           ...planRequestOf(flags),
           concurrency: flags.concurrency,
-        });
+        };
+        // An app of apps: the parent's plan, then each child app's (core/plan/plan-set.ts).
+        const set: PlanSet = flags.children ? await planAppSet(request) : { plan: await planApp(request), children: [] };
+        const { plan } = set;
         if (flags.out) writeFileSync(flags.out, renderPlanJson(plan), { mode: 0o600 });
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
-        process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color }));
-        const s = plan.summary;
-        const errors = s.error > 0 || plan.diagnostics.some((d) => d.severity === 'error');
+        process.stdout.write(flags.json ? renderPlanSetJson(set) : renderPlanSetText(set, { color }));
+        if (flags.out && set.children.length > 0) process.stderr.write(`${flags.out} holds the plan of ${plan.inputs.app.name} only; save a child app's plan with slipway plan --app <child> --out <file>\n`);
+        const plans = [plan, ...childPlansInOrder(set).map((c) => c.plan)];
+        const errors = plans.some((p) => !p || p.summary.error > 0 || p.diagnostics.some((d) => d.severity === 'error'));
+        // On a cluster that runs Argo CD the children are Argo CD's to sync: their changes are a preview.
+        const applied = argoCdSyncsChildren(set) ? [plan] : plans;
         if (errors) process.exitCode = 1;
-        else if (flags.detailedExitcode && s.create + s.update + s.delete + s.replace > 0) process.exitCode = 2;
+        else if (flags.detailedExitcode && applied.some((p) => p && p.summary.create + p.summary.update + p.summary.delete + p.summary.replace > 0)) process.exitCode = 2;
       } finally {
         history?.close();
         await repo.close();

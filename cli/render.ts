@@ -8,7 +8,7 @@ import { renderApp } from '../core/render/render.js';
 import { diagnosticsText, renderJson, renderedObjectsText } from '../core/render/view.js';
 import { contextNamespace, loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { withOverrides } from '../core/source/apps.js';
-import { selectApp } from '../core/source/load.js';
+import { resolveApp } from '../core/plan/child-apps.js';
 import { addAppOptions, addKubeconfigOption, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface RenderFlags extends AppFlags {
@@ -48,7 +48,7 @@ export function registerRender(program: Command): void {
       const repo = await openRepositoryArg(flags.repo);
       try {
         const revision = await repo.resolve(flags.rev);
-        const selected = await selectApp(repo, revision, selectionOf(flags));
+        const selected = await resolveApp(repo, revision, selectionOf(flags), { cacheDir: treesCacheDir() });
         const app = withOverrides(selected.app, flags.namespace ? { namespace: flags.namespace } : {}, selected.app.destination.namespace ?? renderNamespace(flags));
         const appDiagnostics = selected.diagnostics;
         const result = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });

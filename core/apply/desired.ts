@@ -19,7 +19,8 @@ import { helmCapabilities } from '../render/capabilities.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { SECRET_HASH_KEY_ENV, secretHashKeyId } from '../secret-key.js';
-import { selectApp, selectionOf } from '../source/load.js';
+import { selectionOf } from '../source/load.js';
+import { resolveApp } from '../plan/child-apps.js';
 import type { History } from '../history/history.js';
 import { stale } from './freshness.js';
 import { revertSource } from './revert.js';
@@ -54,7 +55,8 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     const revision = await opts.repo.resolve(inputs.commit === ':working' ? WORKING_COPY : inputs.commit);
     const selection = selectionOf(inputs.app);
     // Rendered as planned: in the plan's namespace, with its createNamespace (Helm's release namespace is part of the bytes).
-    app = withOverrides((await selectApp(opts.repo, revision, selection)).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
+    // resolveApp: a child app of an app of apps is found again by rendering its parent.
+    app = withOverrides((await resolveApp(opts.repo, revision, selection, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) })).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
     // Helm renders for the target as it is now (its version and served APIs), as the plan rendered for it then.
     const capabilities = helmCapabilities(await resolveTarget(opts.client), discovery);
     render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities });

@@ -21,6 +21,7 @@ import { hashObjects, renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { appIdentity } from '../source/identity.js';
 import { selectApp, selectionOf } from '../source/load.js';
+import { resolveApp } from '../plan/child-apps.js';
 import type { App } from '../source/apps.js';
 
 /** What the cluster writes by itself: never part of a restored manifest. */
@@ -66,7 +67,8 @@ export async function revertSource(opts: { history: History; runId: string; repo
   const plan = opts.history.planById(run.planId);
   const revision = await opts.repo.resolve(run.commit === ':working' ? ':working' : run.commit);
   const selection = selectionOf({ ...run.app, ...(plan?.inputs.app.selectedBy && { selectedBy: plan.inputs.app.selectedBy }) });
-  const selected = (await selectApp(opts.repo, revision, selection)).app;
+  // resolveApp: a child app of an app of apps is found again by rendering its parent.
+  const selected = (await resolveApp(opts.repo, revision, selection, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) })).app;
   // The run's namespace, not whatever the kubeconfig says today.
   const recorded = plan?.inputs.app.namespace;
   const app = recorded === undefined ? selected : { ...selected, destination: { ...selected.destination, namespace: recorded } };

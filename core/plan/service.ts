@@ -9,9 +9,13 @@ import { contextNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { helmCapabilities } from '../render/capabilities.js';
 import { renderApp } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
-import { withOverrides, type AppOverrides } from '../source/apps.js';
+import { withOverrides, type App, type AppOverrides } from '../source/apps.js';
 import { appIdentity } from '../source/identity.js';
-import { selectApp, type AppSelection } from '../source/load.js';
+import type { AppSelection } from '../source/load.js';
+import type { Diagnostic } from '../model/diagnostics.js';
+import type { Discovery } from '../kube/types.js';
+import type { RenderResult } from '../render/render.js';
+import { argoObjectsOnTarget, resolveApp, servesArgoApplications } from './child-apps.js';
 import { computePlan, type ComputePlanOptions } from './compute.js';
 import type { LastApplyLookup } from './ports.js';
 import type { Plan } from './types.js';
@@ -38,11 +42,14 @@ export interface PlanRequest {
   readonly adopt?: boolean;
   /** A rollback plan names the run it goes back to; default: a normal plan. */
   readonly mode?: ComputePlanOptions['mode'];
+  /** The app, already found (a child app of a plan of its parent); `selection` then only says how it was chosen. */
+  readonly app?: App;
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
   const revision = await req.repo.resolve(req.rev);
-  const selected = await selectApp(req.repo, revision, req.selection);
+  // A name may be a child app's: an Application that another app renders (app of apps).
+  const selected = req.app ? { app: req.app, diagnostics: [] } : await resolveApp(req.repo, revision, req.selection, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
   // Every namespace comes from one place: the override, the app's destination, else the selected context's (never $KUBECONFIG's current one).
   const app = withOverrides(selected.app, req.overrides ?? {}, contextNamespace(req.kubeconfig, req.context));
   const { diagnostics } = selected;
@@ -53,10 +60,12 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
       renderApp(req.repo, revision, app, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }), capabilities: helmCapabilities(target, discovery) }),
     );
     const [render, identity] = await Promise.all([rendering, appIdentity(req.repo, revision, app)]);
+    // Argo CD's objects are applied only where Argo CD runs; elsewhere their child apps are planned as apps.
+    const argo = argoOnTarget(render, await discover(client), app);
     return await computePlan({
       client,
       // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.
-      render: { ...render, diagnostics: [...diagnostics.filter((d) => d.severity !== 'info').map((d) => ({ ...d, severity: 'warning' as const })), ...render.diagnostics] },
+      render: { ...argo.render, diagnostics: [...diagnostics.filter((d) => d.severity !== 'info').map((d) => ({ ...d, severity: 'warning' as const })), ...render.diagnostics, ...argo.diagnostics] },
       app,
       identity,
       ...(req.adopt && { adopt: true }),
@@ -69,4 +78,14 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
   } finally {
     await client.close();
   }
+}
+
+/** The rendering with the Argo CD objects this cluster does not serve left out, and the notes about them (core/plan/child-apps.ts). */
+function argoOnTarget(render: RenderResult, discovery: Discovery, app: App): { render: RenderResult; diagnostics: readonly Diagnostic[] } {
+  const objects = argoObjectsOnTarget(render, discovery, app);
+  const diagnostics = [...objects.diagnostics];
+  if (app.parent !== undefined && servesArgoApplications(discovery)) {
+    diagnostics.push({ severity: 'warning', code: 'argocd-syncs-child', message: `${app.name} is a child app of ${app.parent}, and this cluster runs Argo CD, which syncs it from its Application: applying it with Slipway too makes two managers of its objects` });
+  }
+  return { render: objects.render, diagnostics };
 }

@@ -1,0 +1,272 @@
+/**
+ * App of apps, on the floor that can render: which apps a repository holds at a revision with
+ * the child apps their renderings define (a tree), finding a child app by name, and what a plan
+ * does with the Argo CD objects an app renders.
+ *
+ * - The tree: every app of the catalog (or, in a repository that defines none, every folder that
+ *   looks like an app) whose files mention argoproj.io is rendered; the Applications and
+ *   ApplicationSets it renders become its children (core/source/children.ts), and so on for
+ *   theirs (a child that is one of its ancestors again is left out, with a note).
+ * - A child app's name is its Application's metadata.name. When another app already has that name
+ *   (an app of slipway.yaml or of the repository's files, or an earlier child: parents in name
+ *   order, depth first), the child is named "<parent>-<name>", with a warning; a name still taken
+ *   after that is left out, with a warning. An Application the repository's files define and an
+ *   app renders too (a folder of Application files) is one app: it keeps its name and is listed
+ *   under its parent.
+ * - On a cluster that does not serve Argo CD's API (discovery), Application, ApplicationSet and
+ *   AppProject objects are left out of the plan's changes with a note: their child apps are
+ *   planned as Slipway apps instead. On a cluster that serves them they are planned as objects
+ *   (Argo CD syncs them) and the note says so.
+ */
+import { basename } from 'node:path';
+import type { Repository, Revision } from '../git/types.js';
+import { resourceFor } from '../kube/discovery.js';
+import type { Discovery } from '../kube/types.js';
+import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
+import { renderApp, type RenderResult } from '../render/render.js';
+import type { ToolPaths } from '../render/tools.js';
+import { compareApps, defaultApp, type App } from '../source/apps.js';
+import type { AppCandidate } from '../source/candidates.js';
+import { ARGO_GROUP, ARGO_KINDS, importChildApps, isArgoObject } from '../source/children.js';
+import { loadApps, mayRenderApplications, selectApp, type AppCatalog, type AppSelection } from '../source/load.js';
+
+export interface ChildAppOptions {
+  /** Where materialized trees for kustomize/helm are kept. */
+  readonly cacheDir: string;
+  readonly tools?: ToolPaths;
+}
+
+export interface AppNode {
+  readonly app: App;
+  /** Its child apps, sorted by name. */
+  readonly children: readonly AppNode[];
+}
+
+export interface AppTree {
+  readonly catalog: AppCatalog;
+  /** The catalog's apps with their children (apps that are some app's child are listed there only). */
+  readonly apps: readonly AppNode[];
+  /** In a repository that defines no apps: the folders that look like apps, each as the app `--path` gives, with its children. */
+  readonly folders: readonly (AppNode & { readonly folder: AppCandidate })[];
+  /** The catalog's diagnostics, and what finding the children said. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** How deep children of children are followed. */
+const MAX_DEPTH = 5;
+
+/** The apps of the repository at the revision, with their child apps. */
+export async function loadAppTree(repo: Repository, revision: Revision, opts: ChildAppOptions & { catalog?: AppCatalog }): Promise<AppTree> {
+  const catalog = opts.catalog ?? (await loadApps(repo, revision));
+  const diagnostics: Diagnostic[] = [...catalog.diagnostics];
+  const names = new Names(catalog.apps);
+  // An app of the catalog is built once, whether it is reached as a root or as some app's child.
+  const built = new Map<App, Promise<AppNode>>();
+  const build = async (app: App, ancestors: readonly App[]): Promise<AppNode> => {
+    const original = names.original(app) ?? (catalog.apps.includes(app) ? app : undefined);
+    if (!original) return buildNode(app, ancestors);
+    let node = built.get(original);
+    if (!node) built.set(original, (node = buildNode(app, ancestors)));
+    return { ...(await node), app };
+  };
+  const buildNode = async (app: App, ancestors: readonly App[]): Promise<AppNode> => {
+    if (ancestors.length >= MAX_DEPTH || !mayRenderApplications(app, catalog)) return { app, children: [] };
+    const found = await childrenOf(repo, revision, app, { ...opts, catalog });
+    diagnostics.push(...found.diagnostics);
+    const children: App[] = [];
+    for (const child of found.apps) {
+      const loop = [...ancestors, app].find((a) => sameSource(a, child));
+      if (loop) {
+        diagnostics.push(note(child, 'info', 'child-app-cycle', `child app ${child.name} of ${app.name} renders the same folder as ${loop.name === app.name ? 'its parent' : `its ancestor ${loop.name}`} (${loop.path || '.'}); it is that app, not a child`));
+        continue;
+      }
+      const named = names.settle(child, app, diagnostics);
+      if (named) children.push(named);
+    }
+    const nodes: AppNode[] = [];
+    for (const child of children.sort(compareApps)) nodes.push(await build(child, [...ancestors, app]));
+    return { app, children: nodes };
+  };
+
+  const roots: AppNode[] = [];
+  for (const app of catalog.apps) roots.push(await build(app, []));
+  const folders: (AppNode & { folder: AppCandidate })[] = [];
+  if (catalog.apps.length === 0) {
+    for (const folder of catalog.folders ?? []) folders.push({ folder, ...(await build(defaultApp(folder.path, { repoName: basename(repo.dir) }), [])) });
+  }
+  // An app of the repository's files that an app renders too is listed under that app only.
+  const adopted = new Set<App>();
+  const mark = (n: AppNode): void => n.children.forEach((c) => (adopted.add(names.original(c.app) ?? c.app), mark(c)));
+  [...roots, ...folders].forEach(mark);
+  return { catalog, apps: roots.filter((n) => !adopted.has(n.app)), folders, diagnostics };
+}
+
+/** Every app of the tree, parents before their children. */
+export function appsOfTree(tree: Pick<AppTree, 'apps' | 'folders'>): App[] {
+  const all: App[] = [];
+  const walk = (n: AppNode): void => {
+    all.push(n.app);
+    n.children.forEach(walk);
+  };
+  [...tree.apps, ...tree.folders].forEach(walk);
+  return all;
+}
+
+/** The node of an app of the tree (a child, or an app with its children), by name; or a folder's, by path. */
+export function findNode(tree: Pick<AppTree, 'apps' | 'folders'>, sel: AppSelection): AppNode | undefined {
+  const walk = (nodes: readonly AppNode[]): AppNode | undefined => {
+    for (const n of nodes) {
+      if (sel.app !== undefined && n.app.name === sel.app && n.app.origin.kind !== 'folder') return n;
+      const found = walk(n.children);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  if (sel.path !== undefined) return tree.folders.find((f) => f.app.path === sel.path);
+  return walk([...tree.apps, ...tree.folders]);
+}
+
+/**
+ * The app a selection names, like selectApp, but a name may also be a child app's: one that an
+ * app's rendering defines (found by rendering the apps that may render Applications).
+ */
+export async function resolveApp(repo: Repository, revision: Revision, sel: AppSelection, opts: ChildAppOptions): Promise<{ app: App; diagnostics: readonly Diagnostic[] }> {
+  try {
+    return await selectApp(repo, revision, sel);
+  } catch (err) {
+    if (!(err instanceof SlipwayError) || err.code !== 'unknown-app' || sel.app === undefined) throw err;
+    const tree = await loadAppTree(repo, revision, opts);
+    const node = findNode(tree, { app: sel.app });
+    if (node) return { app: node.app, diagnostics: tree.catalog.diagnostics };
+    const names = appsOfTree(tree).filter((a) => a.origin.kind !== 'folder').map((a) => a.name);
+    throw new SlipwayError('unknown-app', `no app named ${sel.app} at this revision${names.length ? `; apps: ${names.join(', ')}` : ' (the repository defines no apps: use --path to pick a folder)'}`, { hint: '`slipway apps` lists them, child apps under their parent' });
+  }
+}
+
+/** The child apps `app` renders (names not yet settled against other apps). */
+export async function childrenOf(repo: Repository, revision: Revision, app: App, opts: ChildAppOptions & { catalog: AppCatalog }): Promise<{ apps: readonly App[]; diagnostics: readonly Diagnostic[] }> {
+  let render: RenderResult;
+  try {
+    render = await renderApp(repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
+  } catch (err) {
+    return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} could not be rendered to find the child apps it defines: ${err instanceof Error ? err.message : String(err)}`)] };
+  }
+  const failed = render.diagnostics.find((d) => d.severity === 'error');
+  if (failed) return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} does not render cleanly, so the child apps it defines are not known: ${failed.message}`)] };
+  return importChildApps(app, render.objects, { files: opts.catalog.files ?? [] });
+}
+
+/** Two apps render the same thing: same folder, same source type and Helm options. */
+function sameSource(a: App, b: App): boolean {
+  return a.path === b.path && JSON.stringify(a.source) === JSON.stringify(b.source);
+}
+
+function note(app: App, severity: Diagnostic['severity'], code: string, message: string): Diagnostic {
+  return { severity, code, message, ...(app.origin.file !== undefined && { location: { file: app.origin.file, ...(app.origin.line !== undefined && { line: app.origin.line }) } }) };
+}
+
+/** The names taken so far, and the rule that names a child. */
+class Names {
+  private readonly taken = new Map<string, App>();
+  /** A child that is an app of the repository's files: that app. */
+  private readonly originals = new Map<App, App>();
+
+  constructor(apps: readonly App[]) {
+    for (const a of apps) this.taken.set(a.name, a);
+  }
+
+  original(child: App): App | undefined {
+    return this.originals.get(child);
+  }
+
+  /** The child with its settled name, or undefined when it is left out. */
+  settle(child: App, parent: App, diagnostics: Diagnostic[]): App | undefined {
+    const same = [...this.taken.values()].find((a) => a.parent === undefined && a.origin.kind === child.origin.kind && a.origin.file === child.origin.file && a.origin.line === child.origin.line && sameSource(a, child));
+    if (same) {
+      const named = { ...child, name: same.name };
+      this.originals.set(named, same);
+      return named;
+    }
+    const clash = this.taken.get(child.name);
+    if (!clash) return this.take(child);
+    const renamed = `${parent.name}-${child.name}`;
+    if (this.taken.has(renamed) || renamed.length > 63) {
+      diagnostics.push(note(child, 'warning', 'child-app-name-clash', `child app ${child.name} of ${parent.name} is left out: ${child.name} is ${describe(clash)}, and ${renamed} is taken too`));
+      return undefined;
+    }
+    diagnostics.push(note(child, 'warning', 'child-app-name-clash', `child app ${child.name} of ${parent.name} is named ${renamed}: ${child.name} is ${describe(clash)}`));
+    return this.take({ ...child, name: renamed });
+  }
+
+  private take(app: App): App {
+    this.taken.set(app.name, app);
+    return app;
+  }
+}
+
+function describe(app: App): string {
+  if (app.parent !== undefined) return `already a child app of ${app.parent}`;
+  return `the app defined in ${app.origin.file ?? app.origin.kind}${app.origin.line !== undefined ? `:${app.origin.line}` : ''}`;
+}
+
+/** The Argo CD objects of a rendering, and whether this cluster serves each kind. */
+export interface ArgoObjectsOnTarget {
+  /** The rendering without the Argo CD objects the cluster does not serve (renderedHash unchanged: apply re-renders the same bytes). */
+  readonly render: RenderResult;
+  /** Argo CD objects left out of the plan / applied as objects. */
+  readonly leftOut: number;
+  readonly applied: number;
+  /** The note the plan carries (none when the rendering has no Argo CD objects). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Whether the cluster serves Argo CD's Application kind (Argo CD is installed). */
+export function servesArgoApplications(discovery: Discovery): boolean {
+  return resourceFor(discovery, { group: ARGO_GROUP, version: 'v1alpha1', kind: 'Application' }) !== undefined;
+}
+
+/**
+ * What a plan does with the Argo CD objects `render` holds: those the cluster does not serve are
+ * left out (their child apps are planned as Slipway apps); those it serves stay, to be applied as
+ * objects for Argo CD to sync.
+ */
+export function argoObjectsOnTarget(render: RenderResult, discovery: Discovery, app: Pick<App, 'name'>): ArgoObjectsOnTarget {
+  const argo = render.objects.filter((o) => isArgoObject(o.manifest));
+  if (argo.length === 0) return { render, leftOut: 0, applied: 0, diagnostics: [] };
+  const served = (o: (typeof argo)[number]): boolean => resourceFor(discovery, o.key) !== undefined;
+  const out = argo.filter((o) => !served(o));
+  const kept = argo.length - out.length;
+  const diagnostics: Diagnostic[] = [];
+  if (out.length > 0) {
+    const apps = out.filter((o) => o.key.kind !== 'AppProject');
+    const projects = out.filter((o) => o.key.kind === 'AppProject');
+    const others = projects.length > 0 ? `${countKinds(projects)} ${projects.length === 1 ? 'is' : 'are'} left out too (only Argo CD reads ${projects.length === 1 ? 'it' : 'them'})` : '';
+    diagnostics.push({
+      severity: 'info',
+      code: 'argocd-child-apps',
+      message:
+        apps.length > 0
+          ? `${countKinds(apps)} ${apps.length === 1 ? 'is a child app' : 'are child apps'} here: the cluster has no Argo CD, so ${apps.length === 1 ? 'it is' : 'they are'} planned as Slipway apps, not applied (\`slipway apps\` lists the children of ${app.name})${others ? `; ${others}` : ''}`
+          : `${others.replace(/ too /, ' ')}: the cluster has no Argo CD`,
+      location: (apps[0] ?? out[0]!).source,
+    });
+  }
+  if (kept > 0) {
+    diagnostics.push({
+      severity: 'info',
+      code: 'argocd-served',
+      message: `${countKinds(argo.filter(served))} ${kept === 1 ? 'is' : 'are'} applied as objects: this cluster serves Argo CD's API, so Argo CD syncs the child apps; Slipway previews them but does not apply them`,
+      location: argo.find(served)!.source,
+    });
+  }
+  return { render: out.length > 0 ? { ...render, objects: render.objects.filter((o) => !out.includes(o)) } : render, leftOut: out.length, applied: kept, diagnostics };
+}
+
+/** "3 Application objects", "2 Application objects and 1 AppProject object" */
+function countKinds(objects: readonly { readonly key: { readonly kind: string } }[]): string {
+  const counts = new Map<string, number>(ARGO_KINDS.map((k) => [k, 0]));
+  for (const o of objects) counts.set(o.key.kind, (counts.get(o.key.kind) ?? 0) + 1);
+  for (const [kind, n] of counts) if (n === 0) counts.delete(kind);
+  const parts = [...counts].map(([kind, n]) => `${n} ${kind} object${n === 1 ? '' : 's'}`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}` : parts[0]!;
+}
