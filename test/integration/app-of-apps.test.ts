@@ -1,0 +1,167 @@
+/**
+ * App of apps against the real cluster, through the CLI as users run it, on a repository in the
+ * layout of Argo CD's example repository (test/support/app-of-apps-repo.ts): the `apps` chart
+ * renders two Applications and an ApplicationSet with a list generator. The test cluster has no
+ * Argo CD, so those objects are child apps: listed under their parent, planned after it, applied
+ * each as its own run — and never applied as objects.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openHistory } from '../../core/history/history.js';
+import { appOfAppsFiles, createAppOfAppsRepo } from '../support/app-of-apps-repo.js';
+import { cleanUp } from '../support/cleanup.js';
+import { createTestRepo, type TestRepo } from '../support/git-repo.js';
+import { kubectlRunner } from '../support/kubectl.js';
+
+const kubeconfigPath = inject('kubeconfig');
+const tools = inject('tools');
+const root = new URL('../..', import.meta.url).pathname;
+const sfx = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const prefix = `aoa-${sfx}-`;
+const CHILDREN = ['env-dev', 'env-prod', 'guestbook', 'helm-guestbook'];
+const NAMESPACES = CHILDREN.map((c) => `${prefix}${c}`);
+const tmp = mkdtempSync(join(tmpdir(), 'slipway-aoa-it-'));
+const historyFile = join(tmp, 'history.db');
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
+const repos: TestRepo[] = [];
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI with the test cluster's kubeconfig, this file's history, and helm and kustomize on PATH. */
+function slipway(args: readonly string[]): Run {
+  const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(tools.helm), dirname(tools.kustomize), process.env.PATH ?? ''].join(delimiter) },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', historyFile];
+const show = (r: Run): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+interface PlanJson {
+  inputs: { app: { name: string } };
+  changes: { key: { group: string; kind: string; name: string; namespace?: string }; action: string }[];
+  summary: Record<string, number>;
+  diagnostics: { code: string; severity: string; message: string }[];
+  children?: { app: string; parent: string; path: string; plan?: PlanJson; error?: unknown; children: unknown[] }[];
+}
+
+let repo: TestRepo;
+
+beforeAll(() => {
+  repo = createAppOfAppsRepo(prefix);
+  repos.push(repo);
+});
+
+afterAll(async () => {
+  await cleanUp([...NAMESPACES.map((ns) => () => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false'])), ...repos.map((r) => () => r.cleanup()), () => rmSync(tmp, { recursive: true, force: true })]);
+});
+
+describe('an app of apps on a cluster without Argo CD', () => {
+  it('the cluster does not serve Argo CD (what this file is about)', () => {
+    expect(kubectl.result(['api-resources', '--api-group', 'argoproj.io', '-o', 'name']).stdout.trim()).toBe('');
+  });
+
+  it('slipway apps lists the child apps under their parent', () => {
+    const r = slipway(['apps', '--repo', repo.dir]);
+    expect(r.status, show(r)).toBe(0);
+    const names = r.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s{3,}/)[0]);
+    expect(names).toEqual(['apps', ...CHILDREN.map((c) => `└ ${c}`)]);
+    expect(r.stdout).toMatch(/└ env-dev\s+auto\s+envs\/dev\s+\S+env-dev\s+-\s+argocd apps\/templates\/envs\.yaml \(ApplicationSet envs\), child of apps/);
+    expect(r.stderr).toMatch(/1 app and 4 child apps/);
+    const json = JSON.parse(slipway(['apps', '--repo', repo.dir, '--json']).stdout) as { apps: { name: string; parent?: string; path: string; namespace?: string }[] };
+    expect(json.apps.map((a) => [a.name, a.parent ?? null, a.path, a.namespace])).toEqual([
+      ['apps', null, 'apps', 'default'],
+      ['env-dev', 'apps', 'envs/dev', `${prefix}env-dev`],
+      ['env-prod', 'apps', 'envs/prod', `${prefix}env-prod`],
+      ['guestbook', 'apps', 'guestbook', `${prefix}guestbook`],
+      ['helm-guestbook', 'apps', 'helm-guestbook', `${prefix}helm-guestbook`],
+    ]);
+  });
+
+  it('plan of the parent: its Argo CD objects are child apps, not changes; each child is planned after it with a summary', () => {
+    const r = slipway(['plan', '--repo', repo.dir, '--app', 'apps', ...target]);
+    expect(r.status, show(r)).toBe(0);
+    expect(r.stdout).toContain('info: 2 Application objects and 1 ApplicationSet object are child apps here: the cluster has no Argo CD, so they are planned as Slipway apps, not applied');
+    expect(r.stdout).toContain('1 AppProject object is left out too');
+    expect(r.stdout).toContain('━━ child app guestbook of apps (guestbook): 3 to add, 0 to change, 0 to destroy');
+    expect(r.stdout).toContain('━━ child app helm-guestbook of apps (helm-guestbook): 3 to add, 0 to change, 0 to destroy');
+    expect(r.stdout).toContain(`+ create Deployment.apps ${prefix}guestbook/guestbook-ui`);
+    expect(r.stdout).toMatch(/App of apps: apps and 4 child apps\napps: no changes\n {2}└ env-dev: 2 to add, 0 to change, 0 to destroy\n {2}└ env-prod: 2 to add/);
+
+    const json = JSON.parse(slipway(['plan', '--repo', repo.dir, '--app', 'apps', '--json', ...target]).stdout) as PlanJson;
+    expect(json.changes.filter((c) => c.key.group === 'argoproj.io')).toEqual([]);
+    expect(json.children?.map((c) => [c.app, c.parent, c.plan?.summary.create])).toEqual([
+      ['env-dev', 'apps', 2],
+      ['env-prod', 'apps', 2],
+      ['guestbook', 'apps', 3],
+      ['helm-guestbook', 'apps', 3],
+    ]);
+    // Helm values of the Application (valueFiles) mean the same as in a file-scanned Application.
+    const helm = json.children?.find((c) => c.app === 'helm-guestbook')?.plan;
+    expect(helm?.changes.find((c) => c.key.kind === 'Deployment')?.key).toMatchObject({ name: 'helm-guestbook', namespace: `${prefix}helm-guestbook` });
+  });
+
+  it('a child app is planned alone by its name', () => {
+    const r = slipway(['plan', '--repo', repo.dir, '--app', 'helm-guestbook', ...target]);
+    expect(r.status, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/app {7}helm-guestbook \(helm-guestbook, helm, namespace \S+helm-guestbook\)/);
+    expect(r.stdout).toMatch(/\+\s+replicas: 2/);
+  });
+
+  it('apply of the parent applies each child as its own run and no Application object; the re-plan exits 0', () => {
+    const r = slipway(['apply', '--repo', repo.dir, '--app', 'apps', '--auto-approve', ...target]);
+    expect(r.status, show(r)).toBe(0);
+    expect(r.stderr).toMatch(/━━ env-dev \(1 of 4\)[\s\S]*━━ helm-guestbook \(4 of 4\)/);
+    expect(r.stderr).not.toMatch(/Application\.argoproj\.io|ApplicationSet|AppProject/);
+    expect(kubectl(['get', 'deployment', 'guestbook-ui', '-n', `${prefix}guestbook`, '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
+    expect(kubectl(['get', 'deployment', 'helm-guestbook', '-n', `${prefix}helm-guestbook`, '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
+    expect(kubectl(['get', 'configmap', 'env', '-n', `${prefix}env-prod`, '-o', 'jsonpath={.data.env}'])).toBe('prod');
+    const history = openHistory({ path: historyFile });
+    try {
+      const runs = history.runsOfContext({ context: 'slipway-admin', limit: 20 }).items.filter((run) => run.repo === repo.dir);
+      expect(runs.map((run) => [run.app.name, run.status]).sort()).toEqual(CHILDREN.map((c) => [c, 'succeeded']));
+    } finally {
+      history.close();
+    }
+    const again = slipway(['plan', '--repo', repo.dir, '--app', 'apps', '--detailed-exitcode', ...target]);
+    expect(again.status, show(again)).toBe(0);
+    expect(again.stdout).toMatch(/apps: no changes\n {2}└ env-dev: no changes\n {2}└ env-prod: no changes\n {2}└ guestbook: no changes\n {2}└ helm-guestbook: no changes/);
+  });
+
+  it('apply refuses the whole set when a child plan has errors, and names the child', () => {
+    const broken = createTestRepo({ prefix: 'slipway-aoa-broken-' });
+    repos.push(broken);
+    broken.write({ ...appOfAppsFiles(prefix), 'envs/prod/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [not, a, map]\n' });
+    broken.commit('a child that does not render');
+    const r = slipway(['apply', '--repo', broken.dir, '--app', 'apps', '--auto-approve', ...target]);
+    expect(r.status, show(r)).toBe(1);
+    expect(r.stderr).toMatch(/the plan of child app env-prod \(of apps\) has errors: nothing was applied/);
+    expect(r.stderr).not.toMatch(/━━ env-dev/);
+  });
+});
+
+describe('an app of apps picked as a folder (no root Application in the repository)', () => {
+  it('lists the folder with its children and plans them with --path', () => {
+    const folder = createTestRepo({ prefix: 'slipway-aoa-folder-' });
+    repos.push(folder);
+    const files: Record<string, string> = appOfAppsFiles(prefix);
+    delete files['bootstrap/apps.yaml'];
+    folder.write(files);
+    folder.commit('the chart alone, as argocd app create apps --path apps would use it');
+    const apps = slipway(['apps', '--repo', folder.dir]);
+    expect(apps.status, show(apps)).toBe(0);
+    expect(apps.stdout).toMatch(/^apps\s+helm\s+apps\s+-\s+-\s+--path apps\n└ env-dev\s/m);
+    const r = slipway(['plan', '--repo', folder.dir, '--path', 'apps', ...target]);
+    expect(r.status, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/App of apps: apps and 4 child apps/);
+  });
+});
