@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepository, type GitRepository } from '../git/repository.js';
+import type { Revision } from '../git/types.js';
+import type { ApiResource, Discovery } from '../kube/types.js';
+import { formatDiagnostic } from '../model/diagnostics.js';
+import type { DesiredObject } from '../model/desired.js';
+import type { RenderResult } from '../render/render.js';
+import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
+import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
+import { argoObjectsOnTarget, loadAppTree, resolveApp, type AppNode } from './child-apps.js';
+
+const application = (name: string, path: string): string => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  source:
+    repoURL: https://github.com/acme/platform.git
+    path: ${path}
+  destination:
+    namespace: ${name}
+`;
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n';
+
+/** Apps as the tree shows them: "name" and its children indented. */
+function lines(nodes: readonly AppNode[], depth = 0): string[] {
+  return nodes.flatMap((n) => [`${'  '.repeat(depth)}${n.app.name}${n.app.parent ? ` (child of ${n.app.parent})` : ''} ${n.app.path}`, ...lines(n.children, depth + 1)]);
+}
+
+describe('loadAppTree', () => {
+  let t: TestRepo;
+  let repo: GitRepository;
+  let revision: Revision;
+  const opts = { cacheDir: '/nonexistent' };
+
+  beforeAll(async () => {
+    t = createTestRepo({ prefix: 'slipway-child-apps-' });
+    t.write({
+      'slipway.yaml': 'apiVersion: slipway.dev/v1alpha1\nkind: Config\napps:\n  - name: guestbook\n    path: legacy\n',
+      'legacy/cm.yaml': CM,
+      // The root Application renders its own folder of Application files (Argo CD's bootstrapping).
+      'argocd/root.yaml': application('root', 'argocd'),
+      'argocd/guestbook.yaml': application('guestbook', 'guestbook'),
+      'argocd/web.yaml': application('web', 'web'),
+      'argocd/nested.yaml': application('nested', 'nested'),
+      'argocd/gone.yaml': application('gone', 'not-here'),
+      'nested/leaf.yaml': application('leaf', 'leaf'),
+      'guestbook/cm.yaml': CM,
+      'web/cm.yaml': CM,
+      'leaf/cm.yaml': CM,
+    });
+    t.commit('an app of apps of folders');
+    repo = await openRepository(t.dir);
+    revision = await repo.resolve('HEAD');
+  });
+
+  afterAll(async () => {
+    await repo.close();
+    t.cleanup();
+  });
+
+  it(
+    'lists children under their parent, renames a child whose name is taken, and leaves out the parent rendering itself',
+    async () => {
+      const tree = await loadAppTree(repo, revision, opts);
+      // web, nested and leaf are Applications of the repository's files too: they are listed under the app that renders them.
+      // gone's path is no folder here: not a child (it stays an app of the files, as before).
+      expect(lines(tree.apps)).toEqual([
+        'gone not-here',
+        'guestbook legacy',
+        'root argocd',
+        '  nested (child of root) nested',
+        '    leaf (child of nested) leaf',
+        '  root-guestbook (child of root) guestbook',
+        '  web (child of root) web',
+      ]);
+      const said = tree.diagnostics.map((d) => `${formatDiagnostic(d)} [${d.code}]`);
+      expect(said).toEqual(
+        expect.arrayContaining([
+          'argocd/guestbook.yaml:1: warning: child app guestbook of root is named root-guestbook: guestbook is the app defined in slipway.yaml:4 [child-app-name-clash]',
+          'argocd/root.yaml:1: info: child app root of root renders the same folder as its parent (argocd); it is that app, not a child [child-app-cycle]',
+          'argocd/gone.yaml:1: info: child app gone of root not planned here: its path "not-here" is no folder of this repository at this revision (is its repoURL another repository?) [child-app-missing-path]',
+        ]),
+      );
+    },
+    HEAVY_IO_TIMEOUT,
+  );
+
+  it(
+    'finds a child app by name, and names the children when the name is unknown',
+    async () => {
+      const { app } = await resolveApp(repo, revision, { app: 'root-guestbook' }, opts);
+      expect(app).toMatchObject({ name: 'root-guestbook', path: 'guestbook', parent: 'root', destination: { namespace: 'guestbook' } });
+      await expect(resolveApp(repo, revision, { app: 'nope' }, opts)).rejects.toThrow(/no app named nope at this revision; apps: gone, guestbook, root, nested, leaf, root-guestbook, web/);
+    },
+    HEAVY_IO_TIMEOUT,
+  );
+});
+
+describe('argoObjectsOnTarget', () => {
+  const object = (kind: string, name: string, group = 'argoproj.io'): DesiredObject => ({
+    key: { group, version: group === '' ? 'v1' : 'v1alpha1', kind, name },
+    manifest: { apiVersion: group === '' ? 'v1' : `${group}/v1alpha1`, kind, metadata: { name } },
+    source: { file: 'apps/templates/apps.yaml', line: 1 },
+  });
+  const render = { objects: [object('Application', 'a'), object('Application', 'b'), object('ApplicationSet', 's'), object('AppProject', 'p'), object('ConfigMap', 'c', '')], renderedHash: 'h' } as unknown as RenderResult;
+  const resource = (kind: string): ApiResource => ({ group: 'argoproj.io', version: 'v1alpha1', kind, plural: `${kind.toLowerCase()}s`, namespaced: true, verbs: [], preferred: true });
+  const discovery = (kinds: string[]): Discovery => ({ resources: kinds.map(resource), unavailable: [], source: 'aggregated' });
+
+  it('without Argo CD: leaves them out with a note, keeps the rest and the rendered hash', () => {
+    const on = argoObjectsOnTarget(render, discovery([]), { name: 'apps' });
+    expect(on.render.objects.map((o) => o.key.name)).toEqual(['c']);
+    expect(on.render.renderedHash).toBe('h');
+    expect(on.diagnostics.map((d) => d.message)).toEqual([
+      '2 Application objects and 1 ApplicationSet object are child apps here: the cluster has no Argo CD, so they are planned as Slipway apps, not applied (`slipway apps` lists the children of apps); 1 AppProject object is left out too (only Argo CD reads it)',
+    ]);
+  });
+
+  it('with Argo CD: applies them as objects, and says Argo CD syncs the children', () => {
+    const on = argoObjectsOnTarget(render, discovery(['Application', 'ApplicationSet', 'AppProject']), { name: 'apps' });
+    expect(on.render).toBe(render);
+    expect(on.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['argocd-served', "2 Application objects, 1 ApplicationSet object and 1 AppProject object are applied as objects: this cluster serves Argo CD's API, so Argo CD syncs the child apps; Slipway previews them but does not apply them"],
+    ]);
+  });
+
+  it('says nothing about a rendering without Argo CD objects', () => {
+    const plain = { objects: [object('ConfigMap', 'c', '')], renderedHash: 'h' } as unknown as RenderResult;
+    expect(argoObjectsOnTarget(plain, discovery([]), { name: 'apps' })).toEqual({ render: plain, leftOut: 0, applied: 0, diagnostics: [] });
+  });
+});
