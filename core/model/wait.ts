@@ -14,6 +14,7 @@
  *
  * Deletions always wait until the object is gone; the annotation is about upserts.
  */
+import { isPlainObject, type DesiredObject } from './desired.js';
 import type { Diagnostic } from './diagnostics.js';
 import { formatKey, type ResourceKey } from './resource.js';
 
@@ -40,4 +41,14 @@ export function readWaitMode(annotations: Readonly<Record<string, unknown>> | un
       resource: key,
     },
   };
+}
+
+/** A warning for each rendered object whose `slipway.dev/wait` is not a wait mode, naming its file and line (for the plan). */
+export function checkWaitAnnotations(objects: readonly Pick<DesiredObject, 'key' | 'manifest' | 'source'>[]): Diagnostic[] {
+  return objects.flatMap((o) => {
+    const meta = o.manifest.metadata;
+    const annotations = isPlainObject(meta) && isPlainObject(meta.annotations) ? meta.annotations : undefined;
+    const { diagnostic } = readWaitMode(annotations, o.key);
+    return diagnostic ? [{ ...diagnostic, location: o.source }] : [];
+  });
 }
