@@ -158,6 +158,10 @@ const appSummarySchema = z.object({
   /** Optional: engines before it did not send it. */
   createNamespace: z.boolean().optional(),
   protected: z.boolean(),
+  /** A child app (app of apps): the name of the app whose rendering defines it. Listed after its parent. */
+  parent: z.string().optional(),
+  /** A child app of a folder offered in `folders` (a repository that defines no apps): that folder's path. */
+  parentFolder: z.string().optional(),
 });
 export type AppSummary = z.infer<typeof appSummarySchema>;
 export const appListSchema = z.object({

@@ -24,10 +24,10 @@ import { userCacheDir, userDataDir } from '../paths.js';
 import { planApp } from '../plan/service.js';
 import type { Plan } from '../plan/types.js';
 import type { ToolPaths } from '../render/tools.js';
-import { loadApps } from '../source/load.js';
+import { loadAppTree, type AppNode } from '../plan/child-apps.js';
 import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
-import type { CommandHandlers, EngineInfo, Startup } from './contract.js';
+import type { AppSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
 import { createEventHub, type EventSource } from './events.js';
 import { plainDiagnostics, toAppSummary, toCommitSummary, toRefSummary, toRunDetails, toRunSummary } from './mappers.js';
 import { expandHome, OpenRepositories, type OpenRepo } from './repositories.js';
@@ -132,9 +132,14 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
 
     listApps: async ({ repoId, rev }) => {
       const { repo } = repos.byId(repoId);
-      const catalog = await loadApps(repo, await repo.resolve(rev));
+      const o = options();
+      // With their child apps (app of apps), parents before their children.
+      const tree = await loadAppTree(repo, await repo.resolve(rev), { cacheDir: o.cacheDir, ...(o.tools && { tools: o.tools }) });
+      const { catalog } = tree;
       const folders = (catalog.folders ?? []).map((f) => ({ path: f.path, sourceType: f.sourceType }));
-      return { apps: catalog.apps.map(toAppSummary), configured: catalog.configured, diagnostics: plainDiagnostics(catalog.diagnostics), ...(folders.length > 0 && { folders }) };
+      const children = (nodes: readonly AppNode[], parentFolder?: string): AppSummary[] => nodes.flatMap((n) => [{ ...toAppSummary(n.app), ...(parentFolder !== undefined && { parentFolder }) }, ...children(n.children)]);
+      const apps = [...children(tree.apps), ...tree.folders.flatMap((f) => children(f.children, f.folder.path))];
+      return { apps, configured: catalog.configured, diagnostics: plainDiagnostics(tree.diagnostics), ...(folders.length > 0 && { folders }) };
     },
 
     listContexts: async ({ kubeconfig }) => {

@@ -28,6 +28,7 @@ export function toAppSummary(app: App): AppSummary {
     prune: app.options.prune,
     createNamespace: app.options.createNamespace,
     protected: app.options.protected,
+    ...(app.parent !== undefined && { parent: app.parent }),
   };
 }
 
