@@ -180,7 +180,9 @@ async function runApplySet(set: PlanSet, flags: ApplyFlags): Promise<void> {
   }
   // One confirmation for the set: a protected app among them asks for the context name.
   const strictest = todo.plans.find((p) => p.inputs.app.protected) ?? todo.plans[0]!;
-  if (!(await confirm(strictest, flags, { plans: todo.plans.length }))) {
+  // Deletes that ask for a confirmation (Prune=confirm, Delete=confirm) in the other plans are confirmed too; confirm() asks for the strictest's.
+  const othersConfirmed = await todo.plans.filter((p) => p !== strictest).reduce<Promise<boolean>>(async (ok, p) => (await ok) && confirmDeletes(p, flags), Promise.resolve(true));
+  if (!othersConfirmed || !(await confirm(strictest, flags, { plans: todo.plans.length }))) {
     process.stderr.write('Apply cancelled: nothing was changed.\n');
     process.exitCode = 1;
     return;
