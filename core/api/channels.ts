@@ -11,6 +11,7 @@ export const COMMAND_CHANNELS = {
   listApps: 'list-apps',
   listContexts: 'list-contexts',
   plan: 'plan',
+  planChildren: 'plan-children',
   apply: 'apply',
   cancelApply: 'cancel-apply',
   listRuns: 'list-runs',

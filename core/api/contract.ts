@@ -223,6 +223,30 @@ export const planRequestSchema = z
   .refine((r) => (r.app === undefined) !== (r.path === undefined), { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' });
 
 const planId = z.string().min(1).max(100);
+
+/** The child apps (app of apps) of a plan the engine keeps: each planned at the plan's commit and context. */
+export const planChildrenRequestSchema = z.strictObject({ planId });
+const childPlanSummarySchema = z.object({
+  /** The child app's name (planned alone with app: <name>) and its parent's. */
+  app: z.string(),
+  parent: z.string(),
+  path: z.string(),
+  /** 1 for a child of the plan's app, 2 for a child of a child, … */
+  depth: z.number().int().min(1),
+  /** The child's plan, kept by the engine (absent when planning it failed: `error`). */
+  planId: z.string().optional(),
+  summary: z.object({ create: z.number(), update: z.number(), delete: z.number(), replace: z.number(), noop: z.number(), error: z.number() }).optional(),
+  /** Error diagnostics of its plan. */
+  errors: z.number().int().min(0).optional(),
+  error: z.string().optional(),
+});
+export type ChildPlanSummary = z.infer<typeof childPlanSummarySchema>;
+export const planChildrenResultSchema = z.object({
+  children: z.array(childPlanSummarySchema),
+  /** The cluster runs Argo CD: it syncs the children, whose plans are a preview. */
+  argoCdSyncs: z.boolean(),
+});
+export type PlanChildrenResult = z.infer<typeof planChildrenResultSchema>;
 const runId = z.string().min(1).max(100);
 const contextName = z.string().min(1).max(253);
 
@@ -346,6 +370,7 @@ export const commands = {
   listApps: { channel: COMMAND_CHANNELS.listApps, request: listAppsRequestSchema, result: appListSchema },
   listContexts: { channel: COMMAND_CHANNELS.listContexts, request: listContextsRequestSchema, result: contextListSchema },
   plan: { channel: COMMAND_CHANNELS.plan, request: planRequestSchema, result: checkedPlanSchema },
+  planChildren: { channel: COMMAND_CHANNELS.planChildren, request: planChildrenRequestSchema, result: planChildrenResultSchema },
   apply: { channel: COMMAND_CHANNELS.apply, request: applyRequestSchema, result: applyStartedSchema },
   cancelApply: { channel: COMMAND_CHANNELS.cancelApply, request: cancelApplyRequestSchema, result: cancelApplyResultSchema },
   listRuns: { channel: COMMAND_CHANNELS.listRuns, request: listRunsRequestSchema, result: runListSchema },

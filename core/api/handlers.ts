@@ -27,7 +27,9 @@ import type { ToolPaths } from '../render/tools.js';
 import { loadAppTree, type AppNode } from '../plan/child-apps.js';
 import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
-import type { AppSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
+import type { AppSummary, ChildPlanSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
+import { argoCdSyncsChildren, planChildApps, type ChildPlan } from '../plan/plan-set.js';
+import { selectionOf } from '../source/load.js';
 import { createEventHub, type EventSource } from './events.js';
 import { plainDiagnostics, toAppSummary, toCommitSummary, toRefSummary, toRunDetails, toRunSummary } from './mappers.js';
 import { expandHome, OpenRepositories, type OpenRepo } from './repositories.js';
@@ -173,6 +175,41 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         lastApply: historyDb(),
       });
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }) });
+    },
+
+    planChildren: async ({ planId }) => {
+      const kept = plans.get(planId);
+      const context = kept?.plan.inputs.cluster?.context;
+      if (!kept || !context || kept.plan.inputs.mode.kind !== 'normal') throw new SlipwayError('unknown-plan', `this engine has no plan ${planId} of an app at a revision`, { hint: 'plans are kept while the engine runs: plan again' });
+      const o = options();
+      const { inputs } = kept.plan;
+      // Each child app at the plan's commit and context; each child's plan is kept, to be applied like any plan.
+      const children = await planChildApps({
+        repo: kept.repo.repo,
+        repoLabel: kept.repo.dir,
+        rev: inputs.commit,
+        selection: selectionOf(inputs.app),
+        kubeconfig: kubeconfigFor(kept.kubeconfig),
+        context,
+        cacheDir: o.cacheDir,
+        ...(o.tools && { tools: o.tools }),
+        ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+        ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+        lastApply: historyDb(),
+      });
+      const summaries = (list: readonly ChildPlan[], depth: number): ChildPlanSummary[] =>
+        list.flatMap((c) => [
+          {
+            app: c.app,
+            parent: c.parent,
+            path: c.path,
+            depth,
+            ...(c.plan && { planId: keep({ plan: c.plan, repo: kept.repo, ...(kept.kubeconfig && { kubeconfig: kept.kubeconfig }) }).id, summary: { ...c.plan.summary }, errors: c.plan.diagnostics.filter((d) => d.severity === 'error').length }),
+            ...(c.error && { error: c.error.message }),
+          },
+          ...summaries(c.children, depth + 1),
+        ]);
+      return { children: summaries(children, 1), argoCdSyncs: argoCdSyncsChildren(kept) };
     },
 
     apply: async ({ planId, confirmContext, forceConflicts, confirmPrune }) => {

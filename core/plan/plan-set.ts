@@ -33,10 +33,14 @@ export interface PlanSet {
 
 /** Plans the app, then each of its child apps (and theirs), one after the other. */
 export async function planAppSet(req: PlanRequest): Promise<PlanSet> {
-  const revision = await req.repo.resolve(req.rev);
   const plan = await planApp(req);
-  const nodes = await childNodes(req, revision);
-  return { plan, children: await planChildren(req, nodes) };
+  return { plan, children: await planChildApps(req) };
+}
+
+/** The plans of the app's child apps (and theirs), at the request's revision and context; empty for an app that defines none. */
+export async function planChildApps(req: PlanRequest): Promise<ChildPlan[]> {
+  const revision = await req.repo.resolve(req.rev);
+  return planChildren(req, await childNodes(req, revision));
 }
 
 /** The selected app's children, found as `slipway apps` finds them (names settled over the whole repository). */

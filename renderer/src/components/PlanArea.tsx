@@ -6,6 +6,7 @@ import { errorInfo } from '../host.js';
 import { selectionName } from '../selection.js';
 import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import type { PlanSession } from '../workspace/usePlanSession.js';
+import { ChildPlans } from './ChildPlans.js';
 import { ErrorMessage } from './Errors.js';
 import { PlanView } from './PlanView.js';
 
@@ -17,6 +18,8 @@ export function PlanArea(props: {
   onReplan: () => void;
   /** Plan again adopting the app's ApplySet (offered for plans of the pickers only). */
   onAdopt: () => void;
+  /** Select an app by name in the picker (a child app of the plan's app). */
+  onPickApp?: (app: string) => void;
 }): React.JSX.Element {
   const { planRun, planning, plan, runningInputs } = props.session;
   return (
@@ -49,7 +52,10 @@ export function PlanArea(props: {
         </div>
       )}
       {plan ? (
-        <PlanView plan={plan.plan} stale={props.stale} onReplan={props.onReplan} {...(!plan.origin && { onAdopt: props.onAdopt })} />
+        <>
+          <PlanView plan={plan.plan} stale={props.stale} onReplan={props.onReplan} {...(!plan.origin && { onAdopt: props.onAdopt })} />
+          {!plan.origin && props.onPickApp && <ChildPlans plan={plan.plan} onPick={props.onPickApp} />}
+        </>
       ) : (
         !planning &&
         planRun.status !== 'failed' && (

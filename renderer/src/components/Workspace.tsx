@@ -95,7 +95,7 @@ export function Workspace(): React.JSX.Element {
             }}
           />
         )}
-        {view === 'plan' && !applying && <PlanArea session={session} stale={stale} errorTitle={failedFolder ?? 'The plan failed'} onReplan={replan} onAdopt={runPlanAdopting} />}
+        {view === 'plan' && !applying && <PlanArea session={session} stale={stale} errorTitle={failedFolder ?? 'The plan failed'} onReplan={replan} onAdopt={runPlanAdopting} onPickApp={(name) => selection.setApp({ app: name })} />}
       </main>
       {runs.confirming && shown && (
         <ApplyDialog

@@ -31,6 +31,7 @@ export const DEFAULT_HANDLERS: Handlers = {
   listApps: () => APPS,
   listContexts: () => CONTEXTS,
   plan: (r) => ({ ...SHOP_PLAN, inputs: { ...SHOP_PLAN.inputs, cluster: { ...SHOP_PLAN.inputs.cluster!, context: r.context } } }),
+  planChildren: () => ({ children: [], argoCdSyncs: false }),
   apply: (r) => ({ runId: 'run-0003', planId: r.planId }),
   cancelApply: () => ({ cancelled: true }),
   listRuns: () => RUNS,
