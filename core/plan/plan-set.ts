@@ -34,7 +34,13 @@ export interface PlanSet {
 /** Plans the app, then each of its child apps (and theirs), one after the other. */
 export async function planAppSet(req: PlanRequest): Promise<PlanSet> {
   const plan = await planApp(req);
-  return { plan, children: await planChildApps(req) };
+  // Only an app whose rendering holds Argo CD objects has children (the plan's note says so): others cost nothing more.
+  return { plan, children: rendersArgoObjects(plan) ? await planChildApps(req) : [] };
+}
+
+/** The plan's app renders Argo CD objects (its plan carries the note of core/plan/child-apps.ts). */
+export function rendersArgoObjects(plan: Pick<Plan, 'diagnostics'>): boolean {
+  return plan.diagnostics.some((d) => d.code === 'argocd-child-apps' || d.code === 'argocd-served');
 }
 
 /** The plans of the app's child apps (and theirs), at the request's revision and context; empty for an app that defines none. */
