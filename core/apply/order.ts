@@ -19,6 +19,7 @@ import { compareKeys, formatKey } from '../model/resource.js';
 import type { Action, Change } from '../plan/types.js';
 import { BUILTIN_API_GROUPS, KIND_ORDER, WORKLOADS_NEED, type GroupKind, type KindGroupName } from './kind-order.js';
 import { bindingGrants, podNeeds, roleRefOf, serviceAccountSecrets } from './needs.js';
+import type { SyncPhase } from '../model/hooks.js';
 import { readWave } from '../model/waves.js';
 
 export { ARGO_WAVE_ANNOTATION, readWave, WAVE_ANNOTATION, WAVE_ANNOTATIONS } from '../model/waves.js';
@@ -55,6 +56,10 @@ export interface Step {
    * order would otherwise send first, and their rollout overlaps the rest of the wave.
    */
   readonly early?: true;
+  /** The apply phase the step belongs to (core/model/hooks.ts): planSteps makes Sync steps; phases.ts adds the hooks' steps. */
+  readonly syncPhase: SyncPhase;
+  /** Its changes are hooks: created, waited for until they finish, then deleted by their policy (hook-step.ts). */
+  readonly hooks?: true;
 }
 
 export interface StepPlan {
@@ -223,6 +228,7 @@ function toSteps(buckets: readonly Bucket[]): Omit<Step, 'index'>[] {
     group,
     changes: [...members].sort((a, b) => rankInGroup(a.change.key) - rankInGroup(b.change.key) || compareKeys(a.change.key, b.change.key)).map((e) => e.change),
     waitFor: WAIT_FOR_PHASE[phase],
+    syncPhase: 'Sync' as const,
     ...(early && { early }),
   }));
 }

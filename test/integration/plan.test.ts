@@ -20,7 +20,7 @@ import { APPLYSET_PART_OF_LABEL, applySetId } from '../../core/model/applyset.js
 import { appParent } from '../support/applyset.js';
 import { parsePlan } from '../../core/plan/plan-file.js';
 import { planApp } from '../../core/plan/service.js';
-import type { Change, Plan } from '../../core/plan/types.js';
+import { PLAN_FORMAT_VERSION, type Change, type Plan } from '../../core/plan/types.js';
 import { renderPlanJson } from '../../core/plan/view-json.js';
 import { renderPlanText } from '../../core/plan/view-text.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
@@ -389,12 +389,12 @@ describe('slipway plan (CLI)', () => {
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(code);
   });
 
-  it('--json prints formatVersion 2 and --out writes the same plan, which parsePlan reads back', () => {
+  it('--json prints the current formatVersion and --out writes the same plan, which parsePlan reads back', () => {
     const out = join(tmp, 'plan.json');
     const r = cliPlan('drop-cronjob', '--json', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     const printed = JSON.parse(r.stdout) as Plan;
-    expect(printed.formatVersion).toBe(2);
+    expect(printed.formatVersion).toBe(PLAN_FORMAT_VERSION);
     expect(printed.summary).toMatchObject({ delete: 1 });
     expect(parsePlan(readFileSync(out, 'utf8'), { file: out })).toEqual(printed);
   });
