@@ -11,14 +11,17 @@
 import { z } from 'zod';
 import { settingsSchema } from '../engine/settings.js';
 import { HEALTH_STATUSES } from '../apply/health/assess.js';
+import { KIND_ORDER } from '../apply/kind-order.js';
+import { SYNC_PHASES } from '../model/hooks.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
 
 export { COMMAND_CHANNELS, COMMAND_IDS, EVENT_CHANNEL, EVENTS_PATH, commandForChannel, type CommandChannel, type CommandId } from './channels.js';
 /** The plan crosses the boundary as the engine made it (DESIGN.md rule 1); views only render it. */
-export type { Action, Change, ChangeFlag, ClusterIdentity, Plan, PlanSummary, SecretKeyChange } from '../plan/types.js';
+export type { Action, Change, ChangeFlag, ClusterIdentity, Plan, PlannedHook, PlanSummary, SecretKeyChange } from '../plan/types.js';
 export type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
+export type { DeletePolicy, SyncPhase } from '../model/hooks.js';
 export type { ResourceKey } from '../model/resource.js';
 
 // ── shared shapes ────────────────────────────────────────────────────────────
@@ -306,6 +309,8 @@ const objectResultSchema = z.object({
   outcome: z.enum(OBJECT_OUTCOMES),
   message: z.string().optional(),
   wave: z.number().optional(),
+  /** A hook (never a change of the app): the phase it ran in; its key carries the name it ran with. */
+  hook: z.enum(SYNC_PHASES).optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string(),
 });
@@ -347,13 +352,28 @@ export type SettingsResult = z.infer<typeof settingsResultSchema>;
 
 // ── events ───────────────────────────────────────────────────────────────────
 
+const KIND_GROUP_NAMES = KIND_ORDER.map((g) => g.name);
+
 /**
  * What the engine tells every window, as it happens: the progress of an apply. Each event names
  * its run; the apply command answers with the run id, so a view picks its run's events.
  */
 export const engineEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('apply-started'), runId: z.string(), steps: z.number().int().nonnegative(), changes: z.number().int().nonnegative() }),
-  z.strictObject({ type: z.literal('apply-step'), runId: z.string(), step: z.number().int().nonnegative(), wave: z.number().int(), phase: z.enum(['upsert', 'delete']), count: z.number().int().nonnegative() }),
+  z.strictObject({
+    type: z.literal('apply-step'),
+    runId: z.string(),
+    step: z.number().int().nonnegative(),
+    /** The apply phase the step belongs to: PreSync and PostSync steps are hooks, Sync steps the app's objects (and its Sync hooks). */
+    syncPhase: z.enum(SYNC_PHASES),
+    wave: z.number().int(),
+    phase: z.enum(['upsert', 'delete']),
+    /** The kind-order group of the step's objects (core/apply/kind-order.ts). */
+    group: z.enum(KIND_GROUP_NAMES),
+    /** The step's objects are hooks: created, waited for until they finish, deleted by their policy. */
+    hooks: z.literal(true).optional(),
+    count: z.number().int().nonnegative(),
+  }),
   z.strictObject({ type: z.literal('apply-object'), runId: z.string(), step: z.number().int().nonnegative(), key: resourceKeySchema, state: z.enum(OBJECT_STATES), message: z.string().optional() }),
   z.strictObject({ type: z.literal('apply-message'), runId: z.string(), text: z.string() }),
   z.strictObject({ type: z.literal('apply-finished'), runId: z.string(), status: z.enum(FINISH_STATUSES), error: z.string().optional(), elapsedMs: z.number().nonnegative() }),

@@ -73,6 +73,7 @@ export function toRunDetails(r: RunDetail): RunDetails {
       outcome: o.outcome,
       ...(o.message !== undefined && { message: o.message }),
       ...(o.wave !== undefined && { wave: o.wave }),
+      ...(o.hook !== undefined && { hook: o.hook }),
       ...(o.startedAt !== undefined && { startedAt: o.startedAt }),
       finishedAt: o.finishedAt,
     })),
@@ -85,7 +86,7 @@ export function toEngineEvent(runId: string, e: ApplyEvent): EngineEvent {
     case 'started':
       return { type: 'apply-started', runId, steps: e.steps, changes: e.changes };
     case 'step-started':
-      return { type: 'apply-step', runId, step: e.step, wave: e.wave, phase: e.phase, count: e.count };
+      return { type: 'apply-step', runId, step: e.step, syncPhase: e.syncPhase, wave: e.wave, phase: e.phase, group: e.group, ...(e.hooks && { hooks: true }), count: e.count };
     case 'object':
       return { type: 'apply-object', runId, step: e.step, key: { ...e.key }, state: e.state, ...(e.message !== undefined && { message: e.message }) };
     case 'message':

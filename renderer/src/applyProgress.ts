@@ -2,7 +2,7 @@
  * An apply's progress as the UI shows it, folded from the engine's events for one run. Pure, so
  * the view only renders it.
  */
-import type { EngineEvent, ObjectState, ResourceKey } from '../../core/api/contract.js';
+import type { EngineEvent, ObjectState, ResourceKey, SyncPhase } from '../../core/api/contract.js';
 import { keyLabel } from './format.js';
 
 /** `progressing`: every object applied, some still wait for something outside the app (a load balancer's address). */
@@ -15,10 +15,17 @@ export interface ProgressObject {
   readonly message?: string;
 }
 
+type StepEvent = Extract<EngineEvent, { type: 'apply-step' }>;
+
 export interface ProgressStep {
   readonly step: number;
+  readonly syncPhase: SyncPhase;
   readonly wave: number;
   readonly phase: 'upsert' | 'delete';
+  /** Absent until the step's own event arrives. */
+  readonly group?: StepEvent['group'];
+  /** Its objects are hooks. */
+  readonly hooks?: true;
   readonly count: number;
   /** In the order they were first reported. */
   readonly objects: readonly ProgressObject[];
@@ -48,13 +55,14 @@ export function foldEvent(p: ApplyProgress, e: EngineEvent): ApplyProgress {
     case 'apply-started':
       return { ...p, status: 'running', totalSteps: e.steps, totalChanges: e.changes };
     case 'apply-step': {
-      const step: ProgressStep = { step: e.step, wave: e.wave, phase: e.phase, count: e.count, objects: p.steps.find((s) => s.step === e.step)?.objects ?? [] };
+      const objects = p.steps.find((s) => s.step === e.step)?.objects ?? [];
+      const step: ProgressStep = { step: e.step, syncPhase: e.syncPhase, wave: e.wave, phase: e.phase, group: e.group, ...(e.hooks && { hooks: true }), count: e.count, objects };
       return { ...p, status: p.status === 'starting' ? 'running' : p.status, steps: [...p.steps.filter((s) => s.step !== e.step), step].sort((a, b) => a.step - b.step) };
     }
     case 'apply-object': {
       const label = keyLabel(e.key);
       const obj: ProgressObject = { key: e.key, label, state: e.state, ...(e.message !== undefined && { message: e.message }) };
-      const existing = p.steps.find((s) => s.step === e.step) ?? { step: e.step, wave: 0, phase: 'upsert' as const, count: 0, objects: [] };
+      const existing = p.steps.find((s) => s.step === e.step) ?? { step: e.step, syncPhase: 'Sync' as const, wave: 0, phase: 'upsert' as const, count: 0, objects: [] };
       const objects = existing.objects.some((o) => o.label === label) ? existing.objects.map((o) => (o.label === label ? obj : o)) : [...existing.objects, obj];
       return { ...p, steps: [...p.steps.filter((s) => s.step !== e.step), { ...existing, objects }].sort((a, b) => a.step - b.step) };
     }

@@ -24,12 +24,12 @@ const ev = (e: EngineEvent): EngineEvent => engineEventSchema.parse(e);
 
 const START: EngineEvent[] = [
   ev({ type: 'apply-started', runId: RUN, steps: 3, changes: 6 }),
-  ev({ type: 'apply-step', runId: RUN, step: 0, wave: -1, phase: 'upsert', count: 1 }),
+  ev({ type: 'apply-step', runId: RUN, step: 0, syncPhase: 'Sync', wave: -1, phase: 'upsert', group: 'namespaces', count: 1 }),
   ev({ type: 'apply-object', runId: RUN, step: 0, key: NS, state: 'applying' }),
 ];
 const MIDDLE: EngineEvent[] = [
   ev({ type: 'apply-object', runId: RUN, step: 0, key: NS, state: 'healthy' }),
-  ev({ type: 'apply-step', runId: RUN, step: 1, wave: 0, phase: 'upsert', count: 4 }),
+  ev({ type: 'apply-step', runId: RUN, step: 1, syncPhase: 'Sync', wave: 0, phase: 'upsert', group: 'config', count: 4 }),
   ev({ type: 'apply-object', runId: RUN, step: 1, key: SVC, state: 'applied' }),
   ev({ type: 'apply-object', runId: RUN, step: 1, key: CM, state: 'healthy' }),
   ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'waiting', message: '1 of 3 replicas available' }),
@@ -39,7 +39,7 @@ const MIDDLE: EngineEvent[] = [
 const END: EngineEvent[] = [
   ev({ type: 'apply-object', runId: RUN, step: 1, key: SVC, state: 'healthy' }),
   ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'healthy', message: '3 of 3 replicas available' }),
-  ev({ type: 'apply-step', runId: RUN, step: 2, wave: 0, phase: 'delete', count: 1 }),
+  ev({ type: 'apply-step', runId: RUN, step: 2, syncPhase: 'Sync', wave: 0, phase: 'delete', group: 'config', count: 1 }),
   ev({ type: 'apply-object', runId: RUN, step: 2, key: SECRET, state: 'deleted' }),
   ev({ type: 'apply-message', runId: RUN, text: 'pruned 1 object of the ApplySet' }),
   ev({ type: 'apply-finished', runId: RUN, status: 'succeeded', elapsedMs: 12_345 }),
@@ -53,13 +53,13 @@ function view(events: readonly EngineEvent[], host = testHost()) {
   return { host, onClose, onShowHistory, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), unmount: () => r.unmount(), user: userEvent.setup() };
 }
 
-/** Steps as "Step 1 · wave -1 · apply · 1 object: Namespace shop=healthy". */
+/** Steps as "Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=healthy" (hooks: "…=healthy (hook)"). */
 function steps(): string[] {
   return screen.queryAllByTestId('apply-step').map((s) => {
-    const head = s.querySelector('.step-head')?.textContent ?? '';
+    const head = `${within(s).getByTestId('step-phase').textContent ?? ''} | ${s.querySelector('.step-count')?.textContent ?? ''}`;
     const objects = within(s)
       .queryAllByTestId('apply-object')
-      .map((o) => `${o.dataset.key}=${o.dataset.state}`);
+      .map((o) => `${o.dataset.key}=${o.dataset.state}${within(o).queryByTestId('hook-pill') ? ' (hook)' : ''}`);
     return `${head}: ${objects.join(', ')}`;
   });
 }
@@ -78,13 +78,13 @@ describe('ApplyProgressView', () => {
   it('folds the events into steps and object states as they arrive, then shows the result', () => {
     const v = view(START);
     expect(screen.getByTestId('apply-status').textContent).toBe('Applying…');
-    expect(steps()).toEqual(['Step 1 · wave -1 · apply · 1 object: Namespace shop=applying']);
+    expect(steps()).toEqual(['Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=applying']);
     expect(screen.getByText('0 of 6 objects done · 3 steps')).toBeTruthy();
 
     v.rerender([...START, ...MIDDLE]);
     expect(steps()).toEqual([
-      'Step 1 · wave -1 · apply · 1 object: Namespace shop=healthy',
-      'Step 2 · wave 0 · apply · 4 objects: Service billing/api=applied, ConfigMap shop/web-config=healthy, Deployment shop/web=waiting',
+      'Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=healthy',
+      'Sync · wave 0 · config | Step 2 · apply · 4 objects: Service billing/api=applied, ConfigMap shop/web-config=healthy, Deployment shop/web=waiting',
     ]);
     expect(screen.getByText('1 of 3 replicas available')).toBeTruthy();
     expect(screen.getByText('2 of 6 objects done · 3 steps')).toBeTruthy();
@@ -95,7 +95,7 @@ describe('ApplyProgressView', () => {
     v.rerender([...START, ...MIDDLE, ...END]);
     expect(screen.getByTestId('apply-progress').dataset.status).toBe('succeeded');
     expect(screen.getByTestId('apply-status').textContent).toBe('Applied successfully');
-    expect(steps()[2]).toBe('Step 3 · wave 0 · delete · 1 object: Secret shop/old-token=deleted');
+    expect(steps()[2]).toBe('Sync · wave 0 · config | Step 3 · delete · 1 object: Secret shop/old-token=deleted');
     expect(screen.getByTestId('apply-result').textContent).toBe('5 of 6 changes applied and healthy in 12.3 s.');
     expect(screen.getByTestId('apply-elapsed').textContent).toBe('12.3 s');
     expect(screen.getByText('pruned 1 object of the ApplySet')).toBeTruthy();
@@ -112,8 +112,53 @@ describe('ApplyProgressView', () => {
     ]);
     expect(screen.getByTestId('apply-status').textContent).toBe('The apply failed');
     expect(screen.getByTestId('apply-error').textContent).toBe('Namespace shop: forbidden (create namespaces)');
-    expect(steps()).toEqual(['Step 1 · wave -1 · apply · 1 object: Namespace shop=failed']);
+    expect(steps()).toEqual(['Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=failed']);
     expect(screen.getByText(/User "me" cannot create resource "namespaces"/)).toBeTruthy();
+  });
+
+  describe('hooks: each step says its sync phase', () => {
+    const MIGRATE = k('Job', 'migrate-a1b2c3d-presync-1764000000', 'shop', 'batch');
+    const NOTIFY = k('Job', 'notify', 'shop', 'batch');
+    const CLEANUP = k('Job', 'cleanup-a1b2c3d-syncfail-1764000009', 'shop', 'batch');
+    const PRESYNC: EngineEvent[] = [
+      ev({ type: 'apply-started', runId: RUN, steps: 3, changes: 3 }),
+      ev({ type: 'apply-step', runId: RUN, step: 0, syncPhase: 'PreSync', wave: 0, phase: 'upsert', group: 'workloads', hooks: true, count: 1 }),
+      ev({ type: 'apply-object', runId: RUN, step: 0, key: MIGRATE, state: 'healthy', message: 'Job completed' }),
+      ev({ type: 'apply-step', runId: RUN, step: 1, syncPhase: 'Sync', wave: 1, phase: 'upsert', group: 'workloads', count: 1 }),
+    ];
+
+    it('PreSync hooks, then the app in its waves, then PostSync hooks; hook objects are marked', () => {
+      view([
+        ...PRESYNC,
+        ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'healthy' }),
+        ev({ type: 'apply-step', runId: RUN, step: 2, syncPhase: 'PostSync', wave: 2, phase: 'upsert', group: 'workloads', hooks: true, count: 1 }),
+        ev({ type: 'apply-object', runId: RUN, step: 2, key: NOTIFY, state: 'healthy' }),
+        ev({ type: 'apply-finished', runId: RUN, status: 'succeeded', elapsedMs: 9_000 }),
+      ]);
+      expect(steps()).toEqual([
+        'PreSync hooks | Step 1 · run · 1 hook: Job shop/migrate-a1b2c3d-presync-1764000000=healthy (hook)',
+        'Sync · wave 1 · workloads | Step 2 · apply · 1 object: Deployment shop/web=healthy',
+        'PostSync hooks · wave 2 | Step 3 · run · 1 hook: Job shop/notify=healthy (hook)',
+      ]);
+      expect(screen.getAllByTestId('apply-step').map((s) => [s.dataset.syncPhase, s.dataset.hooks])).toEqual([
+        ['PreSync', 'true'],
+        ['Sync', undefined],
+        ['PostSync', 'true'],
+      ]);
+      expect(screen.getAllByTestId('step-phase')[0]!.getAttribute('title')).toBe('PreSync: before anything of the app is applied');
+    });
+
+    it('SyncFail hooks when the apply failed', () => {
+      view([
+        ...PRESYNC,
+        ev({ type: 'apply-object', runId: RUN, step: 1, key: DEPLOY, state: 'failed', message: 'ProgressDeadlineExceeded' }),
+        ev({ type: 'apply-step', runId: RUN, step: 2, syncPhase: 'SyncFail', wave: 0, phase: 'upsert', group: 'workloads', hooks: true, count: 1 }),
+        ev({ type: 'apply-object', runId: RUN, step: 2, key: CLEANUP, state: 'healthy' }),
+        ev({ type: 'apply-finished', runId: RUN, status: 'failed', error: 'Deployment shop/web: ProgressDeadlineExceeded', elapsedMs: 9_000 }),
+      ]);
+      expect(steps()[2]).toBe('SyncFail hooks | Step 3 · run · 1 hook: Job shop/cleanup-a1b2c3d-syncfail-1764000009=healthy (hook)');
+      expect(screen.getByTestId('apply-status').textContent).toBe('The apply failed');
+    });
   });
 
   it('cancels the run through the engine', async () => {

@@ -1,11 +1,12 @@
 /**
- * A running (or finished) apply: its steps (wave × phase), each object's state and health
+ * A running (or finished) apply: its steps (sync phase, wave × phase; hooks marked), each object's state and health
  * message as the engine reports it, the elapsed time, Cancel, and the final result.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { EngineEvent, Plan } from '../../../core/api/contract.js';
 import { doneCount, elapsedLabel, isFinished, progressOf, type ProgressStatus } from '../applyProgress.js';
 import { keyLabel } from '../format.js';
+import { PHASE_TEXT, stepTitle } from '../syncPhase.js';
 import { progressingKeys, useHealthWatch, withWatched } from '../healthWatch.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
@@ -137,9 +138,15 @@ export function ApplyProgressView(props: {
         </p>
         <ol className="steps">
           {progress.steps.map((s) => (
-            <li key={s.step} className="step" data-testid="apply-step">
+            <li key={s.step} className={`step phase-${s.syncPhase}`} data-testid="apply-step" data-sync-phase={s.syncPhase} data-hooks={s.hooks ? 'true' : undefined}>
               <div className="step-head">
-                Step {s.step + 1} · wave {s.wave} · {s.phase === 'delete' ? 'delete' : 'apply'} · {s.count} object{s.count === 1 ? '' : 's'}
+                <span className={`phase-badge phase-${s.syncPhase}`} data-testid="step-phase" title={`${s.syncPhase}: ${PHASE_TEXT[s.syncPhase]}`}>
+                  {stepTitle(s)}
+                </span>{' '}
+                <span className="step-count">
+                  Step {s.step + 1} · {s.phase === 'delete' ? 'delete' : s.hooks ? 'run' : 'apply'} · {s.count} {s.hooks ? 'hook' : 'object'}
+                  {s.count === 1 ? '' : 's'}
+                </span>
               </div>
               <ul className="step-objects">
                 {s.objects.map((o) => (
@@ -148,6 +155,11 @@ export function ApplyProgressView(props: {
                       {STATE_MARK[o.state]}
                     </span>
                     <span className="object-name">{o.label}</span>
+                    {s.hooks && (
+                      <span className="pill hook-pill" data-testid="hook-pill" title={`A hook: run ${PHASE_TEXT[s.syncPhase]}, never part of the app`}>
+                        hook
+                      </span>
+                    )}
                     <span className={`pill state-pill state-${o.state}`}>{o.state}</span>
                     {o.message && <span className="object-message muted">{o.message}</span>}
                   </li>
