@@ -51,7 +51,7 @@ export interface ClusterPort extends ObjectPort {
    */
   listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string> }): Promise<KubeObject[]>;
   /** The last lines of a Pod's log: why a hook Job failed, in its own words. */
-  podLog(namespace: string, pod: string, opts?: { readonly tailLines?: number }): Promise<string>;
+  podLog(namespace: string, pod: string, opts?: { readonly tailLines?: number; readonly container?: string }): Promise<string>;
   /** The served kinds may have changed (CRDs were applied): the next call looks them up again. */
   kindsChanged(): void;
 }

@@ -6,6 +6,7 @@ import type { KubeObject } from '../kube/types.js';
 import type { FinishStatus, ObjectOutcome, ObjectState } from '../model/run.js';
 import type { ResourceKey } from '../model/resource.js';
 import type { Change } from '../plan/types.js';
+import type { SyncPhase } from '../model/hooks.js';
 import type { Step } from './order.js';
 
 /** How an apply ends, as its own process decides. */
@@ -13,7 +14,7 @@ export type RunStatus = FinishStatus;
 
 export type ApplyEvent =
   | { readonly type: 'started'; readonly steps: number; readonly changes: number }
-  | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number }
+  | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number; readonly syncPhase: SyncPhase; readonly hooks?: true }
   | { readonly type: 'object'; readonly key: ResourceKey; readonly state: ObjectState; readonly message?: string; readonly step: number }
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'finished'; readonly status: RunStatus; readonly error?: string; readonly elapsedMs: number };
@@ -30,6 +31,8 @@ export interface ObjectResult {
   readonly message?: string;
   readonly step: number;
   readonly wave: number;
+  /** Set for a hook: the phase it ran in (its key carries the name it was given). */
+  readonly hook?: SyncPhase;
   readonly startedAt: string;
   readonly finishedAt: string;
   /** The live object before the change (for revert), and after. */

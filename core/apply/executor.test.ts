@@ -192,10 +192,10 @@ describe('order: kind groups and waves', () => {
     ]);
     expect(events[0]).toEqual({ type: 'started', steps: 4, changes: 4 });
     expect(events.filter((e) => e.type === 'step-started')).toEqual([
-      { type: 'step-started', step: 0, wave: 0, phase: 'upsert', group: 'services', count: 1 },
-      { type: 'step-started', step: 1, wave: 0, phase: 'upsert', group: 'config', count: 1 },
-      { type: 'step-started', step: 2, wave: 1, phase: 'upsert', group: 'config', count: 1 },
-      { type: 'step-started', step: 3, wave: 0, phase: 'delete', group: 'config', count: 1 },
+      { type: 'step-started', step: 0, wave: 0, phase: 'upsert', group: 'services', count: 1, syncPhase: 'Sync' },
+      { type: 'step-started', step: 1, wave: 0, phase: 'upsert', group: 'config', count: 1, syncPhase: 'Sync' },
+      { type: 'step-started', step: 2, wave: 1, phase: 'upsert', group: 'config', count: 1, syncPhase: 'Sync' },
+      { type: 'step-started', step: 3, wave: 0, phase: 'delete', group: 'config', count: 1, syncPhase: 'Sync' },
     ]);
     expect(result.results.map((r) => [formatKey(r.key), r.outcome, r.step, r.wave])).toEqual([
       ['Service shop/web', 'healthy', 0, 0],
@@ -530,7 +530,7 @@ describe('early workloads: a workload goes as soon as what it names is there', (
     expect(result.status, result.error).toBe('succeeded');
     expect(sent(fake)).toEqual(expected);
     const workloads = events.filter((e) => e.type === 'step-started' && e.group === 'workloads');
-    expect(workloads).toEqual([{ type: 'step-started', step: early ? 1 : 3, wave: 0, phase: 'upsert', group: 'workloads', ...(early && { early: true }), count: 1 }]);
+    expect(workloads).toEqual([{ type: 'step-started', step: early ? 1 : 3, wave: 0, phase: 'upsert', group: 'workloads', ...(early && { early: true }), count: 1, syncPhase: 'Sync' }]);
   });
 });
 

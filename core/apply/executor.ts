@@ -13,14 +13,16 @@ import type { KubeObject } from '../kube/types.js';
 import { parseParentRef } from '../model/applyset.js';
 import { SlipwayError, hasErrors } from '../model/diagnostics.js';
 import { identityOf } from '../model/resource.js';
-import type { Plan } from '../plan/types.js';
+import type { Change, Plan } from '../plan/types.js';
 import { ApplySetParentWriter } from './applyset-parent.js';
 import type { ClusterPort } from './cluster-port.js';
 import type { ApplyEvent, ApplyResult, ObjectResult, RunStatus } from './events.js';
 import { checkFresh } from './freshness.js';
 import { WAIT_BEFORE_NEXT_GROUP } from './kind-order.js';
 import { RunLease } from './lease.js';
+import { HookSink, runHookStep } from './hook-step.js';
 import { factsFromChange, factsFromObject, PHASE_OF_ACTION, planSteps, type Step } from './order.js';
+import { hookRuns, phaseSteps, type HookManifests, type HookRun } from './phases.js';
 import { runStep, StepCancelled, StepFailed, type ObjectsToSend, type RunSettings, type StepContext, type WaveState } from './step.js';
 import { ApplyTask, type TaskSink } from './task.js';
 import { waitTogether } from './waits.js';
@@ -30,7 +32,8 @@ export type { ApplyEvent, ApplyResult, ObjectResult, RunStatus } from './events.
 
 export interface ExecuteOptions extends RunSettings {
   readonly plan: Plan;
-  readonly desired: ObjectsToSend;
+  /** The app's objects, and the hooks' manifests by hookId (the plan's hooks run from these). */
+  readonly desired: ObjectsToSend & { readonly hooks?: HookManifests };
   readonly cluster: ClusterPort;
   readonly onEvent?: (e: ApplyEvent) => void;
   readonly onObjectResult?: (r: ObjectResult) => void;
@@ -52,11 +55,18 @@ export async function executePlan(opts: ExecuteOptions): Promise<ApplyResult> {
   return new ApplyRun(opts).run();
 }
 
-/** A step with its tasks, one per change. */
+/** A step with its tasks, one per change; a step of hooks records through its own sink (hook-step.ts). */
 interface StepTasks {
   readonly step: Step;
   readonly tasks: readonly ApplyTask[];
+  readonly hooks?: HookSink;
 }
+
+/** "wave 1", "PreSync hooks, wave 0": where a step is, in the run's error. */
+const stepLabel = (step: Step): string => (step.hooks ? `${step.syncPhase} hooks, wave ${step.wave}` : `wave ${step.wave}`);
+
+/** Whether two neighbouring steps belong to one wave of one phase (their waits may overlap). */
+const sameWave = (a: Step, b: Step): boolean => a.wave === b.wave && a.phase === b.phase && a.syncPhase === b.syncPhase && a.hooks === b.hooks;
 
 const newWave = (): WaveState => ({ waiting: [], failures: [] });
 
@@ -64,13 +74,14 @@ const newWave = (): WaveState => ({ waiting: [], failures: [] });
 function settlesNow(steps: readonly StepTasks[], i: number): boolean {
   const { step } = steps[i]!;
   const next = steps[i + 1]?.step;
-  return !next || next.wave !== step.wave || next.phase !== step.phase || step.phase === 'delete' || WAIT_BEFORE_NEXT_GROUP.has(step.group);
+  return !next || !sameWave(step, next) || step.hooks === true || step.phase === 'delete' || WAIT_BEFORE_NEXT_GROUP.has(step.group);
 }
 
 /** The run of one plan: what gitops-engine's syncContext is to a sync. */
 class ApplyRun implements StepContext, TaskSink {
   readonly cluster: ClusterPort;
-  readonly desired: ObjectsToSend;
+  /** The app's objects, then also the hooks under the names they run with. */
+  desired: ObjectsToSend;
   readonly settings: RunSettings;
   wave: WaveState = newWave();
   clusterDown: string | undefined;
@@ -80,6 +91,9 @@ class ApplyRun implements StepContext, TaskSink {
   private readonly lease: RunLease;
   private readonly parent: ApplySetParentWriter;
   private steps: readonly StepTasks[] = [];
+  /** SyncFail hooks: run only when a step fails. */
+  private onFail: readonly StepTasks[] = [];
+  private hookRuns: ReadonlyMap<Change, HookRun> = new Map();
 
   constructor(private readonly opts: ExecuteOptions) {
     const { plan, cluster } = opts;
@@ -140,7 +154,12 @@ class ApplyRun implements StepContext, TaskSink {
     });
     const badOrder = ordered.diagnostics.filter((d) => d.severity === 'error');
     if (badOrder.length > 0) return this.finish('refused', `the apply order is unclear: ${badOrder.map((d) => d.message).join('; ')}`);
-    this.steps = ordered.steps.map((step) => ({ step, tasks: step.changes.map((c) => new ApplyTask(c, step, liveBefore.get(identityOf(c.key)), this)) }));
+    const runs = hookRuns(plan, this.opts.desired.hooks ?? new Map(), new Date(this.started));
+    this.hookRuns = new Map(runs.map((r) => [r.change, r]));
+    this.desired = { objects: new Map([...this.opts.desired.objects, ...runs.map((r) => [identityOf(r.change.key), { manifest: r.manifest }] as const)]) };
+    const phased = phaseSteps(ordered.steps, runs);
+    this.steps = phased.main.map((step) => this.tasksOf(step, liveBefore));
+    this.onFail = phased.onFail.map((step) => this.tasksOf(step, liveBefore));
     this.emit({ type: 'started', steps: this.steps.length, changes: this.steps.reduce((n, s) => n + s.tasks.length, 0) });
     await this.parent.begin();
     for (const i of this.steps.keys()) {
@@ -152,20 +171,53 @@ class ApplyRun implements StepContext, TaskSink {
     return this.finish(this.results.some((r) => r.outcome === 'progressing') ? 'progressing' : 'succeeded');
   }
 
+  /** A step's tasks: hooks have no "before" (each run is a new object) and record through the step's HookSink. */
+  private tasksOf(step: Step, liveBefore: ReadonlyMap<string, KubeObject>): StepTasks {
+    if (!step.hooks) return { step, tasks: step.changes.map((c) => new ApplyTask(c, step, liveBefore.get(identityOf(c.key)), this)) };
+    const hooks = new HookSink(this, step.syncPhase);
+    return { step, hooks, tasks: step.changes.map((c) => new ApplyTask(c, step, undefined, hooks)) };
+  }
+
+  /** Sends and waits for one step: a step of hooks through runHookStep. */
+  private async runOne(steps: readonly StepTasks[], i: number): Promise<void> {
+    const { step, tasks, hooks } = steps[i]!;
+    this.emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, group: step.group, ...(step.early && { early: step.early }), count: tasks.length, syncPhase: step.syncPhase, ...(step.hooks && { hooks: step.hooks }) });
+    if (hooks) await runHookStep(tasks, this.hookRuns, hooks, this);
+    else await runStep(tasks, this, settlesNow(steps, i));
+  }
+
+  /** After a failed step: the SyncFail hooks, as Argo CD runs them; what became of them, for the run's error. */
+  private async runSyncFail(): Promise<string> {
+    if (this.onFail.length === 0) return '';
+    for (const i of this.onFail.keys()) {
+      this.wave = newWave();
+      try {
+        await this.runOne(this.onFail, i);
+      } catch (e) {
+        for (const { tasks, hooks } of this.onFail.slice(i + 1)) {
+          for (const task of tasks) task.skip('not started: an earlier SyncFail hook failed');
+          hooks?.releaseAll();
+        }
+        if (e instanceof StepCancelled) return '; cancelled while the SyncFail hooks ran';
+        return `; the SyncFail hooks failed too: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    return `; the SyncFail hooks ran (${this.onFail.reduce((n, s) => n + s.tasks.length, 0)})`;
+  }
+
   /** Runs step `i`; the run's result when the run ends with it (cancelled, failed, refused). */
   private async advance(i: number): Promise<ApplyResult | undefined> {
     const { steps } = this;
-    const { step, tasks } = steps[i]!;
+    const { step } = steps[i]!;
     const previous = steps[i - 1]?.step;
-    if (previous && (previous.wave !== step.wave || previous.phase !== step.phase)) this.wave = newWave();
+    if (previous && !sameWave(previous, step)) this.wave = newWave();
     if (this.settings.signal?.aborted) {
       await waitTogether(this.cluster, this.wave.waiting, this.settings); // records what the wave still waited for as cancelled while waiting
       this.skipFrom(i, 'cancelled before this step started');
       return this.finish('cancelled', `cancelled before step ${i + 1} of ${steps.length}`);
     }
-    this.emit({ type: 'step-started', step: step.index, wave: step.wave, phase: step.phase, group: step.group, ...(step.early && { early: step.early }), count: tasks.length });
     try {
-      await runStep(tasks, this, settlesNow(steps, i));
+      await this.runOne(steps, i);
     } catch (e) {
       if (e instanceof StepCancelled) {
         this.skipFrom(i + 1, 'cancelled before this step started');
@@ -173,7 +225,8 @@ class ApplyRun implements StepContext, TaskSink {
       }
       const message = e instanceof StepFailed || e instanceof SlipwayError ? e.message : String(e);
       this.skipFrom(i + 1, 'not started: an earlier step failed');
-      return this.finish('failed', `step ${i + 1} of ${steps.length} (wave ${step.wave}) failed: ${message}`);
+      const syncFail = await this.runSyncFail();
+      return this.finish('failed', `step ${i + 1} of ${steps.length} (${stepLabel(step)}) failed: ${message}${syncFail}`);
     }
     try {
       await this.lease.takeIfPending();
@@ -189,7 +242,10 @@ class ApplyRun implements StepContext, TaskSink {
 
   /** Records every task of step `from` and later as skipped. */
   private skipFrom(from: number, message: string): void {
-    for (const { tasks } of this.steps.slice(from)) for (const task of tasks) task.skip(message);
+    for (const { tasks, hooks } of this.steps.slice(from)) {
+      for (const task of tasks) task.skip(message);
+      hooks?.releaseAll();
+    }
   }
 
   private finish(status: RunStatus, error?: string): ApplyResult {

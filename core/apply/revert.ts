@@ -78,7 +78,8 @@ export async function revertSource(opts: { history: History; runId: string; repo
   const deletes: ResourceKey[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const r of run.objects) {
-    if (!TOUCHED.has(r.outcome)) continue;
+    // A hook ran at a phase and went by its delete policy: undoing the run does not run it backwards.
+    if (!TOUCHED.has(r.outcome) || r.hook !== undefined) continue;
     if (r.action === 'create') {
       deletes.push(r.key);
       continue;

@@ -147,13 +147,14 @@ export async function applyPlan(req: ApplyRequest): Promise<ApplyOutcome> {
         ...(req.onEvent && { onEvent: req.onEvent }),
         onObjectResult: (r) => {
           // What a re-plan needs to skip this object's dry-run: the manifest sent and the resourceVersion it left (healthy only).
-          const sent = r.outcome === 'healthy' ? desired.objects.get(identityOf(r.key))?.manifest : undefined;
+          const sent = r.outcome === 'healthy' && r.hook === undefined ? desired.objects.get(identityOf(r.key))?.manifest : undefined;
           const resultResourceVersion = sent ? r.after?.metadata.resourceVersion : undefined;
           recorder.add({
             key: r.key,
             action: r.action,
             outcome: r.outcome,
             wave: r.wave,
+            ...(r.hook && { hook: r.hook }),
             startedAt: r.startedAt,
             finishedAt: r.finishedAt,
             ...(r.message !== undefined && { message: r.message }),

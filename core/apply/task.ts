@@ -22,7 +22,7 @@ export interface TaskSink {
 }
 
 /** Outcomes that fail the step the object is in. */
-const FAILING: ReadonlySet<ObjectResult['outcome']> = new Set(['failed', 'unhealthy', 'timeout', 'unknown']);
+export const FAILING: ReadonlySet<ObjectResult['outcome']> = new Set(['failed', 'unhealthy', 'timeout', 'unknown']);
 
 export interface TaskWait {
   readonly waitFor: WaitFor;

@@ -508,6 +508,20 @@ describe('queries', () => {
     expect(h.appliedObjects({ ...query, clusterVersion: 'v1.36.0' }).size).toBe(0);
   });
 
+  it('records a hook with the phase it ran in, and never counts it as applied state of the app', () => {
+    const h = open();
+    const JOB: ResourceKey = { group: 'batch', version: 'v1', kind: 'Job', namespace: 'shop', name: 'web' };
+    const query = { repo: '/repos/gitops', app: 'web', clusterUid: CLUSTER_A.uid, clusterVersion: CLUSTER_A.version };
+    const id = h.startRun({ plan: testPlan(), kind: 'apply', user: admin });
+    h.recordObjectResult(id, { key: DEPLOY, action: 'update', outcome: 'healthy', desiredHash: 'sha256:d1', resultResourceVersion: '10' });
+    // A hook sharing an object's identity must not replace (or, deleted by its policy, forget) the object's applied state.
+    h.recordObjectResult(id, { key: { ...JOB, kind: 'Deployment', group: 'apps' }, action: 'create', outcome: 'deleted', hook: 'PreSync' });
+    h.recordObjectResult(id, { key: JOB, action: 'create', outcome: 'healthy', hook: 'PostSync', desiredHash: 'sha256:j', resultResourceVersion: '12', message: 'deleted (HookSucceeded)' });
+    h.finishRun(id, { status: 'succeeded' });
+    expect(h.run(id)?.objects.map((o) => o.hook)).toEqual([undefined, 'PreSync', 'PostSync']);
+    expect([...h.appliedObjects(query).keys()]).toEqual(['apps|Deployment|shop|web']);
+  });
+
   it('answers the run queries from indexes, not table scans', () => {
     open();
     const db = new Sqlite(file, { readonly: true });

@@ -306,8 +306,8 @@ class SqliteHistory implements History {
         const resource = this.resourceId(k);
         if (resource === undefined) throw new Error(`resource ${k.kind} ${k.name} was not recorded`);
         this.stmt<(string | number | null)[]>(
-          `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO run_objects (run_seq, resource_id, version, action, outcome, message, wave, started_at, finished_at, before_snapshot, after_snapshot, desired_hash, result_version, hook)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           runSeq,
           resource,
@@ -322,6 +322,7 @@ class SqliteHistory implements History {
           after ? this.snapshotId(after) : null,
           result.desiredHash ?? null,
           result.resultResourceVersion ?? null,
+          result.hook ?? null,
         );
       }
     });
@@ -343,7 +344,7 @@ class SqliteHistory implements History {
       `INSERT INTO applied_objects (app_id, cluster_uid, cluster_version, resource_id, desired_hash, result_version, run_seq)
        SELECT r.app_id, r.cluster_uid, r.cluster_version, o.resource_id, o.desired_hash, o.result_version, r.seq
        FROM run_objects o JOIN runs r ON r.seq = o.run_seq
-       WHERE o.run_seq = ? AND o.outcome = 'healthy' AND o.desired_hash IS NOT NULL AND o.result_version IS NOT NULL
+       WHERE o.run_seq = ? AND o.hook IS NULL AND o.outcome = 'healthy' AND o.desired_hash IS NOT NULL AND o.result_version IS NOT NULL
        ORDER BY o.id
        ON CONFLICT (app_id, cluster_uid, resource_id) DO UPDATE SET
          cluster_version = excluded.cluster_version, desired_hash = excluded.desired_hash, result_version = excluded.result_version, run_seq = excluded.run_seq`,
@@ -352,7 +353,7 @@ class SqliteHistory implements History {
       `DELETE FROM applied_objects
        WHERE (app_id, cluster_uid, resource_id) IN (
          SELECT r.app_id, r.cluster_uid, o.resource_id FROM run_objects o JOIN runs r ON r.seq = o.run_seq
-         WHERE o.run_seq = ? AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped', 'unknown', 'progressing'))`,
+         WHERE o.run_seq = ? AND o.hook IS NULL AND o.outcome IN ('deleted', 'failed', 'unhealthy', 'timeout', 'skipped', 'unknown', 'progressing'))`,
     ).run(seq);
   }
 

@@ -266,6 +266,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX run_objects_by_resource ON run_objects(resource_id, id)`,
     ],
   },
+  {
+    version: 6,
+    name: 'hooks: the phase an object ran in as a hook (PreSync, Sync, PostSync, SyncFail), NULL for the app\'s own objects',
+    steps: [`ALTER TABLE run_objects ADD COLUMN hook TEXT CHECK (hook IN ('PreSync', 'Sync', 'PostSync', 'SyncFail'))`],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
  * How runs and results are read back from SQLite: the rows the queries return, the SELECTs, and
  * their mapping to history's records; paging by position.
  */
+import type { SyncPhase } from '../model/hooks.js';
 import type { ResourceKey } from '../model/resource.js';
 import type { Action } from '../plan/types.js';
 import { encodeCursor } from './ids.js';
@@ -53,6 +54,7 @@ export interface ResultRow {
   after_hash: string | null;
   desired_hash: string | null;
   result_version: string | null;
+  hook: SyncPhase | null;
 }
 
 export interface OwnedRunRow {
@@ -76,7 +78,7 @@ export const RUN_SELECT = `
 
 export const RESULT_SELECT = `
   SELECT o.id, o.run_seq, res.api_group, o.version, res.kind, res.namespace, res.name, o.action, o.outcome, o.message, o.wave,
-         o.started_at, o.finished_at, b.hash AS before_hash, a.hash AS after_hash, o.desired_hash, o.result_version
+         o.started_at, o.finished_at, b.hash AS before_hash, a.hash AS after_hash, o.desired_hash, o.result_version, o.hook
   FROM run_objects o
   JOIN resources res ON res.id = o.resource_id
   LEFT JOIN snapshots b ON b.id = o.before_snapshot
@@ -115,6 +117,7 @@ export function toResult(row: ResultRow): ObjectResultRecord {
     ...(row.after_hash !== null && { afterHash: row.after_hash }),
     ...(row.desired_hash !== null && { desiredHash: row.desired_hash }),
     ...(row.result_version !== null && { resultResourceVersion: row.result_version }),
+    ...(row.hook !== null && { hook: row.hook }),
   };
 }
 

@@ -2,6 +2,7 @@
  * The local history's vocabulary: apply runs, their per-object results, and paged queries.
  * Every value here is plain JSON-serializable data, so front doors can send it as it is.
  */
+import type { SyncPhase } from '../model/hooks.js';
 import type { ResourceKey } from '../model/resource.js';
 import type { Action, ClusterIdentity, PlanSummary } from '../plan/types.js';
 
@@ -35,6 +36,8 @@ export interface ObjectResultInput {
   readonly desiredHash?: string;
   /** The object's resourceVersion once applied (and healthy): what `after` was read at. */
   readonly resultResourceVersion?: string;
+  /** A hook: the phase it ran in. Hooks are no part of the app: revert and the re-plan cache leave them out. */
+  readonly hook?: SyncPhase;
 }
 
 /** A stored object result. Snapshots are referenced by content hash; read them with `snapshot(hash)`. */
@@ -50,6 +53,7 @@ export interface ObjectResultRecord {
   readonly afterHash?: string;
   readonly desiredHash?: string;
   readonly resultResourceVersion?: string;
+  readonly hook?: SyncPhase;
 }
 
 export interface RunRecord {

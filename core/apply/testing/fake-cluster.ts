@@ -35,7 +35,15 @@ const CONTROLLERS: Readonly<Record<string, StatusOf>> = {
     const replicas = typeof (obj.spec as { replicas?: unknown } | undefined)?.replicas === 'number' ? ((obj.spec as { replicas: number }).replicas) : 1;
     return { observedGeneration: generation(obj), replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
   },
+  // A Job completes, or fails when it carries FAIL_ANNOTATION (hooks' tests).
+  'batch/Job': (obj) =>
+    (obj.metadata.annotations as Record<string, string> | undefined)?.[FAIL_ANNOTATION] !== undefined
+      ? { startTime: '2026-01-01T00:00:00Z', failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] }
+      : { startTime: '2026-01-01T00:00:00Z', succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
 };
+
+/** A Job with this annotation fails in the fake cluster. */
+export const FAIL_ANNOTATION = 'fake.test/fail';
 
 export function kubeError(code: KubeErrorCode, message: string, fields: Partial<ConstructorParameters<typeof KubeError>[2]> = {}): KubeError {
   return new KubeError(code, message, { context: 'fake', server: 'https://fake.invalid:6443', ...fields });
