@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { RunDetails, RunList, RunSummary } from '../../../core/api/contract.js';
 import { keyLabel, relativeTime, summaryLine } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
+import { hookBadge, PHASE_TEXT } from '../syncPhase.js';
 import { ErrorMessage } from './Errors.js';
 
 type Scope = 'app' | 'context';
@@ -195,8 +196,15 @@ function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: 
           </thead>
           <tbody>
             {run.objects.map((o, i) => (
-              <tr key={i} data-key={keyLabel(o.key)} data-outcome={o.outcome}>
-                <td className="mono">{keyLabel(o.key)}</td>
+              <tr key={i} data-key={keyLabel(o.key)} data-outcome={o.outcome} data-hook={o.hook}>
+                <td className="mono">
+                  {keyLabel(o.key)}
+                  {o.hook && (
+                    <span className="pill hook-pill" data-testid="hook-badge" title={`A hook, run ${PHASE_TEXT[o.hook]}: never part of the app, so a revert or rollback leaves it alone`}>
+                      {hookBadge(o.hook)}
+                    </span>
+                  )}
+                </td>
                 <td>
                   <span className={`badge action-${o.action}`}>{o.action}</span>
                 </td>
