@@ -36,10 +36,11 @@ export function applyPrinter(out: (line: string) => void = (s) => void process.s
   return (e) => {
     switch (e.type) {
       case 'started':
-        out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
+        out(`Applying ${e.changes} change${e.changes === 1 ? '' : 's'}${e.hooks ? ` and ${e.hooks} hook${e.hooks === 1 ? '' : 's'}` : ''} in ${e.steps} step${e.steps === 1 ? '' : 's'}`);
         break;
       case 'step-started':
-        out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.group}${e.early ? ' (sent early: what they name is in place)' : ''} · ${e.count} object${e.count === 1 ? '' : 's'}`);
+        if (e.hooks) out(`[step ${e.step + 1}] ${e.syncPhase} hooks · wave ${e.wave} · ${e.group} · ${e.count} hook${e.count === 1 ? '' : 's'}`);
+        else out(`[step ${e.step + 1}] wave ${e.wave} · ${e.phase} · ${e.group}${e.early ? ' (sent early: what they name is in place)' : ''} · ${e.count} object${e.count === 1 ? '' : 's'}`);
         break;
       case 'object': {
         const mark = MARKS[e.state];

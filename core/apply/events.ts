@@ -13,7 +13,7 @@ import type { Step } from './order.js';
 export type RunStatus = FinishStatus;
 
 export type ApplyEvent =
-  | { readonly type: 'started'; readonly steps: number; readonly changes: number }
+  | { readonly type: 'started'; readonly steps: number; readonly changes: number; /** Hook runs among the steps (not counted in changes). */ readonly hooks?: number }
   | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number; readonly syncPhase: SyncPhase; readonly hooks?: true }
   | { readonly type: 'object'; readonly key: ResourceKey; readonly state: ObjectState; readonly message?: string; readonly step: number }
   | { readonly type: 'message'; readonly text: string }

@@ -118,7 +118,7 @@ describe('apply phases: hooks', () => {
       '3 Sync wave 2',
       '4 PostSync hooks wave 0',
     ]);
-    expect(events[0]).toEqual({ type: 'started', steps: 5, changes: 5 });
+    expect(events[0]).toEqual({ type: 'started', steps: 5, changes: 2, hooks: 3 });
     expect(outcomes(result)).toEqual(['Job.batch shop/migrate healthy (PreSync)', 'ConfigMap shop/first healthy', 'Job.batch shop/seed healthy (Sync)', 'ConfigMap shop/late healthy', 'Job.batch shop/post healthy (PostSync)']);
     // SyncFail hooks run only when something failed.
     expect(sent.join('\n')).not.toContain('on-fail');

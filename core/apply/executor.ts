@@ -160,7 +160,8 @@ class ApplyRun implements StepContext, TaskSink {
     const phased = phaseSteps(ordered.steps, runs);
     this.steps = phased.main.map((step) => this.tasksOf(step, liveBefore));
     this.onFail = phased.onFail.map((step) => this.tasksOf(step, liveBefore));
-    this.emit({ type: 'started', steps: this.steps.length, changes: this.steps.reduce((n, s) => n + s.tasks.length, 0) });
+    const count = (hooks: boolean): number => this.steps.reduce((n, s) => ((s.step.hooks === true) === hooks ? n + s.tasks.length : n), 0);
+    this.emit({ type: 'started', steps: this.steps.length, changes: count(false), ...(count(true) > 0 && { hooks: count(true) }) });
     await this.parent.begin();
     for (const i of this.steps.keys()) {
       const ended = await this.advance(i);

@@ -10,7 +10,7 @@ import type { ResourceKey } from '../model/resource.js';
 import { buildChange, buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { normalize } from './normalize.js';
-import type { Change, Plan, PlanInputs, PlanSummary } from './types.js';
+import type { Change, Plan, PlanInputs, PlannedHook, PlanSummary } from './types.js';
 import { renderPlanText } from './view-text.js';
 
 const ESC = String.fromCharCode(27);
@@ -153,5 +153,32 @@ describe('renderPlanText: Argo CD sync options', () => {
     expect(text).toContain('  + create ConfigMap shop/loose\n      sync options: Validate=false\n');
     expect(text).toContain('Kept, although no longer in the revision:\n  = keep ConfigMap shop/keep: not pruned: it asks to be kept (argocd.argoproj.io/sync-options: Prune=false)\n');
     expect(text).toContain('1 unchanged object is not shown.');
+  });
+});
+
+describe('renderPlanText: hooks', () => {
+  const job = (name: string, h: Partial<PlannedHook> = {}): PlannedHook => ({ key: k('Job', name, { group: 'batch', namespace: 'shop' }), phases: ['PreSync'], wave: 0, deletePolicies: ['BeforeHookCreation'], from: 'argocd', after: 'kind: Job\n', desiredHash: 'sha256:j', ...h });
+  const withHooks = (changes: Change[], hooks: PlannedHook[]): Plan => ({ ...planOf(changes), hooks });
+
+  it('lists the hooks that run, in the order they run, and those left out with why; they are no changes', () => {
+    const plan = withHooks(
+      [],
+      [
+        job('upgrade-sql-schema-', { generateName: true, source: { file: 'apps/shop/migrate.yaml', line: 3 } }),
+        job('smoke', { phases: ['PostSync'], wave: 2, deletePolicies: ['HookSucceeded'], from: 'helm' }),
+        job('test-connection', { phases: [], skipped: 'test: a Helm test (helm test runs it, not an install): not applied', from: 'helm' }),
+      ],
+    );
+    const text = renderPlanText(plan);
+    expect(text).toContain(
+      [
+        'Hooks: on apply, 2 hooks run (no changes: created on every apply, then deleted by their policy):',
+        '  PreSync   Job.batch shop/upgrade-sql-schema-… (Argo CD hook; deleted BeforeHookCreation; named when it runs)  apps/shop/migrate.yaml:3',
+        '  PostSync  Job.batch shop/smoke (Helm hook; wave 2; deleted HookSucceeded)',
+        'Hooks not run (1):',
+        '  Job.batch shop/test-connection: test: a Helm test (helm test runs it, not an install): not applied',
+      ].join('\n'),
+    );
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['No changes. The cluster matches the revision.', 'Nothing is applied, so its 2 hooks do not run: hooks run with an apply that has changes to make.']);
   });
 });

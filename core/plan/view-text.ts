@@ -11,7 +11,7 @@ import { formatDiagnostic } from '../model/diagnostics.js';
 import { formatLocation } from '../model/diagnostics.js';
 import { formatKey } from '../model/resource.js';
 import { formatFieldPath } from './diff.js';
-import type { Action, Change, ChangeFlag, Plan } from './types.js';
+import type { Action, Change, ChangeFlag, Plan, PlannedHook } from './types.js';
 
 export interface TextViewOptions {
   readonly color?: boolean;
@@ -51,6 +51,7 @@ export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
   if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.mode.kind === 'compare'), ...listed.map((c) => changeBlock(c, paint)));
   const kept = plan.changes.filter((c) => c.action === 'noop' && c.flags.includes('kept'));
   if (kept.length > 0) sections.push(['Kept, although no longer in the revision:', ...kept.map((c) => `  ${paint('bold', `= keep ${formatKey(c.key)}`)}${c.message ? `: ${c.message}` : ''}`)].join('\n'));
+  if (plan.hooks.length > 0) sections.push(hooksSection(plan.hooks, paint));
   if (plan.diagnostics.length > 0) sections.push(['Diagnostics:', ...plan.diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join('\n'));
   sections.push(footer(plan, paint));
   return `${sections.join('\n\n')}\n`;
@@ -128,6 +129,33 @@ function diffLines(change: Change, paint: Paint): string[] {
   return out;
 }
 
+/** Who made it a hook, in the reader's words. */
+const HOOK_FROM: Readonly<Record<PlannedHook['from'], string>> = { argocd: 'Argo CD hook', helm: 'Helm hook' };
+
+/**
+ * "Hooks: on apply, 2 hooks run (they are no changes: created on every apply, then deleted by
+ * their policy)", one line per hook and phase in the order they run, then the hooks left out and why.
+ */
+function hooksSection(hooks: readonly PlannedHook[], paint: Paint): string {
+  const run = hooks.filter((h) => h.skipped === undefined);
+  const lines: string[] = [];
+  if (run.length > 0) {
+    lines.push(paint('bold', `Hooks: on apply, ${run.length} hook${run.length === 1 ? ' runs' : 's run'} (no changes: created on every apply, then deleted by their policy):`));
+    for (const h of run) {
+      const name = `${formatKey(h.key)}${h.generateName ? '…' : ''}`;
+      const notes = [HOOK_FROM[h.from], ...(h.wave !== 0 ? [`wave ${h.wave}`] : []), `deleted ${h.deletePolicies.join(', ')}`, ...(h.generateName ? ['named when it runs'] : [])];
+      const where = h.source ? `  ${paint('dim', formatLocation(h.source))}` : '';
+      lines.push(`  ${paint('cyan', h.phases.join(', ').padEnd(9))} ${name} (${notes.join('; ')})${where}`);
+    }
+  }
+  const skipped = hooks.filter((h) => h.skipped !== undefined);
+  if (skipped.length > 0) {
+    lines.push(paint('bold', `Hooks not run (${skipped.length}):`));
+    for (const h of skipped) lines.push(`  ${formatKey(h.key)}${h.generateName ? '…' : ''}: ${h.skipped}`);
+  }
+  return lines.join('\n');
+}
+
 function footer(plan: Plan, paint: Paint): string {
   const s = plan.summary;
   const errors = s.error + plan.diagnostics.filter((d) => d.severity === 'error').length;
@@ -136,6 +164,8 @@ function footer(plan: Plan, paint: Paint): string {
   const comparison = plan.inputs.mode.kind === 'compare';
   if (s.create + s.update + s.delete + s.replace === 0 && errors === 0) {
     lines.push(`${paint('green', paint('bold', 'No changes.'))} ${comparison ? 'Both sides are the same.' : 'The cluster matches the revision.'}`);
+    const hooks = plan.hooks.filter((h) => h.skipped === undefined).length;
+    if (hooks > 0 && !comparison) lines.push(`Nothing is applied, so ${hooks === 1 ? 'its hook does' : `its ${hooks} hooks do`} not run: hooks run with an apply that has changes to make.`);
     return lines.join('\n');
   }
   lines.push(paint('bold', `${comparison ? 'Differences' : 'Plan'}: ${s.create + s.replace} to add, ${s.update} to change, ${s.delete + s.replace} to destroy.`));
