@@ -33,6 +33,7 @@ import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, sendLen
 import type { SyncOptions } from '../model/sync-options.js';
 import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
 import { splitHooks } from './hooks.js';
+import { checkWaitAnnotations } from '../model/wait.js';
 
 export interface ComputePlanOptions {
   readonly client: KubeClient;
@@ -107,7 +108,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   }
   // Hooks run at the apply's phases; they are no members and no changes (core/plan/hooks.ts).
   const split = splitHooks(render, { discovery, defaultNamespace: namespace });
-  diagnostics.push(...split.diagnostics);
+  diagnostics.push(...split.diagnostics, ...checkWaitAnnotations(split.objects));
   hooks = split.planned;
   const desired = [...(created ? [created] : []), ...settleAll(split, { discovery, id, defaultNamespace: namespace, diagnostics })];
   const namespacesInPlan = new Set(desired.filter((d) => d.key.group === '' && d.key.kind === 'Namespace').map((d) => d.key.name));

@@ -6,8 +6,10 @@
  */
 import { isPlainObject, type DesiredObject, type Manifest } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { HELM_HOOKS } from '../model/hooks.js';
 
-const TEST_EVENTS = new Set(['test', 'test-success', 'test-failure']);
+/** Helm's test events, from the one table of Helm hooks (core/model/hooks.ts). */
+const TEST_EVENTS: ReadonlySet<string> = new Set(Object.keys(HELM_HOOKS).filter((event) => event === 'test' || event.startsWith('test-')));
 
 export function isHelmTestHook(manifest: Manifest): boolean {
   const annotations = manifest.metadata.annotations;
