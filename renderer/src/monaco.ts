@@ -3,8 +3,8 @@
  * needs, YAML highlighting, and its web worker built by Vite (`?worker`), so no network is used.
  * @monaco-editor/react is pointed at this instance with `loader.config({ monaco })`.
  *
- * Only DiffView imports this module, and DiffView is loaded lazily: the editor stays out of the
- * first screen's bundle.
+ * Only DiffView and YamlView import this module, and both are loaded lazily: the editor stays out
+ * of the first screen's bundle.
  */
 import { loader } from '@monaco-editor/react';
 import * as monaco from 'monaco-editor/editor/editor.api';

@@ -34,3 +34,18 @@ export function stepTitle(s: Pick<ProgressStep, 'syncPhase' | 'wave' | 'group' |
 export function hookBadge(phase: SyncPhase): string {
   return `hook · ${phase}`;
 }
+
+/** "migrate…" for a generateName hook (its name is given when it runs), else its name. */
+export function hookName(h: Pick<PlannedHook, 'key' | 'generateName'>): string {
+  return h.generateName ? `${h.key.name}…` : h.key.name;
+}
+
+/** The hooks that run on apply (the others are listed with why they do not). */
+export function runningHooks(hooks: readonly PlannedHook[]): PlannedHook[] {
+  return hooks.filter((h) => h.skipped === undefined);
+}
+
+/** "1 hook", "3 hooks". */
+export function hookCount(n: number): string {
+  return `${n} hook${n === 1 ? '' : 's'}`;
+}

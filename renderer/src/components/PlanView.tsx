@@ -1,9 +1,12 @@
-/** A computed plan: its summary and diagnostics, the resource tree on the left, the opened change in the centre. */
+/** A computed plan: its summary, diagnostics and hooks, the resource tree on the left, the opened change or hook in the centre. */
 import { useCallback, useMemo, useState } from 'react';
 import type { Change, Plan } from '../../../core/api/contract.js';
 import { changeCount, changeId, locationLabel, relativeTime, summaryLine } from '../format.js';
+import { hookCount, runningHooks } from '../syncPhase.js';
 import { ChangeView } from './ChangeView.js';
 import { ErrorBoundary } from './Errors.js';
+import { HookView } from './HookView.js';
+import { PlanHooks } from './PlanHooks.js';
 import { PlanTree } from './PlanTree.js';
 
 /** Diagnostics that an explicit adoption answers: the app's ApplySet recorded by another app, an earlier version's shared set. */
@@ -14,7 +17,17 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const byId = useMemo(() => new Map(plan.changes.map((c) => [changeId(c), c])), [plan]);
   const selected = selectedId ? byId.get(selectedId) : undefined;
-  const open = useCallback((c: Change | null) => setSelectedId(c ? changeId(c) : null), []);
+  // A hook opened over the change: by its index in this plan's hooks (another plan's index means nothing).
+  const [openedHook, setOpenedHook] = useState<{ planId: string; index: number } | null>(null);
+  const hookIndex = openedHook?.planId === plan.id ? openedHook.index : null;
+  const hook = hookIndex !== null ? plan.hooks[hookIndex] : undefined;
+  const open = useCallback((c: Change | null) => {
+    setSelectedId(c ? changeId(c) : null);
+    setOpenedHook(null);
+  }, []);
+  const openHook = useCallback((index: number) => setOpenedHook({ planId: plan.id, index }), [plan.id]);
+  const running = runningHooks(plan.hooks).length;
+  const wouldRun = running > 0 ? ` ${hookCount(running)} would run on apply.` : '';
   const s = plan.summary;
   const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
   const cluster = plan.inputs.cluster;
@@ -29,7 +42,11 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
           <div className="summary-extra muted small">
             {s.noop > 0 && <span>{s.noop} unchanged</span>}
             {s.error > 0 && <span className="text-error">{s.error} error{s.error === 1 ? '' : 's'}</span>}
-            {changeCount(s) === 0 && s.error === 0 && <span>No changes: the cluster already matches this revision.</span>}
+            {changeCount(s) === 0 && s.error === 0 && (
+              <span data-testid="no-changes">
+                No changes: the cluster already matches this revision.{wouldRun}
+              </span>
+            )}
           </div>
           <div className="plan-inputs muted small" title={`plan ${plan.id}`}>
             {plan.inputs.app.name} @ {plan.inputs.commit === ':working' ? 'working copy' : plan.inputs.commit.slice(0, 7)}
@@ -73,20 +90,25 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
             </details>
           )}
         </div>
+        <PlanHooks hooks={plan.hooks} openedIndex={hookIndex} onOpen={openHook} />
         <ErrorBoundary what="resource list" resetKey={plan.id}>
           <PlanTree changes={plan.changes} selectedId={selectedId} onOpen={open} />
         </ErrorBoundary>
       </aside>
       <section className="detail">
-        {selected ? (
+        {hook ? (
+          <HookView hook={hook} id={`${plan.id}/${hookIndex}`} />
+        ) : selected ? (
           <ChangeView change={selected} />
         ) : (
           <div className="empty">
-            <p>
+            <p data-testid="plan-empty">
               {plan.changes.length === 0
-                ? 'This app renders no resources at this revision.'
+                ? plan.hooks.length > 0
+                  ? `This app renders only hooks at this revision.${wouldRun} Select one to see it.`
+                  : 'This app renders no resources at this revision.'
                 : changeCount(s) === 0 && s.error === 0
-                  ? 'Nothing to change. Show the unchanged resources (=) to inspect them.'
+                  ? `Nothing to change.${wouldRun} Show the unchanged resources (=) to inspect them.`
                   : 'Select a resource to see its diff.'}
             </p>
           </div>

@@ -4,7 +4,7 @@
  * made, so a fixture that drifts from the contract fails every test that uses it.
  */
 import { commands, type CommandResult } from '../../../core/api/contract.js';
-import type { Action, Change, CommandId, Plan, ResourceKey, RunDetails, RunSummary } from '../../../core/api/contract.js';
+import type { Action, Change, CommandId, Plan, PlannedHook, ResourceKey, RunDetails, RunSummary } from '../../../core/api/contract.js';
 
 /** Parses `value` with the result schema of `command`: fixtures are what the engine could send. */
 export function valid<C extends CommandId>(command: C, value: CommandResult<C>): CommandResult<C> {
@@ -102,7 +102,10 @@ function summaryOf(changes: readonly Change[]): Plan['summary'] {
 }
 
 /** A plan of `changes` for app `web` at HEAD against `context`; the summary is counted from the changes. */
-export function plan(changes: readonly Change[], opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']> } = {}): Plan {
+export function plan(
+  changes: readonly Change[],
+  opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']>; hooks?: readonly PlannedHook[] } = {},
+): Plan {
   const context = opts.context ?? 'staging';
   return valid('plan', {
     formatVersion: 3,
@@ -121,7 +124,7 @@ export function plan(changes: readonly Change[], opts: { id?: string; context?: 
     changes,
     summary: summaryOf(changes),
     diagnostics: opts.diagnostics ?? [],
-    hooks: [],
+    hooks: opts.hooks ?? [],
   });
 }
 
@@ -141,6 +144,20 @@ export const SHOP_CHANGES: readonly Change[] = [
 ];
 
 export const SHOP_PLAN = plan(SHOP_CHANGES);
+
+/**
+ * The shop app's hooks, in the plan's order (phase, wave, key): a generateName migration Job before
+ * the app (PreSync), a smoke test with it in wave 2 (Sync) and again after it (PostSync), a Helm
+ * post-install notification, a cleanup if the apply fails (SyncFail), then two not run.
+ */
+export const SHOP_HOOKS: readonly PlannedHook[] = [
+  { key: key('Job', 'migrate-', 'shop', 'batch'), generateName: true, phases: ['PreSync'], wave: 0, deletePolicies: ['BeforeHookCreation'], from: 'argocd', after: yaml(key('Job', 'migrate-', 'shop', 'batch'), 'spec:\n  template: {}\n'), desiredHash: 'sha256:aaaa', source: { file: 'apps/web/migrate.yaml', documentIndex: 0, line: 1 } },
+  { key: key('Pod', 'smoke', 'shop'), phases: ['Sync', 'PostSync'], wave: 2, deletePolicies: ['HookSucceeded', 'HookFailed'], from: 'argocd', after: yaml(key('Pod', 'smoke', 'shop'), 'spec:\n  containers: []\n'), desiredHash: 'sha256:bbbb', source: { file: 'apps/web/smoke.yaml', documentIndex: 0, line: 3 } },
+  { key: key('Job', 'notify', 'shop', 'batch'), phases: ['PostSync'], wave: 0, deletePolicies: ['HookSucceeded'], from: 'helm', after: yaml(key('Job', 'notify', 'shop', 'batch'), 'spec:\n  template: {}\n'), desiredHash: 'sha256:cccc', source: { file: 'apps/web/templates/notify.yaml', documentIndex: 0, line: 1 } },
+  { key: key('Job', 'cleanup', 'shop', 'batch'), phases: ['SyncFail'], wave: 0, deletePolicies: ['BeforeHookCreation'], from: 'argocd', after: yaml(key('Job', 'cleanup', 'shop', 'batch'), 'spec:\n  template: {}\n'), desiredHash: 'sha256:dddd', source: { file: 'apps/web/cleanup.yaml', documentIndex: 0, line: 1 } },
+  { key: key('Pod', 'test-connection', 'shop'), phases: [], wave: 0, deletePolicies: [], from: 'helm', skipped: 'test: a Helm test (helm test runs it, not an install): not applied', source: { file: 'apps/web/templates/tests/test-connection.yaml', documentIndex: 0, line: 1 } },
+  { key: key('Job', 'teardown', 'shop', 'batch'), phases: [], wave: 0, deletePolicies: [], from: 'argocd', skipped: 'PostDelete: runs after Argo CD deletes the app; Slipway never deletes an app, so it is not run', source: { file: 'apps/web/teardown.yaml', documentIndex: 0, line: 1 } },
+];
 
 const runSummary = (id: string, commitOid: string, startedAt: string, extra: Partial<RunSummary> = {}): RunSummary => ({
   id,

@@ -1,12 +1,13 @@
 /**
  * Vitest setup of the `renderer` project (jsdom): what a browser has and jsdom lacks, a clean DOM
  * after every test, and Monaco left out. Monaco does not run in jsdom; its diff editor is proven
- * in Chromium by the e2e tests, so here DiffView is a stand-in that shows both sides as text.
+ * in Chromium by the e2e tests, so here DiffView and YamlView are stand-ins that show their text.
  */
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
 vi.mock('../components/DiffView.js', async () => ({ default: (await import('./FakeDiffView.js')).FakeDiffView }));
+vi.mock('../components/YamlView.js', async () => ({ default: (await import('./FakeYamlView.js')).FakeYamlView }));
 
 afterEach(cleanup);
 

@@ -1,0 +1,37 @@
+/**
+ * One object's YAML, read-only in Monaco (no diff: a hook is created as it is each time apply runs
+ * it). The text is the engine's secret-masked YAML (DESIGN.md rule 7). Loaded lazily, as DiffView.
+ */
+import { Editor } from '@monaco-editor/react';
+import { useMemo } from 'react';
+// Side effect first: bundles Monaco and points @monaco-editor/react at it (no CDN).
+import '../monaco.js';
+import { monacoTheme, useTheme } from '../theme.js';
+
+export default function YamlView(props: { yaml: string; label: string }): React.JSX.Element {
+  const theme = monacoTheme(useTheme());
+  const options = useMemo(
+    () => ({
+      readOnly: true,
+      domReadOnly: true,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      renderOverviewRuler: false,
+      fontSize: 12.5,
+      lineNumbersMinChars: 3,
+      folding: true,
+      stickyScroll: { enabled: false },
+      renderValidationDecorations: 'off' as const,
+    }),
+    [],
+  );
+  return (
+    <div className="diff" data-testid="yaml-view">
+      <div className="yaml-label">{props.label}</div>
+      <div className="diff-editor">
+        <Editor value={props.yaml} language="yaml" theme={theme} options={options} loading={<div className="loading">Loading the editor…</div>} />
+      </div>
+    </div>
+  );
+}
