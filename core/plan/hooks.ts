@@ -49,6 +49,7 @@ export function splitHooks(render: Pick<RenderResult, 'objects'>, ctx: { discove
   const objects: DesiredObject[] = [];
   const found: { o: DesiredObject; spec: HookSpec; wave: number }[] = [];
   const planned: PlannedHook[] = [];
+  const skipped: { o: DesiredObject; reading: Extract<ReturnType<typeof readHook>['hook'], { kind: 'skipped' }>; wave: number }[] = [];
   for (const o of render.objects) {
     const { hook, diagnostics: found_ } = readHook(annotationsOf(o), o.key, o.source);
     diagnostics.push(...found_);
@@ -59,7 +60,12 @@ export function splitHooks(render: Pick<RenderResult, 'objects'>, ctx: { discove
     const { wave, diagnostic } = readWave(annotationsOf(o), o.key);
     if (diagnostic) diagnostics.push({ ...diagnostic, location: o.source });
     if (hook.kind === 'hook') found.push({ o, spec: hook, wave });
-    else planned.push({ key: o.key, ...(o.generateName && { generateName: true as const }), phases: [], wave, deletePolicies: [], from: hook.from, skipped: hook.reason, source: o.source });
+    else skipped.push({ o, reading: hook, wave });
+  }
+  // Hooks not run are settled only for their keys (namespace, API version); what settling would say of them does not matter.
+  const skippedKeys = settleAll({ objects: skipped.map((s) => s.o) }, { ...ctx, id: undefined, diagnostics: [] });
+  for (const [i, { o, reading, wave }] of skipped.entries()) {
+    planned.push({ key: skippedKeys[i]?.key ?? o.key, ...(o.generateName && { generateName: true as const }), phases: [], wave, deletePolicies: [], from: reading.from, skipped: reading.reason, source: o.source });
   }
   const settled = settleAll({ objects: found.map((f) => f.o) }, { ...ctx, id: undefined, diagnostics });
   const hooks = found.map((f, i): SettledHook => ({ settled: settled[i]!, spec: f.spec, wave: f.wave, ...(f.o.generateName && { generateName: true as const }) }));
