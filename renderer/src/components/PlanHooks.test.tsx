@@ -69,13 +69,13 @@ describe('PlanView hooks', () => {
   it('says how many hooks would run when the plan changes nothing', () => {
     renderPlan(plan([change('noop', { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'web' })], { hooks: SHOP_HOOKS }));
     expect(screen.getByTestId('plan-summary').textContent).toBe('0 to add · 0 to change · 0 to destroy');
-    expect(screen.getByTestId('no-changes').textContent).toBe('No changes: the cluster already matches this revision. 4 hooks would run on apply.');
+    expect(screen.getByTestId('no-changes').textContent).toBe('No changes: the cluster already matches this revision. Its 4 hooks run only with an apply that has changes to make.');
   });
 
   it('says so when the app renders only hooks', () => {
     renderPlan(plan([], { hooks: SHOP_HOOKS.slice(0, 1) }));
-    expect(screen.getByTestId('no-changes').textContent).toBe('No changes: the cluster already matches this revision. 1 hook would run on apply.');
-    expect(screen.getByTestId('plan-empty').textContent).toBe('This app renders only hooks at this revision. 1 hook would run on apply. Select one to see it.');
+    expect(screen.getByTestId('no-changes').textContent).toBe('No changes: the cluster already matches this revision. Its 1 hook runs only with an apply that has changes to make.');
+    expect(screen.getByTestId('plan-empty').textContent).toBe('This app renders only hooks at this revision. Its 1 hook runs only with an apply that has changes to make. Select one to see it.');
     expect(screen.getByTestId('plan-hooks-summary').textContent).toBe('On apply, 1 hook runs');
   });
 

@@ -27,7 +27,8 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
   }, []);
   const openHook = useCallback((index: number) => setOpenedHook({ planId: plan.id, index }), [plan.id]);
   const running = runningHooks(plan.hooks).length;
-  const wouldRun = running > 0 ? ` ${hookCount(running)} would run on apply.` : '';
+  // Hooks run with an apply, and a plan without changes is never applied (as the CLI says too).
+  const wouldRun = running > 0 ? ` Its ${hookCount(running)} ${running === 1 ? 'runs' : 'run'} only with an apply that has changes to make.` : '';
   const s = plan.summary;
   const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
   const cluster = plan.inputs.cluster;
