@@ -54,6 +54,13 @@ describe('decidePrunes', () => {
     ],
     ['IgnoreExtraneous with prune off: not left behind', [live('a', { 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' }), live('b')], { prune: false }, [], ['b']],
     ['a misspelled option does nothing', [live('a', { 'argocd.argoproj.io/sync-options': 'Prune=flase' })], { prune: true }, ['delete a []  | no longer in the revision'], []],
+    [
+      "Helm's resource policy keep: kept, prune on or off",
+      [live('a', { 'helm.sh/resource-policy': 'keep' })],
+      { prune: false },
+      ['noop a [kept]  | not pruned: it asks to be kept (helm.sh/resource-policy: keep, as Helm keeps it when a release goes); delete it yourself to have it gone'],
+      [],
+    ],
   ])('%s', (_name, objects, opts, changes, stay) => {
     const out = prune(objects, opts);
     expect(out.changes.map(brief)).toEqual(changes);
@@ -72,6 +79,7 @@ describe('revertDelete', () => {
     [{ 'argocd.argoproj.io/sync-options': 'Delete=false' }, undefined, 'noop a [kept]  | created by run r1, but not deleted: it asks to be kept (argocd.argoproj.io/sync-options: Delete=false)'],
     [{}, { Delete: 'confirm' }, "delete a [confirm] Delete=confirm | created by run r1; asks for a confirmation before it is deleted (the app's syncOptions: Delete=confirm): apply with --confirm-prune"],
     [{ 'argocd.argoproj.io/sync-options': 'Prune=false' }, undefined, 'delete a []  | created by run r1'],
+    [{ 'helm.sh/resource-policy': 'keep' }, undefined, 'noop a [kept]  | created by run r1, but not deleted: it asks to be kept (helm.sh/resource-policy: keep)'],
   ])('annotations %j, app %j', (annotations, app, expected) => {
     expect(brief(revertDelete(live('a', annotations), { message: 'created by run r1', app, ignore: [] }))).toBe(expected);
   });

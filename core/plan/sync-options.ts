@@ -5,6 +5,7 @@
  * The options apply needs are written on the Change (Change.syncOptions): apply reads them from
  * the plan, never from the app again.
  */
+import { HELM_RESOURCE_POLICY_ANNOTATION } from '../model/hooks.js';
 import type { KubeClient } from '../kube/client.js';
 import { KubeError } from '../kube/errors.js';
 import { withRetry } from '../kube/retry.js';
@@ -259,6 +260,10 @@ export function decidePrunes(leftovers: readonly Leftover[], ctx: { readonly pru
       changes.push(keptChange(live, key, `not pruned: it asks to be kept (${whereFrom(live, 'Prune=false')}); remove the option, or delete it yourself, to have it gone`, ctx.ignore));
       continue;
     }
+    if (helmKeeps(live)) {
+      changes.push(keptChange(live, key, `not pruned: it asks to be kept (${HELM_RESOURCE_POLICY_ANNOTATION}: keep, as Helm keeps it when a release goes); delete it yourself to have it gone`, ctx.ignore));
+      continue;
+    }
     if (!ctx.prune) {
       if (hasSyncOption(options, 'IgnoreExtraneous')) extraneous.push(live);
       else stay.push(live);
@@ -287,6 +292,12 @@ export function decidePrunes(leftovers: readonly Leftover[], ctx: { readonly pru
   return { changes, stay, diagnostics };
 }
 
+/** Helm's resource policy "keep": Helm (and Argo CD) never delete such an object. */
+function helmKeeps(live: KubeObject): boolean {
+  const annotations = live.metadata.annotations as Record<string, unknown> | undefined;
+  return annotations?.[HELM_RESOURCE_POLICY_ANNOTATION] === 'keep';
+}
+
 /**
  * A revert's delete (an object the reverted run created): Delete=false keeps it, listed as kept;
  * Delete=confirm needs a confirmation, as Prune=confirm does for a prune.
@@ -294,6 +305,7 @@ export function decidePrunes(leftovers: readonly Leftover[], ctx: { readonly pru
 export function revertDelete(live: KubeObject, ctx: { readonly message: string; readonly app: SyncOptions | undefined; readonly ignore: readonly IgnoreDifferencesRule[] }): Change {
   const options = liveSyncOptions(live, ctx.app);
   const key = keyOfObject(live);
+  if (helmKeeps(live)) return keptChange(live, key, `${ctx.message}, but not deleted: it asks to be kept (${HELM_RESOURCE_POLICY_ANNOTATION}: keep)`, ctx.ignore);
   if (hasSyncOption(options, 'Delete=false')) return keptChange(live, key, `${ctx.message}, but not deleted: it asks to be kept (${whereFrom(live, 'Delete=false')})`, ctx.ignore);
   if (hasSyncOption(options, 'Delete=confirm')) {
     return changeFromObjects({ key, live: live as JsonObject, ignore: ctx.ignore, message: `${ctx.message}; asks for a confirmation before it is deleted (${whereFrom(live, 'Delete=confirm')}): apply with --confirm-prune`, flags: ['confirm'], syncOptions: ['Delete=confirm'] });
