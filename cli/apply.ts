@@ -151,7 +151,7 @@ async function runApply(plan: Plan, flags: ApplyFlags): Promise<void> {
     return;
   }
   const outcome = await execute(plan, flags);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ runId: outcome.runId, status: outcome.status, error: outcome.error, results: outcome.results.map((r) => ({ key: r.key, action: r.action, ...(r.hook && { hook: r.hook }), outcome: r.outcome, message: r.message })) }, null, 2)}\n`);
   if (exitCodeOf(outcome.status) !== 0) process.exitCode = 1;
 }
 
@@ -335,7 +335,7 @@ export function registerApply(program: Command): void {
           if (flags.json) return void process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
           process.stdout.write(`${run.id}  ${run.kind} ${run.status}  ${run.app.name} @ ${run.commit.slice(0, 12)} → ${run.cluster.context}  by ${run.user.kube}  ${run.startedAt}\n`);
           if (run.error) process.stdout.write(`  error: ${run.error}\n`);
-          for (const o of run.objects) process.stdout.write(`  ${o.outcome.padEnd(9)} ${o.action.padEnd(7)} ${formatKey(o.key)}${o.message ? `  ${o.message}` : ''}\n`);
+          for (const o of run.objects) process.stdout.write(`  ${o.outcome.padEnd(9)} ${(o.hook ? `hook ${o.hook}` : o.action).padEnd(7)} ${formatKey(o.key)}${o.message ? `  ${o.message}` : ''}\n`);
           return;
         }
         if (flags.resource) {

@@ -137,6 +137,29 @@ function containerOf(pod: KubeObject): string | undefined {
   return failed?.name ?? spec?.containers?.[0]?.name;
 }
 
+/** "Running", "Pending (Unschedulable: 0/1 nodes are available…)", "Failed (Error, exit code 1)": a Pod's phase and why. */
+function podState(pod: KubeObject): string {
+  const status = (pod as { status?: PodStatus }).status;
+  const phase = status?.phase ?? 'unknown';
+  const waiting = status?.containerStatuses?.map((c) => c.state?.waiting).find((w) => w?.reason !== undefined);
+  const terminated = status?.containerStatuses?.map((c) => c.state?.terminated).find((t) => (t?.exitCode ?? 0) !== 0);
+  const unscheduled = status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  const why = terminated
+    ? `${terminated.reason ?? 'terminated'}, exit code ${terminated.exitCode}${terminated.message ? `: ${terminated.message.trim()}` : ''}`
+    : waiting
+      ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`
+      : unscheduled
+        ? `${unscheduled.reason ?? 'not scheduled'}${unscheduled.message ? `: ${unscheduled.message}` : ''}`
+        : undefined;
+  return why ? `${phase} (${why})` : phase;
+}
+
+interface PodStatus {
+  readonly phase?: string;
+  readonly conditions?: readonly { readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }[];
+  readonly containerStatuses?: readonly { readonly name: string; readonly state?: { readonly waiting?: { readonly reason?: string; readonly message?: string }; readonly terminated?: { readonly exitCode?: number; readonly reason?: string; readonly message?: string } } }[];
+}
+
 /** "log of Pod shop/migrate-x (container migrate): <last lines>", or why it could not be read. */
 async function failureLog(cluster: ClusterPort, result: ObjectResult): Promise<string | undefined> {
   try {
@@ -146,7 +169,8 @@ async function failureLog(cluster: ClusterPort, result: ObjectResult): Promise<s
     const text = await cluster.podLog(pod.metadata.namespace, pod.metadata.name, { tailLines: LOG_LINES, ...(container !== undefined && { container }) });
     const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
     const where = `Pod ${pod.metadata.namespace}/${pod.metadata.name}${container !== undefined ? ` (container ${container})` : ''}`;
-    return lines.length === 0 ? `the log of ${where} is empty` : `the log of ${where} ends: ${lines.join(' / ')}`;
+    const state = `Pod ${pod.metadata.namespace}/${pod.metadata.name} is ${podState(pod)}`;
+    return lines.length === 0 ? `${state}; the log of ${where} is empty` : `${state}; the log of ${where} ends: ${lines.join(' / ')}`;
   } catch (e) {
     return `its Pod's log could not be read: ${e instanceof Error ? e.message : String(e)}`;
   }

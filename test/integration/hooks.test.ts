@@ -18,7 +18,7 @@ import { APPLYSET_PART_OF_LABEL } from '../../core/model/applyset.js';
 import { cleanUp } from '../support/cleanup.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
-import { CONTAINER_LOGS, OUTCOME_FAIL, outcomeLabels } from '../support/kwok-outcomes.js';
+import { CONTAINER_LOGS, DEFAULT_CONTAINER_LOG, OUTCOME_FAIL, OUTCOME_HANG, outcomeLabels } from '../support/kwok-outcomes.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
@@ -49,6 +49,7 @@ interface JobOptions {
   readonly annotations: Record<string, string>;
   readonly generateName?: boolean;
   readonly fails?: boolean;
+  readonly hangs?: boolean;
   readonly container?: string;
 }
 
@@ -60,7 +61,7 @@ function job(name: string, o: JobOptions): object {
     spec: {
       backoffLimit: 0,
       template: {
-        metadata: { labels: { app: 'hooks', ...(o.fails && outcomeLabels(OUTCOME_FAIL)) } },
+        metadata: { labels: { app: 'hooks', ...(o.fails && outcomeLabels(OUTCOME_FAIL)), ...(o.hangs && outcomeLabels(OUTCOME_HANG)) } },
         spec: { restartPolicy: 'Never', containers: [{ name: o.container ?? 'main', image: 'busybox:1.37', command: ['true'] }] },
       },
     },
@@ -162,6 +163,33 @@ describe('Argo CD hooks in a folder of manifests', () => {
     const names = jobs(NS).map((j) => j.metadata.name);
     expect(names).toContain('on-failure');
     expect(names.some((n) => /^upgrade-sql-schema-[0-9a-f]{7}-presync-\d+$/.test(n))).toBe(true);
+    // History says which hook failed, in which phase, and why.
+    const runId = /Run (\S+) recorded/.exec(r.stderr)?.[1];
+    const history = slipway(['history', runId!, '--history', join(tmp, 'history.db')]);
+    expect(history.status, show(history)).toBe(0);
+    expect(history.stdout).toMatch(new RegExp(`unhealthy hook PreSync Job.batch ${NS}/upgrade-sql-schema-\\S+  BackoffLimitExceeded.*is Failed \\(Error, exit code 1.*${CONTAINER_LOGS.migrate!.trim()}`));
+    expect(history.stdout).toMatch(new RegExp(`healthy\\s+hook SyncFail Job.batch ${NS}/on-failure`));
+    expect(history.stdout).toMatch(new RegExp(`skipped\\s+update\\s+ConfigMap ${NS}/app-config`));
+    expect(history.stdout).toMatch(new RegExp(`skipped\\s+hook PostSync Job.batch ${NS}/smoke  not started`));
+  });
+});
+
+describe('a hook Job that never finishes', () => {
+  const NS = `hooks-hang-${suffix}`;
+  const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db'), '--path', 'app', '-n', NS, '--create-namespace'];
+
+  it('ends its phase at the timeout naming the Pod and its state; nothing of a later phase is applied', () => {
+    namespaces.push(NS);
+    const repo = createTestRepo({ prefix: 'slipway-hooks-hang-' });
+    repos.push(repo);
+    repo.write({ 'app/all.yaml': yaml(configMap('app-config', { version: '1' }), job('wait-for-db', { annotations: { 'argocd.argoproj.io/hook': 'PreSync' }, hangs: true }), job('smoke', { annotations: { 'argocd.argoproj.io/hook': 'PostSync' } })) });
+    repo.commit('v1');
+    const r = slipway(['apply', '--repo', repo.dir, ...target, '--auto-approve', '--timeout', '5']);
+    expect(r.status, show(r)).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`\\(PreSync hooks, wave 0\\) failed: PreSync hook Job.batch ${NS}/wait-for-db: timed out after 5 s; last status: running: 1 active`));
+    expect(r.stderr).toMatch(new RegExp(`Pod ${NS}/wait-for-db-\\w+ is Running; the log of Pod ${NS}/wait-for-db-\\w+ \\(container main\\) ends: ${DEFAULT_CONTAINER_LOG.trim()}`));
+    expect(configValue(NS, 'app-config')).toBeUndefined();
+    expect(jobs(NS).map((j) => j.metadata.name)).toEqual(['wait-for-db']);
   });
 });
 
