@@ -232,7 +232,7 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     const kubectl = kustomize ? undefined : await findTool('kubectl', toolLookup(opts));
     if (!kustomize && !kubectl) throw missingTool(`app ${app.name} is a kustomization and needs kustomize or kubectl to render`, 'install kustomize (or kubectl, which includes it), or set its path in settings');
     const [file, args] = kustomize ? [kustomize, ['build', appDir]] : [kubectl!, ['kustomize', appDir]];
-    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` }).catch(relativeTo(dir));
+    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` }).catch(generateNameHint).catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'kustomization.yaml');
   } else {
     const helm = await findTool('helm', toolLookup(opts));
@@ -261,6 +261,18 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
  * A tool's error names files under the materialized copy (a cache folder of the user's): name them
  * as the repository does, so the message points at the file to fix.
  */
+/** kustomize refuses objects that have only metadata.generateName (kubernetes-sigs/kustomize#641): say so, and what to do. */
+function generateNameHint(e: unknown): never {
+  if (e instanceof SlipwayError && /missing metadata\.name/.test(e.message) && !e.hint) {
+    throw new SlipwayError(e.code, e.message, {
+      ...(e.location && { location: e.location }),
+      hint: 'kustomize cannot build an object that has only metadata.generateName (kubernetes-sigs/kustomize#641; Argo CD has the same limit): give the hook a metadata.name — its earlier run is deleted before each new one (BeforeHookCreation)',
+      cause: e.cause ?? e,
+    });
+  }
+  throw e;
+}
+
 function relativeTo(dir: string): (e: unknown) => never {
   return (e) => {
     if (!(e instanceof SlipwayError)) throw e;

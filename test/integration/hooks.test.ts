@@ -4,8 +4,10 @@
  * Job is no error), apply runs them as phases (PreSync before the app, PostSync after it) on kwok
  * Jobs that really complete or fail, deletes them by policy, keeps them out of the ApplySet, and a
  * re-plan has no changes. A failing PreSync hook stops the apply before the app and says why from
- * its Pod's log; the SyncFail hook runs. A Helm chart's pre-install/post-install hooks run the same
- * way and its test hooks are left out.
+ * its Pod's log; the SyncFail hook runs; one that never finishes ends its phase at the timeout. The
+ * same under kustomize with namePrefix (where generateName is refused with what to do), with sync
+ * waves and generateName Sync hooks, and for a Helm chart's pre-install/post-install hooks (its test
+ * hooks left out).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -171,6 +173,73 @@ describe('Argo CD hooks in a folder of manifests', () => {
     expect(history.stdout).toMatch(new RegExp(`healthy\\s+hook SyncFail Job.batch ${NS}/on-failure`));
     expect(history.stdout).toMatch(new RegExp(`skipped\\s+update\\s+ConfigMap ${NS}/app-config`));
     expect(history.stdout).toMatch(new RegExp(`skipped\\s+hook PostSync Job.batch ${NS}/smoke  not started`));
+  });
+});
+
+/** The step lines of an apply's progress, without their numbers. */
+const stepLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => l.startsWith('[step')).map((l) => l.replace(/^\[step \d+\] /, ''));
+const wave = (n: number): Record<string, string> => ({ 'argocd.argoproj.io/sync-wave': String(n) });
+
+describe('kustomize with namePrefix and PreSync/PostSync Jobs', () => {
+  const NS = `hooks-kz-${suffix}`;
+  const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db'), '--path', 'app', '-n', NS, '--create-namespace'];
+
+  it('runs the prefixed hooks in their phases and deletes them by policy; the re-plan has no changes; a generateName hook is refused with what to do', () => {
+    namespaces.push(NS);
+    const repo = createTestRepo({ prefix: 'slipway-hooks-kz-' });
+    repos.push(repo);
+    repo.write({
+      'app/kustomization.yaml': 'namePrefix: prod-\nresources:\n  - config.yaml\n  - hooks.yaml\n',
+      'app/config.yaml': yaml(configMap('settings', { version: '1' })),
+      'app/hooks.yaml': yaml(
+        job('db-migrate', { annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' } }),
+        job('smoke', { annotations: { 'argocd.argoproj.io/hook': 'PostSync' } }),
+      ),
+    });
+    repo.commit('v1');
+    const r = slipway(['apply', '--repo', repo.dir, ...target, '--auto-approve']);
+    expect(r.status, show(r)).toBe(0);
+    expect(stepLines(r)).toEqual(['wave 0 · upsert · namespaces · 1 object', 'PreSync hooks · wave 0 · workloads · 1 hook', 'wave 0 · upsert · config · 1 object', 'PostSync hooks · wave 0 · workloads · 1 hook']);
+    expect(r.stderr).toContain(`✓ Job.batch ${NS}/prod-db-migrate healthy`);
+    expect(jobs(NS).map((j) => j.metadata.name)).toEqual(['prod-smoke']);
+    expect(configValue(NS, 'prod-settings')).toBe('1');
+    const again = slipway(['plan', '--repo', repo.dir, ...target, '--detailed-exitcode']);
+    expect(again.status, show(again)).toBe(0);
+
+    repo.write({ 'app/hooks.yaml': yaml(job('db-migrate-', { generateName: true, annotations: { 'argocd.argoproj.io/hook': 'PreSync' } })) });
+    repo.commit('generateName under kustomize');
+    const refused = slipway(['plan', '--repo', repo.dir, ...target]);
+    expect(refused.status, show(refused)).toBe(1);
+    expect(refused.stderr).toContain('missing metadata.name');
+    expect(refused.stderr).toContain('kustomize cannot build an object that has only metadata.generateName (kubernetes-sigs/kustomize#641');
+  });
+});
+
+describe('sync waves with generateName hooks', () => {
+  const NS = `hooks-waves-${suffix}`;
+  const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db'), '--path', 'app', '-n', NS, '--create-namespace'];
+
+  it('runs a Sync hook after the objects of its wave and before the next wave, each generateName hook under its own name', () => {
+    namespaces.push(NS);
+    const repo = createTestRepo({ prefix: 'slipway-hooks-waves-' });
+    repos.push(repo);
+    repo.write({
+      'app/all.yaml': yaml(
+        configMap('schema', { version: '1' }, wave(0)),
+        job('seed-', { generateName: true, annotations: { 'argocd.argoproj.io/hook': 'Sync', ...wave(1), 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' } }),
+        configMap('app-config', { version: '1' }, wave(2)),
+        job('report-', { generateName: true, annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' } }),
+      ),
+    });
+    repo.commit('v1');
+    const r = slipway(['apply', '--repo', repo.dir, ...target, '--auto-approve']);
+    expect(r.status, show(r)).toBe(0);
+    expect(stepLines(r)).toEqual(['wave 0 · upsert · namespaces · 1 object', 'wave 0 · upsert · config · 1 object', 'Sync hooks · wave 1 · workloads · 1 hook', 'wave 2 · upsert · config · 1 object', 'PostSync hooks · wave 0 · workloads · 1 hook']);
+    expect(r.stderr).toMatch(new RegExp(`✓ Job.batch ${NS}/seed-[0-9a-f]{7}-sync-\\d+ healthy`));
+    expect(r.stderr).toMatch(new RegExp(`✓ Job.batch ${NS}/report-[0-9a-f]{7}-postsync-\\d+ healthy`));
+    expect(jobs(NS)).toEqual([]);
+    const again = slipway(['plan', '--repo', repo.dir, ...target, '--detailed-exitcode']);
+    expect(again.status, show(again)).toBe(0);
   });
 });
 
