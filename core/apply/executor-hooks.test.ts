@@ -12,9 +12,10 @@ import { formatKey, identityOf, keyOfObject } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
 import { hookId } from '../plan/hooks.js';
 import type { JsonObject } from '../plan/json.js';
-import type { Change, Plan, PlannedHook } from '../plan/types.js';
+import type { Change, PlannedHook } from '../plan/types.js';
 import { executePlan, type ApplyEvent, type ApplyResult } from './executor.js';
 import { FAIL_ANNOTATION, FakeCluster } from './testing/fake-cluster.js';
+import { testPlan } from './testing/plan.js';
 
 const NS = 'shop';
 
@@ -57,25 +58,7 @@ interface Applied {
 
 async function apply(fake: FakeCluster, objects: readonly KubeObject[], hooks: readonly ReturnType<typeof job>[], extra: { readonly changes?: readonly Change[]; readonly signal?: AbortSignal } = {}): Promise<Applied> {
   const changes: Change[] = [...objects.map((o): Change => ({ key: keyOfObject(o), action: 'create', flags: [], changedPaths: [], after: stringify(o) })), ...(extra.changes ?? [])];
-  const plan: Plan = {
-    formatVersion: 3,
-    id: 'plan-1',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    inputs: {
-      app: { name: 'shop', path: 'shop', sourceType: 'directory', namespace: NS },
-      repo: '/src/shop',
-      commit: 'c0ffee1234567',
-      treeOid: 'tree',
-      renderedHash: 'sha256:rendered',
-      cluster: { context: 'fake', server: fake.identityAnswer.server, uid: fake.identityAnswer.clusterUid, version: 'v1.35.0' },
-      mode: { kind: 'normal' },
-      applySet: { parent: `Secret/${NS}/applyset-shop`, id: 'applyset-shop-v1' },
-    },
-    changes,
-    summary: { create: changes.filter((c) => c.action === 'create').length, update: 0, delete: changes.filter((c) => c.action === 'delete').length, replace: 0, noop: 0, error: 0 },
-    diagnostics: [],
-    hooks: hooks.map((h) => h.hook),
-  };
+  const plan = testPlan(fake, changes, hooks.map((h) => h.hook));
   const events: ApplyEvent[] = [];
   const result = await executePlan({
     plan,

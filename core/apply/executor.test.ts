@@ -12,6 +12,7 @@ import type { Action, Change, Plan } from '../plan/types.js';
 import { executePlan, type ApplyEvent, type ApplyResult, type ExecuteOptions, type ObjectResult } from './executor.js';
 import type { ObjectsToSend } from './step.js';
 import { FakeCluster, kubeError, type StatusOf } from './testing/fake-cluster.js';
+import { testPlan } from './testing/plan.js';
 
 const NS = 'shop';
 const PARENT = { group: '', version: 'v1', kind: 'Secret', namespace: NS, name: 'applyset-shop' };
@@ -75,26 +76,7 @@ function planFor(fake: FakeCluster, planned: readonly (readonly [Action, KubeObj
       ...(action !== 'delete' && { after: stringify(o) }),
     };
   });
-  const count = (a: Action): number => changes.filter((c) => c.action === a).length;
-  const plan: Plan = {
-    formatVersion: 3,
-    id: 'plan-1',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    inputs: {
-      app: { name: 'shop', path: 'shop', sourceType: 'directory', namespace: NS },
-      repo: '/src/shop',
-      commit: 'c0ffee',
-      treeOid: 'tree',
-      renderedHash: 'sha256:rendered',
-      cluster: { context: 'fake', server: fake.identityAnswer.server, uid: fake.identityAnswer.clusterUid, version: 'v1.35.0' },
-      mode: { kind: 'normal' },
-      applySet: { parent: `Secret/${NS}/applyset-shop`, id: 'applyset-shop-v1' },
-    },
-    changes,
-    summary: { create: count('create'), update: count('update'), delete: count('delete'), replace: count('replace'), noop: count('noop'), error: count('error') },
-    diagnostics: [],
-    hooks: [],
-  };
+  const plan = testPlan(fake, changes);
   const objects = new Map(planned.filter(([action]) => action !== 'delete').map(([, o]) => [identityOf(key(o)), { manifest: o }]));
   return { plan, desired: { objects } };
 }

@@ -5,21 +5,20 @@
  * Argo CD, so those objects are child apps: listed under their parent, planned after it, applied
  * each as its own run — and never applied as objects.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openHistory } from '../../core/history/history.js';
 import { appOfAppsFiles, createAppOfAppsRepo } from '../support/app-of-apps-repo.js';
 import { cleanUp } from '../support/cleanup.js';
+import { slipwayCli, showRun } from '../support/slipway-cli.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
-const root = new URL('../..', import.meta.url).pathname;
 const sfx = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const prefix = `aoa-${sfx}-`;
 const CHILDREN = ['env-dev', 'env-prod', 'guestbook', 'helm-guestbook'];
@@ -29,22 +28,9 @@ const historyFile = join(tmp, 'history.db');
 const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
 const repos: TestRepo[] = [];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI with the test cluster's kubeconfig, this file's history, and helm and kustomize on PATH. */
-function slipway(args: readonly string[]): Run {
-  const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(tools.helm), dirname(tools.kustomize), process.env.PATH ?? ''].join(delimiter) },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const slipway = slipwayCli({ tmp, tools });
 const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', historyFile];
-const show = (r: Run): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const show = showRun;
 
 interface PlanJson {
   inputs: { app: { name: string } };

@@ -9,42 +9,30 @@
  * waves and generateName Sync hooks, and for a Helm chart's pre-install/post-install hooks (its test
  * hooks left out).
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { APPLYSET_PART_OF_LABEL } from '../../core/model/applyset.js';
 import { cleanUp } from '../support/cleanup.js';
+import { slipwayCli, showRun, type CliRun } from '../support/slipway-cli.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
 import { CONTAINER_LOGS, DEFAULT_CONTAINER_LOG, OUTCOME_FAIL, OUTCOME_HANG, outcomeLabels } from '../support/kwok-outcomes.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
-const root = new URL('../..', import.meta.url).pathname;
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const tmp = mkdtempSync(join(tmpdir(), 'slipway-hooks-it-'));
 const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
 const repos: TestRepo[] = [];
 const namespaces: string[] = [];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function slipway(args: readonly string[]): Run {
-  const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(tools.helm), dirname(tools.kustomize), process.env.PATH ?? ''].join(delimiter) },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const show = (r: Run): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const slipway = slipwayCli({ tmp, tools });
+type Run = CliRun;
+const show = showRun;
 const yaml = (...docs: object[]): string => docs.map((d) => stringify(d)).join('---\n');
 
 interface JobOptions {

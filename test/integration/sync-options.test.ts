@@ -7,42 +7,30 @@
  * the prune-is-off warning, Validate=false lets an unknown field through, a misspelled option is a
  * warning naming file:line, SkipDryRunOnMissingResource=true plans an unserved kind as a create.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cleanUp } from '../support/cleanup.js';
+import { slipwayCli, showRun, type CliRun } from '../support/slipway-cli.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
 
 const kubeconfigPath = inject('kubeconfig');
 const tools = inject('tools');
-const root = new URL('../..', import.meta.url).pathname;
 const NS = `so-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const tmp = mkdtempSync(join(tmpdir(), 'slipway-so-it-'));
 const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
 const repos: TestRepo[] = [];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function slipway(args: readonly string[]): Run {
-  const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(tools.helm), dirname(tools.kustomize), process.env.PATH ?? ''].join(delimiter) },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const slipway = slipwayCli({ tmp, tools });
+type Run = CliRun;
 const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db'), '--path', 'apps', '-n', NS];
 const plan = (repo: TestRepo, ...more: string[]): Run => slipway(['plan', '--repo', repo.dir, ...target, ...more]);
 const apply = (repo: TestRepo, ...more: string[]): Run => slipway(['apply', '--repo', repo.dir, ...target, '--auto-approve', ...more]);
-const show = (r: Run): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const show = showRun;
 /** "delete ConfigMap ns/name [flags]" headers of a text plan, one per change. */
 const headers = (r: Run): string[] => r.stdout.split('\n').filter((l) => /^\s*(\+|~|-|-\/\+|!) (create|update|delete|replace|error) [A-Z]/.test(l)).map((l) => l.trim());
 
