@@ -26,8 +26,10 @@ console.error(`
 Slipway demo: one app, four releases, on the local cluster (context ${context}).
   1. v1.0.0 is picked: Plan (Ctrl+Enter), review the new objects, Apply… — Namespace, Service,
      Deployment, applied in order, each waited for until healthy.
-  2. Pick v1.1.0, Plan: a ConfigMap, a Secret (its values never shown) and a database migration Job
-     that runs first (wave -1); the Deployment reads them. Apply.
+  2. Pick v1.1.0, Plan: a ConfigMap and a Secret (its values never shown) that the Deployment reads,
+     and under Hooks two Argo CD hooks, which are no changes but run with every apply: a database
+     migration Job (PreSync: before the app) and a smoke test Job (PostSync: once the app is healthy).
+     Apply: the steps are headed PreSync hooks, Sync (by wave and kind), PostSync hooks.
   3. Pick v1.2.0, Plan: the Deployment diff shows replicas 2 → 4. Apply.
   4. Pick v2.0.0, Plan, Apply: its Pods ask for 250 CPUs (250m was meant), so none starts, and after
      ${PROGRESS_DEADLINE_SECONDS} s the Deployment fails its progress deadline — and so does the apply.

@@ -1,19 +1,22 @@
 /**
- * The sample GitOps repository of `npm run demo` and `npm run screenshots` (and their test): one
+ * The sample GitOps repository of `npm run demo` and `npm run screenshots` (and their tests): one
  * web app, "storefront" (podinfo behind a Service, its ConfigMap and a Secret), as a kustomize
  * base with a prod overlay, listed in a slipway.yaml, built commit by commit with fixed authors
  * and dates so its commit ids are the same on every machine:
  *
- * | tag    | commit                                                  | what a plan of it shows                  |
- * |--------|---------------------------------------------------------|------------------------------------------|
- * | v1.0.0 | storefront: first release                               | Namespace, Service, Deployment (2 replicas) |
- * | v1.1.0 | storefront: configuration, database credentials and migration | + ConfigMap, Secret and a migration Job (wave -1); the Deployment reads them |
- * | v1.2.0 | prod: scale storefront to 4 replicas for the spring sale | the Deployment's replicas 2 → 4          |
- * | v2.0.0 | storefront 2.0.0 (the bad release)                      | a new image and a CPU request of "250" instead of "250m": |
+ * | tag    | commit                                                        | what a plan of it shows                  |
+ * |--------|---------------------------------------------------------------|------------------------------------------|
+ * | v1.0.0 | storefront: first release                                     | Namespace, Service, Deployment (2 replicas) |
+ * | v1.1.0 | storefront: configuration, database credentials and migration | + ConfigMap and Secret, which the Deployment reads; and two Argo CD hooks, no changes but run by each apply: a database migration Job (PreSync, BeforeHookCreation) and a smoke test Job (PostSync, HookSucceeded) |
+ * | v1.2.0 | prod: scale storefront to 4 replicas for the spring sale       | the Deployment's replicas 2 → 4          |
+ * | v2.0.0 | storefront 2.0.0 (the bad release)                            | a new image and a CPU request of "250" instead of "250m": |
  *
  * the bad release plans and applies cleanly, but no Node has 250 CPUs, so its new Pods stay
- * Pending, the Deployment passes its progress deadline (20 s) and the apply fails on it — the
- * moment to open History and roll back to v1.2.0.
+ * Pending, the Deployment passes its progress deadline (20 s) and the apply fails on it (its
+ * PostSync smoke test never runs) — the moment to open History and roll back to v1.2.0.
+ *
+ * The migration hook runs before the app's objects, so on the first apply the Secret it reads is
+ * not there yet: it reads it as optional (see migrate-job.yaml).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +35,7 @@ export interface DemoRelease {
   readonly image: string;
   readonly replicas: number;
   readonly cpu: string;
-  /** Has the ConfigMap and the Secret. */
+  /** Has the ConfigMap, the Secret and the hooks (the PreSync migration Job and the PostSync smoke test). */
   readonly configured: boolean;
 }
 
@@ -101,7 +104,7 @@ apps:
 kind: Kustomization
 resources:
   - deployment.yaml
-  - service.yaml${release.configured ? '\n  - configmap.yaml\n  - migrate-job.yaml' : ''}
+  - service.yaml${release.configured ? '\n  - configmap.yaml\n  - migrate-job.yaml\n  - smoke-test-job.yaml' : ''}
 `,
     'apps/storefront/base/deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
@@ -164,7 +167,9 @@ data:
   PODINFO_UI_COLOR: "#2f6f9f"
   PODINFO_LEVEL: info
 `,
-      'apps/storefront/base/migrate-job.yaml': `# Wave -1: the database schema is migrated before the new version starts (wave 0).
+      'apps/storefront/base/migrate-job.yaml': `# An Argo CD PreSync hook: the database schema is migrated before anything of the app is
+# applied, so the new version never starts on an old schema; run again on each apply (the one
+# before is deleted first). A fixed name: kustomize refuses generateName.
 apiVersion: batch/v1
 kind: Job
 metadata:
@@ -172,7 +177,8 @@ metadata:
   labels:
     app.kubernetes.io/name: storefront
   annotations:
-    slipway.dev/wave: "-1"
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
 spec:
   backoffLimit: 2
   template:
@@ -183,8 +189,33 @@ spec:
           image: docker.io/migrate/migrate:v4.18.1
           args: ["-path=/migrations", "-database=$(DATABASE_URL)", "up"]
           envFrom:
+            # PreSync runs before the app's objects, so on the first apply this Secret is not
+            # there yet: optional lets the Job start without it (with Argo CD, make the Secret a
+            # PreSync hook of an earlier wave, or keep it outside the app).
             - secretRef:
                 name: storefront-db
+                optional: true
+`,
+      'apps/storefront/base/smoke-test-job.yaml': `# An Argo CD PostSync hook: once every object of the app is applied and healthy, ask the
+# storefront whether it is ready; deleted when it succeeds (a failed one stays for a look).
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: storefront-smoke-test
+  labels:
+    app.kubernetes.io/name: storefront
+  annotations:
+    argocd.argoproj.io/hook: PostSync
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: smoke-test
+          image: docker.io/curlimages/curl:8.11.1
+          args: ["--fail", "--silent", "--show-error", "--retry", "5", "http://storefront/readyz"]
 `,
       'apps/storefront/overlays/prod/secret.yaml': `# A sample only: keep real credentials out of Git (sealed or external secrets).
 apiVersion: v1
@@ -193,8 +224,6 @@ metadata:
   name: storefront-db
   labels:
     app.kubernetes.io/name: storefront
-  annotations:
-    slipway.dev/wave: "-1" # the migration Job needs it
 type: Opaque
 stringData:
   DATABASE_URL: postgres://storefront@db.internal:5432/storefront

@@ -1,8 +1,9 @@
 /**
  * The sample repository of `npm run demo` and `npm run screenshots` (test/demo/sample-repo.ts)
  * tells the story it is meant to: four tagged releases with stable commit ids; each renders the
- * intended objects; against the real cluster v1.1.0 creates them (the Secret and the migration
- * Job first, in wave -1), v1.2.0 only scales the Deployment, and the bad release v2.0.0 plans and
+ * intended objects; against the real cluster v1.1.0 creates them, its migration Job run first as a
+ * PreSync hook and its smoke test last as a PostSync hook (neither is a change), v1.2.0 only scales
+ * the Deployment, and the bad release v2.0.0 plans and
  * applies cleanly, then fails on the Deployment's progress deadline (its Pods ask for 250 CPUs)
  * — and v1.2.0 recovers it.
  */
@@ -39,6 +40,8 @@ const nameOf = (k: ResourceKey): string => `${k.kind} ${k.namespace ? `${k.names
 const proposed = (p: Plan): string[] => p.changes.filter((c) => c.action !== 'noop').map((c) => `${c.action} ${nameOf(c.key)}`).sort();
 const container = (d: object): { image: string; resources: { requests: { cpu: string } }; envFrom?: unknown[] } =>
   (d as unknown as { spec: { template: { spec: { containers: Array<{ image: string; resources: { requests: { cpu: string } }; envFrom?: unknown[] }> } } } }).spec.template.spec.containers[0]!;
+
+const kubectl = (...args: string[]): string => execFileSync(tools.kubectl, ['--kubeconfig', kubeconfigPath, '--context', 'slipway-admin', ...args], { encoding: 'utf8' }).trim();
 
 function plan(rev: string): Promise<Plan> {
   return planApp({ repo, rev, selection: { app: DEMO_APP }, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), context: 'slipway-admin', cacheDir, tools: toolPaths });
@@ -88,7 +91,7 @@ describe('the demo repository', () => {
     const rendered = await renderApp(repo, revision, app, { cacheDir, tools: toolPaths });
     expect(rendered.sourceType).toBe('kustomize');
     expect(rendered.diagnostics).toEqual([]);
-    const configured = release.configured ? [`ConfigMap ${ns}/storefront-config`, `Job ${ns}/storefront-db-migrate`, `Secret ${ns}/storefront-db`] : [];
+    const configured = release.configured ? [`ConfigMap ${ns}/storefront-config`, `Job ${ns}/storefront-db-migrate`, `Job ${ns}/storefront-smoke-test`, `Secret ${ns}/storefront-db`] : [];
     expect(rendered.objects.map((o) => nameOf(o.key)).sort()).toEqual([...configured, `Deployment ${ns}/storefront`, `Namespace ${ns}`, `Service ${ns}/storefront`].sort());
     const deployment = rendered.objects.find((o) => o.key.kind === 'Deployment')!.manifest;
     expect((deployment as unknown as { spec: { replicas: number; progressDeadlineSeconds: number } }).spec).toMatchObject({ replicas: release.replicas, progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS });
@@ -101,19 +104,28 @@ describe('the demo repository', () => {
 describe('the demo story against the cluster', () => {
   it('v1.1.0 creates the app; v1.2.0 only scales it', async () => {
     const first = await plan('v1.1.0');
-    expect(proposed(first)).toEqual([`create ConfigMap ${ns}/storefront-config`, `create Deployment ${ns}/storefront`, `create Job ${ns}/storefront-db-migrate`, `create Namespace ${ns}`, `create Secret ${ns}/storefront-db`, `create Service ${ns}/storefront`]);
+    expect(proposed(first)).toEqual([`create ConfigMap ${ns}/storefront-config`, `create Deployment ${ns}/storefront`, `create Namespace ${ns}`, `create Secret ${ns}/storefront-db`, `create Service ${ns}/storefront`]);
+    // The Jobs are Argo CD hooks, no changes: the migration before the app, the smoke test after it.
+    expect(first.hooks.map((h) => `${h.phases.join(',')} ${nameOf(h.key)} ${h.deletePolicies.join(',')}`)).toEqual([
+      `PreSync Job ${ns}/storefront-db-migrate BeforeHookCreation`,
+      `PostSync Job ${ns}/storefront-smoke-test HookSucceeded`,
+    ]);
     const created = await applyPlan({ plan: first, repo, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), history, cacheDir, tools: toolPaths, timeoutMs: 60_000 });
     expect(created.status).toBe('succeeded');
-    // The Secret and the migration Job go first (wave -1), the Job waited for until it completed; then the Service
-    // (it needs nothing), the ConfigMap, and the Deployment that reads it.
-    expect(created.results.map((r) => `${r.wave} ${nameOf(r.key)} ${r.outcome}`)).toEqual([
-      `-1 Namespace ${ns} healthy`,
-      `-1 Secret ${ns}/storefront-db healthy`,
-      `-1 Job ${ns}/storefront-db-migrate healthy`,
-      `0 Service ${ns}/storefront healthy`,
-      `0 ConfigMap ${ns}/storefront-config healthy`,
-      `0 Deployment ${ns}/storefront healthy`,
+    // The Namespace first (the hook runs in it), then the migration (PreSync hook), the app by kind (the Service, the
+    // ConfigMap and the Secret together, then the Deployment that reads them), and the smoke test last (PostSync hook).
+    const steps = new Map<number, string[]>();
+    for (const r of created.results) steps.set(r.step, [...(steps.get(r.step) ?? []), `${r.hook ?? 'Sync'} ${nameOf(r.key)} ${r.outcome}`].sort());
+    expect([...steps.entries()].sort(([a], [b]) => a - b).map(([, objects]) => objects)).toEqual([
+      [`Sync Namespace ${ns} healthy`],
+      [`PreSync Job ${ns}/storefront-db-migrate healthy`],
+      [`Sync Service ${ns}/storefront healthy`],
+      [`Sync ConfigMap ${ns}/storefront-config healthy`, `Sync Secret ${ns}/storefront-db healthy`],
+      [`Sync Deployment ${ns}/storefront healthy`],
+      [`PostSync Job ${ns}/storefront-smoke-test healthy`],
     ]);
+    // By their delete policies: the migration stays until the next apply (BeforeHookCreation), the smoke test went once it succeeded.
+    expect(kubectl('get', 'jobs', '-n', ns, '-o', 'jsonpath={.items[*].metadata.name}')).toBe('storefront-db-migrate');
 
     const scale = await plan('v1.2.0');
     expect(proposed(scale)).toEqual([`update Deployment ${ns}/storefront`]);
@@ -133,6 +145,8 @@ describe('the demo story against the cluster', () => {
     const deployment = outcome.results.find((r) => r.key.kind === 'Deployment')!;
     expect(deployment.outcome).toBe('unhealthy');
     expect(deployment.message).toMatch(/ProgressDeadlineExceeded/);
+    // The migration ran first; the smoke test, after an app that never became healthy, did not.
+    expect(outcome.results.filter((r) => r.hook).map((r) => `${r.hook} ${r.key.name} ${r.outcome}`)).toEqual(['PreSync storefront-db-migrate healthy', 'PostSync storefront-smoke-test skipped']);
     expect(Date.now() - started).toBeLessThan(90_000);
 
     const recover = await plan('v1.2.0');
