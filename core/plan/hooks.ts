@@ -8,7 +8,7 @@ import type { Discovery } from '../kube/types.js';
 import type { DesiredObject } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostics.js';
 import { readHook, type HookSpec } from '../model/hooks.js';
-import { compareKeys, formatKey, identityOf } from '../model/resource.js';
+import { compareKeys, formatKey, identityOf, type ResourceKey } from '../model/resource.js';
 import { readWave } from '../model/waves.js';
 import type { RenderResult } from '../render/render.js';
 import { toYaml, manifestHash } from './assemble.js';
@@ -16,6 +16,7 @@ import { isSecret, maskSecretPair } from './secrets.js';
 import { settleAll, type Settled } from './settle.js';
 import type { PlannedHook } from './types.js';
 import { SYNC_PHASES } from '../model/hooks.js';
+import { SYNC_OPTIONS_ANNOTATION } from '../model/sync-options.js';
 
 /** A hook ready to send: the settled object (no ApplySet label) with what makes it a hook. */
 export interface SettledHook {
@@ -59,6 +60,10 @@ export function splitHooks(render: Pick<RenderResult, 'objects'>, ctx: { discove
     }
     const { wave, diagnostic } = readWave(annotationsOf(o), o.key);
     if (diagnostic) diagnostics.push({ ...diagnostic, location: o.source });
+    if (hook.kind === 'hook' && annotationsOf(o)[SYNC_OPTIONS_ANNOTATION] !== undefined) {
+      // A hook is created on every apply and deleted by its policy: none of the object options (Prune, Replace…) applies to it.
+      diagnostics.push({ severity: 'warning', code: 'hook-sync-options', message: `${formatKey(o.key)}: ${SYNC_OPTIONS_ANNOTATION} is not read on a hook (it is created on every apply and deleted by its delete policy); it is ignored`, resource: o.key, location: o.source });
+    }
     if (hook.kind === 'hook') found.push({ o, spec: hook, wave });
     else skipped.push({ o, reading: hook, wave });
   }
@@ -69,9 +74,11 @@ export function splitHooks(render: Pick<RenderResult, 'objects'>, ctx: { discove
   }
   const settled = settleAll({ objects: found.map((f) => f.o) }, { ...ctx, id: undefined, diagnostics });
   const hooks = found.map((f, i): SettledHook => ({ settled: settled[i]!, spec: f.spec, wave: f.wave, ...(f.o.generateName && { generateName: true as const }) }));
-  const members = new Set(objects.map((o) => identityOf(o.key)));
+  // The app's objects are not settled yet: both sides are compared with the default namespace filled in.
+  const sameSpace = (k: ResourceKey): string => identityOf({ ...k, namespace: k.namespace ?? ctx.defaultNamespace });
+  const members = new Set(objects.map((o) => sameSpace(o.key)));
   for (const h of hooks) {
-    if (!h.generateName && members.has(identityOf(h.settled.key))) {
+    if (!h.generateName && members.has(sameSpace(h.settled.key))) {
       diagnostics.push({ severity: 'error', code: 'hook-is-object', message: `${formatKey(h.settled.key)} is declared both as a hook and as an object of the app: give the hook another name or generateName`, location: h.settled.source.source, resource: h.settled.key });
     }
   }
