@@ -77,10 +77,10 @@ export function progressOf(events: readonly EngineEvent[], runId: string): Apply
   return events.filter((e) => e.runId === runId).reduce(foldEvent, INITIAL_PROGRESS);
 }
 
-/** Objects finished so far, over all steps. */
+/** Changes finished so far, over all steps (hooks are no changes: their steps are not counted, as totalChanges does not count them). */
 export function doneCount(p: ApplyProgress): number {
   // "applied" with a message is an end too: not waited for (slipway.dev/wait: applied), or its health could not be read.
-  return p.steps.reduce((n, s) => n + s.objects.filter((o) => DONE_STATES.has(o.state) || (o.state === 'applied' && o.message !== undefined)).length, 0);
+  return p.steps.reduce((n, s) => (s.hooks ? n : n + s.objects.filter((o) => DONE_STATES.has(o.state) || (o.state === 'applied' && o.message !== undefined)).length), 0);
 }
 
 /** "1:05", "12.3 s". */

@@ -121,7 +121,7 @@ describe('ApplyProgressView', () => {
     const NOTIFY = k('Job', 'notify', 'shop', 'batch');
     const CLEANUP = k('Job', 'cleanup-a1b2c3d-syncfail-1764000009', 'shop', 'batch');
     const PRESYNC: EngineEvent[] = [
-      ev({ type: 'apply-started', runId: RUN, steps: 3, changes: 3 }),
+      ev({ type: 'apply-started', runId: RUN, steps: 3, changes: 1 }),
       ev({ type: 'apply-step', runId: RUN, step: 0, syncPhase: 'PreSync', wave: 0, phase: 'upsert', group: 'workloads', hooks: true, count: 1 }),
       ev({ type: 'apply-object', runId: RUN, step: 0, key: MIGRATE, state: 'healthy', message: 'Job completed' }),
       ev({ type: 'apply-step', runId: RUN, step: 1, syncPhase: 'Sync', wave: 1, phase: 'upsert', group: 'workloads', count: 1 }),
@@ -146,6 +146,9 @@ describe('ApplyProgressView', () => {
         ['PostSync', 'true'],
       ]);
       expect(screen.getAllByTestId('step-phase')[0]!.getAttribute('title')).toBe('PreSync: before anything of the app is applied');
+      // Hooks are no changes: the counts leave them out.
+      expect(screen.getByTestId('apply-result').textContent).toBe('1 of 1 change applied and healthy in 9.0 s.');
+      expect(screen.getByText('1 of 1 objects done · 3 steps')).toBeTruthy();
     });
 
     it('SyncFail hooks when the apply failed', () => {
