@@ -3,10 +3,12 @@
  * by playwright-core) against the real local cluster and the demo repository, each in the light
  * and the dark theme at 1440×900:
  *
- *   start    the start screen, a repository path typed in;
- *   apply    the apply of v1.1.0, finished: its steps, waves and objects;
- *   plan     the plan of v1.2.0 (the scale-up), the Deployment's diff open;
- *   history  after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open.
+ *   start         the start screen, a repository path typed in;
+ *   plan-hooks    the plan of v1.1.0: its Hooks section (the PreSync migration, the PostSync smoke test), the migration open;
+ *   apply         the apply of v1.1.0, finished: its steps, waves and objects;
+ *   apply-phases  the same apply's steps up close: PreSync hooks, Sync by wave and kind, PostSync hooks;
+ *   plan          the plan of v1.2.0 (the scale-up), the Deployment's diff open;
+ *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open.
  *
  * The theme follows the OS (the default setting, "system"): each picture is taken twice, with
  * prefers-color-scheme emulated light, then dark. The repository and data folders are fixed
@@ -16,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CONTEXTS } from '../cluster/cluster.js';
 import { repoRoot } from '../cluster/paths.js';
 import { launchChromium, serveApp } from '../e2e/browser.js';
@@ -40,17 +42,27 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
+type Box = { x: number; y: number; width: number; height: number };
+
+/** Both themes of the page, or of a part of it (`clip`, asked again for each theme). */
+async function shoot(page: Page, name: string, clip?: () => Promise<Box>): Promise<void> {
   await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1); // no hover highlight
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
     await until(`the ${scheme} theme`, async () => (await page.locator('html').getAttribute('data-theme')) === scheme);
     await page.waitForTimeout(1500); // Monaco repaints with its theme, and its scrollbars fade out
     const path = join(outDir, `${name}-${scheme}.png`);
-    await page.screenshot({ path });
+    await page.screenshot({ path, ...(clip && { clip: await clip() }) });
     log(`wrote ${path}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The box from the top of `from` to the bottom of `to`, as wide as `from`, with a margin below. */
+async function span(from: Locator, to: Locator): Promise<Box> {
+  const [a, b] = [await from.boundingBox(), await to.boundingBox()];
+  if (!a || !b) throw new Error('nothing to picture: an element is not shown');
+  return { x: a.x, y: a.y, width: a.width, height: Math.min(b.y + b.height + 16, VIEWPORT.height) - a.y };
 }
 
 /** Picks a tag in the revision picker. */
@@ -100,9 +112,17 @@ try {
 
   log('v1.1.0: plan and apply');
   await pickTag(page, 'v1.1.0');
-  await plan(page, '3 to add · 1 to change · 0 to destroy');
+  await plan(page, '2 to add · 1 to change · 0 to destroy');
+  const hooks = page.getByTestId('plan-hooks');
+  await until('the PreSync and PostSync hooks', async () => (await hooks.getByTestId('hook-phase').evaluateAll((s) => s.map((e) => e.getAttribute('data-phase')).join(' '))) === 'PreSync PostSync');
+  await hooks.getByTestId('plan-hook').first().click();
+  await until('the migration hook open', async () => ((await page.locator('[data-testid=hook-view] .view-lines').first().textContent()) ?? '').includes('PreSync'), 30_000);
+  await hooks.scrollIntoViewIfNeeded();
+  await shoot(page, 'plan-hooks');
   await apply(page, 'succeeded');
   await shoot(page, 'apply');
+  // Up close: from the apply's status down to its last step.
+  await shoot(page, 'apply-phases', () => span(page.getByTestId('apply-progress'), page.getByTestId('apply-step').last()));
   await page.getByTestId('close-progress').click();
 
   log('v1.2.0: plan, open the Deployment diff, apply');
@@ -132,11 +152,12 @@ try {
   await page.getByTestId('show-history').click();
   await until('5 runs', async () => (await runs.count()) === 5);
   await page.locator(`[data-testid=history-run][data-status=failed]`).click();
-  await until('the failed run', async () => (await page.locator('[data-testid=run-objects] tbody tr').count()) === 1);
+  // The migration hook, the Deployment that failed, the smoke test hook not run.
+  await until('the failed run', async () => (await page.locator('[data-testid=run-objects] tbody tr').count()) === 3);
   await shoot(page, 'history');
 
   if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-  log(`done: 8 pictures in ${outDir}`);
+  log(`done: 12 pictures in ${outDir}`);
 } finally {
   await browser.close();
   await app.stop();
