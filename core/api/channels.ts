@@ -19,6 +19,9 @@ export const COMMAND_CHANNELS = {
   objectHealth: 'object-health',
   planRollback: 'plan-rollback',
   planRevert: 'plan-revert',
+  runPlan: 'run-plan',
+  canApply: 'can-apply',
+  sourceSnippet: 'source-snippet',
   getSettings: 'get-settings',
   saveSettings: 'save-settings',
 } as const;

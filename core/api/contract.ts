@@ -51,6 +51,10 @@ export const engineErrorSchema = z.object({
   message: z.string(),
   hint: z.string().optional(),
   location: sourceLocationSchema.optional(),
+  /** The location's lines (a render tool's error): `startLine` is the number of the first. */
+  snippet: z.object({ startLine: z.number().int().positive(), lines: z.array(z.string()) }).optional(),
+  /** All a failed tool printed, when the message is only its headline (kustomize, helm). */
+  output: z.string().optional(),
 });
 export type EngineErrorInfo = z.infer<typeof engineErrorSchema>;
 
@@ -340,6 +344,40 @@ export const planFromRunRequestSchema = z.strictObject({
   kubeconfig: filePath.min(1).optional(),
 });
 
+/** The plan a past run applied, as history recorded it (unchanged objects left out): shown read-only, never applied again. */
+export const runPlanRequestSchema = z.strictObject({ runId });
+
+/** Whether the user may make the writes the apply of a plan this engine made would make (SelfSubjectAccessReview). */
+export const canApplyRequestSchema = z.strictObject({ planId });
+export const canApplyResultSchema = z.object({
+  /** Who asked, as the cluster knows them. */
+  user: z.string(),
+  /** What the cluster refused: verb, resource as RBAC names it ("deployments.apps"), namespace (absent: cluster scope). */
+  missing: z.array(z.object({ verb: z.string(), resource: z.string(), namespace: z.string().optional() })),
+  /** Kinds the cluster does not serve yet (a CRD the plan creates): not checked. */
+  unchecked: z.array(z.string()),
+});
+export type CanApplyResult = z.infer<typeof canApplyResultSchema>;
+
+/** The lines of a repository file around one line (an error's file:line), at a commit or the working copy. */
+export const sourceSnippetRequestSchema = z.strictObject({
+  repoId,
+  rev: revision,
+  /** Repository-relative, as a diagnostic's location names it. */
+  file: filePath.min(1),
+  line: z.number().int().positive(),
+});
+export const sourceSnippetSchema = z.object({
+  file: z.string(),
+  line: z.number().int().positive(),
+  /** The number of the first line of `lines`. */
+  startLine: z.number().int().positive().optional(),
+  lines: z.array(z.string()).optional(),
+  /** Why the file is not shown instead (it holds Secret values): then there are no lines. */
+  hidden: z.string().optional(),
+});
+export type SourceSnippet = z.infer<typeof sourceSnippetSchema>;
+
 export { settingsSchema, type Settings, type SettingsInput } from '../engine/settings.js';
 export const settingsResultSchema = z.object({
   settings: settingsSchema,
@@ -398,6 +436,9 @@ export const commands = {
   objectHealth: { channel: COMMAND_CHANNELS.objectHealth, request: objectHealthRequestSchema, result: objectHealthResultSchema },
   planRollback: { channel: COMMAND_CHANNELS.planRollback, request: planFromRunRequestSchema, result: checkedPlanSchema },
   planRevert: { channel: COMMAND_CHANNELS.planRevert, request: planFromRunRequestSchema, result: checkedPlanSchema },
+  runPlan: { channel: COMMAND_CHANNELS.runPlan, request: runPlanRequestSchema, result: checkedPlanSchema },
+  canApply: { channel: COMMAND_CHANNELS.canApply, request: canApplyRequestSchema, result: canApplyResultSchema },
+  sourceSnippet: { channel: COMMAND_CHANNELS.sourceSnippet, request: sourceSnippetRequestSchema, result: sourceSnippetSchema },
   getSettings: { channel: COMMAND_CHANNELS.getSettings, request: z.strictObject({}), result: settingsResultSchema },
   saveSettings: { channel: COMMAND_CHANNELS.saveSettings, request: settingsSchema, result: settingsResultSchema },
 } as const satisfies Record<CommandId, { channel: string; request: z.ZodType; result: z.ZodType }>;

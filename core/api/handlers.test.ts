@@ -55,6 +55,10 @@ describe('apply commands', () => {
     expect(await dispatch(handlers, 'object-health', { planId: 'plan-0123456789abcdef', keys: [] })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('keys') } });
   });
 
+  it('reviews the access of an apply only for plans the engine made', async () => {
+    expect(await dispatch(handlers, 'can-apply', { planId: 'plan-0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'unknown-plan', hint: expect.stringContaining('plan again') } });
+  });
+
   it('cancels only running applies', async () => {
     expect(await dispatch(handlers, 'cancel-apply', { runId: 'run-nope' })).toEqual({ ok: true, value: { cancelled: false } });
     expect(await dispatch(handlers, 'cancel-apply', { runId: '' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
@@ -68,7 +72,7 @@ describe('history commands', () => {
     expect(await dispatch(handlers, 'list-runs', { repoId: 'repo-none', app: 'web' })).toMatchObject({ ok: false, error: { code: 'unknown-repository' } });
   });
 
-  it.each(['run-details', 'plan-rollback', 'plan-revert'])('%s names an unknown run', async (channel) => {
+  it.each(['run-details', 'plan-rollback', 'plan-revert', 'run-plan'])('%s names an unknown run', async (channel) => {
     expect(await dispatch(handlers, channel, { runId: 'run-nope' })).toMatchObject({ ok: false, error: { code: 'unknown-run', message: expect.stringContaining('run-nope') } });
   });
 });
@@ -132,6 +136,31 @@ describe('list-apps', () => {
         ok: true,
         value: { apps: [], configured: false, diagnostics: [], folders: [{ path: 'db', sourceType: 'directory' }, { path: 'web', sourceType: 'helm' }] },
       });
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('source-snippet', () => {
+  it('reads the lines around a line at a commit, and never a file that declares a Secret', async () => {
+    const repo = createTestRepo({ prefix: 'slipway-handlers-snippet-' });
+    try {
+      repo.write({ 'web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: [1\n', 'web/secret.yaml': 'apiVersion: v1\nkind: Secret\nstringData:\n  password: [hunter2\n' });
+      const commit = repo.commit('broken files');
+      repo.write({ 'web/cm.yaml': 'changed after the commit\n' });
+      const opened = await dispatch(handlers, 'open-repository', { path: repo.dir });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { id } = opened.value as { id: string };
+      expect(await dispatch(handlers, 'source-snippet', { repoId: id, rev: commit, file: 'web/cm.yaml', line: 6 })).toEqual({
+        ok: true,
+        value: { file: 'web/cm.yaml', line: 6, startLine: 3, lines: ['metadata:', '  name: web', 'data:', '  a: [1'] },
+      });
+      const secret = await dispatch(handlers, 'source-snippet', { repoId: id, rev: commit, file: 'web/secret.yaml', line: 4 });
+      expect(secret).toEqual({ ok: true, value: { file: 'web/secret.yaml', line: 4, hidden: 'the file declares a Secret: its values are never shown' } });
+      expect(await dispatch(handlers, 'source-snippet', { repoId: id, rev: ':working', file: 'web/cm.yaml', line: 1 })).toMatchObject({ ok: true, value: { lines: ['changed after the commit'] } });
+      expect(await dispatch(handlers, 'source-snippet', { repoId: id, rev: commit, file: '../outside.yaml', line: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-path' } });
+      expect(await dispatch(handlers, 'source-snippet', { repoId: id, rev: commit, file: 'web/none.yaml', line: 1 })).toMatchObject({ ok: false, error: { code: 'path-not-found' } });
     } finally {
       repo.cleanup();
     }

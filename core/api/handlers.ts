@@ -10,7 +10,10 @@
  * core/plan (planApp) and core/apply (applyPlan).
  */
 import { join } from 'node:path';
+import { canApply } from '../engine/can-apply.js';
 import { applyGuard, checkConfirmation, checkDeleteConfirmation } from '../engine/guard.js';
+import { planOfRun } from '../engine/run-plan.js';
+import { sourceSnippet } from '../engine/source-snippet.js';
 import { planRevertOfRun, planRollbackToRun, runOf, type PlanFromRun } from '../engine/from-run.js';
 import { engineOptions, type EngineOptions } from '../engine/options.js';
 import { defaultSettingsPath, readSettings, writeSettings } from '../engine/settings.js';
@@ -258,6 +261,22 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     planRollback: async ({ runId, context, kubeconfig }) => keepFromRun(await planRollbackToRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
 
     planRevert: async ({ runId, context, kubeconfig }) => keepFromRun(await planRevertOfRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
+
+    runPlan: async ({ runId }) => planOfRun(historyDb(), runId),
+
+    canApply: async ({ planId }) => {
+      const kept = plans.get(planId);
+      const context = kept?.plan.inputs.cluster?.context;
+      if (!kept || !context) throw new SlipwayError('unknown-plan', `this engine has no plan ${planId} with a cluster`, { hint: 'plans are kept while the engine runs: plan again' });
+      const o = options();
+      const access = await canApply({ plan: kept.plan, kubeconfig: kubeconfigFor(kept.kubeconfig), context, ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }) });
+      return { user: access.user, missing: [...access.missing], unchecked: [...access.unchecked] };
+    },
+
+    sourceSnippet: async ({ repoId, rev, file, line }) => {
+      const snippet = await sourceSnippet(repos.byId(repoId).repo, { rev, file, line });
+      return 'hidden' in snippet ? { ...snippet } : { ...snippet, lines: [...snippet.lines] };
+    },
 
     getSettings: async () => {
       const loaded = readSettings(settingsPath);
