@@ -42,6 +42,11 @@ describe('applyPrinter', () => {
     ['succeeded', { type: 'finished', status: 'succeeded', elapsedMs: 1500 }, ['Apply succeeded after 1.5 s']],
     ['failed', { type: 'finished', status: 'failed', error: 'step 1 of 1 (wave 0) failed: x', elapsedMs: 300_000 }, ['Apply failed after 300.0 s: step 1 of 1 (wave 0) failed: x']],
     ['applied, not waited for', { type: 'object', key: web, state: 'applied', message: 'not waited for (slipway.dev/wait: applied)', step: 0 }, ['  ✓ Deployment.apps shop/web applied: not waited for (slipway.dev/wait: applied)']],
+    [
+      'waiting, and why',
+      { type: 'object', key: web, state: 'waiting', message: '0 of 4 replicas available; 4 Pods Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling), e.g. shop/web-75f764998c-abcde', step: 0 },
+      ['  ◷ Deployment.apps shop/web waiting: 0 of 4 replicas available; 4 Pods Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling), e.g. shop/web-75f764998c-abcde'],
+    ],
   ])('%s', (_case, event, lines) => {
     expect(print([event])).toEqual(lines);
   });

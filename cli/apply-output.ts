@@ -16,8 +16,12 @@ export function exitCodeOf(status: RunStatus | string): 0 | 1 {
   return appliedEverything(status) ? 0 : 1;
 }
 
-/** Object states printed: an object is printed once it is done ("applied" with a message: not waited for, or its health is unknown). */
-const MARKS: Readonly<Partial<Record<string, string>>> = { healthy: '✓', deleted: '✓', applied: '✓', progressing: '~', failed: '✗', skipped: '-', unknown: '?' };
+/**
+ * Object states printed: an object is printed once it is done ("applied" with a message: not waited
+ * for, or its health is unknown), and while it is waited for when the wait says why (its status and
+ * its Pods' reason, every few seconds when it changes, as `kubectl rollout status` prints).
+ */
+const MARKS: Readonly<Partial<Record<string, string>>> = { healthy: '✓', deleted: '✓', applied: '✓', waiting: '◷', progressing: '~', failed: '✗', skipped: '-', unknown: '?' };
 
 /**
  * "Apply complete, still progressing: Service shop/frontend-external — waiting for the load
@@ -44,7 +48,7 @@ export function applyPrinter(out: (line: string) => void = (s) => void process.s
         break;
       case 'object': {
         const mark = MARKS[e.state];
-        if (!mark || (e.state === 'applied' && !e.message)) break;
+        if (!mark || ((e.state === 'applied' || e.state === 'waiting') && !e.message)) break;
         if (e.state === 'progressing') progressing.push({ key: e.key, ...(e.message !== undefined && { message: e.message }) });
         out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
         break;

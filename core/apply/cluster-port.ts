@@ -17,6 +17,15 @@ export interface GroupVersionKind extends GroupKind {
   readonly version: string;
 }
 
+/** Where listLabelled looks: `cluster-wide` when allowed (else each namespace), or only in each namespace given. */
+export type LabelledScope = 'cluster-wide' | 'namespaces';
+
+export interface PodLogOptions {
+  readonly tailLines?: number;
+  readonly container?: string;
+  readonly previous?: boolean;
+}
+
 /** Who the cluster is: the freshness check compares it with the cluster the plan was made for. */
 export interface ClusterIdentity {
   readonly server: string;
@@ -47,11 +56,12 @@ export interface ClusterPort extends ObjectPort {
   /**
    * The objects of a group/kind (at the version the cluster prefers) matching a label selector,
    * in these namespaces (cluster-wide when allowed); none when the cluster does not serve the kind.
-   * The ApplySet parent's members are found this way.
+   * The ApplySet parent's members are found this way; a workload's Pods with `scope: 'namespaces'`
+   * (one LIST per namespace, never a cluster-wide read: the selector is not unique to the app).
    */
-  listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string> }): Promise<KubeObject[]>;
-  /** The last lines of a Pod's log: why a hook Job failed, in its own words. */
-  podLog(namespace: string, pod: string, opts?: { readonly tailLines?: number; readonly container?: string }): Promise<string>;
+  listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string>; readonly scope?: LabelledScope }): Promise<KubeObject[]>;
+  /** The last lines of a Pod's log (with `previous`, of the container's last run, as `kubectl logs --previous`): why a hook or a crashing container failed, in its own words. */
+  podLog(namespace: string, pod: string, opts?: PodLogOptions): Promise<string>;
   /** The served kinds may have changed (CRDs were applied): the next call looks them up again. */
   kindsChanged(): void;
 }

@@ -469,6 +469,77 @@ describe('failure: a failed step ends the run and skips the rest', () => {
   });
 });
 
+describe('why: a waited-for workload\'s Pods say why it is not ready (kubectl describe pod)', () => {
+  const web = deployment('web');
+  const UNSCHEDULABLE = '0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+
+  /** A Pod of the Deployment (labels app=web), with this status. */
+  const pod = (name: string, status: Record<string, unknown>, labels: Record<string, string> = { app: 'web' }): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS, labels, creationTimestamp: `2026-01-01T00:00:0${name.length % 10}Z` }, spec: { containers: [{ name: 'app', image: 'nginx', env: [{ name: 'TOKEN', value: 'env-value-never-shown' }] }] }, status });
+  const pending = (name: string): KubeObject => pod(name, { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: UNSCHEDULABLE }] });
+  const crashing = (name: string): KubeObject =>
+    pod(name, { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: false, restartCount: 3, lastState: { terminated: { exitCode: 1, reason: 'Error' } }, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s' } } }] });
+  const podCalls = (fake: FakeCluster): string[] => fake.log.filter((l) => /^list (Pod|Event) |^get log /.test(l));
+
+  it('a rollout past its progress deadline: the result names the Pods that are Pending and why, and so does the run\'s error', async () => {
+    const fake = cluster();
+    fake.rollout(key(web), [rolling(0), deadlineExceeded]);
+    for (const name of ['web-1-aaaaa', 'web-1-bbbbb', 'web-1-ccccc']) fake.seed(pending(name));
+    fake.seed(pod('other-1-zzzzz', { phase: 'Pending' }, { app: 'other' })); // another app's Pod in the namespace: not this Deployment's
+    fake.seed({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'web-1-aaaaa.1', namespace: NS }, involvedObject: { kind: 'Pod', name: 'web-1-aaaaa' }, type: 'Warning', reason: 'FailedScheduling', message: UNSCHEDULABLE } as KubeObject);
+    const { result, outcome } = await run(fake, [['create', web]]);
+    const message = 'ProgressDeadlineExceeded: ReplicaSet "web-1" has timed out progressing; 3 Pods Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling), e.g. shop/web-1-aaaaa';
+    expect(outcome(web)).toMatchObject({ outcome: 'unhealthy', message });
+    expect(result.error).toBe(`step 1 of 1 (wave 0) failed: Deployment.apps shop/web: ${message}`);
+    // One LIST of its Pods by its selector in its namespace, one of the namespace's Events.
+    expect(podCalls(fake)).toEqual(['list Pod app=web in shop', 'list Event shop']);
+  });
+
+  it('a rollout that times out: the result says why after its last status; a crashing container\'s log of its previous run is read', async () => {
+    const fake = cluster();
+    fake.rollout(key(web), [rolling(0)]);
+    fake.seed(crashing('web-1-aaaaa'));
+    fake.logs.set(`${NS}/web-1-aaaaa (previous)`, 'starting\npanic: DATABASE_URL is not set\n');
+    const { outcome } = await run(fake, [['create', web]], { timeoutMs: 40 });
+    expect(outcome(web)).toMatchObject({
+      outcome: 'timeout',
+      message: 'timed out after 0 s; last status: 0 of 1 replica available; Pod shop/web-1-aaaaa crash-looping: container app keeps exiting with code 1 (CrashLoopBackOff); its log (container app, previous run) ends: starting / panic: DATABASE_URL is not set',
+    });
+    expect(podCalls(fake)).toEqual(['list Pod app=web in shop', 'list Event shop', `get log ${NS}/web-1-aaaaa (previous)`]);
+    expect(JSON.stringify(outcome(web)?.message)).not.toContain('env-value-never-shown');
+  });
+
+  it('while it waits: the waiting message says its status and why, sent again only when it changes', async () => {
+    const fake = cluster();
+    fake.rollout(key(web), [rolling(0), rolling(0), rolling(0), rolling(0), rolling(0), rolling(0), rolling(1)]);
+    fake.seed(pending('web-1-aaaaa'));
+    const { result, events } = await run(fake, [['create', web]], { reasonEveryMs: 0 });
+    expect(result.status).toBe('succeeded');
+    const waiting = events.flatMap((e) => (e.type === 'object' && e.state === 'waiting' ? [e.message ?? '(none)'] : []));
+    expect(waiting).toEqual(['(none)', '0 of 1 replica available; Pod shop/web-1-aaaaa Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling)']);
+  });
+
+  it('bounded: a rollout that becomes healthy within a few seconds never reads its Pods (not on every poll)', async () => {
+    const fake = cluster();
+    fake.rollout(key(web), [...Array.from({ length: 20 }, () => rolling(0)), rolling(1)]);
+    fake.seed(pending('web-1-aaaaa'));
+    const { result, outcome } = await run(fake, [['create', web]]);
+    expect(result.status).toBe('succeeded');
+    expect(outcome(web)?.message).toBe('1 of 1 replica available');
+    expect(podCalls(fake)).toEqual([]);
+  });
+
+  it('Pods it cannot read leave the result as it was: the reason helps, it never fails a run', async () => {
+    const fake = cluster();
+    fake.rollout(key(web), [rolling(0), deadlineExceeded]);
+    fake.seed(pending('web-1-aaaaa'));
+    fake.beforeCall = (verb) => {
+      if (verb === 'list' && /^list (Pod|Event) /.test(fake.log.at(-1) ?? '')) throw kubeError('forbidden', 'pods is forbidden: User "me" cannot list resource "pods"', { status: 403 });
+    };
+    const { outcome } = await run(fake, [['create', web]]);
+    expect(outcome(web)).toMatchObject({ outcome: 'unhealthy', message: 'ProgressDeadlineExceeded: ReplicaSet "web-1" has timed out progressing.' });
+  });
+});
+
 describe('stale plans are refused, and nothing is written', () => {
   it.each<[string, (fake: FakeCluster) => void, string]>([
     ['an object changed since the plan', (fake) => fake.touch(key(configMap('settings'))), 'plan is stale: ConfigMap shop/settings changed; plan again'],

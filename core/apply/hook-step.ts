@@ -123,7 +123,7 @@ async function podOf(cluster: ClusterPort, result: ObjectResult): Promise<KubeOb
   const { key } = result;
   if (key.group === '' && key.kind === 'Pod') return (result.after as KubeObject | undefined) ?? (await cluster.get(key)) ?? undefined;
   if (key.group !== 'batch' || key.kind !== 'Job' || key.namespace === undefined) return undefined;
-  const pods = await cluster.listLabelled(POD, { labelSelector: `job-name=${key.name}`, namespaces: new Set([key.namespace]) });
+  const pods = await cluster.listLabelled(POD, { labelSelector: `job-name=${key.name}`, namespaces: new Set([key.namespace]), scope: 'namespaces' });
   const newest = (list: KubeObject[]): KubeObject | undefined => [...list].sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')))[0];
   const phaseOf = (p: KubeObject): unknown => (p as { status?: { phase?: unknown } }).status?.phase;
   return newest(pods.filter((p) => phaseOf(p) === 'Failed')) ?? newest(pods);

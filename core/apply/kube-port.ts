@@ -18,7 +18,10 @@ export function kubeClusterPort(client: KubeClient): ClusterPort {
     getMany: (keys) => readLiveObjects(client, keys),
     listLabelled: async (kind, opts) => {
       const resource = preferredFor(await discover(client), kind.group, kind.kind);
-      return resource ? listInScope(client, resource, opts) : [];
+      if (!resource) return [];
+      if (opts.scope !== 'namespaces') return listInScope(client, resource, opts);
+      const { labelSelector } = opts;
+      return (await Promise.all([...opts.namespaces].map((namespace) => client.list(resource, { labelSelector, namespace })))).flat();
     },
     apply: (obj, opts) => client.apply(obj, opts),
     create: (obj, opts) => client.create(obj, opts),

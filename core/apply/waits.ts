@@ -16,6 +16,7 @@ import type { ClusterPort } from './cluster-port.js';
 import { KubeError } from '../kube/errors.js';
 import { readWaitMode, type WaitMode } from '../model/wait.js';
 import { assessGone, assessHealth, outsideWaitOf, type HealthContext, type HealthResult, type VolumeBindingMode } from './health/assess.js';
+import { PodReasonReader } from './pod-reasons-reader.js';
 import type { ApplyTask } from './task.js';
 
 export interface WaitSettings {
@@ -24,6 +25,8 @@ export interface WaitSettings {
   /** Reads in flight at once. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
+  /** How often a waited-for workload's Pods are read for why it is not ready; default 5 s (REASON_EVERY_MS). */
+  readonly reasonEveryMs?: number;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts; never leaves a listener behind. */
@@ -91,8 +94,11 @@ function progressingMessage(health: HealthResult, afterMs: number): string {
   return row ? `${health.message} (${row.noAnswer} in ${secondsText(afterMs)} s)` : health.message;
 }
 
-/** Records the task's result when `obj` (null: absent) ends its wait; true if it did. */
-export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthContext = {}): boolean {
+/** "ProgressDeadlineExceeded: … progressing; 3 Pods Pending: …": a message and why its Pods say it is so. */
+export const withWhy = (message: string, why: string | undefined): string => (why ? `${message.replace(/\.$/, '')}; ${why}` : message);
+
+/** Records the task's result when `obj` (null: absent) ends its wait; true if it did. `why`: what its Pods say, added to a failure. */
+export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthContext = {}, why?: string): boolean {
   if (task.wait?.waitFor === 'gone') {
     if (assessGone(obj ?? undefined, goneOptions(task)).status !== 'healthy') return false;
     task.report('deleted');
@@ -115,8 +121,9 @@ export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthConte
     return true;
   }
   if (health.status === 'degraded') {
-    task.report('failed', withProblem(health.message));
-    task.complete('unhealthy', { message: withProblem(health.message), after: health.object ?? task.after });
+    const message = withProblem(withWhy(health.message, why));
+    task.report('failed', message);
+    task.complete('unhealthy', { message, after: health.object ?? task.after });
     return true;
   }
   const settleMs = settleAfterMs(task, health, mode);
@@ -137,14 +144,14 @@ function cancelWait(task: ApplyTask): void {
   task.complete(gone ? 'deleted' : 'applied', { message, after: task.last?.object ?? task.after });
 }
 
-function timeOut(task: ApplyTask): void {
+function timeOut(task: ApplyTask, why?: string): void {
   const seconds = Math.round((task.wait?.timeoutMs ?? 0) / 1000);
   if (task.wait?.waitFor === 'gone') {
     task.report('failed', 'not gone in time');
     task.complete('timeout', { message: `still present after ${seconds} s (finalizers?)` });
   } else {
     const problem = waitModes.get(task)?.problem;
-    const message = `timed out after ${seconds} s; last status: ${task.last?.message ?? 'unknown'}${problem ? `; ${problem}` : ''}`;
+    const message = `${withWhy(`timed out after ${seconds} s; last status: ${task.last?.message ?? 'unknown'}`, why)}${problem ? `; ${problem}` : ''}`;
     task.report('failed', message);
     task.complete('timeout', { message, after: task.last?.object ?? task.after });
   }
@@ -160,6 +167,7 @@ export async function waitTogether(cluster: ClusterPort, waiting: readonly Apply
   const maxInterval = settings.pollMs ?? 1000;
   const since = Date.now();
   const ctx = await healthContext(cluster, waiting);
+  const reasons = new PodReasonReader(cluster, settings.reasonEveryMs);
   let pending = waiting;
   let round = 0;
   while (pending.length > 0) {
@@ -181,12 +189,43 @@ export async function waitTogether(cluster: ClusterPort, waiting: readonly Apply
     await mapConcurrent([...groups.values()], settings.concurrency ?? DEFAULT_CONCURRENCY, async (group) => {
       const read = await readGroup(cluster, group);
       for (const task of group) {
-        if (settle(task, read.get(task.key.name) ?? null, ctx)) continue;
-        if (Date.now() >= (task.wait?.deadline ?? 0)) timeOut(task);
+        const obj = read.get(task.key.name) ?? null;
+        // The wait ends badly now: its Pods are read once more, so the result says why as it is now.
+        if (PodReasonReader.explains(task) && reasons.olderThan(task, FRESH_REASON_MS) && endsBadly(task, obj, ctx)) await reasons.read([{ task, obj }]);
+        // A hook's failure is told with its Pod's state and log by its step (hook-step.ts).
+        const why = task.step.hooks ? undefined : reasons.of(task);
+        if (settle(task, obj, ctx, why)) continue;
+        if (Date.now() >= (task.wait?.deadline ?? 0)) timeOut(task, why);
       }
     });
     pending = pending.filter((task) => !task.done);
+    const due = pending.filter((task) => reasons.due(task));
+    if (due.length > 0 && !settings.signal?.aborted) {
+      await reasons.read(due.map((task) => ({ task, obj: task.last?.object ?? null })));
+      for (const task of due) reportWaiting(task, reasons.of(task));
+    }
   }
+}
+
+/** A reason read this recently is still the one told when the wait ends. */
+const FRESH_REASON_MS = 1000;
+
+/** The last `waiting` message each task sent: a message goes out only when it says something new. */
+const lastWaiting = new WeakMap<ApplyTask, string>();
+
+/** "0 of 4 replicas available; 4 Pods Pending: …": the task's health and its Pods' reason, live, when it changed. */
+function reportWaiting(task: ApplyTask, why: string | undefined): void {
+  if (task.done || task.wait?.waitFor !== 'healthy' || !task.last) return;
+  const message = withWhy(task.last.message, why);
+  if (lastWaiting.get(task) === message) return;
+  lastWaiting.set(task, message);
+  task.report('waiting', message);
+}
+
+/** Whether this read ends the task's wait as a failure: degraded, or past its deadline. */
+function endsBadly(task: ApplyTask, obj: KubeObject | null, ctx: HealthContext): boolean {
+  if (Date.now() >= (task.wait?.deadline ?? 0)) return true;
+  return obj !== null && waitModeOf(task, obj).mode !== 'applied' && assessHealth(obj, ctx).status === 'degraded';
 }
 
 const STORAGE_CLASS = { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' } as const;

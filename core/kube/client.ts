@@ -218,10 +218,10 @@ export class KubeClient {
     return items;
   }
 
-  /** The last lines of a Pod's log (its first container unless one is named), as the kubelet returns them through the API server. */
-  async podLog(namespace: string, pod: string, opts: { readonly tailLines?: number; readonly container?: string } = {}): Promise<string> {
+  /** The last lines of a Pod's log (its first container unless one is named; `previous`: its last run), as the kubelet returns them through the API server. */
+  async podLog(namespace: string, pod: string, opts: { readonly tailLines?: number; readonly container?: string; readonly previous?: boolean } = {}): Promise<string> {
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;
-    return (await this.request('GET', path, { query: { tailLines: opts.tailLines, container: opts.container }, accept: '*/*', text: true, info: { verb: 'get', resource: 'pods/log' } })) as string;
+    return (await this.request('GET', path, { query: { tailLines: opts.tailLines, container: opts.container, previous: opts.previous ? true : undefined }, accept: '*/*', text: true, info: { verb: 'get', resource: 'pods/log' } })) as string;
   }
 
   /** The live object, or null if it does not exist. */

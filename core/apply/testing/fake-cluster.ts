@@ -10,7 +10,7 @@ import { KubeError, type KubeErrorCode } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import type { Manifest } from '../../model/desired.js';
 import { formatKey, identityOf, keyOfObject, type ResourceKey } from '../../model/resource.js';
-import type { ClusterIdentity, ClusterPort, GroupVersionKind } from '../cluster-port.js';
+import type { ClusterIdentity, ClusterPort, GroupVersionKind, LabelledScope, PodLogOptions } from '../cluster-port.js';
 import type { GroupKind } from '../kind-order.js';
 
 /** A controller's status for the object as it is now. */
@@ -143,12 +143,17 @@ export class FakeCluster implements ClusterPort {
     return out;
   }
 
-  async listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string> }): Promise<KubeObject[]> {
-    this.call('list', undefined, `${kind.kind} ${opts.labelSelector}`);
-    const [label = '', value = ''] = opts.labelSelector.split('=');
+  /** Equality selectors only ("app=web,tier=front"), as the Pods of a workload and ApplySet members are found. */
+  async listLabelled(kind: GroupKind, opts: { readonly labelSelector: string; readonly namespaces: ReadonlySet<string>; readonly scope?: LabelledScope }): Promise<KubeObject[]> {
+    this.call('list', undefined, `${kind.kind} ${opts.labelSelector}${opts.scope === 'namespaces' ? ` in ${[...opts.namespaces].join(',')}` : ''}`);
+    const wanted = opts.labelSelector.split(',').map((term) => {
+      const [label = '', value, extra] = term.split('=');
+      if (value === undefined || extra !== undefined) throw new Error(`the fake cluster takes only equality selectors, not ${term}`);
+      return [label.trim(), value.trim()] as const;
+    });
     return [...this.objects.values()]
       .filter((o) => sameKind(o, kind) && (o.metadata.namespace === undefined || opts.namespaces.has(o.metadata.namespace)))
-      .filter((o) => (o.metadata.labels as Record<string, string> | undefined)?.[label] === value)
+      .filter((o) => wanted.every(([label, value]) => (o.metadata.labels as Record<string, string> | undefined)?.[label] === value))
       .map((o) => structuredClone(o));
   }
 
@@ -213,12 +218,13 @@ export class FakeCluster implements ClusterPort {
     return { status: 'deleting', object: structuredClone(this.store(live)) };
   }
 
-  /** Pod logs by "namespace/pod". */
+  /** Pod logs by "namespace/pod"; the log of a container's previous run by "namespace/pod (previous)". */
   readonly logs = new Map<string, string>();
 
-  async podLog(namespace: string, pod: string, opts: { readonly tailLines?: number } = {}): Promise<string> {
-    this.call('get', undefined, `log ${namespace}/${pod}`);
-    const text = this.logs.get(`${namespace}/${pod}`);
+  async podLog(namespace: string, pod: string, opts: PodLogOptions = {}): Promise<string> {
+    const id = `${namespace}/${pod}${opts.previous ? ' (previous)' : ''}`;
+    this.call('get', undefined, `log ${id}`);
+    const text = this.logs.get(id);
     if (text === undefined) throw kubeError('not-found', `pods "${pod}" not found`);
     return opts.tailLines === undefined ? text : text.split('\n').slice(-opts.tailLines).join('\n');
   }
