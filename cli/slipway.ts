@@ -1,4 +1,5 @@
-import { SlipwayError, formatLocation } from '../core/model/diagnostics.js';
+import { SlipwayError } from '../core/model/diagnostics.js';
+import { errorText } from './error-text.js';
 import { main } from './main.js';
 
 // Output piped into `head` and closed early is not an error.
@@ -9,9 +10,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 main(process.argv).catch((e: unknown) => {
   if (e instanceof SlipwayError) {
-    // Some messages name their location already (so they read well on their own, e.g. as warnings).
-    const where = e.location && !e.message.includes(`${formatLocation(e.location)}: `) ? `${formatLocation(e.location)}: ` : '';
-    console.error(`slipway: error: ${where}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+    console.error(errorText(e));
   } else if (e instanceof Error && !process.env.SLIPWAY_DEBUG) {
     // A bad flag value found after parsing (commander's InvalidArgumentError) or a bug: the message, not a stack trace (SLIPWAY_DEBUG=1 shows it).
     console.error(`slipway: error: ${e.message}`);

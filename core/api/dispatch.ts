@@ -10,7 +10,14 @@ import { commandForChannel, commands, describeIssues, type CommandHandlers, type
 /** Any thrown value as the fields that cross the boundary. */
 export function toEngineError(err: unknown): EngineErrorInfo {
   if (err instanceof SlipwayError) {
-    return { code: err.code, message: err.message, ...(err.hint && { hint: err.hint }), ...(err.location && { location: { ...err.location } }) };
+    return {
+      code: err.code,
+      message: err.message,
+      ...(err.hint && { hint: err.hint }),
+      ...(err.location && { location: { ...err.location } }),
+      ...(err.snippet && { snippet: { startLine: err.snippet.startLine, lines: [...err.snippet.lines] } }),
+      ...(err.output && { output: err.output }),
+    };
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: message || 'unexpected failure in the engine', hint: 'this is a bug in Slipway: the engine log has details' };

@@ -27,6 +27,13 @@ export interface Diagnostic {
   readonly resource?: ResourceKey;
 }
 
+/** Lines of a file around a location (an error's), to show without opening it. */
+export interface SourceSnippet {
+  /** 1-based number of `lines[0]`. */
+  readonly startLine: number;
+  readonly lines: readonly string[];
+}
+
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}`;
 }
@@ -42,6 +49,19 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+export interface SlipwayErrorOptions {
+  readonly location?: SourceLocation;
+  readonly hint?: string;
+  readonly snippet?: SourceSnippet;
+  readonly output?: string;
+  readonly cause?: unknown;
+}
+
+/** The options an error is made with again under another message (location, hint, snippet, output), `cause` left to the caller. */
+export function carriedOptions(e: SlipwayError): Omit<SlipwayErrorOptions, 'cause'> {
+  return { ...(e.location && { location: e.location }), ...(e.hint && { hint: e.hint }), ...(e.snippet && { snippet: e.snippet }), ...(e.output && { output: e.output }) };
+}
+
 /**
  * Thrown for failures that stop an operation (unknown revision, unreadable repository, missing
  * tool). Carries a stable code and, where known, a location, so every front door can show it well.
@@ -50,12 +70,18 @@ export class SlipwayError extends Error {
   readonly code: string;
   readonly location?: SourceLocation;
   readonly hint?: string;
+  /** The location's lines, when the file was at hand (a render tool's error). */
+  readonly snippet?: SourceSnippet;
+  /** Everything an external tool printed, when the message is only its headline. */
+  readonly output?: string;
 
-  constructor(code: string, message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+  constructor(code: string, message: string, opts: SlipwayErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SlipwayError';
     this.code = code;
     if (opts.location) this.location = opts.location;
     if (opts.hint) this.hint = opts.hint;
+    if (opts.snippet) this.snippet = opts.snippet;
+    if (opts.output) this.output = opts.output;
   }
 }

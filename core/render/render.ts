@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import type { Repository, Revision, Snapshot, SnapshotFile } from '../git/types.js';
 import type { DesiredObject } from '../model/desired.js';
-import { SlipwayError, formatLocation, type Diagnostic } from '../model/diagnostics.js';
+import { SlipwayError, carriedOptions, formatLocation, type Diagnostic } from '../model/diagnostics.js';
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import { detectSourceType, type SourceType } from '../source/apps.js';
@@ -15,6 +15,7 @@ import { materialize, resolveSymlink } from './materialize.js';
 import { isManifestFileName, parseManifests, type ParsedFile } from '../manifest/manifests.js';
 import { parsePool, POOL_MIN_FILES } from '../manifest/parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
+import { explainedFailure } from './tool-failure.js';
 import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
 import { helmCapabilityArgs, type HelmCapabilities } from './capabilities.js';
 import { blindSecrets } from '../secret-key.js';
@@ -232,7 +233,10 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     const kubectl = kustomize ? undefined : await findTool('kubectl', toolLookup(opts));
     if (!kustomize && !kubectl) throw missingTool(`app ${app.name} is a kustomization and needs kustomize or kubectl to render`, 'install kustomize (or kubectl, which includes it), or set its path in settings');
     const [file, args] = kustomize ? [kustomize, ['build', appDir]] : [kubectl!, ['kustomize', appDir]];
-    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` }).catch(generateNameHint).catch(relativeTo(dir));
+    output = await runTool(file, args, { ...run, what: `${kustomize ? 'kustomize build' : 'kubectl kustomize'} for app ${app.name} (${app.path || '.'})` })
+      .catch(explainedFailure('kustomize', dir, app.path))
+      .catch(generateNameHint)
+      .catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'kustomization.yaml');
   } else {
     const helm = await findTool('helm', toolLookup(opts));
@@ -247,7 +251,9 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     }
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
     args.push(...helmCapabilityArgs(opts.capabilities));
-    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` }).catch(relativeTo(dir));
+    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` })
+      .catch(explainedFailure('helm', dir, app.path))
+      .catch(relativeTo(dir));
     outputFile = posix.join(app.path, 'Chart.yaml');
   }
   const parsed = parseManifests(output, { file: outputFile });
@@ -265,7 +271,7 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
 function generateNameHint(e: unknown): never {
   if (e instanceof SlipwayError && /missing metadata\.name/.test(e.message) && !e.hint) {
     throw new SlipwayError(e.code, e.message, {
-      ...(e.location && { location: e.location }),
+      ...carriedOptions(e),
       hint: 'kustomize cannot build an object that has only metadata.generateName (kubernetes-sigs/kustomize#641; Argo CD has the same limit): give the hook a metadata.name — its earlier run is deleted before each new one (BeforeHookCreation)',
       cause: e.cause ?? e,
     });
@@ -277,7 +283,7 @@ function relativeTo(dir: string): (e: unknown) => never {
   return (e) => {
     if (!(e instanceof SlipwayError)) throw e;
     const message = e.message.split(`${dir}/`).join('').split(dir).join('.');
-    throw new SlipwayError(e.code, message, { ...(e.location && { location: e.location }), ...(e.hint && { hint: e.hint }), cause: e.cause ?? e });
+    throw new SlipwayError(e.code, message, { ...carriedOptions(e), cause: e.cause ?? e });
   };
 }
 

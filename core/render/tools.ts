@@ -54,6 +54,9 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** At most this much of a failed tool's stderr is kept with its error. */
+const MAX_OUTPUT = 64 * 1024;
+
 /** Runs a tool and returns its stdout; fails with its exit code and the tail of its stderr. */
 export function runTool(file: string, args: readonly string[], opts: RunOptions): Promise<string> {
   const timeout = opts.timeoutMs ?? 120_000;
@@ -65,7 +68,9 @@ export function runTool(file: string, args: readonly string[], opts: RunOptions)
         return reject(new SlipwayError('render-timeout', `${opts.what} did not finish within ${Math.round(timeout / 1000)} s${tail ? `:\n${tail}` : ''}`));
       }
       const code = typeof error.code === 'number' ? `exit ${error.code}` : String(error.code ?? error.message);
-      reject(new SlipwayError('render-failed', `${opts.what} failed (${code})${tail ? `:\n${tail}` : ''}`, { cause: error }));
+      // All it said goes along (its end, if huge): the message keeps the tail, a caller may explain the rest (tool-errors.ts).
+      const output = stderr.trim().slice(-MAX_OUTPUT);
+      reject(new SlipwayError('render-failed', `${opts.what} failed (${code})${tail ? `:\n${tail}` : ''}`, { ...(output && { output }), cause: error }));
     });
   });
 }

@@ -20,6 +20,8 @@ export class EngineError extends Error implements EngineErrorInfo {
   readonly code: string;
   readonly hint?: string;
   readonly location?: EngineErrorInfo['location'];
+  readonly snippet?: EngineErrorInfo['snippet'];
+  readonly output?: string;
 
   constructor(info: EngineErrorInfo) {
     super(info.message);
@@ -27,12 +29,14 @@ export class EngineError extends Error implements EngineErrorInfo {
     this.code = info.code;
     if (info.hint) this.hint = info.hint;
     if (info.location) this.location = info.location;
+    if (info.snippet) this.snippet = info.snippet;
+    if (info.output) this.output = info.output;
   }
 }
 
 /** Any thrown value as the fields the UI shows. */
 export function errorInfo(err: unknown): EngineErrorInfo {
-  if (err instanceof EngineError) return { code: err.code, message: err.message, ...(err.hint && { hint: err.hint }), ...(err.location && { location: err.location }) };
+  if (err instanceof EngineError) return { code: err.code, message: err.message, ...(err.hint && { hint: err.hint }), ...(err.location && { location: err.location }), ...(err.snippet && { snippet: err.snippet }), ...(err.output && { output: err.output }) };
   if (err instanceof Error) return { code: 'ui-error', message: err.message };
   return { code: 'ui-error', message: String(err) };
 }

@@ -117,18 +117,22 @@ describe('bad input gives a clear error and no objects', () => {
     throw new Error('expected the render to fail');
   };
 
-  it('a helm template error shows helm stderr naming the template', async () => {
+  it("a helm template error is helm's headline at the template's line, with helm's whole output", async () => {
     const e = await failing('api', { 'charts/api/templates/broken.yaml': 'kind: {{ .Values.nope.deeper }}\n' });
     expect(e.code).toBe('render-failed');
-    expect(e.message).toMatch(/^helm template for app api \(charts\/api\) failed \(exit 1\):/);
-    expect(e.message).toMatch(/broken\.yaml/);
+    expect(e.message).toBe('helm template for app api (charts/api) failed (exit 1): nil pointer evaluating interface {}.deeper (at <.Values.nope.deeper>)');
+    expect(e.location).toEqual({ file: 'charts/api/templates/broken.yaml', line: 1, column: 16 });
+    expect(e.snippet).toEqual({ startLine: 1, lines: ['kind: {{ .Values.nope.deeper }}'] });
+    expect(e.output).toMatch(/broken\.yaml/);
   });
 
-  it('a kustomize error shows kustomize stderr', async () => {
+  it('a kustomize error names the missing file at the line of the kustomization that lists it', async () => {
     const e = await failing('shop', { 'apps/shop/base/kustomization.yaml': 'resources:\n  - deploy.yaml\n  - missing.yaml\n' });
     expect(e.code).toBe('render-failed');
-    expect(e.message).toMatch(/kustomize build for app shop .*failed/);
-    expect(e.message).toMatch(/missing\.yaml/);
+    expect(e.message).toMatch(/^kustomize build for app shop .*failed \(exit 1\): missing\.yaml does not exist \(listed in apps\/shop\/base\/kustomization\.yaml\)$/);
+    expect(e.location).toEqual({ file: 'apps/shop/base/kustomization.yaml', line: 3 });
+    expect(e.snippet).toEqual({ startLine: 1, lines: ['resources:', '  - deploy.yaml', '  - missing.yaml'] });
+    expect(e.output).toMatch(/^Error: accumulating resources/);
   });
 
   it('a missing tool names what to install', async () => {

@@ -20,6 +20,41 @@ describe('ErrorMessage', () => {
   });
 });
 
+describe('ErrorMessage of a render tool', () => {
+  const error = new EngineError({
+    code: 'render-failed',
+    message: 'helm template for app web (charts/web) failed (exit 1): nil pointer evaluating interface {}.deeper (at <.Values.nope.deeper>)',
+    location: { file: 'charts/web/templates/cm.yaml', line: 7, column: 20 },
+    snippet: { startLine: 5, lines: ['data:', '  greeting: {{ .Values.greeting }}', '  deeper: {{ .Values.nope.deeper }}'] },
+    output: 'Error: web/templates/cm.yaml:7:20\n  executing "web/templates/cm.yaml" at <.Values.nope.deeper>:\n    nil pointer evaluating interface {}.deeper',
+  });
+
+  it('shows the headline, the file:line with its lines (the line marked), and the whole output folded away', async () => {
+    render(<ErrorMessage title="The plan failed" error={error} />);
+    const box = screen.getByRole('alert');
+    expect(box.querySelector('.error-text')?.textContent).toBe(error.message);
+    expect(box.querySelector('.error-where')?.textContent).toBe('at charts/web/templates/cm.yaml:7:20');
+    const lines = [...screen.getByTestId('error-snippet').querySelectorAll('[data-line]')];
+    expect(lines.map((l) => [l.getAttribute('data-line'), l.className])).toEqual([
+      ['5', ''],
+      ['6', ''],
+      ['7', 'error-line'],
+    ]);
+    expect(lines[2]?.textContent).toBe('7  deeper: {{ .Values.nope.deeper }}');
+    const output = screen.getByTestId<HTMLDetailsElement>('error-output');
+    expect(output.open).toBe(false);
+    await userEvent.click(screen.getByText('Full output of the tool'));
+    expect(output.open).toBe(true);
+    expect(output.querySelector('pre')?.textContent).toContain('executing "web/templates/cm.yaml"');
+  });
+
+  it('an error without them shows neither', () => {
+    render(<ErrorMessage error={{ code: 'forbidden', message: 'no' }} />);
+    expect(screen.queryByTestId('error-snippet')).toBeNull();
+    expect(screen.queryByTestId('error-output')).toBeNull();
+  });
+});
+
 function Bomb(props: { armed: boolean }): React.JSX.Element {
   if (props.armed) throw new Error('the resource list exploded');
   return <p>resources</p>;

@@ -19,13 +19,37 @@ export function ErrorMessage(props: { error: EngineErrorInfo | unknown; title?: 
           at <code>{where}</code>
         </p>
       )}
+      {e.snippet && <Snippet snippet={e.snippet} line={e.location?.line} />}
       {e.hint && <p className="error-hint">Hint: {e.hint}</p>}
+      {e.output && (
+        <details className="error-output" data-testid="error-output">
+          <summary>Full output of the tool</summary>
+          <pre>{e.output}</pre>
+        </details>
+      )}
       {props.onRetry && (
         <button type="button" className="btn small" onClick={props.onRetry}>
           Try again
         </button>
       )}
     </div>
+  );
+}
+
+/** The lines around an error's location, numbered, the location's line marked. */
+function Snippet(props: { snippet: NonNullable<EngineErrorInfo['snippet']>; line: number | undefined }): React.JSX.Element {
+  return (
+    <pre className="error-snippet" data-testid="error-snippet">
+      {props.snippet.lines.map((text, i) => {
+        const n = props.snippet.startLine + i;
+        return (
+          <div key={n} className={n === props.line ? 'error-line' : undefined} data-line={n}>
+            <span className="line-no">{n}</span>
+            {text}
+          </div>
+        );
+      })}
+    </pre>
   );
 }
 
