@@ -83,6 +83,26 @@ export function doneCount(p: ApplyProgress): number {
   return p.steps.reduce((n, s) => (s.hooks ? n : n + s.objects.filter((o) => DONE_STATES.has(o.state) || (o.state === 'applied' && o.message !== undefined)).length), 0);
 }
 
+/** States a change ends in without having been carried out (or without being known to be). */
+const NOT_FINISHED: ReadonlySet<ObjectState> = new Set(['failed', 'skipped', 'unknown']);
+
+/** Changes of a run that ended badly that did not finish: failed, skipped, unknown, or never reported. */
+export function unfinishedCount(p: ApplyProgress, total: number): number {
+  const finished = p.steps.reduce((n, s) => (s.hooks ? n : n + s.objects.filter((o) => (DONE_STATES.has(o.state) || (o.state === 'applied' && o.message !== undefined)) && !NOT_FINISHED.has(o.state)).length), 0);
+  return Math.max(0, total - finished);
+}
+
+/** How a run that ended badly begins its count. */
+const ENDED_BADLY: Readonly<Partial<Record<ProgressStatus, string>>> = { failed: 'Failed', cancelled: 'Cancelled', refused: 'Refused' };
+
+/** "2 of 6 changes done" while it runs and after it succeeded; "Failed: 1 of 1 change did not finish" after it ended badly. */
+export function countText(p: ApplyProgress, total: number): string {
+  const changes = `change${total === 1 ? '' : 's'}`;
+  const ended = ENDED_BADLY[p.status];
+  if (ended) return `${ended}: ${unfinishedCount(p, total)} of ${total} ${changes} did not finish`;
+  return `${doneCount(p)} of ${total} ${changes} done`;
+}
+
 /** "1:05", "12.3 s". */
 export function elapsedLabel(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

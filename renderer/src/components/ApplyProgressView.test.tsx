@@ -6,7 +6,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { engineEventSchema, type EngineEvent, type ResourceKey } from '../../../core/api/contract.js';
-import { SHOP_PLAN } from '../testing/fixtures.js';
+import { RUNS, SHOP_PLAN } from '../testing/fixtures.js';
 import { EngineError } from '../host.js';
 import { renderWithHost, testHost } from '../testing/host.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
@@ -48,9 +48,10 @@ const END: EngineEvent[] = [
 function view(events: readonly EngineEvent[], host = testHost()) {
   const onClose = vi.fn();
   const onShowHistory = vi.fn();
-  const ui = (e: readonly EngineEvent[]) => <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={e} startedAt={Date.now()} onClose={onClose} onShowHistory={onShowHistory} watchIntervalMs={5} />;
+  const onPreview = vi.fn();
+  const ui = (e: readonly EngineEvent[]) => <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={e} startedAt={Date.now()} onClose={onClose} onShowHistory={onShowHistory} onPreview={onPreview} watchIntervalMs={5} />;
   const r = renderWithHost(ui(events), host);
-  return { host, onClose, onShowHistory, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), unmount: () => r.unmount(), user: userEvent.setup() };
+  return { host, onClose, onShowHistory, onPreview, rerender: (e: readonly EngineEvent[]) => r.rerender(ui(e)), unmount: () => r.unmount(), user: userEvent.setup() };
 }
 
 /** Steps as "Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=healthy" (hooks: "…=healthy (hook)"). */
@@ -79,7 +80,7 @@ describe('ApplyProgressView', () => {
     const v = view(START);
     expect(screen.getByTestId('apply-status').textContent).toBe('Applying…');
     expect(steps()).toEqual(['Sync · wave -1 · namespaces | Step 1 · apply · 1 object: Namespace shop=applying']);
-    expect(screen.getByText('0 of 6 objects done · 3 steps')).toBeTruthy();
+    expect(screen.getByText('0 of 6 changes done · 3 steps')).toBeTruthy();
 
     v.rerender([...START, ...MIDDLE]);
     expect(steps()).toEqual([
@@ -87,7 +88,7 @@ describe('ApplyProgressView', () => {
       'Sync · wave 0 · config | Step 2 · apply · 4 objects: Service billing/api=applied, ConfigMap shop/web-config=healthy, Deployment shop/web=waiting',
     ]);
     expect(screen.getByText('1 of 3 replicas available')).toBeTruthy();
-    expect(screen.getByText('2 of 6 objects done · 3 steps')).toBeTruthy();
+    expect(screen.getByText('2 of 6 changes done · 3 steps')).toBeTruthy();
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('2');
     expect(waiting()).toEqual(['ConfigMap shop/web-flags', 'Secret shop/old-token']);
     expect(screen.queryByText('ConfigMap x/elsewhere')).toBeNull();
@@ -148,7 +149,7 @@ describe('ApplyProgressView', () => {
       expect(screen.getAllByTestId('step-phase')[0]!.getAttribute('title')).toBe('PreSync: before anything of the app is applied');
       // Hooks are no changes: the counts leave them out.
       expect(screen.getByTestId('apply-result').textContent).toBe('1 of 1 change applied and healthy in 9.0 s.');
-      expect(screen.getByText('1 of 1 objects done · 3 steps')).toBeTruthy();
+      expect(screen.getByText('1 of 1 change done · 3 steps')).toBeTruthy();
     });
 
     it('SyncFail hooks when the apply failed', () => {
@@ -216,6 +217,78 @@ describe('ApplyProgressView', () => {
       });
       view([...START, ...MIDDLE, ...PROGRESSING_END], failing);
       await waitFor(() => expect(screen.getByTestId('health-watch').textContent).toBe('Stopped watching them: this engine has no plan plan-1 with a cluster'));
+    });
+  });
+
+  describe('a rollout that fails (the demo\'s bad release: its Pods ask for 250 CPUs)', () => {
+    const REASON = '4 Pods Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling), e.g. shop/web-75f764998c-abcde';
+    const STEP: EngineEvent[] = [
+      ev({ type: 'apply-started', runId: RUN, steps: 1, changes: 1 }),
+      ev({ type: 'apply-step', runId: RUN, step: 0, syncPhase: 'Sync', wave: 0, phase: 'upsert', group: 'workloads', count: 1 }),
+      ev({ type: 'apply-object', runId: RUN, step: 0, key: DEPLOY, state: 'applied' }),
+      ev({ type: 'apply-object', runId: RUN, step: 0, key: DEPLOY, state: 'waiting' }),
+    ];
+    const LIVE = ev({ type: 'apply-object', runId: RUN, step: 0, key: DEPLOY, state: 'waiting', message: `0 of 4 replicas available; ${REASON}` });
+    const FAILED: EngineEvent[] = [
+      ev({ type: 'apply-object', runId: RUN, step: 0, key: DEPLOY, state: 'failed', message: `ProgressDeadlineExceeded: ReplicaSet "web-75f764998c" has timed out progressing; ${REASON}` }),
+      ev({ type: 'apply-finished', runId: RUN, status: 'failed', error: `step 1 of 1 (wave 0) failed: Deployment.apps shop/web: ProgressDeadlineExceeded: ReplicaSet "web-75f764998c" has timed out progressing; ${REASON}`, elapsedMs: 21_000 }),
+    ];
+    const [newer, older] = RUNS.runs;
+    /** History of the context: this run (failed) on top of the two good ones of the fixtures. */
+    const failedRun = { ...newer!, id: RUN, status: 'failed' as const, startedAt: '2026-11-21T09:00:00.000Z' };
+    const row = (): HTMLElement => screen.getAllByTestId('apply-object').find((o) => o.dataset.key === 'Deployment shop/web')!;
+    const buttons = (): string[] => [...document.querySelectorAll('.progress-head button')].map((b) => `${b.textContent ?? ''}${b.classList.contains('primary') ? ' (primary)' : ''}`);
+
+    it('the waiting row says why, live, instead of a bare "waiting"', () => {
+      const v = view(STEP);
+      expect(row().dataset.state).toBe('waiting');
+      expect(within(row()).queryByText(/Pods Pending/)).toBeNull();
+      v.rerender([...STEP, LIVE]);
+      expect(row().dataset.state).toBe('waiting');
+      expect(within(row()).getByText(`0 of 4 replicas available; ${REASON}`)).toBeTruthy();
+    });
+
+    it('after it failed: Roll back to the last good run first, then Revert this run; Back to the plan is secondary; the count says what did not finish', async () => {
+      const host = testHost({ listRuns: () => ({ runs: [failedRun, newer!, older!] }) });
+      const v = view([...STEP, LIVE, ...FAILED], host);
+      expect(screen.getByTestId('apply-count').textContent).toBe('Failed: 1 of 1 change did not finish · 1 step');
+      expect(within(row()).getByText(/ProgressDeadlineExceeded: .*Insufficient cpu \(FailedScheduling\)/)).toBeTruthy();
+      await waitFor(() => expect(screen.queryByTestId('rollback-last-good')).toBeTruthy());
+      expect(buttons()).toEqual([`Roll back to ${newer!.commit.slice(0, 7)} (primary)`, 'Revert this run', 'Show in History', 'Back to the plan']);
+      expect(screen.getByTestId('rollback-last-good').dataset.runId).toBe(newer!.id);
+      expect(screen.getByTestId('recovery-hint').textContent).toMatch(new RegExp(`^The cluster is as this run left it\\. Roll back to ${newer!.commit.slice(0, 7)} \\(run ${newer!.id}, succeeded .+\\) or revert this run; each opens a plan to review before anything is applied\\.$`));
+      expect(v.host.requests('listRuns')).toEqual([{ context: 'staging', limit: 100 }]);
+      await v.user.click(screen.getByTestId('rollback-last-good'));
+      expect(v.onPreview).toHaveBeenLastCalledWith('rollback', newer);
+      await v.user.click(screen.getByTestId('revert-this-run'));
+      expect(v.onPreview).toHaveBeenLastCalledWith('revert', failedRun);
+    });
+
+    it.each<[string, object[], string[]]>([
+      ['no good run before it: Revert this run is the one offered', [{ ...failedRun }, { ...newer!, status: 'failed' }, { ...older!, commit: ':working' }], ['Revert this run (primary)', 'Show in History', 'Back to the plan']],
+      ['another app\'s, another context\'s and a revert\'s good runs do not count', [failedRun, { ...newer!, app: { name: 'api', path: 'apps/api' } }, { ...newer!, id: 'run-x', cluster: { ...newer!.cluster, context: 'prod' } }, { ...older!, kind: 'revert' }], ['Revert this run (primary)', 'Show in History', 'Back to the plan']],
+      ['history cannot say: only Back to the plan', [], ['Show in History', 'Back to the plan (primary)']],
+    ])('%s', async (_case, runs, expected) => {
+      const host = testHost({ listRuns: () => ({ runs: runs as typeof RUNS.runs }) });
+      view([...STEP, ...FAILED], host);
+      await waitFor(() => expect(host.requests('listRuns').length).toBe(1));
+      await waitFor(() => expect(buttons()).toEqual(expected));
+    });
+
+    it('asks again while history still has the run running (its last event comes just before history finishes it)', async () => {
+      let asked = 0;
+      const host = testHost({ listRuns: () => ({ runs: [++asked < 3 ? { ...failedRun, status: 'running' as const } : failedRun, newer!] }) });
+      view([...STEP, ...FAILED], host);
+      await waitFor(() => expect(screen.queryByTestId('revert-this-run')).toBeTruthy(), { timeout: 3000 });
+      expect(asked).toBe(3);
+    });
+
+    it('a run that succeeded offers no way back, and counts what is done', async () => {
+      const host = testHost();
+      view([...STEP, ev({ type: 'apply-object', runId: RUN, step: 0, key: DEPLOY, state: 'healthy', message: '4 of 4 replicas available' }), ev({ type: 'apply-finished', runId: RUN, status: 'succeeded', elapsedMs: 9_000 })], host);
+      expect(screen.getByTestId('apply-count').textContent).toBe('1 of 1 change done · 1 step');
+      expect(buttons()).toEqual(['Show in History', 'Back to the plan (primary)']);
+      expect(host.requests('listRuns')).toEqual([]);
     });
   });
 

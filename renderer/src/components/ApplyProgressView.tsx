@@ -1,15 +1,20 @@
 /**
  * A running (or finished) apply: its steps (sync phase, wave × phase; hooks marked), each object's state and health
- * message as the engine reports it, the elapsed time, Cancel, and the final result.
+ * message as the engine reports it (while waiting: why, in its Pods' words), the elapsed time, Cancel, and the final
+ * result. After a failed or cancelled run the way back comes first: "Roll back to" the app's last good run on this
+ * context, or "Revert this run", each opening a plan preview (recovery.ts), then "Back to the plan".
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { EngineEvent, Plan } from '../../../core/api/contract.js';
-import { doneCount, elapsedLabel, isFinished, progressOf, type ProgressStatus } from '../applyProgress.js';
-import { keyLabel } from '../format.js';
+import type { EngineEvent, Plan, RunSummary } from '../../../core/api/contract.js';
+import { countText, doneCount, elapsedLabel, isFinished, progressOf, type ProgressStatus } from '../applyProgress.js';
+import { keyLabel, relativeTime } from '../format.js';
+import { useRecovery } from '../recovery.js';
+import type { PreviewKind } from './HistoryView.js';
 import { PHASE_TEXT, stepTitle } from '../syncPhase.js';
 import { progressingKeys, useHealthWatch, withWatched } from '../healthWatch.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
+import { CommitLabel } from './CommitLabel.js';
 
 const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
   starting: 'Starting…',
@@ -30,6 +35,8 @@ export function ApplyProgressView(props: {
   startedAt: number;
   onClose: () => void;
   onShowHistory: () => void;
+  /** Opens a rollback or revert of a run as a plan preview (History's); without it, a failed run offers only "Back to the plan". */
+  onPreview?: (kind: PreviewKind, run: RunSummary) => void;
   /** How often objects the run left progressing are read again while the view is open (healthWatch.ts). */
   watchIntervalMs?: number;
 }): React.JSX.Element {
@@ -57,6 +64,10 @@ export function ApplyProgressView(props: {
   // The objects the run ended with progressing, as they are now (watched).
   const endedProgressing = new Set(watchKeys.map(keyLabel));
   const stillProgressing = progress.steps.flatMap((s) => s.objects).filter((o) => endedProgressing.has(o.label));
+  const { onPreview } = props;
+  const recovery = useRecovery(host, props.runId, cluster?.context, onPreview !== undefined && (progress.status === 'failed' || progress.status === 'cancelled'));
+  const { lastGood, run: thisRun } = recovery ?? {};
+  const recovers = onPreview !== undefined && (lastGood !== undefined || thisRun !== undefined);
 
   return (
     <div className="progress" data-testid="apply-progress" data-status={progress.status} data-run-id={props.runId}>
@@ -64,7 +75,7 @@ export function ApplyProgressView(props: {
         <div>
           <h2 data-testid="apply-status">{STATUS_TEXT[progress.status]}</h2>
           <div className="muted small">
-            {props.plan.inputs.app.name} @ {props.plan.inputs.commit === ':working' ? 'working copy' : props.plan.inputs.commit.slice(0, 7)} → {cluster?.context} · run <code>{props.runId}</code>
+            {props.plan.inputs.app.name} @ <CommitLabel commit={props.plan.inputs.commit} /> → {cluster?.context} · run <code>{props.runId}</code>
           </div>
         </div>
         <div className="spacer" />
@@ -86,10 +97,27 @@ export function ApplyProgressView(props: {
           </button>
         ) : (
           <>
+            {onPreview && lastGood && (
+              <button
+                type="button"
+                className="btn primary"
+                data-testid="rollback-last-good"
+                data-run-id={lastGood.id}
+                title={`Plan ${lastGood.app.name} at ${lastGood.commit.slice(0, 7)}, the commit of its last good run ${lastGood.id} (${lastGood.status}, ${relativeTime(lastGood.startedAt)}), against ${lastGood.cluster.context}, and preview it`}
+                onClick={() => onPreview('rollback', lastGood)}
+              >
+                Roll back to {lastGood.commit.slice(0, 7)}
+              </button>
+            )}
+            {onPreview && thisRun && (
+              <button type="button" className={lastGood ? 'btn' : 'btn primary'} data-testid="revert-this-run" title="Plan the exact undo of what this run changed, and preview it" onClick={() => onPreview('revert', thisRun)}>
+                Revert this run
+              </button>
+            )}
             <button type="button" className="btn" data-testid="show-history" onClick={props.onShowHistory}>
               Show in History
             </button>
-            <button type="button" className="btn primary" data-testid="close-progress" onClick={props.onClose}>
+            <button type="button" className={recovers ? 'btn' : 'btn primary'} data-testid="close-progress" onClick={props.onClose}>
               Back to the plan
             </button>
           </>
@@ -105,6 +133,17 @@ export function ApplyProgressView(props: {
           <div className={`result-banner status-${progress.status}`} role="alert" data-testid="apply-error">
             {progress.error}
           </div>
+        )}
+        {recovers && (
+          <p className="muted small" data-testid="recovery-hint">
+            The cluster is as this run left it.{' '}
+            {lastGood && (
+              <>
+                Roll back to <CommitLabel commit={lastGood.commit} /> (run <code>{lastGood.id}</code>, {lastGood.status} {relativeTime(lastGood.startedAt)})
+              </>
+            )}
+            {lastGood && thisRun ? ' or revert this run; each opens' : thisRun ? 'Revert this run: it opens' : ': it opens'} a plan to review before anything is applied.
+          </p>
         )}
         {progress.status === 'succeeded' && (
           <div className="result-banner status-succeeded" data-testid="apply-result">
@@ -133,8 +172,9 @@ export function ApplyProgressView(props: {
             </div>
           </div>
         )}
-        <p className="muted small">
-          {done} of {total} objects done{progress.totalSteps !== undefined && ` · ${progress.totalSteps} step${progress.totalSteps === 1 ? '' : 's'}`}
+        <p className="muted small" data-testid="apply-count">
+          {countText(progress, total)}
+          {progress.totalSteps !== undefined && ` · ${progress.totalSteps} step${progress.totalSteps === 1 ? '' : 's'}`}
         </p>
         <ol className="steps">
           {progress.steps.map((s) => (

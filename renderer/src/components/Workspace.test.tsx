@@ -188,6 +188,28 @@ describe('Workspace', () => {
     expect(screen.getByRole('dialog', { name: 'Apply the rollback plan' })).toBeTruthy();
   });
 
+  it('a failed apply offers the way back first: "Roll back to" the last good run opens its rollback preview', async () => {
+    const failed = { ...RUNS.runs[0]!, id: 'run-0003', status: 'failed' as const, startedAt: '2026-11-21T09:00:00.000Z' };
+    const { host, user } = await openWorkspace({ listRuns: () => ({ runs: [failed, ...RUNS.runs] }) });
+    await user.click(planButton());
+    await screen.findByTestId('plan-summary');
+    await user.click(applyButton());
+    await user.click(await screen.findByTestId('confirm-apply'));
+    await screen.findByTestId('apply-progress');
+    const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+    const why = '2 Pods Pending: 0/1 nodes are available: 1 Insufficient cpu (FailedScheduling), e.g. shop/web-75f764998c-abcde';
+    host.emit({ type: 'apply-started', runId: 'run-0003', steps: 1, changes: 1 });
+    host.emit({ type: 'apply-object', runId: 'run-0003', step: 0, key: web, state: 'failed', message: `ProgressDeadlineExceeded: ReplicaSet "web-75f764998c" has timed out progressing; ${why}` });
+    host.emit({ type: 'apply-finished', runId: 'run-0003', status: 'failed', error: `step 1 of 1 (wave 0) failed: Deployment.apps shop/web: … ${why}`, elapsedMs: 21_000 });
+    const rollback = await screen.findByTestId('rollback-last-good');
+    expect(rollback.textContent).toBe(`Roll back to ${COMMITS.head.slice(0, 7)}`);
+    await user.click(rollback);
+    const banner = await screen.findByTestId('preview-banner');
+    expect(banner.dataset.kind).toBe('rollback');
+    expect(host.requests('planRollback')).toEqual([{ runId: 'run-0002', context: 'staging' }]);
+    expect(screen.queryByTestId('apply-progress')).toBeNull();
+  });
+
   it('History: a run that ended progressing shows its status and the objects still progressing, with why', async () => {
     const runs = RUNS.runs.map((r, i) => (i === 0 ? { ...r, status: 'progressing' as const } : r));
     const { user } = await openWorkspace({

@@ -93,6 +93,11 @@ export function Workspace(): React.JSX.Element {
               runs.closeProgress();
               setView('history');
             }}
+            // A failed run's way back: the rollback or revert opens as a plan preview, as from History.
+            onPreview={(kind, run) => {
+              runs.closeProgress();
+              runPreview(kind, run);
+            }}
           />
         )}
         {view === 'plan' && !applying && <PlanArea session={session} stale={stale} errorTitle={failedFolder ?? 'The plan failed'} onReplan={replan} onAdopt={runPlanAdopting} onPickApp={(name) => selection.setApp({ app: name })} />}
