@@ -8,6 +8,8 @@
  *   apply         the apply of v1.1.0, finished: its steps, waves and objects;
  *   apply-phases  the same apply's steps up close: PreSync hooks, Sync by wave and kind, PostSync hooks;
  *   plan          the plan of v1.2.0 (the scale-up), the Deployment's diff open;
+ *   apply-failed  the apply of the bad release v2.0.0, failed: its Pods Pending on "Insufficient cpu" named on the
+ *                 Deployment's row, and the way back first (Roll back to the v1.2.0 commit, Revert this run);
  *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open.
  *
  * The theme follows the OS (the default setting, "system"): each picture is taken twice, with
@@ -138,6 +140,8 @@ try {
   await pickTag(page, 'v2.0.0');
   await plan(page, '0 to add · 1 to change · 0 to destroy');
   await apply(page, 'failed');
+  await until('Roll back offered', () => page.getByTestId('rollback-last-good').isVisible());
+  await shoot(page, 'apply-failed');
 
   log('History: roll back to the v1.2.0 run');
   await page.getByTestId('show-history').click();
@@ -157,7 +161,7 @@ try {
   await shoot(page, 'history');
 
   if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-  log(`done: 12 pictures in ${outDir}`);
+  log(`done: 14 pictures in ${outDir}`);
 } finally {
   await browser.close();
   await app.stop();
