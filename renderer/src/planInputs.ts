@@ -23,12 +23,12 @@ export interface PlanInputs {
   readonly revLabel: string;
 }
 
-/** A plan made from a run in History (a rollback or revert preview) rather than from the pickers. */
+/** A plan from a run in History rather than from the pickers: a rollback or revert preview, or the plan the run applied (`run`, read-only). */
 export interface PlanOrigin {
-  readonly kind: PreviewKind;
+  readonly kind: PreviewKind | 'run';
   readonly run: RunSummary;
 }
-export const ORIGIN_TEXT: Readonly<Record<PreviewKind, string>> = { rollback: 'rollback', revert: 'revert' };
+export const ORIGIN_TEXT: Readonly<Record<PlanOrigin['kind'], string>> = { rollback: 'rollback', revert: 'revert', run: 'applied' };
 
 /** The plan request's options for these inputs: prune and createNamespace as the toggles show them. */
 export function planOptionsRequest(i: PlanInputs): { namespace?: string; prune: boolean; createNamespace: boolean; adopt?: true } {

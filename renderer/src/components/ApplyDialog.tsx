@@ -5,10 +5,12 @@
  */
 import { useState } from 'react';
 import type { ApplyStarted, Plan } from '../../../core/api/contract.js';
-import { ACTION_SYMBOL, keyLabel, summaryLine } from '../format.js';
+import { confirmWhat, deletesSentence } from '../destroy.js';
+import { ACTION_SYMBOL, keyLabel } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
 import { Modal } from './Modal.js';
+import { SummaryLine } from './SummaryLine.js';
 
 const SHOWN = 12;
 
@@ -26,6 +28,7 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
   const [state, setState] = useState<{ status: 'idle' | 'starting' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
   const changes = plan.changes.filter((c) => c.action !== 'noop');
   const dangerous = changes.filter((c) => c.flags.includes('dangerous'));
+  const deletes = deletesSentence(plan);
   const confirmed = (!protectedWhy || typed.trim() === context) && (asking.length === 0 || deletesConfirmed);
 
   const start = (): void => {
@@ -49,8 +52,13 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
           {plan.inputs.cluster && <span className="muted"> ({plan.inputs.cluster.server})</span>}.
         </p>
         <p className="summary" data-testid="apply-dialog-summary">
-          {summaryLine(plan.summary)}
+          <SummaryLine summary={plan.summary} />
         </p>
+        {deletes && (
+          <p className="deletes-warning" role="alert" data-testid="apply-dialog-deletes">
+            {deletes}
+          </p>
+        )}
         <ul className="apply-list">
           {changes.slice(0, SHOWN).map((c) => (
             <li key={keyLabel(c.key)}>
@@ -100,7 +108,7 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
         {protectedWhy && (
           <label className="confirm-field">
             <span>
-              {protectedWhy} Type <b className="mono">{context}</b> to apply:
+              {protectedWhy} Type <b className="mono">{context}</b> {confirmWhat(plan)}:
             </span>
             <input className="input" data-testid="confirm-context" value={typed} autoFocus spellCheck={false} autoComplete="off" onChange={(e) => setTyped(e.target.value)} />
           </label>
@@ -110,7 +118,7 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
           <button type="button" className="btn" onClick={props.onClose}>
             Cancel
           </button>
-          <button type="submit" className={`btn ${protectedWhy ? 'danger' : 'primary'}`} data-testid="confirm-apply" disabled={!confirmed || state.status === 'starting'} autoFocus={!protectedWhy}>
+          <button type="submit" className={`btn ${protectedWhy || deletes ? 'danger' : 'primary'}`} data-testid="confirm-apply" disabled={!confirmed || state.status === 'starting'} autoFocus={!protectedWhy}>
             {state.status === 'starting' ? 'Starting…' : `Apply to ${context}`}
           </button>
         </footer>

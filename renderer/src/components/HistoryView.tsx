@@ -23,6 +23,8 @@ export function HistoryView(props: {
   /** Bumped when a run finishes, to reload. */
   refreshKey: number;
   onPreview: (kind: PreviewKind, run: RunSummary) => void;
+  /** Open the plan a run applied, with its diffs (read-only). */
+  onOpenPlan?: (run: RunSummary) => void;
   previewing: boolean;
 }): React.JSX.Element {
   const host = useHost();
@@ -100,13 +102,13 @@ export function HistoryView(props: {
         {details.status === 'loading' && <div className="loading">Loading the run…</div>}
         {details.status === 'failed' && <ErrorMessage title="Cannot read the run" error={errorInfo(details.error)} />}
         {details.status === 'idle' && <div className="empty">Select a run to see what it did.</div>}
-        {details.status === 'ready' && <RunPanel run={details.value} onPreview={props.onPreview} previewing={props.previewing} />}
+        {details.status === 'ready' && <RunPanel run={details.value} onPreview={props.onPreview} {...(props.onOpenPlan && { onOpenPlan: props.onOpenPlan })} previewing={props.previewing} />}
       </section>
     </div>
   );
 }
 
-function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: RunSummary) => void; previewing: boolean }): React.JSX.Element {
+function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: RunSummary) => void; onOpenPlan?: (run: RunSummary) => void; previewing: boolean }): React.JSX.Element {
   const { run } = props;
   const finished = run.status !== 'running';
   return (
@@ -116,6 +118,11 @@ function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: 
           <span className={`pill status-pill status-${run.status}`}>{run.status}</span> {run.kind} of {run.app.name}
         </h2>
         <div className="spacer" />
+        {props.onOpenPlan && (
+          <button type="button" className="btn" data-testid="open-run-plan" disabled={props.previewing} title="Open the plan this run applied, with its diffs (read-only)" onClick={() => props.onOpenPlan?.(run)}>
+            Show its plan
+          </button>
+        )}
         <button
           type="button"
           className="btn"

@@ -2,9 +2,10 @@
  * The plan tab when no apply is on screen: the "Planning…" line, a failed plan's error, the
  * banner of a rollback or revert preview, then the plan itself, or what to do first.
  */
+import type { AppliedRun } from '../applyGate.js';
 import { errorInfo } from '../host.js';
+import { relativeTime } from '../format.js';
 import { selectionName } from '../selection.js';
-import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import type { PlanSession } from '../workspace/usePlanSession.js';
 import { ChildPlans } from './ChildPlans.js';
 import { ErrorMessage } from './Errors.js';
@@ -13,6 +14,14 @@ import { PlanView } from './PlanView.js';
 export function PlanArea(props: {
   session: PlanSession;
   stale: boolean;
+  /** Why the plan is stale, in words. */
+  staleReason?: string | null;
+  /** The run the plan on screen was sent to (or, for a past run's plan, that run). */
+  applied?: AppliedRun | null;
+  /** The open repository, when it is the plan's (its errors show their files' lines). */
+  repoId?: string;
+  /** What the empty tab asks for: the choices missing, or to press Plan. */
+  prompt: string;
   /** The failed plan's title: what it says about a typed folder, else "The plan failed". */
   errorTitle: string;
   onReplan: () => void;
@@ -41,19 +50,31 @@ export function PlanArea(props: {
               <b>Rollback preview</b>: {plan.plan.inputs.app.name} at <code>{plan.origin.run.commit.slice(0, 7)}</code>, the commit of run <code>{plan.origin.run.id}</code>, against{' '}
               <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
             </>
+          ) : plan.origin.kind === 'run' ? (
+            <>
+              <b>The plan of run</b> <code>{plan.origin.run.id}</code>, as it was applied to <b>{plan.origin.run.cluster.context}</b> {relativeTime(plan.origin.run.startedAt)}: read-only (its unchanged objects are not kept).
+            </>
           ) : (
             <>
               <b>Revert preview</b>: undoes what run <code>{plan.origin.run.id}</code> changed in <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
             </>
           )}{' '}
           <button type="button" className="link" onClick={props.session.discard}>
-            Discard
+            {plan.origin.kind === 'run' ? 'Close' : 'Discard'}
           </button>
         </div>
       )}
       {plan ? (
         <>
-          <PlanView plan={plan.plan} stale={props.stale} onReplan={props.onReplan} {...(!plan.origin && { onAdopt: props.onAdopt })} />
+          <PlanView
+            plan={plan.plan}
+            stale={props.stale}
+            staleReason={props.staleReason ?? null}
+            applied={props.applied ?? null}
+            {...(props.repoId !== undefined && { repoId: props.repoId })}
+            onReplan={props.onReplan}
+            {...(!plan.origin && { onAdopt: props.onAdopt })}
+          />
           {!plan.origin && props.onPickApp && <ChildPlans plan={plan.plan} onPick={props.onPickApp} />}
         </>
       ) : (
@@ -61,9 +82,7 @@ export function PlanArea(props: {
         planRun.status !== 'failed' && (
           <div className="empty">
             <h2>Review before you apply</h2>
-            <p>
-              Pick an app, a revision and a context, then press <b>Plan</b> (<kbd>{PLAN_SHORTCUT}</kbd>) to see what would change in the cluster.
-            </p>
+            <p data-testid="plan-prompt">{props.prompt}</p>
           </div>
         )
       )}

@@ -20,7 +20,13 @@ export function ActionBadge(props: { action: Action }): React.JSX.Element {
   );
 }
 
-export function PlanTree(props: { changes: readonly Change[]; selectedId: string | null; onOpen: (c: Change | null) => void }): React.JSX.Element {
+export function PlanTree(props: {
+  changes: readonly Change[];
+  selectedId: string | null;
+  /** False while something else (a hook) is open instead: no resource is marked selected. */
+  selectionShown?: boolean;
+  onOpen: (c: Change | null) => void;
+}): React.JSX.Element {
   const [text, setText] = useState('');
   const counts = useMemo(() => countByAction(props.changes), [props.changes]);
   const [actions, setActions] = useState<ReadonlySet<Action>>(DEFAULT_ACTIONS);
@@ -29,6 +35,7 @@ export function PlanTree(props: { changes: readonly Change[]; selectedId: string
   const rows = useMemo(() => buildRows(visible, collapsed), [visible, collapsed]);
   const [cursor, setCursor] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
+  const marked = props.selectionShown === false ? null : props.selectedId;
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
@@ -139,14 +146,14 @@ export function PlanTree(props: { changes: readonly Change[]; selectedId: string
               const common = {
                 id: `row-${v.index}`,
                 role: 'treeitem',
-                className: `tree-row row-${row.type}${v.index === cursor ? ' cursor' : ''}${row.type === 'change' && row.id === props.selectedId ? ' selected' : ''}`,
+                className: `tree-row row-${row.type}${v.index === cursor ? ' cursor' : ''}${row.type === 'change' && row.id === marked ? ' selected' : ''}`,
                 style: { position: 'absolute' as const, top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` },
                 onClick: () => activate(v.index),
               };
               if (row.type === 'change') {
                 const c = row.change;
                 return (
-                  <div {...common} key={row.id} aria-level={3} aria-selected={row.id === props.selectedId} data-key={keyLabel(c.key)} data-action={c.action} title={keyLabel(c.key)}>
+                  <div {...common} key={row.id} aria-level={3} aria-selected={row.id === marked} data-key={keyLabel(c.key)} data-action={c.action} title={keyLabel(c.key)}>
                     <ActionBadge action={c.action} />
                     <span className="ellipsis">{c.key.name}</span>
                     {c.flags.includes('dangerous') && (

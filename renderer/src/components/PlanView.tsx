@@ -1,18 +1,33 @@
-/** A computed plan: its summary, diagnostics and hooks, the resource tree on the left, the opened change or hook in the centre. */
+/** A computed plan: its summary, diagnostics and hooks, the resource tree on the left, its errors first and the opened change or hook in the centre. */
 import { useCallback, useMemo, useState } from 'react';
 import type { Change, Plan } from '../../../core/api/contract.js';
-import { changeCount, changeId, locationLabel, relativeTime, summaryLine } from '../format.js';
+import type { AppliedRun } from '../applyGate.js';
+import { changeCount, changeId, locationLabel, relativeTime } from '../format.js';
+import { errorCount, errorsText } from '../planErrors.js';
 import { hookCount, runningHooks } from '../syncPhase.js';
 import { ChangeView } from './ChangeView.js';
 import { ErrorBoundary } from './Errors.js';
 import { HookView } from './HookView.js';
+import { PlanErrors } from './PlanErrors.js';
 import { PlanHooks } from './PlanHooks.js';
 import { PlanTree } from './PlanTree.js';
+import { SummaryLine } from './SummaryLine.js';
 
 /** Diagnostics that an explicit adoption answers: the app's ApplySet recorded by another app, an earlier version's shared set. */
 const ADOPTABLE = new Set(['applyset-owned-elsewhere', 'applyset-earlier-shared']);
 
-export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => void; onAdopt?: () => void }): React.JSX.Element {
+export function PlanView(props: {
+  plan: Plan;
+  stale: boolean;
+  /** Why it is stale, in words (else a general sentence). */
+  staleReason?: string | null;
+  /** The run this plan was sent to: it is marked, and Plan again offered. */
+  applied?: AppliedRun | null;
+  /** The open repository, when it is the plan's: its errors show the lines of their files. */
+  repoId?: string;
+  onReplan: () => void;
+  onAdopt?: () => void;
+}): React.JSX.Element {
   const { plan } = props;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const byId = useMemo(() => new Map(plan.changes.map((c) => [changeId(c), c])), [plan]);
@@ -31,6 +46,7 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
   const wouldRun = running > 0 ? ` Its ${hookCount(running)} ${running === 1 ? 'runs' : 'run'} only with an apply that has changes to make.` : '';
   const s = plan.summary;
   const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
+  const errors = errorCount(plan);
   const cluster = plan.inputs.cluster;
 
   return (
@@ -38,12 +54,16 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
       <aside className="sidebar">
         <div className="plan-head">
           <div className="summary" data-testid="plan-summary">
-            {summaryLine(s)}
+            <SummaryLine summary={s} />
           </div>
           <div className="summary-extra muted small">
             {s.noop > 0 && <span>{s.noop} unchanged</span>}
-            {s.error > 0 && <span className="text-error">{s.error} error{s.error === 1 ? '' : 's'}</span>}
-            {changeCount(s) === 0 && s.error === 0 && (
+            {errors > 0 && (
+              <span className="text-error" data-testid="plan-cannot-apply">
+                Cannot be applied: {errorsText(errors)}
+              </span>
+            )}
+            {changeCount(s) === 0 && errors === 0 && (
               <span data-testid="no-changes">
                 No changes: the cluster already matches this revision.{wouldRun}
               </span>
@@ -60,9 +80,18 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
             {' · '}
             <time dateTime={plan.createdAt}>{relativeTime(plan.createdAt)}</time>
           </div>
+          {props.applied && (
+            <div className="applied-marker" role="status" data-testid="plan-applied" data-run-id={props.applied.runId} data-status={props.applied.status}>
+              Applied in run <code>{props.applied.runId}</code> ({props.applied.status}).{' '}
+              <button type="button" className="link" onClick={props.onReplan}>
+                Plan again
+              </button>{' '}
+              to see what is left.
+            </div>
+          )}
           {props.stale && (
-            <div className="stale" role="status">
-              The app, revision or context changed since this plan was made.{' '}
+            <div className="stale" role="status" data-testid="plan-stale">
+              {props.staleReason ?? 'The app, revision or context changed since this plan was made.'}{' '}
               <button type="button" className="link" onClick={props.onReplan}>
                 Plan again
               </button>
@@ -93,28 +122,31 @@ export function PlanView(props: { plan: Plan; stale: boolean; onReplan: () => vo
         </div>
         <PlanHooks hooks={plan.hooks} openedIndex={hookIndex} onOpen={openHook} />
         <ErrorBoundary what="resource list" resetKey={plan.id}>
-          <PlanTree changes={plan.changes} selectedId={selectedId} onOpen={open} />
+          {/* One selection at a time: while a hook is open, the tree keeps its place but marks no resource. */}
+          <PlanTree changes={plan.changes} selectedId={selectedId} selectionShown={!hook} onOpen={open} />
         </ErrorBoundary>
       </aside>
       <section className="detail">
+        <PlanErrors plan={plan} repoId={props.repoId} />
         {hook ? (
           <HookView hook={hook} id={`${plan.id}/${hookIndex}`} />
         ) : selected ? (
           <ChangeView change={selected} />
         ) : (
           <div className="empty">
-            <p data-testid="plan-empty">
-              {plan.changes.length === 0
-                ? plan.hooks.length > 0
-                  ? `This app renders only hooks at this revision.${wouldRun} Select one to see it.`
-                  : 'This app renders no resources at this revision.'
-                : changeCount(s) === 0 && s.error === 0
-                  ? `Nothing to change.${wouldRun} Show the unchanged resources (=) to inspect them.`
-                  : 'Select a resource to see its diff.'}
-            </p>
+            <p data-testid="plan-empty">{emptyDetail(plan, errors, wouldRun)}</p>
           </div>
         )}
       </section>
     </div>
   );
+}
+
+/** What the centre says when no resource or hook is open. */
+function emptyDetail(plan: Plan, errors: number, wouldRun: string): string {
+  const changes = changeCount(plan.summary);
+  if (errors > 0 && changes === 0) return 'Nothing else is planned until the errors above are fixed.';
+  if (plan.changes.length === 0) return plan.hooks.length > 0 ? `This app renders only hooks at this revision.${wouldRun} Select one to see it.` : 'This app renders no resources at this revision.';
+  if (changes === 0 && errors === 0) return `Nothing to change.${wouldRun} Show the unchanged resources (=) to inspect them.`;
+  return 'Select a resource to see its diff.';
 }

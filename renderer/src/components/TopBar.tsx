@@ -17,6 +17,8 @@ export function TopBar(props: {
   folderProblem: string | null;
   planning: boolean;
   gate: ApplyGate;
+  /** The Apply button's words: a danger button naming the count when the plan destroys objects. */
+  applyButton?: { readonly label: string; readonly danger: boolean };
   onPlan: () => void;
   onApply: () => void;
   onCloseRepository: () => void;
@@ -41,8 +43,8 @@ export function TopBar(props: {
         <button type="button" className="btn primary" data-testid="plan-button" disabled={!s.inputs || props.planning} onClick={props.onPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
           {props.planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
         </button>
-        <button type="button" className="btn apply" data-testid="apply-button" disabled={!props.gate.canApply} title={props.gate.reason} onClick={props.onApply}>
-          Apply…
+        <button type="button" className={`btn apply${props.applyButton?.danger ? ' destroys' : ''}`} data-testid="apply-button" disabled={!props.gate.canApply} title={props.gate.reason} onClick={props.onApply}>
+          {props.applyButton?.label ?? 'Apply…'}
         </button>
       </div>
     </header>

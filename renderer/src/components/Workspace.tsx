@@ -8,19 +8,24 @@
  */
 import { useCallback, useState } from 'react';
 import { applyGate } from '../applyGate.js';
+import { applyButton } from '../destroy.js';
 import { errorInfo, useHost } from '../host.js';
 import { folderFailure, ORIGIN_TEXT } from '../planInputs.js';
+import { planPrompt } from '../planPrompt.js';
 import { sameSelection, selectedAppName } from '../selection.js';
-import { usePlanShortcut } from '../workspace/planShortcut.js';
+import { PLAN_SHORTCUT, usePlanShortcut } from '../workspace/planShortcut.js';
+import { useApplyAccess } from '../workspace/useApplyAccess.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
 import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
 import { usePreview } from '../workspace/usePreview.js';
+import { useRunPlan } from '../workspace/useRunPlan.js';
 import { useSelection } from '../workspace/useSelection.js';
 import { ApplyDialog } from './ApplyDialog.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
 import { ErrorMessage } from './Errors.js';
 import { HistoryView } from './HistoryView.js';
 import { PlanArea } from './PlanArea.js';
+import { namespaceProblem } from './PlanOptions.js';
 import { StartBar } from './StartBar.js';
 import { TopBar } from './TopBar.js';
 
@@ -31,10 +36,12 @@ export function Workspace(): React.JSX.Element {
   const session = usePlanSession(showPlan);
   const selection = useSelection(host, session.clear);
   const { inputs, repo, revisions, apps, contexts, context, chosenApp } = selection;
-  const { runPlan, runPlanAdopting, stale } = usePlanning(host, session, inputs);
+  const { runPlan, runPlanAdopting, stale, staleReason } = usePlanning(host, session, inputs);
   const runPreview = usePreview(host, session, inputs);
+  const openRunPlan = useRunPlan(host, session, repo?.id ?? null);
   const runs = useApplyRuns(host);
   usePlanShortcut(runPlan);
+  const access = useApplyAccess(host, session.plan);
 
   if (!repo || !revisions) {
     if (selection.startup.status === 'pending') return <div className="start" aria-busy="true" data-testid="startup-pending" />;
@@ -44,7 +51,9 @@ export function Workspace(): React.JSX.Element {
   const { plan, planning, planRun, runningInputs } = session;
   const { applying } = runs;
   const shown = plan?.plan;
-  const gate = applyGate({ plan: shown, planning, stale, applying: applying !== null, applied: shown !== undefined && runs.appliedPlans.has(shown.id) });
+  // This very plan's apply (this session), or the run a past run's plan belongs to.
+  const applied = plan?.appliedIn ? { runId: plan.appliedIn, status: runs.statusOf(plan.appliedIn) } : plan?.origin?.kind === 'run' ? { runId: plan.origin.run.id, status: plan.origin.run.status } : null;
+  const gate = applyGate({ plan: shown, planning, stale, applying: applying !== null, applied, access });
   const contextInfo = contexts.status === 'ready' ? contexts.value.contexts : [];
   const contextProtected = shown !== undefined && contextInfo.some((c) => c.name === shown.inputs.cluster?.context && c.protected === true);
   const historyApp = selectedAppName(chosenApp) ?? (plan && !plan.origin ? plan.plan.inputs.app.name : null);
@@ -53,7 +62,9 @@ export function Workspace(): React.JSX.Element {
   // The typed folder's own problem first; the engine's answer about it while that folder is still the choice.
   const folderProblem = folderCheck && !folderCheck.ok ? `${selection.folderText.trim()} ${folderCheck.reason}` : runningInputs && sameSelection(runningInputs.app, chosenApp) ? failedFolder : null;
   const origin = plan?.origin;
-  const replan = origin ? () => runPreview(origin.kind, origin.run) : runPlan;
+  const previewKind = origin?.kind === 'run' ? undefined : origin?.kind;
+  const replan = origin && previewKind ? () => runPreview(previewKind, origin.run) : runPlan;
+  const prompt = planPrompt({ app: chosenApp !== null, folderMode: selection.folderMode, revision: selection.rev !== null, context: context !== null, namespaceProblem: namespaceProblem(selection.options.namespace) }, PLAN_SHORTCUT);
   return (
     <div className="workspace">
       <TopBar
@@ -63,6 +74,7 @@ export function Workspace(): React.JSX.Element {
         folderProblem={folderProblem}
         planning={planning}
         gate={gate}
+        applyButton={applyButton(shown)}
         onPlan={runPlan}
         onApply={() => runs.setConfirming(true)}
         onCloseRepository={() => {
@@ -81,7 +93,7 @@ export function Workspace(): React.JSX.Element {
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
       {contexts.status === 'failed' && <ErrorMessage compact title="Cannot read the kubeconfig" error={errorInfo(contexts.error)} onRetry={selection.reload} />}
       <main className="workspace-main">
-        {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} />}
+        {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} onOpenPlan={openRunPlan} />}
         {view === 'plan' && applying && (
           <ApplyProgressView
             runId={applying.runId}
@@ -100,7 +112,20 @@ export function Workspace(): React.JSX.Element {
             }}
           />
         )}
-        {view === 'plan' && !applying && <PlanArea session={session} stale={stale} errorTitle={failedFolder ?? 'The plan failed'} onReplan={replan} onAdopt={runPlanAdopting} onPickApp={(name) => selection.setApp({ app: name })} />}
+        {view === 'plan' && !applying && (
+          <PlanArea
+            session={session}
+            stale={stale}
+            staleReason={staleReason}
+            applied={applied}
+            {...(shown?.inputs.repo === repo.dir && { repoId: repo.id })}
+            prompt={prompt}
+            errorTitle={failedFolder ?? 'The plan failed'}
+            onReplan={replan}
+            onAdopt={runPlanAdopting}
+            onPickApp={(name) => selection.setApp({ app: name })}
+          />
+        )}
       </main>
       {runs.confirming && shown && (
         <ApplyDialog
@@ -111,6 +136,7 @@ export function Workspace(): React.JSX.Element {
           onStarted={(started) => {
             setView('plan');
             runs.started(shown, started.runId);
+            session.markApplied(shown.id, started.runId);
           }}
         />
       )}

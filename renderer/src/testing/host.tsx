@@ -39,6 +39,9 @@ export const DEFAULT_HANDLERS: Handlers = {
   objectHealth: (r) => ({ objects: r.keys.map((key) => ({ key, status: 'progressing' as const, message: 'waiting for the load balancer to get an address' })) }),
   planRollback: () => ROLLBACK_PLAN,
   planRevert: () => ROLLBACK_PLAN,
+  runPlan: (r) => ({ ...SHOP_PLAN, id: RUNS.runs.find((run) => run.id === r.runId)?.planId ?? SHOP_PLAN.id }),
+  canApply: () => ({ user: 'me', missing: [], unchecked: [] }),
+  sourceSnippet: (r) => ({ file: r.file, line: r.line, startLine: Math.max(1, r.line - 1), lines: r.line > 1 ? ['data:', '  a: [1, 2'] : ['  a: [1, 2'] }),
   getSettings: () => SETTINGS,
   saveSettings: (s) => ({ ...SETTINGS, settings: { ...SETTINGS.settings, ...s } }) as CommandResult<'saveSettings'>,
 };

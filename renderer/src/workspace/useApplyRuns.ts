@@ -1,7 +1,7 @@
 /**
  * Applying: the confirmation dialog, the run whose progress is on screen, the engine events of
- * every run, and the plans already sent (applying one twice is refused by the engine anyway, as
- * stale, so the Apply button says it first). `historyKey` moves when a run finishes.
+ * every run, and each run's status as they tell it (the plan session marks the plan it applied).
+ * `historyKey` moves when a run finishes.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineEvent, HostApi, Plan } from '../../../core/api/contract.js';
@@ -20,7 +20,8 @@ export interface ApplyRuns {
   readonly closeProgress: () => void;
   readonly events: readonly EngineEvent[];
   readonly historyKey: number;
-  readonly appliedPlans: ReadonlySet<string>;
+  /** A run's status as its events tell: "running" until it finishes. */
+  readonly statusOf: (runId: string) => string;
   /** The engine accepted `plan` and runs it as `runId`. */
   readonly started: (plan: Plan, runId: string) => void;
 }
@@ -30,7 +31,6 @@ export function useApplyRuns(host: HostApi): ApplyRuns {
   const [applying, setApplying] = useState<ApplyingRun | null>(null);
   const [events, setEvents] = useState<readonly EngineEvent[]>([]);
   const [historyKey, setHistoryKey] = useState(0);
-  const [appliedPlans, setAppliedPlans] = useState<ReadonlySet<string>>(() => new Set());
 
   // Engine events (apply progress) for every run, from now on; a view picks its run's.
   useEffect(
@@ -44,9 +44,9 @@ export function useApplyRuns(host: HostApi): ApplyRuns {
 
   const started = useCallback((plan: Plan, runId: string) => {
     setConfirming(false);
-    setAppliedPlans((s) => new Set([...s, plan.id]));
     setApplying({ runId, plan, startedAt: Date.now() });
   }, []);
   const closeProgress = useCallback(() => setApplying(null), []);
-  return { confirming, setConfirming, applying, closeProgress, events, historyKey, appliedPlans, started };
+  const statusOf = useCallback((runId: string) => events.findLast((e): e is Extract<EngineEvent, { type: 'apply-finished' }> => e.type === 'apply-finished' && e.runId === runId)?.status ?? 'running', [events]);
+  return { confirming, setConfirming, applying, closeProgress, events, historyKey, statusOf, started };
 }

@@ -2,12 +2,13 @@
  * The plan on screen and the one being computed. Only the latest request may land: an answer to
  * an earlier one (the user planned again meanwhile) is dropped. usePlanning fills the session from
  * the pickers (usePreview, from History); the plan remembers the inputs it was made from, so a
- * changed choice marks it stale, while a preview never is.
+ * changed choice marks it stale (a rollback preview: another context; planStale.ts).
  */
 import { useCallback, useRef, useState } from 'react';
 import type { HostApi, Plan } from '../../../core/api/contract.js';
 import type { Loadable } from '../loadable.js';
-import { planOptionsRequest, sameInputs, type PlanInputs, type PlanOrigin } from '../planInputs.js';
+import { planOptionsRequest, type PlanInputs, type PlanOrigin } from '../planInputs.js';
+import { staleReason } from '../planStale.js';
 
 /** A Performance API mark set when a plan result reaches the page (bench/ui-bench.ts times the review from it). */
 export const PLAN_RECEIVED_MARK = 'slipway:plan-received';
@@ -16,6 +17,8 @@ export interface ShownPlan {
   readonly plan: Plan;
   readonly inputs: PlanInputs;
   readonly origin?: PlanOrigin;
+  /** The run this very plan was sent to (a plan planned again is a new one, even with the same id). */
+  readonly appliedIn?: string;
 }
 
 /** One request for a plan: what it answers, what the "Planning…" line names, and how to ask. */
@@ -38,6 +41,8 @@ export interface PlanSession {
   readonly discard: () => void;
   /** Drop the plan and the last request's outcome. */
   readonly clear: () => void;
+  /** The plan on screen, if it is `planId`, was sent to apply as run `runId`. */
+  readonly markApplied: (planId: string, runId: string) => void;
 }
 
 /** `onStart` runs as each request goes out (the workspace shows its plan tab). */
@@ -72,7 +77,9 @@ export function usePlanSession(onStart: () => void): PlanSession {
     setPlanRun({ status: 'idle' });
   }, []);
 
-  return { planRun, planning: planRun.status === 'loading', plan, runningInputs, run, discard, clear };
+  const markApplied = useCallback((planId: string, runId: string) => setPlan((p) => (p && p.plan.id === planId ? { ...p, appliedIn: runId } : p)), []);
+
+  return { planRun, planning: planRun.status === 'loading', plan, runningInputs, run, discard, clear, markApplied };
 }
 
 export interface Planning {
@@ -82,6 +89,8 @@ export interface Planning {
   readonly runPlanAdopting: () => void;
   /** The plan on screen answers another choice than the current one. */
   readonly stale: boolean;
+  /** Why, in words for its banner (null when not stale). */
+  readonly staleReason: string | null;
 }
 
 /** Plans of the current choice (`inputs`, null while incomplete) into the session. */
@@ -102,6 +111,6 @@ export function usePlanning(host: HostApi, session: PlanSession, inputs: PlanInp
   );
   const runPlan = useCallback(() => runPlanWith({ adopt: false }), [runPlanWith]);
   const runPlanAdopting = useCallback(() => runPlanWith({ adopt: true }), [runPlanWith]);
-  const stale = plan !== null && !plan.origin && !planning && inputs !== null && !sameInputs(inputs, plan.inputs);
-  return { runPlan, runPlanAdopting, stale };
+  const reason = plan !== null && !planning ? staleReason(plan, inputs) : null;
+  return { runPlan, runPlanAdopting, stale: reason !== null, staleReason: reason };
 }
