@@ -10,6 +10,7 @@ import type { Change } from '../../../core/api/contract.js';
 // Side effect first: bundles Monaco and points @monaco-editor/react at it (no CDN).
 import '../monaco.js';
 import type { monaco } from '../monaco.js';
+import { diffSides } from '../diffSides.js';
 import { monacoTheme, useTheme } from '../theme.js';
 
 type DiffEditorInstance = ReturnType<typeof monaco.editor.createDiffEditor>;
@@ -68,7 +69,7 @@ export default function DiffView(props: { change: Change }): React.JSX.Element {
     [],
   );
 
-  const [left, right] = SIDE_LABEL[props.change.action];
+  const [left, right] = diffSides(props.change, SIDE_LABEL[props.change.action]);
   return (
     <div className="diff" data-testid="diff-view">
       <div className="diff-sides">
