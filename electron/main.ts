@@ -2,11 +2,12 @@
  * The desktop shell: one window, the engine in the main process, secure defaults. It only
  * launches things; all behaviour lives in core/ (engine) and renderer/ (UI).
  */
-import { app, BrowserWindow, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { startParsePool } from '../core/manifest/parse-pool.js';
+import { folderDialog } from './folder-dialog.js';
 import { commandListener, forwardEvents } from './ipc.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
 import { startupFromArgs } from './startup.js';
@@ -22,9 +23,11 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   // `--repo`, `--app`, `--rev`, `--context` on the command line: what the window opens first (as `slipway serve`).
-  const handlers = createHandlers({ transport: 'electron', startup: startupFromArgs(process.argv.slice(1), process.cwd()) });
-  startParsePool(); // a long-lived engine: parse large revisions on every core
   let window: BrowserWindow | undefined;
+  // The native folder dialog, over the window (the renderer asks through the engine's chooseFolder).
+  const chooseFolder = folderDialog((options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)));
+  const handlers = createHandlers({ transport: 'electron', startup: startupFromArgs(process.argv.slice(1), process.cwd()), chooseFolder });
+  startParsePool(); // a long-lived engine: parse large revisions on every core
 
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();

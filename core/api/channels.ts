@@ -22,6 +22,10 @@ export const COMMAND_CHANNELS = {
   runPlan: 'run-plan',
   canApply: 'can-apply',
   sourceSnippet: 'source-snippet',
+  describeRevisions: 'describe-revisions',
+  listFolders: 'list-folders',
+  chooseFolder: 'choose-folder',
+  rememberRepository: 'remember-repository',
   getSettings: 'get-settings',
   saveSettings: 'save-settings',
 } as const;

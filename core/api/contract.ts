@@ -9,7 +9,7 @@
  * their schema: the engine validates each one before a transport carries it.
  */
 import { z } from 'zod';
-import { settingsSchema } from '../engine/settings.js';
+import { recentRepositorySchema, settingsSchema } from '../engine/settings.js';
 import { HEALTH_STATUSES } from '../apply/health/assess.js';
 import { KIND_ORDER } from '../apply/kind-order.js';
 import { SYNC_PHASES } from '../model/hooks.js';
@@ -73,6 +73,8 @@ export const engineInfoSchema = z.object({
   platform: z.string(),
   /** Which front door is serving this renderer. */
   transport: z.enum(['electron', 'http', 'memory']),
+  /** How a folder is picked: the desktop app's own dialog (chooseFolder), else the engine's folder list (listFolders). */
+  folderDialog: z.enum(['native', 'browse']).optional(),
 });
 export type EngineInfo = z.infer<typeof engineInfoSchema>;
 
@@ -107,6 +109,53 @@ export const openedRepositorySchema = z.object({
   name: z.string(),
 });
 export type OpenedRepository = z.infer<typeof openedRepositorySchema>;
+
+/** The sub-folders of a folder on the engine's machine (browser mode's folder picker), Git repositories marked. Hidden folders are left out. */
+export const listFoldersRequestSchema = z.strictObject({
+  /** An absolute folder, or "~/…"; absent: the user's home folder. */
+  path: filePath.trim().min(1).optional(),
+});
+export const folderListSchema = z.object({
+  /** The folder listed, absolute. */
+  path: z.string(),
+  /** Its parent; absent at the top of the file system. */
+  parent: z.string().optional(),
+  /** The user's home folder (a way back). */
+  home: z.string(),
+  /** The folder listed is a Git repository's top folder. */
+  repository: z.boolean(),
+  folders: z.array(z.object({ name: z.string(), path: z.string(), repository: z.boolean() })),
+  /** More sub-folders than listed. */
+  truncated: z.boolean().optional(),
+});
+export type FolderList = z.infer<typeof folderListSchema>;
+
+/** The desktop app's native folder dialog; `path` is null when the user cancelled it. Refused where engineInfo's folderDialog is not "native". */
+export const chooseFolderRequestSchema = z.strictObject({ start: filePath.min(1).optional() });
+export const chosenFolderSchema = z.object({ path: z.string().nullable() });
+
+export type { RecentRepository } from '../engine/settings.js';
+/** A repository was opened (`dir`, as openRepository answered), or an app (or folder) of it chosen: it goes first in the recent ones. */
+export const rememberRepositoryRequestSchema = z.strictObject({ dir: filePath.min(1), app: z.string().min(1).max(253).optional(), path: filePath.optional() }).refine((r) => r.app === undefined || r.path === undefined, { path: ['app'], error: 'give at most one of app or path' });
+export const recentRepositoriesSchema = z.object({ repositories: z.array(recentRepositorySchema) });
+
+/** Names for the commits a view shows (History's runs, a plan's commit): tags, subject, a label. */
+export const describeRevisionsRequestSchema = z.strictObject({
+  repoId,
+  commits: z.array(z.string().regex(/^[0-9a-f]{40}$/, { error: 'a commit id (40 hex digits)' })).min(1).max(200),
+});
+const describedRevisionSchema = z.object({
+  commit: z.string(),
+  shortOid: z.string(),
+  subject: z.string(),
+  /** Tags at the commit, newest version first. */
+  tags: z.array(z.string()),
+  /** "v1.2.0 · storefront: scale up (3f2a9c1)". */
+  label: z.string(),
+});
+export type DescribedRevision = z.infer<typeof describedRevisionSchema>;
+/** The commits the repository holds, in the order asked; others (another repository's) are left out. */
+export const describedRevisionsSchema = z.object({ revisions: z.array(describedRevisionSchema) });
 
 export const listRevisionsRequestSchema = z.strictObject({
   repoId,
@@ -320,7 +369,11 @@ const objectResultSchema = z.object({
 });
 export type ObjectResultInfo = z.infer<typeof objectResultSchema>;
 export const runDetailsRequestSchema = z.strictObject({ runId });
-export const runDetailsSchema = runSummarySchema.extend({ objects: z.array(objectResultSchema) });
+export const runDetailsSchema = runSummarySchema.extend({
+  objects: z.array(objectResultSchema),
+  /** The run of the app the cluster was at before this one (the latest that applied everything there): what reverting this one goes back to. */
+  before: z.object({ runId: z.string(), commit: z.string() }).optional(),
+});
 export type RunDetails = z.infer<typeof runDetailsSchema>;
 
 /**
@@ -439,6 +492,10 @@ export const commands = {
   runPlan: { channel: COMMAND_CHANNELS.runPlan, request: runPlanRequestSchema, result: checkedPlanSchema },
   canApply: { channel: COMMAND_CHANNELS.canApply, request: canApplyRequestSchema, result: canApplyResultSchema },
   sourceSnippet: { channel: COMMAND_CHANNELS.sourceSnippet, request: sourceSnippetRequestSchema, result: sourceSnippetSchema },
+  describeRevisions: { channel: COMMAND_CHANNELS.describeRevisions, request: describeRevisionsRequestSchema, result: describedRevisionsSchema },
+  listFolders: { channel: COMMAND_CHANNELS.listFolders, request: listFoldersRequestSchema, result: folderListSchema },
+  chooseFolder: { channel: COMMAND_CHANNELS.chooseFolder, request: chooseFolderRequestSchema, result: chosenFolderSchema },
+  rememberRepository: { channel: COMMAND_CHANNELS.rememberRepository, request: rememberRepositoryRequestSchema, result: recentRepositoriesSchema },
   getSettings: { channel: COMMAND_CHANNELS.getSettings, request: z.strictObject({}), result: settingsResultSchema },
   saveSettings: { channel: COMMAND_CHANNELS.saveSettings, request: settingsSchema, result: settingsResultSchema },
 } as const satisfies Record<CommandId, { channel: string; request: z.ZodType; result: z.ZodType }>;

@@ -166,3 +166,56 @@ describe('source-snippet', () => {
     }
   });
 });
+
+describe('start screen', () => {
+  it('remembers the repositories opened, each with its app, and a settings save keeps them', async () => {
+    const settingsPath = join(dir, 'recent-settings.json');
+    const engine = createHandlers({ transport: 'memory', historyPath: join(dir, 'recent-history.db'), settingsPath, env: { HOME: dir } });
+    try {
+      await dispatch(engine, 'remember-repository', { dir: '/src/a' });
+      await dispatch(engine, 'remember-repository', { dir: '/src/b', app: 'web' });
+      expect(await dispatch(engine, 'remember-repository', { dir: '/src/a' })).toEqual({ ok: true, value: { repositories: [{ dir: '/src/a' }, { dir: '/src/b', app: 'web' }] } });
+      expect(await dispatch(engine, 'remember-repository', { dir: '/src/a', app: 'web', path: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      await dispatch(engine, 'save-settings', { theme: 'dark' });
+      expect(await dispatch(engine, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { theme: 'dark', recentRepositories: [{ dir: '/src/a' }, { dir: '/src/b', app: 'web' }] } } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('lists folders from the home folder; the native dialog only where the front door has one', async () => {
+    expect(await dispatch(handlers, 'engine-info', {})).toMatchObject({ ok: true, value: { folderDialog: 'browse' } });
+    expect(await dispatch(handlers, 'list-folders', {})).toMatchObject({ ok: true, value: { path: dir, home: dir } });
+    expect(await dispatch(handlers, 'choose-folder', {})).toMatchObject({ ok: false, error: { code: 'no-folder-dialog' } });
+    const starts: Array<string | undefined> = [];
+    const desktop = createHandlers({ transport: 'electron', historyPath: join(dir, 'desktop-history.db'), settingsPath: join(dir, 'desktop-settings.json'), env: { HOME: dir }, chooseFolder: async (start) => (starts.push(start), '/src/infra') });
+    try {
+      expect(await dispatch(desktop, 'engine-info', {})).toMatchObject({ ok: true, value: { folderDialog: 'native' } });
+      expect(await dispatch(desktop, 'choose-folder', { start: '~/src' })).toEqual({ ok: true, value: { path: '/src/infra' } });
+      expect(starts).toEqual([join(dir, 'src')]);
+    } finally {
+      await desktop.close();
+    }
+  });
+});
+
+describe('describe-revisions', () => {
+  it('names commits by tag and subject, and leaves out commits of other repositories', async () => {
+    const repo = createTestRepo({ prefix: 'slipway-handlers-describe-' });
+    try {
+      repo.write({ 'a.yaml': 'a: 1\n' });
+      const commit = repo.commit('storefront: scale up');
+      repo.tag('v1.2.0');
+      const opened = await dispatch(handlers, 'open-repository', { path: repo.dir });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { id } = opened.value as { id: string };
+      expect(await dispatch(handlers, 'describe-revisions', { repoId: id, commits: [commit, 'a'.repeat(40)] })).toEqual({
+        ok: true,
+        value: { revisions: [{ commit, shortOid: commit.slice(0, 7), subject: 'storefront: scale up', tags: ['v1.2.0'], label: `v1.2.0 · storefront: scale up (${commit.slice(0, 7)})` }] },
+      });
+      expect(await dispatch(handlers, 'describe-revisions', { repoId: id, commits: ['main'] })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('commits') } });
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

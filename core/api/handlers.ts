@@ -18,6 +18,10 @@ import { planRevertOfRun, planRollbackToRun, runOf, type PlanFromRun } from '../
 import { engineOptions, type EngineOptions } from '../engine/options.js';
 import { defaultSettingsPath, readSettings, writeSettings } from '../engine/settings.js';
 import { searchRevisions } from '../git/search.js';
+import { describeCommits } from '../git/describe.js';
+import { lastAppliedBefore } from '../history/previous.js';
+import { rememberRecent } from '../engine/recent.js';
+import { listFolders } from './folders.js';
 import { WORKING_COPY } from '../git/types.js';
 import { objectHealth } from '../apply/object-health.js';
 import { openHistory, type History } from '../history/history.js';
@@ -60,6 +64,8 @@ export interface HandlerOptions {
   readonly settingsPath?: string;
   /** What the front door was started with (repository, app, revision, context): `getStartup` hands it to the renderer. */
   readonly startup?: Startup;
+  /** The desktop app's native folder dialog (opened at `start`; null when cancelled); without it, front doors list folders (listFolders). */
+  readonly chooseFolder?: (start: string | undefined) => Promise<string | null>;
 }
 
 /** Plans kept for apply, newest last; older ones must be planned again. */
@@ -113,7 +119,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   });
 
   return {
-    engineInfo: async () => ({ version: SLIPWAY_VERSION, platform: process.platform, transport: opts.transport }),
+    engineInfo: async () => ({ version: SLIPWAY_VERSION, platform: process.platform, transport: opts.transport, folderDialog: opts.chooseFolder ? 'native' : 'browse' }),
 
     getStartup: async () => ({ ...opts.startup }),
 
@@ -247,7 +253,11 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return { runs: result.items.map(toRunSummary), ...(result.next !== undefined && { next: result.next }) };
     },
 
-    runDetails: async ({ runId }) => toRunDetails(runOf(historyDb(), runId)),
+    runDetails: async ({ runId }) => {
+      const run = runOf(historyDb(), runId);
+      const before = lastAppliedBefore(historyDb(), run);
+      return { ...toRunDetails(run), ...(before && { before: { runId: before.id, commit: before.commit } }) };
+    },
 
     objectHealth: async ({ planId, keys }) => {
       const kept = plans.get(planId);
@@ -283,7 +293,22 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return { settings: loaded.settings, file: settingsPath, ...(loaded.problem && { problem: loaded.problem }) };
     },
 
-    saveSettings: async (value) => ({ settings: writeSettings(settingsPath, value), file: settingsPath }),
+    // The settings dialog does not edit the recent repositories: a save without them keeps those on disk.
+    saveSettings: async (value) => {
+      const recent = value.recentRepositories ?? readSettings(settingsPath).settings.recentRepositories;
+      return { settings: writeSettings(settingsPath, { ...value, ...(recent && { recentRepositories: recent }) }), file: settingsPath };
+    },
+
+    describeRevisions: async ({ repoId, commits }) => ({ revisions: (await describeCommits(repos.byId(repoId).repo, commits)).map((r) => ({ ...r, tags: [...r.tags] })) }),
+
+    listFolders: async ({ path }) => listFolders(path, env),
+
+    chooseFolder: async ({ start }) => {
+      if (!opts.chooseFolder) throw new SlipwayError('no-folder-dialog', 'this front door has no folder dialog of its own', { hint: 'pick the folder from the list (listFolders)' });
+      return { path: await opts.chooseFolder(start && expandHome(start, env)) };
+    },
+
+    rememberRepository: async ({ dir, app, path }) => ({ repositories: rememberRecent(settingsPath, { dir, ...(app !== undefined && { app }), ...(path !== undefined && { path }) }) }),
 
     events: { subscribe: (listener) => hub.subscribe(listener) },
 

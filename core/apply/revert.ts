@@ -11,10 +11,10 @@ import type { KubeClient } from '../kube/client.js';
 import { computePlan } from '../plan/compute.js';
 import type { Plan } from '../plan/types.js';
 import type { RunDetail } from '../history/types.js';
+import { lastAppliedBefore } from '../history/previous.js';
 import { isPlainObject, type DesiredObject, type Manifest } from '../model/desired.js';
 import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
 import { formatKey, identityOf, type ResourceKey } from '../model/resource.js';
-import { appliedEverything } from '../model/run.js';
 import { isSecret } from '../model/secrets.js';
 import type { Revision } from '../git/types.js';
 import { hashObjects, renderApp, type RenderResult } from '../render/render.js';
@@ -117,13 +117,7 @@ export async function revertSource(opts: { history: History; runId: string; repo
 
 /** The Secrets of the app at the commit of its last successful apply before `run`, rendered from Git. */
 async function secretsOfPreviousApply(run: RunDetail, opts: { history: History; repo: Repository; cacheDir: string; tools?: ToolPaths }): Promise<{ objects: Map<string, Manifest>; why: string }> {
-  let previous;
-  let cursor: string | undefined;
-  do {
-    const page = opts.history.runsOfApp({ repo: run.repo, app: run.app.name, limit: 100, ...(cursor && { before: cursor }) });
-    previous = page.items.find((r) => appliedEverything(r.status) && r.cluster.uid === run.cluster.uid && r.startedAt < run.startedAt);
-    cursor = page.next;
-  } while (!previous && cursor);
+  const previous = lastAppliedBefore(opts.history, run);
   if (!previous) return { objects: new Map(), why: 'there is no earlier successful apply of this app to take the values from' };
   const revision = await opts.repo.resolve(previous.commit === ':working' ? ':working' : previous.commit);
   const { app } = await selectApp(opts.repo, revision, { app: previous.app.name }).catch(() => selectApp(opts.repo, revision, { path: previous.app.path }));

@@ -12,6 +12,9 @@ import { describeIssues } from '../model/issues.js';
 import { userDataDir } from '../paths.js';
 
 const contextName = z.string().min(1).max(253);
+/** A repository opened lately, with the app (or folder) last chosen in it. */
+export const recentRepositorySchema = z.strictObject({ dir: z.string().min(1).max(4096), app: z.string().min(1).max(253).optional(), path: z.string().max(4096).optional() });
+export type RecentRepository = z.infer<typeof recentRepositorySchema>;
 const toolPath = z.string().trim().max(4096).optional();
 /** The user's settings, kept by the engine as JSON in the user data folder. Every field has a default. */
 export const settingsSchema = z.strictObject({
@@ -32,6 +35,8 @@ export const settingsSchema = z.strictObject({
   /** Applying to these contexts needs the context name typed; they are marked red. */
   protectedContexts: z.array(contextName).max(200).default([]),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** The start screen's recent repositories, newest first (rememberRepository keeps them; a save without them keeps those on disk). */
+  recentRepositories: z.array(recentRepositorySchema).max(20).optional(),
 });
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
