@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EngineInfo, SettingsResult } from '../../core/api/contract.js';
+import { RevisionLabelsProvider } from './components/CommitLabel.js';
 import { ErrorBoundary } from './components/Errors.js';
-import { SettingsContext, SettingsDialog, type SettingsState } from './components/Settings.js';
+import { SettingsContext, SettingsDialog, type SettingsField, type SettingsState } from './components/Settings.js';
 import { Workspace } from './components/Workspace.js';
 import { errorInfo, useHost } from './host.js';
 import { ThemeContext, useResolvedTheme } from './theme.js';
@@ -11,6 +12,12 @@ export function App(): React.JSX.Element {
   const [settings, setSettings] = useState<SettingsResult | null>(null);
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState(false);
+  // The field the dialog opens at, when a view sends the user there (no kubeconfig found).
+  const [focus, setFocus] = useState<SettingsField | undefined>(undefined);
+  const openSettings = useCallback((field?: SettingsField) => {
+    setFocus(field);
+    setEditing(true);
+  }, []);
   useEffect(() => {
     host.getSettings().then(setSettings, () => undefined); // unreadable: the engine uses defaults, the status bar says why it is unreachable
   }, [host]);
@@ -18,7 +25,7 @@ export function App(): React.JSX.Element {
     setSettings(r);
     setVersion((v) => v + 1);
   }, []);
-  const state = useMemo<SettingsState>(() => ({ result: settings, version, saved }), [settings, version, saved]);
+  const state = useMemo<SettingsState>(() => ({ result: settings, version, saved, open: openSettings }), [settings, version, saved, openSettings]);
   const theme = useResolvedTheme(settings?.settings.theme ?? 'system');
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -29,10 +36,12 @@ export function App(): React.JSX.Element {
       <ThemeContext.Provider value={theme}>
         <div className="app">
           <ErrorBoundary what="workspace">
-            <Workspace />
+            <RevisionLabelsProvider>
+              <Workspace />
+            </RevisionLabelsProvider>
           </ErrorBoundary>
-          <StatusBar onSettings={() => setEditing(true)} />
-          {editing && <SettingsDialog onClose={() => setEditing(false)} />}
+          <StatusBar onSettings={() => openSettings()} />
+          {editing && <SettingsDialog {...(focus && { focus })} onClose={() => setEditing(false)} />}
         </div>
       </ThemeContext.Provider>
     </SettingsContext.Provider>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppList, AppSummary } from '../../core/api/contract.js';
-import { appChoices } from './appChoices.js';
+import { appChoices, defaultChoice, type AppChoice } from './appChoices.js';
+import type { AppChoiceSelection } from './selection.js';
 
 const app = (name: string, path: string, more: Partial<AppSummary> = {}): AppSummary => ({ name, path, sourceType: 'auto', origin: { kind: 'argocd' }, prune: false, protected: false, ...more });
 const list = (apps: AppSummary[], folders?: AppList['folders']): AppList => ({ apps, configured: false, diagnostics: [], ...(folders && { folders }) });
@@ -34,5 +35,21 @@ describe('appChoices', () => {
     ],
   ])('%s', (_what, apps, expected) => {
     expect(appChoices(apps).map((c) => [c.selection.app !== undefined ? `app:${c.selection.app}` : `path:${c.selection.path}`, c.label])).toEqual(expected);
+  });
+});
+
+describe('defaultChoice', () => {
+  const choice = (selection: AppChoiceSelection): AppChoice => ({ selection, label: selection.app ?? selection.path });
+  const many = [choice({ app: 'api' }), choice({ app: 'web' }), choice({ path: 'fixtures/a' })];
+  it.each<[string, AppChoice[], AppChoiceSelection | null, AppChoiceSelection | null]>([
+    ['the only app', [choice({ app: 'web' })], null, { app: 'web' }],
+    ['the only folder, whatever was used before', [choice({ path: '' })], { app: 'gone' }, { path: '' }],
+    ['several, none used before: ask', many, null, null],
+    ['several: the one used last in this repository', many, { app: 'web' }, { app: 'web' }],
+    ['several: a folder used last', many, { path: 'fixtures/a' }, { path: 'fixtures/a' }],
+    ['the one used last is gone at this revision: ask', many, { app: 'old' }, null],
+    ['nothing to choose', [], null, null],
+  ])('%s', (_name, choices, lastUsed, picked) => {
+    expect(defaultChoice(choices, lastUsed)).toEqual(picked);
   });
 });

@@ -5,7 +5,7 @@
  * Applications an app renders: app of apps) are listed under their parent, indented.
  */
 import type { AppList } from '../../core/api/contract.js';
-import type { AppChoiceSelection } from './selection.js';
+import { sameSelection, type AppChoiceSelection } from './selection.js';
 
 export interface AppChoice {
   /** A named app, or a folder used as one app. */
@@ -51,4 +51,15 @@ function appChoice(a: AppList['apps'][number], depth: number): AppChoice {
     ...(a.parent !== undefined && { parent: a.parent }),
     ...(depth > 0 && { depth }),
   };
+}
+
+/**
+ * The choice a revision's app picker starts on, when the user has not made one: the only one, or
+ * the one last used in the repository (still offered); never the first of several — with many
+ * apps (a repository of test fixtures, 17 charts) a guess plans the wrong one: the user is asked.
+ */
+export function defaultChoice(choices: readonly AppChoice[], lastUsed: AppChoiceSelection | null): AppChoiceSelection | null {
+  if (choices.length === 1) return choices[0]!.selection;
+  const last = lastUsed && choices.find((c) => sameSelection(c.selection, lastUsed));
+  return last ? last.selection : null;
 }

@@ -30,25 +30,27 @@ const options = (selector: HTMLSelectElement): Array<[string, string]> => [...se
 describe('app picker', () => {
   it.each<[string, AppList, Array<[string, string]>, string]>([
     [
-      'a repository laid out as apps: its folders, the first one picked',
+      'a repository laid out as apps: its folders, none picked (the user is asked)',
       { ...NO_APPS, folders: [{ path: 'guestbook', sourceType: 'directory' }, { path: 'helm-guestbook', sourceType: 'helm' }, { path: 'kustomize-guestbook', sourceType: 'kustomize' }] },
       [
+        ['', 'Choose one of 3 apps…'],
         ['path:guestbook', 'guestbook (directory folder)'],
         ['path:helm-guestbook', 'helm-guestbook (helm folder)'],
         ['path:kustomize-guestbook', 'kustomize-guestbook (kustomize folder)'],
         ['folder:', 'Another folder…'],
       ],
-      'path:guestbook',
+      '',
     ],
     [
-      'plain manifests: the whole repository first, then its folders',
+      'plain manifests: the whole repository first, then its folders, none picked',
       { ...NO_APPS, folders: [{ path: '', sourceType: 'directory' }, { path: 'apps/web', sourceType: 'directory' }] },
       [
+        ['', 'Choose one of 2 apps…'],
         ['path:', 'Whole repository (directory)'],
         ['path:apps/web', 'apps/web (directory folder)'],
         ['folder:', 'Another folder…'],
       ],
-      'path:',
+      '',
     ],
     ['an engine that sends no folders: the whole repository', NO_APPS, [['path:', 'Whole repository (folder)'], ['folder:', 'Another folder…']], 'path:'],
     [
@@ -72,5 +74,27 @@ describe('app picker', () => {
     await user.click(screen.getByTestId('plan-button'));
     await screen.findByTestId('plan-summary');
     expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'dev', path: 'helm-guestbook', prune: false, createNamespace: false }]);
+  });
+
+  it('asks among many apps: Plan waits for a choice, which is remembered with the repository', async () => {
+    const many = { ...NO_APPS, folders: Array.from({ length: 17 }, (_, i) => ({ path: `fixtures/case-${i}`, sourceType: 'directory' as const })) };
+    const { host, user, selector } = await openWith(many);
+    expect(selector.value).toBe('');
+    expect(selector.options[0]?.textContent).toBe('Choose one of 17 apps…');
+    expect(screen.getByTestId<HTMLButtonElement>('plan-button').disabled).toBe(true);
+    await user.selectOptions(selector, 'path:fixtures/case-3');
+    expect(screen.getByTestId<HTMLButtonElement>('plan-button').disabled).toBe(false);
+    await waitFor(() => expect(host.requests('rememberRepository')).toContainEqual({ dir: REPO.dir, path: 'fixtures/case-3' }));
+  });
+
+  it('picks the app last used in this repository', async () => {
+    const many = { ...NO_APPS, folders: [{ path: 'a', sourceType: 'directory' as const }, { path: 'b', sourceType: 'directory' as const }] };
+    const host = testHost({ listApps: () => valid('listApps', many), rememberRepository: (r) => ({ repositories: [{ dir: r.dir, path: 'b' }] }) });
+    renderWithHost(<Workspace />, host);
+    const user = userEvent.setup();
+    await user.type(await screen.findByTestId('repo-path'), REPO.dir);
+    await user.click(screen.getByTestId('open-repo'));
+    const selector = await screen.findByTestId<HTMLSelectElement>('app-selector');
+    await waitFor(() => expect(selector.value).toBe('path:b'));
   });
 });

@@ -9,6 +9,7 @@ import { confirmWhat, deletesSentence } from '../destroy.js';
 import { ACTION_SYMBOL, keyLabel } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
+import { CommitLabel } from './CommitLabel.js';
 import { Modal } from './Modal.js';
 import { SummaryLine } from './SummaryLine.js';
 
@@ -47,7 +48,7 @@ export function ApplyDialog(props: { plan: Plan; protectedContext: boolean; what
         }}
       >
         <p>
-          Apply <b>{plan.inputs.app.name}</b> at <code>{plan.inputs.commit === ':working' ? 'working copy' : plan.inputs.commit.slice(0, 7)}</code> to context{' '}
+          Apply <b>{plan.inputs.app.name}</b> at <CommitLabel commit={plan.inputs.commit} /> to context{' '}
           <b className={protectedWhy ? 'text-error' : undefined}>{context}</b>
           {plan.inputs.cluster && <span className="muted"> ({plan.inputs.cluster.server})</span>}.
         </p>

@@ -14,6 +14,7 @@ import { PHASE_TEXT, stepTitle } from '../syncPhase.js';
 import { progressingKeys, useHealthWatch, withWatched } from '../healthWatch.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
+import { CommitLabel } from './CommitLabel.js';
 
 const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
   starting: 'Starting…',
@@ -74,7 +75,7 @@ export function ApplyProgressView(props: {
         <div>
           <h2 data-testid="apply-status">{STATUS_TEXT[progress.status]}</h2>
           <div className="muted small">
-            {props.plan.inputs.app.name} @ {props.plan.inputs.commit === ':working' ? 'working copy' : props.plan.inputs.commit.slice(0, 7)} → {cluster?.context} · run <code>{props.runId}</code>
+            {props.plan.inputs.app.name} @ <CommitLabel commit={props.plan.inputs.commit} /> → {cluster?.context} · run <code>{props.runId}</code>
           </div>
         </div>
         <div className="spacer" />
@@ -138,7 +139,7 @@ export function ApplyProgressView(props: {
             The cluster is as this run left it.{' '}
             {lastGood && (
               <>
-                Roll back to <code>{lastGood.commit.slice(0, 7)}</code> (run <code>{lastGood.id}</code>, {lastGood.status} {relativeTime(lastGood.startedAt)})
+                Roll back to <CommitLabel commit={lastGood.commit} /> (run <code>{lastGood.id}</code>, {lastGood.status} {relativeTime(lastGood.startedAt)})
               </>
             )}
             {lastGood && thisRun ? ' or revert this run; each opens' : thisRun ? 'Revert this run: it opens' : ': it opens'} a plan to review before anything is applied.

@@ -9,6 +9,7 @@ import { keyLabel, relativeTime, summaryLine } from '../format.js';
 import { errorInfo, useHost } from '../host.js';
 import { hookBadge, PHASE_TEXT } from '../syncPhase.js';
 import { ErrorMessage } from './Errors.js';
+import { CommitLabel } from './CommitLabel.js';
 
 type Scope = 'app' | 'context';
 export type PreviewKind = 'rollback' | 'revert';
@@ -87,7 +88,7 @@ export function HistoryView(props: {
                 <span className={`status-dot status-${r.status}`} aria-hidden="true" />
                 <span className="run-main">
                   <span className="run-title">
-                    <span className={`pill status-pill status-${r.status}`}>{r.status}</span> {KIND_LABEL[r.kind]} <b>{r.app.name}</b> @ <code>{r.commit === ':working' ? 'working' : r.commit.slice(0, 7)}</code>
+                    <span className={`pill status-pill status-${r.status}`}>{r.status}</span> {KIND_LABEL[r.kind]} <b>{r.app.name}</b> @ <CommitLabel commit={r.commit} />
                   </span>
                   <span className="run-detail muted small">
                     → {r.cluster.context} · by {r.user.kube} · <time dateTime={r.startedAt} title={r.startedAt}>{relativeTime(r.startedAt)}</time>
@@ -139,7 +140,9 @@ function RunPanel(props: { run: RunDetails; onPreview: (kind: PreviewKind, run: 
       </header>
       <dl className="run-meta">
         <dt>Commit</dt>
-        <dd className="mono">{run.commit}</dd>
+        <dd>
+          <CommitLabel commit={run.commit} /> <span className="muted mono small">{run.commit}</span>
+        </dd>
         <dt>Context</dt>
         <dd>
           {run.cluster.context} <span className="muted">({run.cluster.server}, {run.cluster.version})</span>

@@ -1,5 +1,5 @@
 /** A modal dialog: focus moves in, Escape closes, the page behind is inert to the pointer. */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 export function Modal(props: { title: string; onClose: () => void; children: ReactNode; testId?: string; width?: number }): React.JSX.Element {
   const ref = useRef<HTMLDivElement>(null);
@@ -7,10 +7,11 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   useEffect(() => {
     onClose.current = props.onClose;
   }, [props.onClose]);
+  // Read while rendering: a field's autoFocus takes the focus before the effect below runs.
+  const [previous] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button');
-    first?.focus();
+    // A field that asked for the focus (autoFocus) keeps it; else the first control gets it.
+    if (!ref.current?.contains(document.activeElement)) ref.current?.querySelector<HTMLElement>('[autofocus], input, select, textarea, button')?.focus();
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') {
         e.stopPropagation();
@@ -22,7 +23,7 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
       window.removeEventListener('keydown', onKey, true);
       previous?.focus?.();
     };
-  }, []);
+  }, [previous]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div className="modal" role="dialog" aria-modal="true" aria-label={props.title} data-testid={props.testId} ref={ref} style={props.width ? { width: props.width } : undefined}>

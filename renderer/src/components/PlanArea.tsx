@@ -8,6 +8,7 @@ import { relativeTime } from '../format.js';
 import { selectionName } from '../selection.js';
 import type { PlanSession } from '../workspace/usePlanSession.js';
 import { ChildPlans } from './ChildPlans.js';
+import { CommitLabel } from './CommitLabel.js';
 import { ErrorMessage } from './Errors.js';
 import { PlanView } from './PlanView.js';
 
@@ -47,7 +48,7 @@ export function PlanArea(props: {
         <div className={`preview-banner preview-${plan.origin.kind}`} role="status" data-testid="preview-banner" data-kind={plan.origin.kind}>
           {plan.origin.kind === 'rollback' ? (
             <>
-              <b>Rollback preview</b>: {plan.plan.inputs.app.name} at <code>{plan.origin.run.commit.slice(0, 7)}</code>, the commit of run <code>{plan.origin.run.id}</code>, against{' '}
+              <b>Rollback preview</b>: {plan.plan.inputs.app.name} at <CommitLabel commit={plan.origin.run.commit} />, the commit of run <code>{plan.origin.run.id}</code>, against{' '}
               <b>{plan.plan.inputs.cluster?.context}</b>. Review it, then Apply.
             </>
           ) : plan.origin.kind === 'run' ? (

@@ -6,6 +6,7 @@ import { changeCount, changeId, locationLabel, relativeTime } from '../format.js
 import { errorCount, errorsText } from '../planErrors.js';
 import { hookCount, runningHooks } from '../syncPhase.js';
 import { ChangeView } from './ChangeView.js';
+import { CommitLabel } from './CommitLabel.js';
 import { ErrorBoundary } from './Errors.js';
 import { HookView } from './HookView.js';
 import { PlanErrors } from './PlanErrors.js';
@@ -70,7 +71,7 @@ export function PlanView(props: {
             )}
           </div>
           <div className="plan-inputs muted small" title={`plan ${plan.id}`}>
-            {plan.inputs.app.name} @ {plan.inputs.commit === ':working' ? 'working copy' : plan.inputs.commit.slice(0, 7)}
+            {plan.inputs.app.name} @ <CommitLabel commit={plan.inputs.commit} />
             {cluster && (
               <>
                 {' → '}

@@ -51,7 +51,8 @@ describe('RevisionPicker', () => {
     await user.click(screen.getByTestId('revision-picker'));
     await user.keyboard('probes');
     await waitFor(() => expect(menuLines()).toEqual(['Branches: feature/probes', 'Commits: Add readiness probes']));
-    expect(host.requests('listRevisions')).toEqual([{ repoId: REPO.id, query: 'probes' }]);
+    // The list is read again as the menu opens, then searched.
+    expect(host.requests('listRevisions')).toEqual([{ repoId: REPO.id }, { repoId: REPO.id, query: 'probes' }]);
     await user.click(screen.getByText('Add readiness probes'));
     expect(onChange).toHaveBeenCalledWith({ rev: COMMITS.previous, kind: 'commit', label: `${COMMITS.previous.slice(0, 7)} Add readiness probes`, oid: COMMITS.previous });
   });
@@ -91,5 +92,16 @@ describe('RevisionPicker', () => {
     const error = await screen.findByTestId('error-message');
     expect(error.dataset.code).toBe('git-failed');
     expect(error.textContent).toContain('git log failed: bad object');
+  });
+
+  it('reads the list again as it opens: a commit and a tag made since show without searching', async () => {
+    const later = { ...REVISIONS.commits[0]!, oid: 'f'.repeat(40), shortOid: 'fffffff', subject: 'Scale web to 5', refs: ['v1.1.0'] };
+    const host = testHost({
+      listRevisions: (r) => (r.query ? searchRevisions(r.query) : { ...REVISIONS, tags: [...REVISIONS.tags, { kind: 'tag', name: 'v1.1.0', fullName: 'refs/tags/v1.1.0', oid: later.oid }], commits: [later, ...REVISIONS.commits] }),
+    });
+    const { user } = renderPicker(host);
+    await user.click(screen.getByTestId('revision-picker'));
+    await waitFor(() => expect(menuLines()).toContain('Commits: Scale web to 5'));
+    expect(menuLines()).toContain('Tags: v1.1.0');
   });
 });

@@ -107,6 +107,19 @@ export function RevisionPicker(props: { repoId: string; initial: RevisionList; v
 function RevisionMenu(props: { repoId: string; initial: RevisionList; selected: string | undefined; onPick: (r: PickedRevision) => void }): React.JSX.Element {
   const host = useHost();
   const [query, setQuery] = useState('');
+  // The list the menu opens with: read again as it opens, so commits and tags made since show without searching.
+  const [base, setBase] = useState<RevisionList>(props.initial);
+  useEffect(() => setBase(props.initial), [props.initial]);
+  useEffect(() => {
+    let live = true;
+    host.listRevisions({ repoId: props.repoId }).then(
+      (fresh) => live && setBase(fresh),
+      () => undefined, // the list it had stays
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, props.repoId]);
   const [list, setList] = useState<RevisionList>(props.initial);
   const [commits, setCommits] = useState<readonly CommitSummary[]>(props.initial.commits);
   const [next, setNext] = useState<string | undefined>(props.initial.next);
@@ -120,9 +133,9 @@ function RevisionMenu(props: { repoId: string; initial: RevisionList; selected: 
     const q = query.trim();
     if (q === '') {
       generation.current++;
-      setList(props.initial);
-      setCommits(props.initial.commits);
-      setNext(props.initial.next);
+      setList(base);
+      setCommits(base.commits);
+      setNext(base.next);
       setError(null);
       setLoading(false);
       return;
@@ -147,7 +160,7 @@ function RevisionMenu(props: { repoId: string; initial: RevisionList; selected: 
       );
     }, 180);
     return () => clearTimeout(timer);
-  }, [query, host, props.repoId, props.initial]);
+  }, [query, host, props.repoId, base]);
 
   const loadMore = (): void => {
     if (!next) return;

@@ -14,7 +14,12 @@ export interface SettingsState {
   /** Bumped on every save, so views that depend on settings reload. */
   readonly version: number;
   readonly saved: (result: SettingsResult) => void;
+  /** Opens the settings dialog, at one field (absent outside the app, e.g. in component tests of one view). */
+  readonly open?: (field?: SettingsField) => void;
 }
+
+/** A field the dialog can open at. */
+export type SettingsField = 'kubeconfig';
 
 export const SettingsContext = createContext<SettingsState>({ result: null, version: 0, saved: () => undefined });
 
@@ -35,7 +40,7 @@ function parseCount(text: string): number | undefined | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-export function SettingsDialog(props: { onClose: () => void }): React.JSX.Element {
+export function SettingsDialog(props: { onClose: () => void; focus?: SettingsField }): React.JSX.Element {
   const host = useHost();
   const { result, saved } = useSettings();
   const initial = result?.settings;
@@ -86,7 +91,7 @@ export function SettingsDialog(props: { onClose: () => void }): React.JSX.Elemen
         {result?.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
         <label className="setting">
           <span>Kubeconfig</span>
-          <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} onChange={(e) => setKubeconfig(e.target.value)} />
+          <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
         </label>
         {(['kubectl', 'helm', 'kustomize'] as const).map((t) => (
           <label className="setting" key={t}>

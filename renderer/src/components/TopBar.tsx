@@ -26,9 +26,17 @@ export function TopBar(props: {
   const { repo, selection: s } = props;
   return (
     <header className="topbar" aria-label="Plan inputs">
-      <button type="button" className="repo-button" title={`${repo.dir} — open another repository`} data-testid="repo-name" onClick={props.onCloseRepository}>
-        <span aria-hidden="true">▤</span> {repo.name}
-      </button>
+      <div className="field field-repo">
+        <span className="field-label">Repository</span>
+        <div className="field-row">
+          <span className="repo-name" title={repo.dir} data-testid="repo-name">
+            <span aria-hidden="true">▤</span> {repo.name}
+          </span>
+          <button type="button" className="btn small" data-testid="open-another-repo" title="Back to the start screen, to open another repository" onClick={props.onCloseRepository}>
+            Open another…
+          </button>
+        </div>
+      </div>
       <AppField selection={s} problem={props.folderProblem} onPlan={props.onPlan} />
       <div className="field">
         <span className="field-label">Revision</span>
@@ -76,6 +84,11 @@ function AppField(props: { selection: Selection; problem: string | null; onPlan:
           }}
         >
           {apps.status === 'loading' && <option value={value}>Loading…</option>}
+          {apps.status === 'ready' && value === '' && (
+            <option value="" disabled>
+              {choices.length > 1 ? `Choose one of ${choices.length} apps…` : 'Choose an app…'}
+            </option>
+          )}
           {apps.status === 'failed' && <option value="">No apps (see the error)</option>}
           {choices.map((c) => {
             const v = selectionValue(c.selection);

@@ -16,14 +16,17 @@ import { sameSelection, selectedAppName } from '../selection.js';
 import { PLAN_SHORTCUT, usePlanShortcut } from '../workspace/planShortcut.js';
 import { useApplyAccess } from '../workspace/useApplyAccess.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
+import { useFollowApplied } from '../workspace/useFollowApplied.js';
 import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
 import { usePreview } from '../workspace/usePreview.js';
 import { useRunPlan } from '../workspace/useRunPlan.js';
 import { useSelection } from '../workspace/useSelection.js';
 import { ApplyDialog } from './ApplyDialog.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
+import { useRevisionLabelSource } from './CommitLabel.js';
 import { ErrorMessage } from './Errors.js';
 import { HistoryView } from './HistoryView.js';
+import { KubeconfigProblem } from './KubeconfigProblem.js';
 import { PlanArea } from './PlanArea.js';
 import { namespaceProblem } from './PlanOptions.js';
 import { StartBar } from './StartBar.js';
@@ -40,6 +43,8 @@ export function Workspace(): React.JSX.Element {
   const runPreview = usePreview(host, session, inputs);
   const openRunPlan = useRunPlan(host, session, repo?.id ?? null);
   const runs = useApplyRuns(host);
+  const followApplied = useFollowApplied(host, selection);
+  useRevisionLabelSource(repo?.id ?? null, revisions);
   usePlanShortcut(runPlan);
   const access = useApplyAccess(host, session.plan);
 
@@ -91,7 +96,7 @@ export function Workspace(): React.JSX.Element {
         </button>
       </nav>
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
-      {contexts.status === 'failed' && <ErrorMessage compact title="Cannot read the kubeconfig" error={errorInfo(contexts.error)} onRetry={selection.reload} />}
+      <KubeconfigProblem contexts={contexts} onReload={selection.reload} />
       <main className="workspace-main">
         {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} onOpenPlan={openRunPlan} />}
         {view === 'plan' && applying && (
@@ -136,6 +141,7 @@ export function Workspace(): React.JSX.Element {
           onStarted={(started) => {
             setView('plan');
             runs.started(shown, started.runId);
+            followApplied(started.runId, shown, origin?.run);
             session.markApplied(shown.id, started.runId);
           }}
         />

@@ -42,6 +42,9 @@ export const DEFAULT_HANDLERS: Handlers = {
   runPlan: (r) => ({ ...SHOP_PLAN, id: RUNS.runs.find((run) => run.id === r.runId)?.planId ?? SHOP_PLAN.id }),
   canApply: () => ({ user: 'me', missing: [], unchecked: [] }),
   sourceSnippet: (r) => ({ file: r.file, line: r.line, startLine: Math.max(1, r.line - 1), lines: r.line > 1 ? ['data:', '  a: [1, 2'] : ['  a: [1, 2'] }),
+  describeRevisions: () => ({ revisions: [] }),
+  rememberRepository: (r) => ({ repositories: [{ dir: r.dir, ...(r.app !== undefined && { app: r.app }), ...(r.path !== undefined && { path: r.path }) }] }),
+  listFolders: () => ({ path: '/home/me', home: '/home/me', repository: false, folders: [] }),
   getSettings: () => SETTINGS,
   saveSettings: (s) => ({ ...SETTINGS, settings: { ...SETTINGS.settings, ...s } }) as CommandResult<'saveSettings'>,
 };

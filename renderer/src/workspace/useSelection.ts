@@ -5,11 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppList, AppSummary, HostApi, OpenedRepository, RevisionList, Startup } from '../../../core/api/contract.js';
-import { appChoices } from '../appChoices.js';
+import { appChoices, defaultChoice } from '../appChoices.js';
 import { checkFolderPath, type FolderCheck } from '../folderPath.js';
 import type { Loadable } from '../loadable.js';
 import type { PlanInputs } from '../planInputs.js';
-import { rememberRepository } from '../recentRepositories.js';
 import { sameSelection, selectedAppName, type AppChoiceSelection } from '../selection.js';
 import { namespaceProblem, type PlanOptionsDefaults, type PlanOptionsValue } from '../components/PlanOptions.js';
 import { defaultRevision, pickCommit, pickRef, type PickedRevision } from '../components/RevisionPicker.js';
@@ -68,19 +67,30 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
   const [options, setOptions] = useState<PlanOptionsValue>({ namespace: '', prune: false, createNamespace: false });
   const contexts = useContexts(host);
   const { pick: pickContext, suggest: suggestContext } = contexts;
+  // The app last chosen in the repository (kept by the engine with its recent repositories), once it answers.
+  const lastUsed = useRef<Promise<AppChoiceSelection | null>>(Promise.resolve(null));
 
   // Through a ref, so a new onOpened never makes `opened` new (that would run the start-up again).
   const onOpenedRef = useRef(onOpened);
   useEffect(() => {
     onOpenedRef.current = onOpened;
   }, [onOpened]);
-  const opened = useCallback((r: OpenedRepository, list: RevisionList) => {
-    rememberRepository(r.dir);
-    setRepo(r);
+  const opened = useCallback(
+    (r: OpenedRepository, list: RevisionList) => {
+      lastUsed.current = host.rememberRepository({ dir: r.dir }).then(
+        ({ repositories }) => {
+          const entry = repositories.find((e) => e.dir === r.dir);
+          return entry?.app !== undefined ? { app: entry.app } : entry?.path !== undefined ? { path: entry.path } : null;
+        },
+        () => null, // not remembered: the app is asked for
+      );
+      setRepo(r);
     setRevisions(list);
-    setRev(defaultRevision(list));
-    onOpenedRef.current();
-  }, []);
+      setRev(defaultRevision(list));
+      onOpenedRef.current();
+    },
+    [host],
+  );
   const close = useCallback(() => {
     setRepo(null);
     setRevisions(null);
@@ -112,17 +122,17 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
     };
   }, [host, opened, pickContext]);
 
-  // The apps of the chosen revision; keep the chosen app when it still exists.
+  // The apps of the chosen revision; keep the chosen app when it still exists, else pick one only when that is no guess (appChoices.ts defaultChoice).
   useEffect(() => {
     if (!repo || !rev) return;
     let live = true;
     setApps({ status: 'loading' });
-    host.listApps({ repoId: repo.id, rev: rev.rev }).then(
-      (list) => {
+    Promise.all([host.listApps({ repoId: repo.id, rev: rev.rev }), lastUsed.current]).then(
+      ([list, remembered]) => {
         if (!live) return;
         setApps({ status: 'ready', value: list });
         const choices = appChoices(list);
-        setApp((current) => (current && choices.some((c) => sameSelection(c.selection, current)) ? current : (choices[0]?.selection ?? null)));
+        setApp((current) => (current && choices.some((c) => sameSelection(c.selection, current)) ? current : defaultChoice(choices, remembered)));
       },
       (error: unknown) => live && setApps({ status: 'failed', error }),
     );
@@ -130,6 +140,19 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
       live = false;
     };
   }, [host, repo, rev]);
+
+  // The app chosen is remembered with the repository: opening it again picks it.
+  useEffect(() => {
+    if (repo && app) host.rememberRepository({ dir: repo.dir, ...app }).catch(() => undefined);
+  }, [host, repo, app]);
+
+  // New commits and tags show without searching: the list is read again when the window gets the focus back.
+  useEffect(() => {
+    if (!repo) return;
+    const refresh = (): void => void host.listRevisions({ repoId: repo.id }).then((list) => setRevisions((old) => (old ? list : old)), () => undefined);
+    window.addEventListener('focus', refresh);
+    return () => window.removeEventListener('focus', refresh);
+  }, [host, repo]);
 
   // An app that names its context picks it, until the user picks one.
   useEffect(() => {
