@@ -40,8 +40,14 @@ async function pickContext(name: string): Promise<void> {
   await expect.poll(() => page.getByTestId('context-switcher').textContent()).toContain(name);
 }
 
-async function plan(summary: string): Promise<void> {
+/** Plan, once the apps of the revision are read (the app's options, e.g. prune, come with them). */
+async function clickPlan(): Promise<void> {
+  await expect.poll(() => page.getByTestId('app-selector').isEnabled()).toBe(true);
   await page.getByTestId('plan-button').click();
+}
+
+async function plan(summary: string): Promise<void> {
+  await clickPlan();
   await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toBe(summary);
 }
 
@@ -108,7 +114,7 @@ describe('the plan view tells the truth', () => {
 
   it('a revision whose files do not parse never says "No changes": its errors come first, with file:line and the file around it', async () => {
     await pickRevision(page, commits.broken);
-    await page.getByTestId('plan-button').click();
+    await clickPlan();
     const errors = page.getByTestId('plan-errors');
     await expect.poll(() => errors.locator('h2').textContent(), { timeout: 60_000 }).toBe('This plan cannot be applied: 2 errors');
     expect(await page.getByTestId('no-changes').count()).toBe(0);
