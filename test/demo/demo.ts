@@ -23,7 +23,7 @@ log(`sample repository: ${repo.dir}`);
 for (const r of DEMO_RELEASES) log(`  ${r.tag}  ${repo.commits[r.tag]!.slice(0, 7)}  ${r.subject}`);
 
 console.error(`
-Slipway demo: one app, four releases, on the local cluster (context ${context}).
+Slipway demo: one app, five releases, on the local cluster (context ${context}).
   1. v1.0.0 is picked: Plan (Ctrl+Enter), review the new objects, Apply… — Namespace, Service,
      Deployment, applied in order, each waited for until healthy.
   2. Pick v1.1.0, Plan: a ConfigMap and a Secret (its values never shown) that the Deployment reads,
@@ -35,6 +35,8 @@ Slipway demo: one app, four releases, on the local cluster (context ${context}).
      ${PROGRESS_DEADLINE_SECONDS} s the Deployment fails its progress deadline — and so does the apply.
   5. History: the failed run and each object's result; select the v1.2.0 run, Roll back to this,
      review the plan, Apply.
+  6. Pick v2.1.0, Plan: the storefront drops its database, so prune deletes the ConfigMap and the
+     Secret — the destroy count is red and Apply turns into "Apply (destroys 2)".
 Demo data (history, settings): ${dataDir}. Stop with Ctrl+C.
 `);
 log(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s: opening Slipway`);

@@ -10,6 +10,7 @@
  * | v1.1.0 | storefront: configuration, database credentials and migration | + ConfigMap and Secret, which the Deployment reads; and two Argo CD hooks, no changes but run by each apply: a database migration Job (PreSync, BeforeHookCreation) and a smoke test Job (PostSync, HookSucceeded) |
  * | v1.2.0 | prod: scale storefront to 4 replicas for the spring sale       | the Deployment's replicas 2 → 4          |
  * | v2.0.0 | storefront 2.0.0 (the bad release)                            | a new image and a CPU request of "250" instead of "250m": |
+ * | v2.1.0 | storefront 2.1.0: stateless, without its database              | the new image at 250m; the ConfigMap, the Secret and the hooks go: with prune, a plan that deletes 2 objects |
  *
  * the bad release plans and applies cleanly, but no Node has 250 CPUs, so its new Pods stay
  * Pending, the Deployment passes its progress deadline (20 s) and the apply fails on it (its
@@ -45,15 +46,18 @@ export const DEMO_RELEASES: readonly DemoRelease[] = [
   { tag: 'v1.1.0', subject: 'storefront: configuration, database credentials and migration', image: 'ghcr.io/stefanprodan/podinfo:6.7.0', replicas: 2, cpu: '100m', configured: true },
   { tag: 'v1.2.0', subject: 'prod: scale storefront to 4 replicas for the spring sale', image: 'ghcr.io/stefanprodan/podinfo:6.7.0', replicas: 4, cpu: '100m', configured: true },
   { tag: 'v2.0.0', subject: 'storefront 2.0.0: podinfo 6.8.0, CPU request 250m', image: 'ghcr.io/stefanprodan/podinfo:6.8.0', replicas: 4, cpu: BAD_CPU_REQUEST, configured: true },
+  // No configuration any more: prune deletes the ConfigMap and the Secret (the demo's destroy plan).
+  { tag: 'v2.1.0', subject: 'storefront 2.1.0: stateless, podinfo 6.8.0 at 250m CPU; the database settings and migration go', image: 'ghcr.io/stefanprodan/podinfo:6.8.0', replicas: 4, cpu: '250m', configured: false },
 ];
 
 /** Author dates of the commits (UTC), so commit ids are stable. */
-const DATES = ['2026-03-02T09:14:00Z', '2026-03-09T15:41:00Z', '2026-03-16T10:05:00Z', '2026-03-18T16:52:00Z'];
+const DATES = ['2026-03-02T09:14:00Z', '2026-03-09T15:41:00Z', '2026-03-16T10:05:00Z', '2026-03-18T16:52:00Z', '2026-03-23T11:20:00Z'];
 const AUTHORS = [
   { name: 'Ada Lovelace', email: 'ada@example.com' },
   { name: 'Grace Hopper', email: 'grace@example.com' },
   { name: 'Ada Lovelace', email: 'ada@example.com' },
   { name: 'Linus Pauling', email: 'linus@example.com' },
+  { name: 'Grace Hopper', email: 'grace@example.com' },
 ];
 
 export interface DemoRepo {

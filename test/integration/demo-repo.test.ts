@@ -5,7 +5,7 @@
  * PreSync hook and its smoke test last as a PostSync hook (neither is a change), v1.2.0 only scales
  * the Deployment, and the bad release v2.0.0 plans and
  * applies cleanly, then fails on the Deployment's progress deadline (its Pods ask for 250 CPUs)
- * — and v1.2.0 recovers it.
+ * — and v1.2.0 recovers it; v2.1.0 then deletes the ConfigMap and the Secret (prune).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -133,7 +133,7 @@ describe('the demo story against the cluster', () => {
     expect((await applyPlan({ plan: scale, repo, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), history, cacheDir, tools: toolPaths, timeoutMs: 60_000 })).status).toBe('succeeded');
   });
 
-  it('the bad release plans cleanly, then fails on the progress deadline; v1.2.0 recovers', async () => {
+  it('the bad release plans cleanly, then fails on the progress deadline; v1.2.0 recovers; v2.1.0 deletes the configuration', async () => {
     const bad = await plan('v2.0.0');
     expect(proposed(bad)).toEqual([`update Deployment ${ns}/storefront`]);
     const change = bad.changes.find((c) => c.action === 'update')!;
@@ -152,5 +152,10 @@ describe('the demo story against the cluster', () => {
     const recover = await plan('v1.2.0');
     expect(proposed(recover)).toEqual([`update Deployment ${ns}/storefront`]);
     expect((await applyPlan({ plan: recover, repo, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), history, cacheDir, tools: toolPaths, timeoutMs: 60_000 })).status).toBe('succeeded');
+
+    // The screenshots' destroy plan: with prune, the configuration the new release no longer has is deleted.
+    const stateless = await plan('v2.1.0');
+    expect(proposed(stateless)).toEqual([`delete ConfigMap ${ns}/storefront-config`, `delete Secret ${ns}/storefront-db`, `update Deployment ${ns}/storefront`]);
+    expect(stateless.hooks).toEqual([]);
   }, 150_000);
 });
