@@ -10,7 +10,9 @@
  *   plan          the plan of v1.2.0 (the scale-up), the Deployment's diff open;
  *   apply-failed  the apply of the bad release v2.0.0, failed: its Pods Pending on "Insufficient cpu" named on the
  *                 Deployment's row, and the way back first (Roll back to the v1.2.0 commit, Revert this run);
- *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open.
+ *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open;
+ *   plan-destroy  the plan of v2.1.0, which deletes the ConfigMap and the Secret (prune): the count in red,
+ *                 "Apply (destroys 2)", the deleted ConfigMap open.
  *
  * The theme follows the OS (the default setting, "system"): each picture is taken twice, with
  * prefers-color-scheme emulated light, then dark. The repository and data folders are fixed
@@ -160,8 +162,17 @@ try {
   await until('the failed run', async () => (await page.locator('[data-testid=run-objects] tbody tr').count()) === 3);
   await shoot(page, 'history');
 
+  log('v2.1.0 (stateless): a plan that deletes the ConfigMap and the Secret');
+  await page.getByTestId('tab-plan').click();
+  await pickTag(page, 'v2.1.0');
+  await plan(page, '0 to add · 1 to change · 2 to destroy');
+  await until('Apply (destroys 2)', async () => (await page.getByTestId('apply-button').textContent()) === 'Apply (destroys 2)' && (await page.getByTestId('apply-button').isEnabled()));
+  await page.locator(`[data-testid=plan-tree] [role=treeitem][data-key="ConfigMap ${DEMO_NAMESPACE}/storefront-config"]`).click();
+  await until('the deleted ConfigMap', async () => ((await page.locator('[data-testid=diff-view] .view-lines').first().textContent()) ?? '').includes('PODINFO_UI_MESSAGE'), 30_000);
+  await shoot(page, 'plan-destroy');
+
   if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-  log(`done: 14 pictures in ${outDir}`);
+  log(`done: 16 pictures in ${outDir}`);
 } finally {
   await browser.close();
   await app.stop();
