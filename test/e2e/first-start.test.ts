@@ -82,7 +82,7 @@ describe('first start', () => {
     await expect.poll(() => page.getByTestId('no-kubeconfig').isVisible()).toBe(true);
     await page.getByTestId('kubeconfig-settings').click();
     const field = page.getByTestId('setting-kubeconfig');
-    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await field.fill(kubeconfig);
     await page.getByTestId('save-settings').click();
     await expect.poll(() => page.getByTestId('no-kubeconfig').count()).toBe(0);
