@@ -3,9 +3,11 @@ import type { EngineInfo, SettingsResult } from '../../core/api/contract.js';
 import { RevisionLabelsProvider } from './components/CommitLabel.js';
 import { ErrorBoundary } from './components/Errors.js';
 import { SettingsContext, SettingsDialog, type SettingsField, type SettingsState } from './components/Settings.js';
+import { ShortcutHelp } from './components/ShortcutHelp.js';
 import { Workspace } from './components/Workspace.js';
 import { errorInfo, useHost } from './host.js';
 import { ThemeContext, useResolvedTheme } from './theme.js';
+import { useShortcuts } from './workspace/useShortcuts.js';
 
 export function App(): React.JSX.Element {
   const host = useHost();
@@ -18,6 +20,8 @@ export function App(): React.JSX.Element {
     setFocus(field);
     setEditing(true);
   }, []);
+  const [shortcutHelp, setShortcutHelp] = useState(false);
+  useShortcuts({ help: () => setShortcutHelp(true) });
   useEffect(() => {
     host.getSettings().then(setSettings, () => undefined); // unreadable: the engine uses defaults, the status bar says why it is unreachable
   }, [host]);
@@ -40,8 +44,9 @@ export function App(): React.JSX.Element {
               <Workspace />
             </RevisionLabelsProvider>
           </ErrorBoundary>
-          <StatusBar onSettings={() => openSettings()} />
+          <StatusBar onSettings={() => openSettings()} onShortcuts={() => setShortcutHelp(true)} />
           {editing && <SettingsDialog {...(focus && { focus })} onClose={() => setEditing(false)} />}
+          {shortcutHelp && <ShortcutHelp onClose={() => setShortcutHelp(false)} />}
         </div>
       </ThemeContext.Provider>
     </SettingsContext.Provider>
@@ -49,7 +54,7 @@ export function App(): React.JSX.Element {
 }
 
 /** The engine the page talks to, or why it cannot reach it. */
-function StatusBar(props: { onSettings: () => void }): React.JSX.Element {
+function StatusBar(props: { onSettings: () => void; onShortcuts: () => void }): React.JSX.Element {
   const host = useHost();
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -73,6 +78,9 @@ function StatusBar(props: { onSettings: () => void }): React.JSX.Element {
         </span>
       )}
       <span className="spacer" />
+      <button type="button" className="btn small ghost" data-testid="open-shortcuts" onClick={props.onShortcuts} title="Keyboard shortcuts (?)">
+        ⌨ Shortcuts
+      </button>
       <button type="button" className="btn small ghost" data-testid="open-settings" onClick={props.onSettings} title="Settings">
         ⚙ Settings
       </button>

@@ -1,16 +1,20 @@
 /**
  * The plan's resources as a tree (namespace → kind → resource), virtualized so a plan of
- * thousands of objects scrolls smoothly. Keyboard: ↑/↓ or k/j move, Enter opens a resource or
- * folds a group, ←/→ fold and unfold.
+ * thousands of objects scrolls smoothly. Keyboard (the table of shortcuts.ts): ↓/↑ or j/k go to
+ * the next or previous resource and open it, Enter opens a resource or folds a group, ←/→ fold and
+ * unfold, / filters. A new plan takes the focus, so its review starts at the keyboard.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Action, Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, ACTION_SYMBOL, ACTIONS, changeId, keyLabel } from '../format.js';
 import { buildRows, countByAction, filterChanges, step, type TreeRow } from '../planTree.js';
+import { matchShortcut } from '../shortcuts.js';
+import { useShortcuts } from '../workspace/useShortcuts.js';
 
 const ROW_HEIGHT = 28;
 const DEFAULT_ACTIONS: ReadonlySet<Action> = new Set(ACTIONS.filter((a) => a !== 'noop'));
+const isChange = (r: TreeRow): boolean => r.type === 'change';
 
 export function ActionBadge(props: { action: Action }): React.JSX.Element {
   return (
@@ -35,6 +39,8 @@ export function PlanTree(props: {
   const rows = useMemo(() => buildRows(visible, collapsed), [visible, collapsed]);
   const [cursor, setCursor] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
+  const filterBox = useRef<HTMLInputElement>(null);
+
   const marked = props.selectionShown === false ? null : props.selectedId;
 
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -63,6 +69,12 @@ export function PlanTree(props: {
     else if (visible.length === 0 && selectedId) onOpen(null);
   }, [rows, visible, selectedId, onOpen]);
 
+  // A new plan takes the keyboard (never from a dialog): j/k and the arrows review it at once.
+  useEffect(() => {
+    if (document.activeElement?.closest('[aria-modal="true"]')) return;
+    scroller.current?.focus({ preventScroll: true });
+  }, [props.changes]);
+
   const toggle = (id: string, fold?: boolean): void =>
     setCollapsed((s) => {
       const next = new Set(s);
@@ -84,20 +96,68 @@ export function PlanTree(props: {
     virtualizer.scrollToIndex(to, { align: 'auto' });
   };
 
+  /** The cursor to row `to`, opening it when it is a resource: the list and the diff show one and the same. */
+  const openAt = (to: number): void => {
+    const row = rows[to];
+    if (!row) return;
+    move(to);
+    if (row.type === 'change') props.onOpen(row.change);
+  };
+
+  /** ←: from a resource to its kind; an open group folds; a folded kind goes to its namespace. */
+  const foldOrUp = (i: number): void => {
+    const row = rows[i];
+    if (!row) return;
+    if (row.type === 'change') move(step(rows, i, -1, (r) => r.type === 'kind'));
+    else if (!row.collapsed) toggle(row.id, true);
+    else if (row.type === 'kind') move(step(rows, i, -1, (r) => r.type === 'namespace'));
+  };
+
   const onKeyDown = (e: React.KeyboardEvent): void => {
     const row = rows[cursor];
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (e.key === 'ArrowDown' || e.key === 'j') move(step(rows, cursor, 1));
-    else if (e.key === 'ArrowUp' || e.key === 'k') move(step(rows, cursor, -1));
-    else if (e.key === 'Home') move(0);
-    else if (e.key === 'End') move(Math.max(0, rows.length - 1));
-    else if (e.key === 'Enter' || e.key === ' ') activate(cursor);
-    else if (e.key === 'ArrowLeft' && row && row.type !== 'change') toggle(row.id, true);
-    else if (e.key === 'ArrowRight' && row && row.type !== 'change') toggle(row.id, false);
-    else if (e.key === 'ArrowLeft' && row?.type === 'change') move(step(rows, cursor, -1, (r) => r.type === 'kind'));
-    else return;
+    switch (matchShortcut(e, 'tree')) {
+      case 'next-change':
+        openAt(step(rows, cursor, 1, isChange));
+        break;
+      case 'previous-change':
+        openAt(step(rows, cursor, -1, isChange));
+        break;
+      case 'tree-first':
+        openAt(step(rows, -1, 1, isChange));
+        break;
+      case 'tree-last':
+        openAt(step(rows, rows.length, -1, isChange));
+        break;
+      case 'tree-open':
+        activate(cursor);
+        break;
+      case 'tree-fold':
+        foldOrUp(cursor);
+        break;
+      case 'tree-unfold':
+        if (row && row.type !== 'change') toggle(row.id, false);
+        break;
+      default:
+        return; // the page's keys (/, ?, n, p, Ctrl+Enter) go on to their handlers
+    }
     e.preventDefault();
   };
+
+  // The same keys from anywhere on the page (the diff, a button): they bring the focus back here.
+  useShortcuts({
+    'next-change': () => {
+      openAt(step(rows, cursor, 1, isChange));
+      scroller.current?.focus({ preventScroll: true });
+    },
+    'previous-change': () => {
+      openAt(step(rows, cursor, -1, isChange));
+      scroller.current?.focus({ preventScroll: true });
+    },
+    filter: () => {
+      filterBox.current?.focus();
+      filterBox.current?.select();
+    },
+  });
 
   const flip = (a: Action): void =>
     setActions((s) => {
@@ -110,7 +170,24 @@ export function PlanTree(props: {
   return (
     <div className="tree-pane">
       <div className="tree-filter">
-        <input type="search" className="input" placeholder="Filter by name, kind or namespace" aria-label="Filter resources" value={text} onChange={(e) => setText(e.target.value)} data-testid="tree-filter" />
+        <input
+          ref={filterBox}
+          type="search"
+          className="input"
+          placeholder="Filter by name, kind or namespace  ( / )"
+          aria-label="Filter resources"
+          aria-keyshortcuts="/"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            const action = matchShortcut(e, 'filter');
+            if (action === 'filter-clear') setText('');
+            else if (action !== 'filter-accept') return;
+            e.preventDefault();
+            scroller.current?.focus({ preventScroll: true });
+          }}
+          data-testid="tree-filter"
+        />
         <div className="chips" role="group" aria-label="Show actions">
           {ACTIONS.filter((a) => counts[a] > 0 || a !== 'error').map((a) => (
             <button

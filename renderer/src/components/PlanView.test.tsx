@@ -108,44 +108,75 @@ describe('PlanView', () => {
     expect(screen.getByText('No resource matches the filter.')).toBeTruthy();
   });
 
-  it('moves with j/k and the arrows, and Enter opens the resource under the cursor', async () => {
+  it('goes to the next or previous resource with j/k and ↓/↑ and opens it: the cursor and the open resource are one row', async () => {
     const user = renderPlan();
     act(() => screen.getByRole('tree').focus());
     // The cursor starts on the resource opened first.
-    expect(cursorRow()).toBe('shop');
-    await user.keyboard('jj');
-    expect(cursorRow()).toBe('Service');
-    await user.keyboard('{ArrowDown}');
-    expect(cursorRow()).toBe('api');
-    expect(openedTitle()).toBe('Namespace shop');
-    await user.keyboard('{Enter}');
-    expect(selectedRow()).toBe('api');
-    expect(openedTitle()).toBe('Service billing/api');
+    expect([cursorRow(), selectedRow(), openedTitle()]).toEqual(['shop', 'shop', 'Namespace shop']);
+    await user.keyboard('j');
+    expect([cursorRow(), selectedRow(), openedTitle()]).toEqual(['api', 'api', 'Service billing/api']);
     expect((await screen.findByTestId('diff-after')).textContent).toContain('name: api');
+    await user.keyboard('{ArrowDown}');
+    expect([cursorRow(), selectedRow(), openedTitle()]).toEqual(['web-config', 'web-config', 'ConfigMap shop/web-config']);
+    await user.keyboard('k');
+    expect([cursorRow(), openedTitle()]).toEqual(['api', 'Service billing/api']);
+    await user.keyboard('{ArrowUp}{ArrowUp}');
+    expect([cursorRow(), openedTitle()]).toEqual(['shop', 'Namespace shop']);
 
-    await user.keyboard('k{ArrowUp}');
-    expect(cursorRow()).toBe('billing');
     await user.keyboard('{End}');
-    expect(cursorRow()).toBe('old-token');
-    await user.keyboard('{Enter}');
-    expect(openedTitle()).toBe('Secret shop/old-token');
+    expect([cursorRow(), selectedRow(), openedTitle()]).toEqual(['old-token', 'old-token', 'Secret shop/old-token']);
     expect(screen.getByTestId('diff-before').textContent).toContain('name: old-token');
     expect(screen.getByTestId('diff-after').textContent).toBe('');
     await user.keyboard('{Home}');
-    expect(cursorRow()).toBe('Cluster-scoped');
+    expect([cursorRow(), openedTitle()]).toEqual(['shop', 'Namespace shop']);
   });
 
-  it('folds a group with Enter or ←, unfolds it with →', async () => {
+  it('goes from a resource to its kind and namespace with ←, folding each, unfolds with →, folds with Enter', async () => {
     const user = renderPlan();
     act(() => screen.getByRole('tree').focus());
     await user.keyboard('j');
+    expect(cursorRow()).toBe('api');
+    await user.keyboard('{ArrowLeft}');
+    expect(cursorRow()).toBe('Service');
+    await user.keyboard('{ArrowLeft}');
+    expect(treeLines().slice(3, 6)).toEqual(['ns billing 1', 'kind Service 1', 'ns shop 4']);
+    await user.keyboard('{ArrowLeft}');
     expect(cursorRow()).toBe('billing');
     await user.keyboard('{Enter}');
     expect(treeLines().slice(3, 5)).toEqual(['ns billing 1', 'ns shop 4']);
     await user.keyboard('{ArrowRight}');
-    expect(treeLines().slice(3, 6)).toEqual(['ns billing 1', 'kind Service 1', '+ api']);
-    await user.keyboard('{ArrowLeft}');
-    expect(treeLines()).not.toContain('+ api');
+    expect(treeLines().slice(3, 6)).toEqual(['ns billing 1', 'kind Service 1', 'ns shop 4']);
+    // A folded group's resources are passed over.
+    await user.keyboard('j');
+    expect([cursorRow(), openedTitle()]).toEqual(['web-config', 'ConfigMap shop/web-config']);
+  });
+
+  it('takes the focus when a plan arrives, and / goes to the filter, Enter back to the list, Escape clears it', async () => {
+    const user = renderPlan();
+    expect(document.activeElement).toBe(screen.getByRole('tree'));
+    await user.keyboard('/');
+    expect(document.activeElement).toBe(screen.getByTestId('tree-filter'));
+    await user.keyboard('secret{Enter}');
+    expect(document.activeElement).toBe(screen.getByRole('tree'));
+    expect(treeLines()).toEqual(['ns shop 1', 'kind Secret 1', '− old-token']);
+    expect(openedTitle()).toBe('Secret shop/old-token');
+    await user.keyboard('/{Escape}');
+    expect((screen.getByTestId('tree-filter') as HTMLInputElement).value).toBe('');
+    expect(document.activeElement).toBe(screen.getByRole('tree'));
+    expect(treeLines()).toHaveLength(14);
+  });
+
+  it('j/k work from anywhere on the page but a field, and bring the focus back to the list', async () => {
+    const user = renderPlan();
+    act(() => (document.activeElement as HTMLElement).blur());
+    await user.keyboard('j');
+    expect(openedTitle()).toBe('Service billing/api');
+    expect(document.activeElement).toBe(screen.getByRole('tree'));
+    // In a field, j is a letter.
+    await user.click(screen.getByTestId('tree-filter'));
+    await user.keyboard('j');
+    expect((screen.getByTestId('tree-filter') as HTMLInputElement).value).toBe('j');
+    expect(document.activeElement).toBe(screen.getByTestId('tree-filter'));
   });
 
   it('opens a resource on click, and folds a group on click', async () => {

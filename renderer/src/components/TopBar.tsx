@@ -5,6 +5,7 @@ import type { ApplyGate } from '../applyGate.js';
 import { ANOTHER_FOLDER_VALUE, selectionFromValue, selectionValue } from '../selection.js';
 import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import type { Selection } from '../workspace/useSelection.js';
+import { useShortcuts } from '../workspace/useShortcuts.js';
 import { ContextSwitcher } from './ContextSwitcher.js';
 import { PlanOptions } from './PlanOptions.js';
 import { RevisionPicker } from './RevisionPicker.js';
@@ -24,6 +25,8 @@ export function TopBar(props: {
   onCloseRepository: () => void;
 }): React.JSX.Element {
   const { repo, selection: s } = props;
+  // The keys of the two buttons; Apply's only opens the confirmation, as the button does.
+  useShortcuts({ plan: props.onPlan, apply: () => props.gate.canApply && props.onApply() });
   return (
     <header className="topbar" aria-label="Plan inputs">
       <div className="field field-repo">
@@ -38,18 +41,18 @@ export function TopBar(props: {
         </div>
       </div>
       <AppField selection={s} problem={props.folderProblem} onPlan={props.onPlan} />
-      <div className="field">
+      <div className="field field-revision">
         <span className="field-label">Revision</span>
         <RevisionPicker repoId={repo.id} initial={props.revisions} value={s.rev} onChange={s.setRev} />
       </div>
-      <div className="field">
+      <div className="field field-context">
         <span className="field-label">Context</span>
         <ContextSwitcher list={s.contexts.status === 'ready' ? s.contexts.value : null} value={s.context} onReload={s.reload} onChange={s.pick} />
       </div>
       <PlanOptions value={s.options} defaults={s.optionDefaults} onChange={s.setOptions} />
       <div className="topbar-actions">
         <button type="button" className="btn primary" data-testid="plan-button" disabled={!s.inputs || props.planning} onClick={props.onPlan} title={`Compute the plan (${PLAN_SHORTCUT})`}>
-          {props.planning ? 'Planning…' : 'Plan'} <kbd>{PLAN_SHORTCUT}</kbd>
+          {props.planning ? 'Planning…' : 'Plan'} <kbd className="wide-only">{PLAN_SHORTCUT}</kbd>
         </button>
         <button type="button" className={`btn apply${props.applyButton?.danger ? ' destroys' : ''}`} data-testid="apply-button" disabled={!props.gate.canApply} title={props.gate.reason} onClick={props.onApply}>
           {props.applyButton?.label ?? 'Apply…'}
@@ -66,7 +69,7 @@ function AppField(props: { selection: Selection; problem: string | null; onPlan:
   const choices = apps.status === 'ready' ? appChoices(apps.value) : [];
   const value = folderMode ? ANOTHER_FOLDER_VALUE : app ? selectionValue(app) : '';
   return (
-    <div className="field">
+    <div className="field field-app">
       <span className="field-label" id="app-label">
         App
       </span>

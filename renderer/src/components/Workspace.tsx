@@ -13,7 +13,7 @@ import { errorInfo, useHost } from '../host.js';
 import { folderFailure, ORIGIN_TEXT } from '../planInputs.js';
 import { planPrompt } from '../planPrompt.js';
 import { sameSelection, selectedAppName } from '../selection.js';
-import { PLAN_SHORTCUT, usePlanShortcut } from '../workspace/planShortcut.js';
+import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import { useApplyAccess } from '../workspace/useApplyAccess.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
 import { useFollowApplied } from '../workspace/useFollowApplied.js';
@@ -45,7 +45,6 @@ export function Workspace(): React.JSX.Element {
   const runs = useApplyRuns(host);
   const followApplied = useFollowApplied(host, selection);
   useRevisionLabelSource(repo?.id ?? null, revisions);
-  usePlanShortcut(runPlan);
   const access = useApplyAccess(host, session.plan);
 
   if (!repo || !revisions) {

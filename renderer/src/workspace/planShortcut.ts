@@ -1,23 +1,4 @@
-/** Ctrl/Cmd+Enter plans from anywhere on the screen (captured before any field sees the key). */
-import { useEffect, useRef } from 'react';
+/** How the Plan button and the empty plan tab write the plan shortcut (its key is in the table of shortcuts.ts, run by the top bar). */
+import { IS_MAC, shortcutLabel } from '../shortcuts.js';
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-export const PLAN_SHORTCUT = isMac ? '⌘↵' : 'Ctrl+Enter';
-
-export function usePlanShortcut(runPlan: () => void): void {
-  // One listener for the screen's life; it calls whichever runPlan is current.
-  const runPlanRef = useRef(runPlan);
-  useEffect(() => {
-    runPlanRef.current = runPlan;
-  }, [runPlan]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey) {
-        e.preventDefault();
-        runPlanRef.current();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, []);
-}
+export const PLAN_SHORTCUT = shortcutLabel('plan', IS_MAC);
