@@ -2,7 +2,8 @@
  * A button that opens a panel below it (revision picker, context switcher), and the keyboard
  * handling of the option lists inside: arrows or j/k in the list, Enter picks, Escape closes.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { panelShift } from '../placement.js';
 
 export function Dropdown(props: {
   readonly label: ReactNode;
@@ -15,6 +16,8 @@ export function Dropdown(props: {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const [shift, setShift] = useState(0);
   const close = useCallback(() => {
     setOpen(false);
     button.current?.focus();
@@ -29,8 +32,21 @@ export function Dropdown(props: {
     return () => document.removeEventListener('mousedown', onDown);
   }, [open]);
 
+  // Measured before paint: a panel near the right edge opens moved left, inside the window (no page scrollbar).
+  useLayoutEffect(() => {
+    if (!open || !button.current || !panel.current) return;
+    setShift(panelShift({ buttonLeft: button.current.getBoundingClientRect().left, panelWidth: panel.current.offsetWidth, viewportWidth: document.documentElement.clientWidth }));
+  }, [open]);
+
   return (
-    <div className="dropdown" ref={root}>
+    <div
+      className="dropdown"
+      ref={root}
+      onBlur={(e) => {
+        // Focus gone elsewhere (Tab, a plan taking it): the panel goes too, not left open over the page.
+        if (open && e.relatedTarget instanceof Node && !root.current?.contains(e.relatedTarget)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
@@ -56,8 +72,9 @@ export function Dropdown(props: {
       {open && (
         <div
           className="dropdown-panel"
+          ref={panel}
           data-testid={`${props.testId}-panel`}
-          style={props.width ? { width: props.width } : undefined}
+          style={{ ...(props.width && { width: props.width }), left: shift }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.stopPropagation();

@@ -55,7 +55,8 @@ export function PlanOptions(props: { value: PlanOptionsValue; defaults: PlanOpti
           <input type="checkbox" data-testid="prune-toggle" checked={value.prune} onChange={(e) => props.onChange({ ...value, prune: e.target.checked })} /> Prune
         </label>
         <label className="check" title="Create the namespace when it does not exist; it is not owned by the app, so never pruned">
-          <input type="checkbox" data-testid="create-namespace-toggle" checked={value.createNamespace} onChange={(e) => props.onChange({ ...value, createNamespace: e.target.checked })} /> Create namespace
+          <input type="checkbox" data-testid="create-namespace-toggle" checked={value.createNamespace} onChange={(e) => props.onChange({ ...value, createNamespace: e.target.checked })} /> Create <span className="wide-only">namespace</span>
+          <span className="narrow-only">ns</span>
         </label>
       </div>
       {problem && (

@@ -82,55 +82,57 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
   return (
     <Modal title="Settings" onClose={props.onClose} testId="settings-dialog" width={600}>
       <form
-        className="modal-body settings"
+        className="modal-form"
         onSubmit={(e) => {
           e.preventDefault();
           save();
         }}
       >
-        {result?.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
-        <label className="setting">
-          <span>Kubeconfig</span>
-          <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
-        </label>
-        {(['kubectl', 'helm', 'kustomize'] as const).map((t) => (
-          <label className="setting" key={t}>
-            <span>{t}</span>
-            <input className="input mono" data-testid={`setting-${t}`} placeholder={`${t} from PATH`} value={tools[t]} spellCheck={false} onChange={(e) => setTools({ ...tools, [t]: e.target.value })} />
+        <div className="modal-body settings">
+          {result?.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
+          <label className="setting">
+            <span>Kubeconfig</span>
+            <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
           </label>
-        ))}
-        <label className="setting">
-          <span>Concurrency</span>
-          <input className="input narrow" type="number" min={1} max={64} data-testid="setting-concurrency" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
-          <span className="muted small">parallel API calls while planning (1–64)</span>
-        </label>
-        <label className="setting">
-          <span>Health timeout</span>
-          <input className="input narrow" type="number" min={1} data-testid="setting-health-timeout" placeholder="per kind" value={health} onChange={(e) => setHealth(e.target.value)} />
-          <span className="muted small">seconds to wait for each object to become healthy; blank: per kind</span>
-        </label>
-        <label className="setting">
-          <span>Request timeout</span>
-          <input className="input narrow" type="number" min={1} max={3600} data-testid="setting-request-timeout" placeholder="30" value={request} onChange={(e) => setRequest(e.target.value)} />
-          <span className="muted small">seconds one API request may take before it is given up (1–3600); blank: 30</span>
-        </label>
-        <label className="setting">
-          <span>Protected contexts</span>
-          <textarea className="input mono" rows={3} data-testid="setting-protected" placeholder="one per line, e.g. prod" value={protectedText} spellCheck={false} onChange={(e) => setProtectedText(e.target.value)} />
-          <span className="muted small">marked red; applying needs the context name typed</span>
-        </label>
-        <label className="setting">
-          <span>Theme</span>
-          <select className="select" data-testid="setting-theme" value={theme} onChange={(e) => setTheme(e.target.value as Settings['theme'])}>
-            {THEMES.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeouts whole numbers of seconds (a request at most 3600), or blank.</p>}
-        {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
+          {(['kubectl', 'helm', 'kustomize'] as const).map((t) => (
+            <label className="setting" key={t}>
+              <span>{t}</span>
+              <input className="input mono" data-testid={`setting-${t}`} placeholder={`${t} from PATH`} value={tools[t]} spellCheck={false} onChange={(e) => setTools({ ...tools, [t]: e.target.value })} />
+            </label>
+          ))}
+          <label className="setting">
+            <span>Concurrency</span>
+            <input className="input narrow" type="number" min={1} max={64} data-testid="setting-concurrency" value={concurrency} onChange={(e) => setConcurrency(e.target.value)} />
+            <span className="muted small">parallel API calls while planning (1–64)</span>
+          </label>
+          <label className="setting">
+            <span>Health timeout</span>
+            <input className="input narrow" type="number" min={1} data-testid="setting-health-timeout" placeholder="per kind" value={health} onChange={(e) => setHealth(e.target.value)} />
+            <span className="muted small">seconds to wait for each object to become healthy; blank: per kind</span>
+          </label>
+          <label className="setting">
+            <span>Request timeout</span>
+            <input className="input narrow" type="number" min={1} max={3600} data-testid="setting-request-timeout" placeholder="30" value={request} onChange={(e) => setRequest(e.target.value)} />
+            <span className="muted small">seconds one API request may take before it is given up (1–3600); blank: 30</span>
+          </label>
+          <label className="setting">
+            <span>Protected contexts</span>
+            <textarea className="input mono" rows={3} data-testid="setting-protected" placeholder="one per line, e.g. prod" value={protectedText} spellCheck={false} onChange={(e) => setProtectedText(e.target.value)} />
+            <span className="muted small">marked red; applying needs the context name typed</span>
+          </label>
+          <label className="setting">
+            <span>Theme</span>
+            <select className="select" data-testid="setting-theme" value={theme} onChange={(e) => setTheme(e.target.value as Settings['theme'])}>
+              {THEMES.map(([v, label]) => (
+                <option key={v} value={v}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeouts whole numbers of seconds (a request at most 3600), or blank.</p>}
+          {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
+        </div>
         <footer className="modal-foot">
           {result && <span className="muted small ellipsis" title={result.file}>{result.file}</span>}
           <div className="spacer" />
