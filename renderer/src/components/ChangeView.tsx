@@ -76,7 +76,8 @@ export function ChangeView(props: { change: Change }): React.JSX.Element {
       </header>
       <ErrorBoundary what="diff view" resetKey={changeId(c)}>
         <Suspense fallback={<div className="loading">Loading the diff editor…</div>}>
-          <DiffView change={c} />
+          {/* An editor per change: its folds and first change are its own. */}
+          <DiffView key={changeId(c)} change={c} />
         </Suspense>
       </ErrorBoundary>
     </div>

@@ -15,6 +15,9 @@ export default function YamlView(props: { yaml: string; label: string }): React.
       readOnly: true,
       domReadOnly: true,
       automaticLayout: true,
+      // Wrapped, never cut off at the pane's edge.
+      wordWrap: 'on' as const,
+      wrappingIndent: 'same' as const,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       renderOverviewRuler: false,
