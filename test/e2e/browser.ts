@@ -96,10 +96,48 @@ export async function reportUiFailure(label: string, ctx: { readonly task: { rea
   console.error(`${label}: "${ctx.task.name}" failed; screenshot ${shot}\npage errors: ${JSON.stringify(ui.pageErrors)}\nserver output:\n${ui.app.log().slice(-4000)}`);
 }
 
-/** The text of one side of the Monaco diff ('original' is live, 'modified' the predicted object). */
+/**
+ * The text of one side of the change's Monaco view ('original' is live, 'modified' the predicted
+ * object). A create or delete is one pane of the side it has (data-sides); the other side is ''.
+ */
 export async function diffSide(page: Page, side: 'original' | 'modified'): Promise<string> {
-  const text = await page.locator(`[data-testid=diff-view] .editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
+  const view = page.locator('[data-testid=diff-view]').first();
+  const single = (await view.getAttribute('data-pane', { timeout: 5_000 })) === 'single';
+  if (single && !((await view.getAttribute('data-sides')) ?? '').split(' ').includes(side)) return '';
+  const text = await view.locator(single ? '.view-lines' : `.editor.${side} .view-lines`).first().textContent({ timeout: 5_000 });
   return (text ?? '').replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Where Monaco shows the lines of the change view holding `text`, each against its editor's box
+ * ([] while none is rendered: Monaco renders the lines in view only). A line's text is measured,
+ * not its box (a line's box is as wide as the longest line). Inline, a deleted line is there
+ * twice: in the original editor, squeezed to nothing, and in a zone of the modified one.
+ */
+export async function diffLinesInView(page: Page, text: string): Promise<Array<{ line: DOMRectJSON; editor: DOMRectJSON; window: { width: number; height: number } }>> {
+  return page.locator('[data-testid=diff-view] .view-line').evaluateAll((lines, wanted) => {
+    const rect = (r: DOMRectJSON): DOMRectJSON => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    return lines.flatMap((line) => {
+      const editor = line.closest('.monaco-editor');
+      if (!editor || !(line.textContent ?? '').replace(/\u00a0/g, ' ').includes(wanted)) return [];
+      const range = line.ownerDocument.createRange();
+      range.selectNodeContents(line);
+      const view = line.ownerDocument.defaultView;
+      return [{ line: rect(range.getBoundingClientRect()), editor: rect(editor.getBoundingClientRect()), window: { width: view?.innerWidth ?? 0, height: view?.innerHeight ?? 0 } }];
+    });
+  }, text);
+}
+
+export interface DOMRectJSON {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/** Whether the page scrolls (a scrollbar of the window): the app fits its window when both are false. */
+export async function pageScrolls(page: Page): Promise<{ x: boolean; y: boolean }> {
+  return page.locator('html').evaluate((root) => ({ x: root.scrollWidth > root.clientWidth, y: root.scrollHeight > root.clientHeight }));
 }
 
 /** Picks a commit in the revision picker and waits until the picker shows it. */

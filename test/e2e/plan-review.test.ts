@@ -144,11 +144,9 @@ describe('reviewing a plan in the browser', () => {
     await expect.poll(() => diffSide('modified'), { timeout: 30_000 }).toContain(`image: ${NEW_IMAGE}`);
     expect((await diffSide('original')).trim()).toBe('');
 
-    // Keyboard: k moves up past the Deployment group to the ConfigMap, Enter opens it.
+    // Keyboard: k goes up past the Deployment group to the ConfigMap and opens it.
     await page.getByTestId('plan-tree').focus();
     await page.keyboard.press('k');
-    await page.keyboard.press('k');
-    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid=change-view] h2').textContent()).toContain('web-config');
     await expect.poll(() => diffSide('modified')).toContain('greeting: hello');
   }, 120_000);
