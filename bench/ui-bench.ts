@@ -4,8 +4,8 @@
  *   - the resource list interactive: from the moment the plan result reaches the page (the
  *     renderer's `slipway:plan-received` performance mark) until the first rows are drawn and a
  *     keyboard selection (j) has moved the cursor and been painted;
- *   - opening a diff: from Enter on a resource until Monaco shows the object (its `name:` line)
- *     on the "after apply" side and the frame is painted;
+ *   - opening a diff: from j, which goes to the next resource and opens it, until Monaco shows
+ *     the object (its `name:` line; a create is one pane of its YAML) and the frame is painted;
  *   - the page's JS heap (CDP Runtime.getHeapUsage) after the review.
  * Every run is a fresh browser context (own renderer process and heap): open the corpus
  * repository, pick the context, plan (a real plan by the engine: 5,000 objects to create,
@@ -54,32 +54,25 @@ const WATCH_PLAN = `(() => {
     while (tree.getAttribute('aria-activedescendant') === before) await tick();
     await painted();
     const interactive = performance.now() - received;
-    while (!document.querySelector('[data-testid=diff-view] .editor.modified .view-line')) await frame();
+    while (!document.querySelector('[data-testid=diff-view] .view-line')) await frame();
     const firstDiff = performance.now() - received;
     return { firstRows, interactive, firstDiff, changes: performance.getEntriesByName(MARK)[0].detail?.changes ?? 0 };
   })();
 })()`;
 
-/** Moves the cursor (j) to a resource other than the open one, then times Enter until Monaco shows it. */
+/** Times j (the next resource, opened) until Monaco shows that object. */
 const OPEN_NEXT_DIFF = `(async () => {
   const tree = document.querySelector('[data-testid=plan-tree]');
-  const tick = () => new Promise((r) => setTimeout(r, 0));
-  const press = (key) => tree.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
-  const cursor = () => tree.querySelector('.tree-row.cursor');
-  for (let i = 0; i < 40; i++) {
-    press('j');
-    await tick();
-    if (i >= 2 && cursor()?.classList.contains('row-change') && !cursor().classList.contains('selected')) break;
-  }
-  const key = cursor()?.dataset.key;
-  if (!key) throw new Error('no resource under the cursor');
-  const want = 'name: ' + key.slice(Math.max(key.lastIndexOf('/'), key.indexOf(' ')) + 1);
-  const shows = () => [...document.querySelectorAll('[data-testid=diff-view] .editor.modified .view-line')].some((l) => l.textContent.replace(/\\u00a0/g, ' ').trim() === want);
-  if (shows()) throw new Error('the diff already shows ' + want);
+  const shows = (want) => [...document.querySelectorAll('[data-testid=diff-view] .view-line')].some((l) => l.textContent.replace(/\\u00a0/g, ' ').trim() === want);
+  const before = tree.querySelector('.tree-row.cursor')?.dataset.key;
   await new Promise((r) => setTimeout(r, 50));
   const t0 = performance.now();
-  press('Enter');
-  while (!shows()) await new Promise((r) => requestAnimationFrame(() => r()));
+  tree.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true, cancelable: true }));
+  let key;
+  while ((key = tree.querySelector('.tree-row.cursor')?.dataset.key) === before) await new Promise((r) => setTimeout(r, 0));
+  if (!key) throw new Error('no resource under the cursor');
+  const want = 'name: ' + key.slice(Math.max(key.lastIndexOf('/'), key.indexOf(' ')) + 1);
+  while (!shows(want)) await new Promise((r) => requestAnimationFrame(() => r()));
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   return performance.now() - t0;
 })()`;
@@ -192,7 +185,7 @@ export async function uiSection(opts: { objects?: number; runs?: number; diffsPe
     title: 'UI in browser mode',
     description:
       `A plan of ${changes} changes (the ${objects}-object benchmark corpus, all to create; its namespaces exist) made by the engine against the local cluster and reviewed in Debian's Chromium (headless, playwright-core, 1440×900), ${runs} runs, each in a fresh browser context. ` +
-      'Times start at the `slipway:plan-received` performance mark the renderer sets when the plan result reaches the page (after the HTTP response is parsed): "interactive" is when the first rows are drawn and a `j` key press, sent as its own task, has moved the cursor and been painted; a diff opens from Enter on a resource until Monaco shows that object on the "after apply" side, painted. ' +
+      'Times start at the `slipway:plan-received` performance mark the renderer sets when the plan result reaches the page (after the HTTP response is parsed): "interactive" is when the first rows are drawn and a `j` key press, sent as its own task, has moved the cursor and been painted; a diff opens from j (the next resource, opened) until Monaco shows that object (a create: one pane of its YAML), painted. ' +
       `The heap is the page's JS heap (CDP Runtime.getHeapUsage) after the review, before and after a forced GC.`,
     rows: [
       row(
@@ -210,8 +203,8 @@ export async function uiSection(opts: { objects?: number; runs?: number; diffsPe
         TARGET.diffMs,
         'ms',
         '≤ 150 ms',
-        `${results.flatMap((r) => r.diffs).length} diffs opened with the keyboard (Enter), Monaco already loaded.`,
-        'opening a resource re-renders the list with it; profile the Enter → Monaco model swap.',
+        `${results.flatMap((r) => r.diffs).length} diffs opened with the keyboard (j), Monaco already loaded.`,
+        'opening a resource re-renders the list with it; profile the j → Monaco editor swap.',
       ),
       row(
         `page JS heap while reviewing ${changes} changes`,
