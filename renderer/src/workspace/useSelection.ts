@@ -171,8 +171,10 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
   }, [chosenApp, optionDefaults.prune, optionDefaults.createNamespace]);
 
   const { context } = contexts;
+  // An app of the list plans only once the list is read: its options (prune, createNamespace) come with it, else the plan would be stale on arrival.
+  const appsRead = folderMode || apps.status === 'ready';
   const inputs: PlanInputs | null =
-    repo && rev && chosenApp && context && namespaceProblem(options.namespace) === null
+    repo && rev && chosenApp && appsRead && context && namespaceProblem(options.namespace) === null
       ? { repoId: repo.id, rev: rev.rev, app: chosenApp, context, revLabel: rev.label, namespace: options.namespace.trim(), prune: options.prune, createNamespace: options.createNamespace, adopt: false }
       : null;
 
