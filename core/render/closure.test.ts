@@ -69,6 +69,18 @@ replacements:
     ['an unreadable kustomization takes the whole repository', { ...unrelated, 'app/kustomization.yaml': 'resources: [a\n  - : :' }, kustomize('app'), { kind: 'whole', reason: expect.stringMatching(/^app\/kustomization\.yaml could not be read as YAML/) as unknown as string }],
     ['a chart with file:// dependencies (Chart.yaml and requirements.yaml), recursively', { ...unrelated, 'charts/web/Chart.yaml': 'apiVersion: v2\ndependencies:\n  - name: lib\n    repository: file://../lib\n  - name: redis\n    repository: https://charts.example.com\n', 'charts/lib/Chart.yaml': 'apiVersion: v1', 'charts/lib/requirements.yaml': 'dependencies:\n  - name: base\n    repository: "file://../../common/base"\n', 'common/base/Chart.yaml': 'apiVersion: v2', 'charts/unrelated/Chart.yaml': '' }, { type: 'helm', appPath: 'charts/web' }, paths(['charts/lib', 'charts/web', 'common/base'])],
     ['values files outside the chart', { ...unrelated, 'charts/web/Chart.yaml': 'apiVersion: v2', 'env/prod/values.yaml': '', 'env/prod/other.yaml': '' }, { type: 'helm', appPath: 'charts/web', valuesFiles: ['env/prod/values.yaml', 'charts/web/values-x.yaml'] }, paths(['charts/web'], ['env/prod/values.yaml'])],
+    [
+      'jsonnet: the folder, its libs, and imports next to a file or in a lib, recursively',
+      { ...unrelated, 'gb/main.jsonnet': "local p = import 'params.libsonnet'; local k = import 'k.libsonnet'; local c = importstr '../conf/c.txt'; p", 'gb/params.libsonnet': "import '../shared/base.libsonnet'", 'shared/base.libsonnet': '{}', 'shared/other.libsonnet': '{}', 'vendor/k.libsonnet': '{}', 'conf/c.txt': 'x' },
+      { type: 'jsonnet', appPath: 'gb', jsonnet: { files: ['gb/main.jsonnet'], libs: ['vendor'], code: [] } },
+      paths(['gb', 'vendor'], ['conf/c.txt', 'shared/base.libsonnet']),
+    ],
+    [
+      'jsonnet: code given as an extVar imports from the root',
+      { ...unrelated, 'gb/main.jsonnet': 'std.extVar("cfg")', 'env/prod.libsonnet': '{}' },
+      { type: 'jsonnet', appPath: 'gb', jsonnet: { files: ['gb/main.jsonnet'], libs: [], code: ["import 'env/prod.libsonnet'"] } },
+      paths(['gb'], ['env/prod.libsonnet']),
+    ],
   ])('%s', async (_, fixture, req, expected) => {
     expect(await appClosure(view(fixture), req)).toEqual(expected);
   });
@@ -77,6 +89,8 @@ replacements:
     ['a base above the repository', { 'app/kustomization.yaml': 'resources: [../../base]' }, kustomize('app'), 'app/kustomization.yaml: resources entry ../../base points outside the repository'],
     ['an absolute patch path', { 'app/kustomization.yaml': 'patches:\n  - path: /etc/patch.yaml' }, kustomize('app'), 'app/kustomization.yaml: patches entry /etc/patch.yaml points outside the repository'],
     ['a file:// dependency above the repository', { 'web/Chart.yaml': 'dependencies:\n  - repository: file://../../lib' }, { type: 'helm', appPath: 'web' }, 'web/Chart.yaml: dependencies entry ../../lib points outside the repository'],
+    ['a jsonnet import above the repository', { 'gb/main.jsonnet': "import '../../secrets.libsonnet'" }, { type: 'jsonnet', appPath: 'gb', jsonnet: { files: ['gb/main.jsonnet'], libs: [], code: [] } }, 'gb/main.jsonnet: import entry ../../secrets.libsonnet points outside the repository'],
+    ['an absolute jsonnet import', { 'gb/main.jsonnet': "importstr '/etc/passwd'" }, { type: 'jsonnet', appPath: 'gb', jsonnet: { files: ['gb/main.jsonnet'], libs: [], code: [] } }, 'gb/main.jsonnet: importstr entry /etc/passwd points outside the repository'],
   ])('%s is an error naming the file', async (_, fixture, req, message) => {
     await expect(appClosure(view(fixture), req)).rejects.toMatchObject({ code: 'reference-escapes', message: expect.stringContaining(message) as unknown });
   });

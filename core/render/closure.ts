@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Repository, Snapshot, SnapshotFile } from '../git/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { resolveSymlink } from './materialize.js';
+import { jsonnetImports } from './jsonnet-imports.js';
 
 /** The repository as the closure sees it: what a path is, and a file's text. */
 export interface TreeView {
@@ -30,11 +31,13 @@ export type Closure =
   | { readonly kind: 'whole'; readonly reason: string };
 
 export interface ClosureRequest {
-  readonly type: 'kustomize' | 'helm';
+  readonly type: 'kustomize' | 'helm' | 'jsonnet';
   /** Repository-relative folder of the app ("" for the root). */
   readonly appPath: string;
   /** Repository-relative values files (Helm). */
   readonly valuesFiles?: readonly string[];
+  /** Jsonnet: the repository-relative `.jsonnet` files evaluated, the library folders (repository-relative) and the code of extVars and tlas (`code: true`), whose imports are followed too. */
+  readonly jsonnet?: { readonly files: readonly string[]; readonly libs: readonly string[]; readonly code: readonly string[] };
 }
 
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
@@ -46,6 +49,7 @@ export async function appClosure(view: TreeView, req: ClosureRequest): Promise<C
   const walk = new Walk(view);
   try {
     if (req.type === 'kustomize') await walk.kustomization(req.appPath);
+    else if (req.type === 'jsonnet') await walk.jsonnet(req.appPath, req.jsonnet ?? { files: [], libs: [], code: [] });
     else {
       await walk.chart(req.appPath);
       for (const values of req.valuesFiles ?? []) await walk.include(values, { from: req.appPath || '.', field: 'valuesFiles', base: '' });
@@ -183,6 +187,48 @@ class Walk {
     }
   }
 
+  /**
+   * A directory app's Jsonnet: its folder, the library folders, and every file the evaluated files
+   * import, recursively, found as jsonnet finds them (next to the importing file, then in the
+   * library paths, right-most first). An import that would leave the repository is refused.
+   */
+  async jsonnet(appPath: string, req: { readonly files: readonly string[]; readonly libs: readonly string[]; readonly code: readonly string[] }): Promise<void> {
+    this.folders.add(appPath);
+    const jpaths = [appPath];
+    for (const lib of req.libs) {
+      const path = await this.include(lib, { from: 'spec.source.directory.jsonnet', field: 'libs', base: '' });
+      jpaths.push(path ?? lib);
+    }
+    const scanned = new Set<string>();
+    const follow = async (text: string, from: string, base: string): Promise<void> => {
+      for (const { keyword, path } of jsonnetImports(text)) {
+        const found = await this.jsonnetImport(path, { from, field: keyword, base }, jpaths);
+        if (found === undefined || keyword !== 'import' || scanned.has(found) || this.view.kind(found) !== 'file') continue;
+        scanned.add(found);
+        await follow(await this.view.read(found), found, posix.dirname(found).replace(/^\.$/, ''));
+      }
+    };
+    // Code given as extVars or tlas imports from the folder jsonnet runs in: the repository's root.
+    for (const code of req.code) await follow(code, 'spec.source.directory.jsonnet', '');
+    for (const file of req.files) {
+      if (scanned.has(file) || this.view.kind(file) !== 'file') continue;
+      scanned.add(file);
+      await follow(await this.view.read(file), file, posix.dirname(file).replace(/^\.$/, ''));
+    }
+  }
+
+  /** Where jsonnet finds an import: next to the importing file, else in the library paths from the last; undefined when nowhere (jsonnet reports it). */
+  private async jsonnetImport(ref: string, at: Reference, jpaths: readonly string[]): Promise<string | undefined> {
+    for (const base of [at.base, ...[...jpaths].reverse()]) {
+      const path = await this.resolve(ref, { ...at, base });
+      if (path !== undefined && path !== '' && this.view.kind(path) !== 'dir') {
+        this.files.add(path);
+        return path;
+      }
+    }
+    return undefined;
+  }
+
   /** A chart folder and its `file://` dependencies (Chart.yaml, or requirements.yaml of apiVersion v1 charts), recursively. */
   async chart(dir: string): Promise<void> {
     if (this.visitedCharts.has(dir)) return;
@@ -284,7 +330,7 @@ const NARROWED_MAX = 256;
  */
 export async function closureSnapshot(repo: Repository, whole: Snapshot, req: ClosureRequest): Promise<{ snapshot: Snapshot; whole?: string }> {
   if (whole.root !== '') throw new Error('closureSnapshot needs a snapshot of the whole repository');
-  const memoKey = `${whole.treeOid}\0${req.type}\0${req.appPath}\0${(req.valuesFiles ?? []).join('\0')}`;
+  const memoKey = `${whole.treeOid}\0${req.type}\0${req.appPath}\0${(req.valuesFiles ?? []).join('\0')}\0${JSON.stringify(req.jsonnet ?? null)}`;
   let entry = narrowed.get(memoKey);
   if (!entry) {
     entry = narrow(repo, whole, req);

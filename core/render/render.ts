@@ -9,10 +9,12 @@ import type { DesiredObject } from '../model/desired.js';
 import { SlipwayError, carriedOptions, formatLocation, type Diagnostic } from '../model/diagnostics.js';
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
-import { detectSourceType, type SourceType } from '../source/apps.js';
+import { detectSourceType, type JsonnetOptions, type SourceType } from '../source/apps.js';
 import { clearClosureCache, closureSnapshot } from './closure.js';
 import { materialize, resolveSymlink } from './materialize.js';
-import { isManifestFileName, parseManifests, type ParsedFile } from '../manifest/manifests.js';
+import { parseManifests, type ParsedFile } from '../manifest/manifests.js';
+import { directoryFileRole, skippedFilesDiagnostic } from './directory-files.js';
+import { clearJsonnetCache, renderJsonnetFiles } from './jsonnet.js';
 import { parsePool, POOL_MIN_FILES } from '../manifest/parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
 import { explainedFailure } from './tool-failure.js';
@@ -28,6 +30,7 @@ export interface RenderableApp {
   readonly source: {
     readonly type: SourceType | 'auto';
     readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>> };
+    readonly directory?: { readonly jsonnet: JsonnetOptions };
   };
   readonly destination: { readonly namespace?: string };
 }
@@ -57,11 +60,6 @@ export interface RenderResult {
   readonly diagnostics: readonly Diagnostic[];
   /** sha256 over the rendered objects (canonical JSON), part of a plan's inputs fingerprint. */
   readonly renderedHash: string;
-}
-
-/** Files a directory app never reads as manifests. */
-function isIgnoredInDirectory(path: string): boolean {
-  return path.split('/').some((part) => part.startsWith('.')) || path === 'slipway.yaml' || path === 'slipway.yml';
 }
 
 /** Parse results by blob and path: re-rendering a revision that shares files reuses them. */
@@ -126,7 +124,7 @@ export async function renderApp(repo: Repository, revision: Revision, app: Rende
   const snapshot = await appSnapshot(repo, revision, app);
   const sourceType = app.source.type === 'auto' ? detectSourceType(snapshot.files.map((f) => f.path), snapshot.root) : app.source.type;
   let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
-  if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot);
+  if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot, { revision, app, opts });
   else rendered = await renderWithTool(repo, revision, app, sourceType, opts);
   const diagnostics = [...rendered.diagnostics, ...findDuplicates(rendered.objects)];
   return {
@@ -176,12 +174,17 @@ async function appSnapshot(repo: Repository, revision: Revision, app: Renderable
   return snapshot;
 }
 
-async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revision: Revision; app: RenderableApp; opts: RenderOptions }): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
   const byPath = new Map(snapshot.files.map((f) => [f.path, f]));
   // In file order: a file to parse, or what is wrong with a symlink (reported where the file would be).
   const entries: ({ readonly target: SnapshotFile; readonly path: string } | { readonly problem: Diagnostic })[] = [];
+  const byRole = { jsonnet: [] as string[], library: [] as string[], skipped: [] as string[] };
   for (const file of snapshot.files) {
-    if (!isManifestFileName(file.path) || isIgnoredInDirectory(snapshot.root ? file.path.slice(snapshot.root.length + 1) : file.path)) continue;
+    const relative = snapshot.root ? file.path.slice(snapshot.root.length + 1) : file.path;
+    const role = directoryFileRole(relative);
+    if (role === 'jsonnet' || role === 'library') byRole[role].push(file.path);
+    if (role === 'skipped') byRole.skipped.push(relative);
+    if (role !== 'manifest') continue;
     if (file.mode !== 'symlink') {
       entries.push({ target: file, path: file.path });
       continue;
@@ -212,6 +215,13 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot): Promise<{ 
     objects.push(...p.objects);
     diagnostics.push(...p.diagnostics);
   }
+  if (byRole.jsonnet.length > 0) {
+    const evaluated = await renderJsonnetFiles(repo, ctx.revision, ctx.app, byRole.jsonnet, { cacheDir: ctx.opts.cacheDir, ...(ctx.opts.timeoutMs !== undefined && { timeoutMs: ctx.opts.timeoutMs }), lookup: toolLookup(ctx.opts) });
+    objects.push(...evaluated.objects);
+    diagnostics.push(...evaluated.diagnostics);
+  }
+  const skipped = skippedFilesDiagnostic(snapshot.root, { skipped: byRole.skipped, libraries: byRole.library.map((f) => (snapshot.root ? f.slice(snapshot.root.length + 1) : f)), jsonnet: byRole.jsonnet.length });
+  if (skipped) diagnostics.push(skipped);
   return { objects, diagnostics };
 }
 
@@ -332,6 +342,7 @@ export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] 
 export function clearRenderCaches(): void {
   parseCache.clear();
   clearClosureCache();
+  clearJsonnetCache();
 }
 
 /** Canonical JSON per manifest object (Secret values as keyed digests): parsed manifests are shared through the parse cache, so each is serialized once. */

@@ -118,6 +118,49 @@ const CASES: ReadonlyArray<[string, RenderTool, string, string, ExplainedToolErr
   ],
   ['invalid kustomization (unknown field)', 'kustomize', 'k1', 'Error: invalid Kustomization: json: unknown field "resourcs"', { headline: 'the kustomization has an unknown field resourcs', location: { file: 'k1/kustomization.yaml' }, entry: 'resourcs:' }],
   ['invalid kustomization (YAML)', 'kustomize', '', 'Error: invalid Kustomization: yaml: line 2: did not find expected key', { headline: 'the kustomization is not valid YAML: did not find expected key', location: { file: 'kustomization.yaml', line: 2 } }],
+  // go-jsonnet 0.22.0, run from the repository's root (render/jsonnet.ts).
+  [
+    'runtime error at a file',
+    'jsonnet',
+    'apps/gb',
+    'RUNTIME ERROR: Field does not exist: y\n\tapps/gb/params.libsonnet:3:6-9\tobject <anonymous>\n\tapps/gb/main.jsonnet:2:1-20\t$\n\tField "a"\t\n\tDuring manifestation\t\n',
+    { headline: 'Field does not exist: y', location: { file: 'apps/gb/params.libsonnet', line: 3, column: 6 } },
+  ],
+  [
+    'runtime error at a file',
+    'jsonnet',
+    'apps/gb',
+    'RUNTIME ERROR: boom here\n\t<extvar:x>:1:1-10\t$\n\tapps/gb/err.jsonnet:(2:6)-(4:1)\tobject <anonymous>\n\tDuring manifestation\t\n',
+    { headline: 'boom here', location: { file: 'apps/gb/err.jsonnet', line: 2, column: 6 } },
+  ],
+  [
+    'argument or variable not given',
+    'jsonnet',
+    'apps/gb',
+    'RUNTIME ERROR: Missing argument: ns\n\tTop-level function call\t\n',
+    { headline: "Missing argument: ns (give it in the app's jsonnet tlas, as Argo CD's spec.source.directory.jsonnet does)" },
+  ],
+  [
+    'argument or variable not given',
+    'jsonnet',
+    '',
+    'RUNTIME ERROR: Undefined external variable: env\n\t<cmdline>:1:1-16\t$\n\tDuring evaluation\t\n',
+    { headline: "Undefined external variable: env (give it in the app's jsonnet extVars, as Argo CD's spec.source.directory.jsonnet does)" },
+  ],
+  [
+    'static error',
+    'jsonnet',
+    'apps/gb',
+    'apps/gb/main.jsonnet:4:6-18 Unknown variable: undefinedVar\n\n  b: undefinedVar,\n\n\n',
+    { headline: 'Unknown variable: undefinedVar', location: { file: 'apps/gb/main.jsonnet', line: 4, column: 6 } },
+  ],
+  [
+    'static error',
+    'jsonnet',
+    'apps/gb',
+    'STATIC ERROR: apps/gb/main.jsonnet:3:3-4: Expected a comma before next field\n',
+    { headline: 'Expected a comma before next field', location: { file: 'apps/gb/main.jsonnet', line: 3, column: 3 } },
+  ],
 ];
 
 describe('explainToolError', () => {

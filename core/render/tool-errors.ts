@@ -1,5 +1,5 @@
 /**
- * What a failed `helm template` or `kustomize build` said, as a headline and the file and line to
+ * What a failed `helm template`, `kustomize build` or `jsonnet` said, as a headline and the file and line to
  * fix (DESIGN.md rule 10), instead of the tool's wrapped block. The rules are a table, first match
  * wins; the tool's output is read after its paths were made repository-relative. Pure: finding the
  * line of a kustomization entry and the snippet is done by the caller, with the files at hand.
@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import type { SourceLocation, SourceSnippet } from '../model/diagnostics.js';
 
-export type RenderTool = 'helm' | 'kustomize';
+export type RenderTool = 'helm' | 'kustomize' | 'jsonnet';
 
 export interface ToolErrorContext {
   /** The app's folder, repository-relative ("" is the root). */
@@ -162,6 +162,27 @@ export const TOOL_ERROR_RULES: readonly ToolErrorRule[] = [
     name: 'invalid kustomization (YAML)',
     pattern: /invalid Kustomization: yaml: line (\d+): (.+)/,
     explain: (m, c) => ({ headline: `the kustomization is not valid YAML: ${m[2]}`, location: at(kustomizationOf(c.at.dir), m[1]) }),
+  },
+  // go-jsonnet: "RUNTIME ERROR: <message>" and a stack trace, innermost frame first ("\tfile.jsonnet:3:6-9\tobject <anonymous>").
+  {
+    tool: 'jsonnet',
+    name: 'runtime error at a file',
+    pattern: /^RUNTIME ERROR: (.*)\n(?:\t<[^>]*>.*\n)*\t([^\t<][^\t]*?):\(?(\d+):(\d+)/m,
+    explain: (m) => ({ headline: m[1]!, location: at(m[2]!, m[3], m[4]) }),
+  },
+  // A top-level argument or external variable the file needs and was not given: only a stack of "<cmdline>" or "Top-level function call".
+  {
+    tool: 'jsonnet',
+    name: 'argument or variable not given',
+    pattern: /^RUNTIME ERROR: (Missing argument: (\S+)|Undefined external variable: (\S+))/m,
+    explain: (m) => ({ headline: `${m[1]} (give it in the app's jsonnet ${m[2] !== undefined ? 'tlas' : 'extVars'}, as Argo CD's spec.source.directory.jsonnet does)` }),
+  },
+  // Static errors (parse, unknown variable): "file.jsonnet:4:6-18 Unknown variable: x" (older releases prefix "STATIC ERROR: ").
+  {
+    tool: 'jsonnet',
+    name: 'static error',
+    pattern: /^(?:STATIC ERROR: )?([^\s<][^\s:]*?):\(?(\d+):(\d+)\)?(?:-[\d:()]+)?:? (.+)$/m,
+    explain: (m) => ({ headline: m[4]!, location: at(m[1]!, m[2], m[3]) }),
   },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * External renderers (kustomize, kubectl kustomize, helm): found through settings or PATH, run
+ * External renderers (kustomize, kubectl kustomize, helm, jsonnet): found through settings or PATH, run
  * with execFile (never a shell), a timeout, and their stderr in the error when they fail.
  */
 import { execFile } from 'node:child_process';
@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../model/diagnostics.js';
 
-export type ToolName = 'kubectl' | 'kustomize' | 'helm';
+export type ToolName = 'kubectl' | 'kustomize' | 'helm' | 'jsonnet';
 
 /** Explicit paths from settings; a tool not listed is looked up on PATH. */
 export type ToolPaths = Readonly<Partial<Record<ToolName, string>>>;

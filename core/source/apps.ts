@@ -32,6 +32,21 @@ export interface HelmOptions {
   readonly set: Readonly<Record<string, string>>;
 }
 
+/** A Jsonnet external variable or top-level argument: a string, or Jsonnet code when `code` (Argo CD's `code: true`). */
+export interface JsonnetVariable {
+  readonly name: string;
+  readonly value: string;
+  readonly code: boolean;
+}
+
+/** How a directory app's `.jsonnet` files are evaluated (Argo CD's spec.source.directory.jsonnet). */
+export interface JsonnetOptions {
+  readonly extVars: readonly JsonnetVariable[];
+  readonly tlas: readonly JsonnetVariable[];
+  /** Library folders searched by imports, **repository-relative** (as in Argo CD). */
+  readonly libs: readonly string[];
+}
+
 /** One rule of Argo CD's `ignoreDifferences`, same field names and meaning. */
 export interface IgnoreDifferencesRule {
   /** API group, "" or absent for the core group. */
@@ -87,6 +102,8 @@ export interface App {
     /** 'auto': decided from the files at render time with `detectSourceType`. */
     readonly type: SourceType | 'auto';
     readonly helm?: HelmOptions;
+    /** Directory apps: how their `.jsonnet` files are evaluated. */
+    readonly directory?: { readonly jsonnet: JsonnetOptions };
   };
   readonly destination: {
     /** kubeconfig context name (a hint: the user picks the Target); absent = the one chosen at plan time. */

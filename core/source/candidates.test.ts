@@ -29,7 +29,7 @@ const ARGO_EXAMPLES = [
 describe('appCandidates', () => {
   it.each<[string, string[], Array<[string, string]>]>([
     [
-      "Argo CD's example repository: charts and kustomizations own their subtrees, plain folders are directories, jsonnet is not offered",
+      "Argo CD's example repository: charts and kustomizations own their subtrees, plain folders (jsonnet too) are directories",
       ARGO_EXAMPLES,
       [
         ['apps', 'helm'],
@@ -37,6 +37,7 @@ describe('appCandidates', () => {
         ['guestbook', 'directory'],
         ['helm-dependency', 'helm'],
         ['helm-guestbook', 'helm'],
+        ['jsonnet-guestbook', 'directory'],
         ['kustomize-guestbook', 'kustomize'],
         ['sock-shop/base', 'kustomize'],
         ['sync-waves', 'directory'],

@@ -14,6 +14,9 @@ export interface AppCandidate {
   readonly sourceType: SourceType;
 }
 
+/** A directory app renders manifests and evaluates .jsonnet files (core/render/directory-files.ts). */
+const rendersInFolder = (file: string): boolean => isManifestFileName(file) || /\.jsonnet$/i.test(file);
+
 const parentOf = (path: string): string => {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
@@ -56,12 +59,12 @@ export function appCandidates(files: readonly string[]): AppCandidate[] {
 
   const plain: AppCandidate[] = [];
   for (const folder of folders) {
-    if (folder === '' || !filesByFolder.get(folder)!.some(isManifestFileName)) continue;
+    if (folder === '' || !filesByFolder.get(folder)!.some(rendersInFolder)) continue;
     if (structured.some((s) => isAtOrBelow(folder, s.path) || isAtOrBelow(s.path, folder))) continue;
     if (plain.some((p) => isAtOrBelow(folder, p.path))) continue;
     plain.push({ path: folder, sourceType: 'directory' });
   }
-  const rootIsOneApp = structured.length === 0 && (plain.length > 0 || (filesByFolder.get('') ?? []).some(isManifestFileName));
+  const rootIsOneApp = structured.length === 0 && (plain.length > 0 || (filesByFolder.get('') ?? []).some(rendersInFolder));
   const all = [...(rootIsOneApp ? [{ path: '', sourceType: 'directory' as const }] : []), ...structured, ...plain];
   return all.sort((a, b) => compareStrings(a.path, b.path));
 }

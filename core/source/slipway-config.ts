@@ -18,6 +18,11 @@
  *         set:                       # like --set; numbers and booleans are kept as written
  *           image.tag: "1.4.2"
  *           replicas: 3
+ *       directory:                   # only for type directory or auto: .jsonnet files are evaluated
+ *         jsonnet:                   #   as Argo CD's spec.source.directory.jsonnet
+ *           extVars: [{ name: env, value: prod }]
+ *           tlas: [{ name: replicas, value: "3", code: true }]
+ *           libs: [vendor]           # relative to the repository root, as in Argo CD
  *     destination:                   # optional
  *       context: prod-eu             # kubeconfig context (a hint; the user picks the target)
  *       namespace: web               # default namespace for objects that name none
@@ -47,6 +52,7 @@ import { parseSyncOptions } from '../model/sync-options.js';
 import type { App, HelmOptions, IgnoreDifferencesRule } from './apps.js';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, compareApps, DEFAULT_APP_OPTIONS } from './apps.js';
 import { normalizeRepoPath, resolveRepoPath } from './paths.js';
+import { jsonnetConfigSchema, toJsonnetOptions } from './jsonnet-config.js';
 import type { PathSegment, YamlSource } from './yaml-locations.js';
 import { isRecord, sortDiagnostics } from './util.js';
 import { formatPath, locate, lookupNode, parseYamlSource, scalarSource } from './yaml-locations.js';
@@ -106,11 +112,19 @@ const sourceSchema = z
       .optional()
       .describe('How the folder renders; auto (default, or helm when a helm block is given): kustomization file → kustomize, Chart.yaml → helm, else plain manifests'),
     helm: helmSchema.optional(),
+    directory: z.strictObject({ jsonnet: jsonnetConfigSchema.optional() }).optional().describe('Directory options: how .jsonnet files are evaluated'),
   })
   .superRefine((source, ctx) => {
     if (source.helm && (source.type === 'directory' || source.type === 'kustomize')) {
       ctx.addIssue({ code: 'custom', path: ['helm'], message: `helm options need source.type helm or auto, not ${source.type}` });
     }
+    if (source.directory && (source.type === 'helm' || source.type === 'kustomize' || source.helm)) {
+      ctx.addIssue({ code: 'custom', path: ['directory'], message: `directory options need source.type directory or auto, not ${source.type ?? 'helm'}` });
+    }
+    source.directory?.jsonnet?.libs.forEach((lib, i) => {
+      const normalized = normalizeRepoPath(lib);
+      if (!normalized.ok) ctx.addIssue({ code: 'custom', path: ['directory', 'jsonnet', 'libs', i], message: `lib ${JSON.stringify(lib)} ${normalized.reason}` });
+    });
   })
   .describe('How the folder is rendered');
 
@@ -226,6 +240,7 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
   const type = parsed.source?.type ?? (parsed.source?.helm ? 'helm' : 'auto');
   const helmParsed = parsed.source?.helm ?? (type === 'helm' ? { valuesFiles: [], set: {} } : undefined);
   const helm = helmParsed && toHelmOptions(source, helmParsed, { appPath: path, helmPath: ['apps', index, 'source', 'helm'] });
+  const jsonnet = parsed.source?.directory?.jsonnet && toJsonnetOptions(parsed.source.directory.jsonnet).options;
   const options = parsed.options;
   const destination = parsed.destination;
   // Each option on its own line: a warning names it (core/model/sync-options.ts).
@@ -240,7 +255,7 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
   return {
     name: parsed.name,
     path,
-    source: helm ? { type, helm } : { type },
+    source: { type, ...(helm && { helm }), ...(jsonnet && { directory: { jsonnet } }) },
     destination: {
       ...(destination?.context !== undefined && { context: destination.context }),
       ...(destination?.namespace !== undefined && { namespace: destination.namespace }),

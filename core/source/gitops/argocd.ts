@@ -6,6 +6,7 @@ import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, NamespaceMeta
 import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
 import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
 import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
+import { argoJsonnetSchema, toJsonnetOptions } from '../jsonnet-config.js';
 import type { Reporter } from './common.js';
 import { appNameOf, issueSummary, redactUrl, reportIgnoredFields, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
 
@@ -103,12 +104,13 @@ export function importArgoApplication(
     if (type === undefined) continue;
     const helm = source.helm ? argoHelmOptions(source.helm, { field: `${field}.helm`, appPath: path.path, refs, repos, report }) : undefined;
     reportIgnoredFields(report, `${field}.kustomize`, source.kustomize, []);
-    reportIgnoredFields(report, `${field}.directory`, source.directory, []);
+    reportIgnoredFields(report, `${field}.directory`, source.directory, ['jsonnet']);
+    const directory = argoDirectoryOptions(source.directory, { field: `${field}.directory`, report });
     const suffix = picked.length > 1 ? `-${toAppName(source.name ?? '') || index}` : '';
     const app: App = {
       name: toAppName(`${baseName}${suffix}`) || 'app',
       path: path.path,
-      source: helm ? { type, helm } : { type },
+      source: { type, ...(helm && { helm }), ...(directory && { directory }) },
       destination: {
         ...(spec.destination?.name && { context: spec.destination.name }),
         ...(spec.destination?.namespace && { namespace: spec.destination.namespace }),
@@ -124,6 +126,20 @@ export function importArgoApplication(
     report.add('info', 'argocd-multi-source', `spec.sources has ${candidates.length} sources with a path in this repository; each is its own app: ${candidates.map((c) => c.app.name).join(', ')}`);
   }
   return candidates;
+}
+
+/** spec.source.directory.jsonnet, when it says anything; an unreadable one or a lib outside the repository is a warning. */
+function argoDirectoryOptions(directory: Record<string, unknown> | undefined, ctx: { field: string; report: Reporter }): App['source']['directory'] {
+  if (directory?.jsonnet === undefined || directory.jsonnet === null) return undefined;
+  const parsed = argoJsonnetSchema.safeParse(directory.jsonnet);
+  if (!parsed.success) {
+    ctx.report.add('warning', 'argocd-jsonnet-invalid', `${ctx.field}.jsonnet is left out: ${issueSummary(parsed.error)}`);
+    return undefined;
+  }
+  const { options, problems } = toJsonnetOptions(parsed.data);
+  for (const p of problems) ctx.report.add('warning', 'argocd-jsonnet-lib', `${ctx.field}.jsonnet: ${p}; rendered without it`);
+  const empty = options.extVars.length === 0 && options.tlas.length === 0 && options.libs.length === 0;
+  return empty ? undefined : { jsonnet: options };
 }
 
 /** Argo CD's explicit type: the one of helm / kustomize / directory that is set; none → auto. */

@@ -45,7 +45,7 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
   const { result, saved } = useSettings();
   const initial = result?.settings;
   const [kubeconfig, setKubeconfig] = useState(initial?.kubeconfig ?? '');
-  const [tools, setTools] = useState({ kubectl: initial?.tools.kubectl ?? '', helm: initial?.tools.helm ?? '', kustomize: initial?.tools.kustomize ?? '' });
+  const [tools, setTools] = useState({ kubectl: initial?.tools.kubectl ?? '', helm: initial?.tools.helm ?? '', kustomize: initial?.tools.kustomize ?? '', jsonnet: initial?.tools.jsonnet ?? '' });
   const [concurrency, setConcurrency] = useState(String(initial?.concurrency ?? 16));
   const [health, setHealth] = useState(initial?.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
   const [request, setRequest] = useState(initial?.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
@@ -94,7 +94,7 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
             <span>Kubeconfig</span>
             <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
           </label>
-          {(['kubectl', 'helm', 'kustomize'] as const).map((t) => (
+          {(['kubectl', 'helm', 'kustomize', 'jsonnet'] as const).map((t) => (
             <label className="setting" key={t}>
               <span>{t}</span>
               <input className="input mono" data-testid={`setting-${t}`} placeholder={`${t} from PATH`} value={tools[t]} spellCheck={false} onChange={(e) => setTools({ ...tools, [t]: e.target.value })} />
