@@ -21,7 +21,7 @@ export const settingsSchema = z.strictObject({
   /** Kubeconfig file; empty: $KUBECONFIG of the engine, else ~/.kube/config. */
   kubeconfig: z.string().trim().max(4096).optional(),
   /** Explicit tool paths; empty: looked up on PATH. */
-  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath, jsonnet: toolPath }).default({}),
+  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath, jsonnet: toolPath, sops: toolPath, sopsAgeKeyFile: toolPath }).default({}),
   /** Parallel API calls while planning. */
   concurrency: z.number().int().min(1).max(64).default(16),
   timeouts: z

@@ -18,6 +18,7 @@ import { changedPaths } from './diff.js';
 import { isPlainObject, type JsonObject } from './json.js';
 import { normalizePair } from './normalize.js';
 import { isSecret, maskSecretPair, scrubSecretValues, secretKeyChanges } from './secrets.js';
+import { isSealedSecret, maskSealedPair, sealedKeyChanges } from './sealed-secrets.js';
 import type { Action, Change, ChangeFlag, Plan, PlanInputs, PlanSummary, PlannedHook } from './types.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 
@@ -93,7 +94,8 @@ export function buildErrorChange(input: ChangeInput & { readonly message: string
 
 function assembleChange(requested: Action, input: ChangeInput): Change {
   const secret = isSecret(input.before ?? input.after ?? input.desired);
-  const sides = secret ? maskSecretPair(input) : { before: input.before, after: input.after };
+  const sealed = !secret && isSealedSecret(input.before ?? input.after ?? input.desired);
+  const sides = secret ? maskSecretPair(input) : sealed ? maskSealedPair(input) : { before: input.before, after: input.after };
   const paths = sides.before && sides.after ? changedPaths(sides.before, sides.after) : [];
   const action: Action = requested === 'update' && paths.length === 0 ? 'noop' : requested;
   const after = sides.after && sides.before && paths.length > 0 ? alignKeyOrder(sides.after, sides.before) : sides.after;
@@ -109,6 +111,7 @@ function assembleChange(requested: Action, input: ChangeInput): Change {
     ...(afterYaml !== undefined && { after: afterYaml }),
     changedPaths: action === 'noop' ? [] : paths,
     ...(secret && (input.before || input.after) && { secretKeys: secretKeyChanges(input.before, input.after) }),
+    ...(sealed && (input.before || input.after) && { secretKeys: sealedKeyChanges(input.before, input.after) }),
     ...(input.liveResourceVersion !== undefined && { liveResourceVersion: input.liveResourceVersion }),
     ...(input.desired && { desiredHash: manifestHash(input.desired) }),
     ...(input.source && { source: input.source }),

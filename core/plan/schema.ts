@@ -38,7 +38,7 @@ const change = z.strictObject({
   before: z.string().optional(),
   after: z.string().optional(),
   changedPaths: z.array(z.string()),
-  secretKeys: z.record(z.string(), z.enum(['added', 'removed', 'changed', 'unchanged'])).optional(),
+  secretKeys: z.record(z.string(), z.enum(['added', 'removed', 'changed', 're-sealed', 'unchanged'])).optional(),
   liveResourceVersion: z.string().optional(),
   desiredHash: z.string().optional(),
   source: sourceLocation.optional(),

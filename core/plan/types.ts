@@ -27,8 +27,8 @@ export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'erro
  */
 export type ChangeFlag = 'after-crd' | 'after-namespace' | 'approximate' | 'dangerous' | 'other-applyset' | 'other-manager' | 'adopt' | 'confirm' | 'kept';
 
-/** Per-key outcome for Secret data: values are never shown, only whether they differ. */
-export type SecretKeyChange = 'added' | 'removed' | 'changed' | 'unchanged';
+/** Per-key outcome for Secret data: values are never shown, only whether they differ. A SealedSecret's key whose ciphertext changed is 're-sealed'. */
+export type SecretKeyChange = 'added' | 'removed' | 'changed' | 're-sealed' | 'unchanged';
 
 export interface Change {
   readonly key: ResourceKey;
@@ -40,7 +40,7 @@ export interface Change {
   readonly after?: string;
   /** Changed field paths, e.g. "spec.replicas", "metadata.labels.app", "spec.template.spec.containers[name=web].image". */
   readonly changedPaths: readonly string[];
-  /** For Secrets: per data key, added/removed/changed/unchanged. */
+  /** For Secrets: per data key, added/removed/changed/unchanged; for SealedSecrets per encryptedData key, added/removed/re-sealed/unchanged. */
   readonly secretKeys?: Readonly<Record<string, SecretKeyChange>>;
   /** resourceVersion of the live object the plan saw (apply refuses if it changed). Absent = the object did not exist. */
   readonly liveResourceVersion?: string;

@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../model/diagnostics.js';
 import { formatLocation } from '../model/diagnostics.js';
 import { formatKey } from '../model/resource.js';
 import { formatFieldPath } from './diff.js';
+import { keyedValuePath } from './sealed-secrets.js';
 import type { Action, Change, ChangeFlag, Plan, PlannedHook } from './types.js';
 
 export interface TextViewOptions {
@@ -94,22 +95,23 @@ function changeBlock(change: Change, paint: Paint): string {
   if (change.source) lines.push(`${INDENT}${paint('dim', `# ${formatLocation(change.source)}`)}`);
   if (change.message) lines.push(...change.message.split('\n').map((l) => `${INDENT}${change.action === 'error' ? paint('red', l) : l}`));
   if (change.syncOptions?.length) lines.push(`${INDENT}${paint('dim', `sync options: ${change.syncOptions.join(', ')}`)}`);
-  if (change.secretKeys) lines.push(...secretLines(change.secretKeys));
+  if (change.secretKeys) lines.push(...secretLines(change.secretKeys, keyedValuePath(change.key.kind)));
   if (showsDiff(change)) lines.push(...diffLines(change, paint));
   return lines.join('\n');
 }
 
-function secretLines(keys: Readonly<Record<string, string>>): string[] {
+function secretLines(keys: Readonly<Record<string, string>>, path: readonly string[]): string[] {
   return Object.entries(keys)
     .filter(([, state]) => state !== 'unchanged')
-    .map(([key, state]) => `${INDENT}${formatFieldPath(['data', key])}: (${state})`);
+    .map(([key, state]) => `${INDENT}${formatFieldPath([...path, key])}: (${state})`);
 }
 
 /** Errors show the server's answer only; a Secret's YAML only when something besides its data changed. */
 function showsDiff(change: Change): boolean {
   if (change.action === 'error') return false;
   if (!change.secretKeys || change.action !== 'update') return true;
-  return change.changedPaths.some((p) => !/^data(\.|\[|$)/.test(p));
+  const field = keyedValuePath(change.key.kind).join('.');
+  return change.changedPaths.some((p) => p !== field && !p.startsWith(`${field}.`) && !p.startsWith(`${field}[`));
 }
 
 function diffLines(change: Change, paint: Paint): string[] {

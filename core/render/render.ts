@@ -21,6 +21,7 @@ import { explainedFailure } from './tool-failure.js';
 import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
 import { helmCapabilityArgs, type HelmCapabilities } from './capabilities.js';
 import { blindSecrets } from '../secret-key.js';
+import { decryptSopsObjects } from './sops.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
 export interface RenderableApp {
@@ -126,6 +127,8 @@ export async function renderApp(repo: Repository, revision: Revision, app: Rende
   let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
   if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot, { revision, app, opts });
   else rendered = await renderWithTool(repo, revision, app, sourceType, opts);
+  // After parsing and kustomize: the parse cache and the materialized copy keep only ciphertext.
+  rendered = { ...rendered, objects: await decryptSopsObjects(rendered.objects, { ...(opts.tools && { tools: opts.tools }), ...(opts.searchPath !== undefined && { searchPath: opts.searchPath }) }) };
   const diagnostics = [...rendered.diagnostics, ...findDuplicates(rendered.objects)];
   return {
     app,

@@ -8,10 +8,13 @@ import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../model/diagnostics.js';
 
-export type ToolName = 'kubectl' | 'kustomize' | 'helm' | 'jsonnet';
+export type ToolName = 'kubectl' | 'kustomize' | 'helm' | 'sops' | 'jsonnet';
 
 /** Explicit paths from settings; a tool not listed is looked up on PATH. */
-export type ToolPaths = Readonly<Partial<Record<ToolName, string>>>;
+export type ToolPaths = Readonly<Partial<Record<ToolName, string>>> & {
+  /** The age key file sops decrypts with (sops.ts); absent: sops' own variables and default file. */
+  readonly sopsAgeKeyFile?: string;
+};
 
 async function isExecutable(path: string): Promise<boolean> {
   try {

@@ -1,0 +1,159 @@
+/**
+ * SOPS-encrypted manifests (Flux's `decryption.provider: sops`), decrypted in memory as Flux's
+ * kustomize-controller does: each rendered object that carries sops metadata is handed to the
+ * `sops` binary as JSON on stdin and read back from stdout — after `kustomize build`, so the
+ * materialized copy only ever holds ciphertext. The binary, not a JS port, because it is the
+ * reference implementation: every key type (age, PGP, cloud KMS) and the MAC check come with it.
+ * Keys are sops' own: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt, or the key
+ * file named in settings. Plaintext never touches the disk; a decrypted Secret is an ordinary
+ * Secret from here on (masked in views, keyed in hashes).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { DesiredObject, Manifest } from '../model/desired.js';
+import { isPlainObject } from '../model/desired.js';
+import { SlipwayError, formatLocation } from '../model/diagnostics.js';
+import { keyOfObject } from '../model/resource.js';
+import { findTool, missingTool, type ToolPaths } from './tools.js';
+
+/** An object sops encrypted: a top-level `sops` map with its MAC (what Flux's isSOPSEncryptedResource checks). */
+export function isSopsEncrypted(manifest: unknown): boolean {
+  return isPlainObject(manifest) && isPlainObject(manifest.sops) && (typeof manifest.sops.mac === 'string' || typeof manifest.sops.version === 'string');
+}
+
+/** Where each key type keeps its recipient in sops metadata, and how to name it. A table: a new key type is a row. */
+export const SOPS_RECIPIENT_FIELDS: readonly { readonly list: string; readonly field: string; readonly label: string }[] = [
+  { list: 'age', field: 'recipient', label: 'age' },
+  { list: 'pgp', field: 'fp', label: 'PGP' },
+  { list: 'kms', field: 'arn', label: 'AWS KMS' },
+  { list: 'gcp_kms', field: 'resource_id', label: 'GCP KMS' },
+  { list: 'azure_kv', field: 'vault_url', label: 'Azure Key Vault' },
+  { list: 'hc_vault', field: 'vault_address', label: 'Vault' },
+];
+
+/** The recipients named in an object's sops metadata (also inside key_groups), as "age age1…". */
+export function sopsRecipients(manifest: unknown): string[] {
+  if (!isPlainObject(manifest) || !isPlainObject(manifest.sops)) return [];
+  const groups = [manifest.sops, ...(Array.isArray(manifest.sops.key_groups) ? manifest.sops.key_groups : [])];
+  const out: string[] = [];
+  for (const group of groups) {
+    if (!isPlainObject(group)) continue;
+    for (const { list, field, label } of SOPS_RECIPIENT_FIELDS) {
+      const entries = group[list];
+      if (!Array.isArray(entries)) continue;
+      for (const e of entries) if (isPlainObject(e) && typeof e[field] === 'string') out.push(`${label} ${String(e[field]).trim()}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+export type SopsFailure = 'no-key' | 'mac-mismatch' | 'other';
+
+/** sops' exit codes (cmd/sops/codes) that Slipway explains; the rest keep sops' own words. */
+export const SOPS_EXIT_CODES: Readonly<Record<number, SopsFailure>> = { 128: 'no-key', 111: 'no-key', 51: 'mac-mismatch', 52: 'mac-mismatch' };
+
+export function classifySopsFailure(exitCode: number | null, stderr: string): SopsFailure {
+  const byCode = exitCode === null ? undefined : SOPS_EXIT_CODES[exitCode];
+  if (byCode) return byCode;
+  if (/MAC mismatch/i.test(stderr)) return 'mac-mismatch';
+  if (/Failed to get the data key/i.test(stderr)) return 'no-key';
+  return 'other';
+}
+
+/** The error for a failed decryption, naming the file (and for a missing key, its recipients). */
+export function sopsError(failure: SopsFailure, object: Pick<DesiredObject, 'manifest' | 'source'>, stderr: string): SlipwayError {
+  const where = formatLocation(object.source);
+  const location = { location: object.source };
+  if (failure === 'no-key') {
+    const recipients = sopsRecipients(object.manifest);
+    return new SlipwayError('sops-no-key', `cannot decrypt ${where}: none of its sops recipients has a key here (${recipients.length > 0 ? recipients.join(', ') : 'no recipients listed'})`, {
+      ...location,
+      hint: 'give Slipway the private key: SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, ~/.config/sops/age/keys.txt, or the age key file in settings',
+    });
+  }
+  if (failure === 'mac-mismatch') {
+    return new SlipwayError('sops-mac-mismatch', `cannot decrypt ${where}: its sops MAC does not match (the file was changed after it was encrypted, or a kustomize transformer changed the object)`, {
+      ...location,
+      hint: 'edit encrypted files with `sops edit`; for kustomize transformers (namespace, labels) encrypt with --mac-only-encrypted or an encrypted_regex',
+    });
+  }
+  const tail = stderr.trim().split('\n').slice(-10).join('\n');
+  return new SlipwayError('sops-failed', `cannot decrypt ${where} with sops${tail ? `:\n${tail}` : ''}`, location);
+}
+
+export interface SopsOptions {
+  readonly tools?: ToolPaths;
+  /** PATH to search for sops (default: the process's PATH). */
+  readonly searchPath?: string;
+  readonly timeoutMs?: number;
+  /** The environment sops sees (default: the process's); tests set HOME and the key variables here. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The environment for sops: the key file from settings wins; else sops' default file, also on macOS (where sops looks elsewhere). */
+export function sopsEnv(env: NodeJS.ProcessEnv, keyFileSetting: string | undefined): NodeJS.ProcessEnv {
+  if (keyFileSetting) return { ...env, SOPS_AGE_KEY_FILE: keyFileSetting };
+  if (env.SOPS_AGE_KEY_FILE || env.SOPS_AGE_KEY) return env;
+  const fallback = join(env.HOME || homedir(), '.config', 'sops', 'age', 'keys.txt');
+  return existsSync(fallback) ? { ...env, SOPS_AGE_KEY_FILE: fallback } : env;
+}
+
+/** At most this many sops processes at once (each is short; the machine may have two cores). */
+const PARALLEL = 4;
+
+/** The objects with every sops-encrypted one decrypted; the rest as they were (the same values, so caches keyed on them still hit). */
+export async function decryptSopsObjects(objects: readonly DesiredObject[], opts: SopsOptions): Promise<DesiredObject[]> {
+  const encrypted = objects.map((o, i) => (isSopsEncrypted(o.manifest) ? i : -1)).filter((i) => i >= 0);
+  if (encrypted.length === 0) return [...objects];
+  const baseEnv = opts.env ?? process.env;
+  const sops = await findTool('sops', { ...(opts.tools && { settings: opts.tools }), env: opts.searchPath !== undefined ? { PATH: opts.searchPath } : baseEnv });
+  if (!sops) throw missingTool(`${formatLocation(objects[encrypted[0]!]!.source)} is encrypted with sops, which is needed to decrypt it`, 'install sops (github.com/getsops/sops), or set its path in settings');
+  const env = sopsEnv(baseEnv, opts.tools?.sopsAgeKeyFile);
+  const out = [...objects];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < encrypted.length) {
+      const i = encrypted[next++]!;
+      out[i] = await decryptOne(sops, out[i]!, { env, timeoutMs: opts.timeoutMs ?? 60_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, encrypted.length) }, worker));
+  return out;
+}
+
+async function decryptOne(sops: string, object: DesiredObject, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<DesiredObject> {
+  const { code, stdout, stderr } = await runWithStdin(sops, ['decrypt', '--input-type', 'json', '--output-type', 'json'], JSON.stringify(object.manifest), opts);
+  if (code !== 0) throw sopsError(classifySopsFailure(code, stderr), object, stderr);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(stdout);
+  } catch {
+    throw sopsError('other', object, 'sops printed something that is not JSON');
+  }
+  if (!isPlainObject(manifest) || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string' || !isPlainObject(manifest.metadata) || typeof manifest.metadata.name !== 'string') {
+    throw sopsError('other', object, 'the decrypted object has no apiVersion, kind or metadata.name');
+  }
+  // Identity fields may have been encrypted too (no encrypted_regex): the key is the decrypted one's.
+  return { ...object, manifest: manifest as Manifest, key: keyOfObject(manifest as Manifest) };
+}
+
+/** Runs a process with `input` on stdin; stdout stays in memory (it is plaintext). */
+function runWithStdin(file: string, args: readonly string[], input: string, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, timeout: opts.timeoutMs });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    child.on('error', reject);
+    child.stdin.on('error', () => undefined); // sops may exit before reading all of it; its exit code says why
+    child.on('close', (code, signal) => {
+      const err = Buffer.concat(stderr).toString('utf8');
+      if (signal) return reject(new SlipwayError('render-timeout', `sops did not finish within ${Math.round(opts.timeoutMs / 1000)} s`));
+      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: err });
+    });
+    child.stdin.end(input);
+  });
+}
