@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kwokStagesYaml, stagesRecipe } from './kwok-config.js';
 import { cacheDir } from './paths.js';
-import { KUBECTL_LAYER_PACKAGE, KUBERNETES_VERSION, KUSTOMIZE_VERSION, KWOK_VERSION } from './versions.js';
+import { JSONNET_VERSION, KUBECTL_LAYER_PACKAGE, KUBERNETES_VERSION, KUSTOMIZE_VERSION, KWOK_VERSION } from './versions.js';
 
 export type Log = (message: string) => void;
 
@@ -29,6 +29,7 @@ export interface ClientTools {
   readonly kubectl: string;
   readonly helm: string;
   readonly kustomize: string;
+  readonly jsonnet: string;
 }
 
 const goModuleDir = fileURLToPath(new URL('./k8s/', import.meta.url));
@@ -223,7 +224,14 @@ export async function ensureClientTools(log: Log): Promise<ClientTools> {
       runGo(['install', '-v', `sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'kustomize', total: 0, log }),
     );
   }
-  return { kubectl: join(layerDir, 'kubectl'), helm: join(layerDir, 'helm'), kustomize: join(kustomizeDir, 'kustomize') };
+  const jsonnetDir = join(cacheDir(), 'tools', `jsonnet-${JSONNET_VERSION}-${inputsKey(goVersion())}`);
+  if (!existsSync(join(jsonnetDir, 'jsonnet'))) {
+    log(`building go-jsonnet ${JSONNET_VERSION}`);
+    await cached(jsonnetDir, ['jsonnet'], (tmp) =>
+      runGo(['install', '-v', `github.com/google/go-jsonnet/cmd/jsonnet@${JSONNET_VERSION}`], { cwd: tmpdir(), env: { ...goEnv(), GOBIN: tmp }, what: 'jsonnet', total: 0, log }),
+    );
+  }
+  return { kubectl: join(layerDir, 'kubectl'), helm: join(layerDir, 'helm'), kustomize: join(kustomizeDir, 'kustomize'), jsonnet: join(jsonnetDir, 'jsonnet') };
 }
 
 /** Writes a small marker so humans browsing the cache know what a directory is. */

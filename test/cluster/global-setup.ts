@@ -15,7 +15,7 @@ const log = (m: string): void => console.error(`[cluster] ${m}`);
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
-    tools: { kubectl: string; helm: string; kustomize: string };
+    tools: { kubectl: string; helm: string; kustomize: string; jsonnet: string };
   }
 }
 
@@ -29,7 +29,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   const { state, startedNow } = await up({ log });
   project.provide('kubeconfig', state.kubeconfig);
-  project.provide('tools', state.tools);
+  // A cluster started before a tool was added has no path for it in its state: the cached build gives it.
+  project.provide('tools', { ...(await ensureClientTools(log)), ...state.tools });
   if (!startedNow) return undefined;
   return async () => {
     await down({ log });

