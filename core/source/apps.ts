@@ -30,6 +30,8 @@ export interface HelmOptions {
   readonly valuesFiles: readonly string[];
   /** Like `--set key=value`, sorted by key. Values are kept as written (`"1.10"` stays `1.10`). */
   readonly set: Readonly<Record<string, string>>;
+  /** Inline values (a Flux HelmRelease's spec.values, its ConfigMap valuesFrom merged in), applied after the values files. */
+  readonly values?: Readonly<Record<string, unknown>>;
 }
 
 /** A Jsonnet external variable or top-level argument: a string, or Jsonnet code when `code` (Argo CD's `code: true`). */

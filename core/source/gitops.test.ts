@@ -28,6 +28,7 @@ const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
   ['argocd-unsupported.yaml', THIS_REPO, 'argocd-unsupported.golden.json'],
   ['flux.yaml', THIS_REPO, 'flux.golden.json'],
   ['flux.yaml', {}, 'flux.any-repo.golden.json'],
+  ['flux-helm.yaml', THIS_REPO, 'flux-helm.golden.json'],
   ['name-clashes.yaml', THIS_REPO, 'name-clashes.golden.json'],
   ['argocd-basic.yaml', { repoUrls: ['https://gitlab.com/acme/fork'] }, 'argocd-basic.other-repo.golden.json'],
   ['argocd-applicationset.yaml', TREE, 'argocd-applicationset.golden.json'],
@@ -53,6 +54,15 @@ describe('importGitOpsApps', () => {
     const backward = importGitOpsApps([...objects].reverse(), THIS_REPO);
     expect(forward.apps.map((a) => a.name)).toEqual([...forward.apps.map((a) => a.name)].sort());
     expect(backward).toEqual(forward);
+  });
+
+  it('imports the same Flux object of several cluster folders once per folder, named by its folder', () => {
+    const inFolder = (folder: string): GitOpsObject[] => objectsOf('flux.yaml').map((o) => ({ ...o, source: { ...o.source, file: `${folder}/apps.yaml` } }));
+    const { apps, diagnostics } = importGitOpsApps([...inFolder('clusters/staging'), ...inFolder('clusters/production'), ...inFolder('other/staging')], THIS_REPO);
+    expect(apps.map((a) => a.name)).toEqual(expect.arrayContaining(['production-apps', 'clusters-staging-apps', 'other-staging-apps']));
+    expect(apps.find((a) => a.name === 'production-apps')?.origin.file).toBe('clusters/production/apps.yaml');
+    expect(diagnostics.filter((d) => d.code === 'app-named-by-folder' && d.resource?.name === 'apps').map((d) => d.severity)).toEqual(['info', 'info', 'info']);
+    expect(diagnostics.filter((d) => d.code === 'duplicate-app')).toEqual([]);
   });
 
   it('names the manifest file and line of every diagnostic', () => {

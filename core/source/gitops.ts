@@ -52,6 +52,8 @@ import { ARGO_API_VERSION, argoApplicationSchema, importArgoApplication } from '
 import { Reporter, repoFilter, reportInvalid, resourceKeyOf, type Candidate, type GitOpsObject, type ImportGitOpsOptions, type RepoFilter } from './gitops/common.js';
 import { applicationSetSchema, expandApplicationSet, type ApplicationSet } from './gitops/applicationset.js';
 import { collectGitRepositories, FLUX_KUSTOMIZE_API_VERSIONS, fluxKustomizationSchema, importFluxKustomization } from './gitops/flux.js';
+import { FLUX_HELM_API_VERSIONS, fluxHelmReleaseSchema, importFluxHelmRelease } from './gitops/flux-helm.js';
+import { lastSegment } from './paths.js';
 
 export { normalizeRepoUrl, redactUrl, type GitOpsObject, type ImportGitOpsOptions } from './gitops/common.js';
 
@@ -82,6 +84,12 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
       const parsed = fluxKustomizationSchema.safeParse(m);
       if (parsed.success) candidates.push(...importFluxKustomization(parsed.data, object, { report, resource, repos, gitRepositories }));
       else reportInvalid(report, 'flux-invalid', 'Flux Kustomization', parsed.error);
+    } else if (m.kind === 'HelmRelease' && FLUX_HELM_API_VERSIONS.includes(m.apiVersion)) {
+      const parsed = fluxHelmReleaseSchema.safeParse(m);
+      if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects }));
+      else reportInvalid(report, 'flux-invalid', 'Flux HelmRelease', parsed.error);
+    } else if (m.kind === 'HelmRelease' && m.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+      report.add('warning', 'flux-unsupported-version', `Flux HelmRelease ${m.apiVersion} is not imported: supported are ${FLUX_HELM_API_VERSIONS.join(', ')}`);
     } else if (m.kind === 'Kustomization' && m.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
       report.add('warning', 'flux-unsupported-version', `Flux Kustomization ${m.apiVersion} is not imported: supported are ${FLUX_KUSTOMIZE_API_VERSIONS.join(' and ')}`);
     }
@@ -125,14 +133,15 @@ function settleNames(candidates: readonly Candidate[]): { apps: App[]; diagnosti
   const ordered = [...candidates].sort(compareByOrigin);
 
   const unique: Candidate[] = [];
-  const seen = new Map<string, Candidate>();
-  for (const c of ordered) {
-    const identity = `${c.app.origin.kind}|${c.namespace}|${c.app.name}`;
-    const first = seen.get(identity);
-    if (first) diagnostics.push(duplicateDiagnostic(c, first));
-    else {
-      seen.set(identity, c);
-      unique.push(c);
+  for (const group of groupBy(ordered, (c) => `${c.app.origin.kind}|${c.namespace}|${c.resource.kind}|${c.app.name}`).values()) {
+    const byFolder = groupBy(group, (c) => folderOf(c));
+    for (const [folder, same] of byFolder) {
+      const [first, ...again] = same;
+      if (!first) continue;
+      for (const c of again) diagnostics.push(duplicateDiagnostic(c, first));
+      // One object per cluster folder (clusters/staging, clusters/production): each is an app, named by its folder.
+      if (byFolder.size === 1) unique.push(first);
+      else unique.push(namedByFolder(first, folder, [...byFolder.keys()], diagnostics));
     }
   }
 
@@ -159,6 +168,27 @@ function settleNames(candidates: readonly Candidate[]): { apps: App[]; diagnosti
     for (const c of dropped) if (kept) diagnostics.push(duplicateDiagnostic(c, kept));
   }
   return { apps, diagnostics };
+}
+
+function folderOf(c: Candidate): string {
+  const file = c.app.origin.file ?? '';
+  return file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+}
+
+/** "staging-apps" for flux-system/apps in clusters/staging (the whole folder when last segments repeat), with an info. */
+function namedByFolder(c: Candidate, folder: string, folders: readonly string[], diagnostics: Diagnostic[]): Candidate {
+  const last = (f: string): string => lastSegment(f) || 'root';
+  const label = folders.filter((f) => last(f) === last(folder)).length > 1 ? folder || 'root' : last(folder);
+  const newName = toAppName(`${label}-${c.app.name}`);
+  const others = folders.filter((f) => f !== folder).map((f) => f || '.').join(', ');
+  diagnostics.push({
+    severity: 'info',
+    code: 'app-named-by-folder',
+    message: `${describeOrigin(c)} is defined in ${others} too; imported as ${JSON.stringify(newName)}, named by its folder, so each can be chosen`,
+    location: c.location,
+    resource: c.resource,
+  });
+  return { ...c, app: { ...c.app, name: newName } };
 }
 
 function duplicateDiagnostic(c: Candidate, kept: Candidate): Diagnostic {

@@ -1,0 +1,221 @@
+/** Flux HelmReleases as helm apps (the table in ../gitops.ts). */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ResourceKey } from '../../model/resource.js';
+import { parseApiVersion } from '../../model/resource.js';
+import type { App } from '../apps.js';
+import { DEFAULT_APP_OPTIONS } from '../apps.js';
+import { normalizeRepoPath } from '../paths.js';
+import { isRecord } from '../util.js';
+import type { FluxGitRepository } from './flux.js';
+import { appNameOf, redactUrl, type Candidate, type GitOpsObject, type RepoFilter, type Reporter } from './common.js';
+
+export const FLUX_HELM_API_VERSIONS: readonly string[] = ['helm.toolkit.fluxcd.io/v2', 'helm.toolkit.fluxcd.io/v2beta2', 'helm.toolkit.fluxcd.io/v2beta1'];
+const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
+
+const refSchema = z.looseObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() });
+
+export const fluxHelmReleaseSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
+  spec: z.looseObject({
+    chart: z
+      .looseObject({
+        spec: z.looseObject({ chart: z.string(), version: z.string().optional(), sourceRef: refSchema, valuesFiles: z.array(z.string()).optional(), valuesFile: z.string().optional() }),
+      })
+      .optional(),
+    chartRef: refSchema.optional(),
+    releaseName: z.string().optional(),
+    targetNamespace: z.string().optional(),
+    values: z.record(z.string(), z.unknown()).nullish(),
+    valuesFrom: z
+      .array(z.looseObject({ kind: z.string(), name: z.string(), valuesKey: z.string().optional(), targetPath: z.string().optional(), optional: z.boolean().optional() }))
+      .optional(),
+    install: z.looseObject({ createNamespace: z.boolean().optional() }).optional(),
+  }),
+});
+export type FluxHelmRelease = z.output<typeof fluxHelmReleaseSchema>;
+
+/** Flux's sources that hold charts, and the ConfigMaps valuesFrom reads: what a HelmRelease refers to. */
+export interface FluxHelmContext {
+  readonly report: Reporter;
+  readonly resource: ResourceKey;
+  readonly repos: RepoFilter;
+  readonly gitRepositories: readonly FluxGitRepository[];
+  readonly objects: readonly GitOpsObject[];
+}
+
+/** What a source kind means for a chart: followed in this repository, fetched as a chart, or not followed (and what to do). */
+const SOURCE_KINDS: Readonly<Record<string, 'git' | 'helm-repository' | 'oci-repository' | { readonly advice: string }>> = {
+  GitRepository: 'git',
+  HelmRepository: 'helm-repository',
+  OCIRepository: 'oci-repository',
+  ExternalArtifact: { advice: 'an ExternalArtifact is produced by another controller from files Slipway cannot see; point the HelmRelease at a GitRepository of this repository (spec.chart.spec.sourceRef) to preview it' },
+  Bucket: { advice: 'a Bucket is object storage Slipway does not read; keep the chart in this repository (GitRepository source) to preview it' },
+  HelmChart: { advice: 'a HelmChart names another source; refer to its HelmRepository or GitRepository in spec.chart.spec instead to preview it' },
+};
+
+export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsObject, ctx: FluxHelmContext): Candidate[] {
+  const { report } = ctx;
+  const spec = release.spec;
+  const namespace = release.metadata.namespace ?? '';
+  const ref = spec.chart?.spec.sourceRef ?? spec.chartRef;
+  if (!ref) {
+    report.add('warning', 'flux-helm-no-chart', 'neither spec.chart nor spec.chartRef is set; not imported');
+    return [];
+  }
+  const field = spec.chart ? 'spec.chart.spec.sourceRef' : 'spec.chartRef';
+  const refNamespace = ref.namespace ?? namespace;
+  const refName = `${ref.kind} ${refNamespace ? `${refNamespace}/` : ''}${ref.name}`;
+  const kind = SOURCE_KINDS[ref.kind];
+  if (kind === undefined || typeof kind === 'object') {
+    report.add('warning', 'flux-helm-source-unsupported', `${field} is ${refName}: ${kind?.advice ?? `Slipway does not follow ${ref.kind} sources`}; not imported`);
+    return [];
+  }
+  const targetNamespace = spec.targetNamespace ?? (namespace || undefined);
+  const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${release.metadata.name}` : release.metadata.name);
+  const values = mergedValues(release, ctx);
+  const base = {
+    name: appNameOf(release.metadata.name, report),
+    destination: targetNamespace ? { namespace: targetNamespace } : {},
+    options: { ...DEFAULT_APP_OPTIONS, createNamespace: spec.install?.createNamespace === true },
+    origin: { kind: 'flux' as const, file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) },
+  };
+  const helmOf = (valuesFiles: readonly string[]): NonNullable<App['source']['helm']> => ({ releaseName, valuesFiles, set: {}, ...(values && { values }) });
+
+  let app: App | undefined;
+  if (kind === 'git') app = gitChartApp(release, { ...ctx, refName, refNamespace, field }, (path, valuesFiles, targetRevision) => ({ ...base, path, source: { type: 'helm', helm: helmOf(valuesFiles) }, ...(targetRevision !== undefined && { targetRevision }) }));
+  else {
+    const chart = chartOf(release, kind, { ...ctx, refName, refNamespace, field });
+    if (chart) app = { ...base, path: '', source: { type: 'helm', helm: helmOf([]), chart }, ...(chart.targetRevision && { targetRevision: chart.targetRevision }), repoUrl: chart.repoURL };
+  }
+  return app ? [{ app, resource: ctx.resource, namespace, location: object.source }] : [];
+}
+
+type RefContext = FluxHelmContext & { readonly refName: string; readonly refNamespace: string; readonly field: string };
+
+/** A chart at a path of this repository: spec.chart.spec.chart and valuesFiles are relative to the source's root. */
+function gitChartApp(release: FluxHelmRelease, ctx: RefContext, build: (path: string, valuesFiles: readonly string[], targetRevision: string | undefined) => App): App | undefined {
+  const { report } = ctx;
+  const chartSpec = release.spec.chart?.spec;
+  if (!chartSpec) {
+    report.add('warning', 'flux-helm-source-unsupported', `${ctx.field} is ${ctx.refName}: a chartRef must name an OCIRepository or HelmChart; not imported`);
+    return undefined;
+  }
+  const ref = chartSpec.sourceRef;
+  const repo = ctx.gitRepositories.find((r) => r.metadata.name === ref.name && (r.metadata.namespace ?? ctx.refNamespace) === ctx.refNamespace);
+  let targetRevision: string | undefined;
+  if (repo) {
+    if (!ctx.repos.matches(repo.spec.url)) {
+      report.add('warning', 'flux-foreign-repo', `${ctx.field} ${ctx.refName} points at ${ctx.repos.describeOther(repo.spec.url)}; not imported`);
+      return undefined;
+    }
+    const r = repo.spec.ref;
+    targetRevision = r?.branch ?? r?.tag ?? r?.commit ?? r?.name ?? r?.semver;
+  } else report.add('info', 'flux-source-not-found', `${ctx.field} ${ctx.refName} is not among this repository's objects; taken to be this repository`);
+  const path = normalizeRepoPath(chartSpec.chart);
+  if (!path.ok) {
+    report.add('warning', 'flux-invalid-path', `spec.chart.spec.chart ${JSON.stringify(chartSpec.chart)} ${path.reason}; not imported`);
+    return undefined;
+  }
+  const valuesFiles: string[] = [];
+  for (const f of [...(chartSpec.valuesFiles ?? []), ...(chartSpec.valuesFile ? [chartSpec.valuesFile] : [])]) {
+    const p = normalizeRepoPath(f);
+    if (p.ok) valuesFiles.push(p.path);
+    else report.add('warning', 'flux-invalid-path', `spec.chart.spec.valuesFiles ${JSON.stringify(f)} ${p.reason}; rendered without it`);
+  }
+  return build(path.path, valuesFiles, targetRevision);
+}
+
+/** A chart fetched from a Helm repository or an OCI registry (the chart-source app type). */
+function chartOf(release: FluxHelmRelease, kind: 'helm-repository' | 'oci-repository', ctx: RefContext): App['source']['chart'] {
+  const { report } = ctx;
+  const ref = release.spec.chart?.spec.sourceRef ?? release.spec.chartRef!;
+  const source = findSource(ctx.objects, ref.kind, ref.name, ctx.refNamespace);
+  if (!source || typeof source.spec.url !== 'string') {
+    report.add('warning', 'flux-source-not-found', `${ctx.field} ${ctx.refName} is not among this repository's objects (or has no spec.url), so the chart cannot be fetched; not imported`);
+    return undefined;
+  }
+  const url = source.spec.url;
+  if (kind === 'helm-repository') {
+    const chartSpec = release.spec.chart?.spec;
+    if (!chartSpec) return undefined;
+    // A HelmRepository of type oci holds its charts under oci://host/path/<chart>.
+    const repoURL = source.spec.type === 'oci' && !url.startsWith('oci://') ? `oci://${url}` : url;
+    return { repoURL: redactUrl(repoURL), chart: chartSpec.chart, targetRevision: chartSpec.version ?? '*' };
+  }
+  // An OCIRepository's URL is the chart itself: oci://host/path/<chart>.
+  const at = url.lastIndexOf('/');
+  const r = isRecord(source.spec.ref) ? source.spec.ref : {};
+  const version = [r.tag, r.semver, r.digest].find((v): v is string => typeof v === 'string') ?? '*';
+  return { repoURL: redactUrl(url.slice(0, at)), chart: url.slice(at + 1), targetRevision: version };
+}
+
+function findSource(objects: readonly GitOpsObject[], kind: string, name: string, namespace: string): { spec: Record<string, unknown> } | undefined {
+  for (const { manifest: m } of objects) {
+    if (!isRecord(m) || m.kind !== kind || typeof m.apiVersion !== 'string' || parseApiVersion(m.apiVersion).group !== FLUX_SOURCE_GROUP) continue;
+    const meta = isRecord(m.metadata) ? m.metadata : {};
+    if (meta.name === name && ((meta.namespace as string | undefined) ?? namespace) === namespace && isRecord(m.spec)) return { spec: m.spec };
+  }
+  return undefined;
+}
+
+/**
+ * spec.valuesFrom (ConfigMaps of this repository, in order) merged under spec.values, as Flux does.
+ * Secrets are never read into an app: an app is listed, recorded and shown, and its values with it.
+ */
+function mergedValues(release: FluxHelmRelease, ctx: FluxHelmContext): Record<string, unknown> | undefined {
+  let merged: Record<string, unknown> = {};
+  const namespace = release.metadata.namespace ?? '';
+  for (const [i, from] of (release.spec.valuesFrom ?? []).entries()) {
+    const field = `spec.valuesFrom[${i}]`;
+    const key = from.valuesKey ?? 'values.yaml';
+    if (from.kind === 'Secret') {
+      ctx.report.add('warning', 'flux-values-secret', `${field}: Secret ${from.name} is not read (secret values never enter an app, which is listed and recorded); rendered without it — put non-secret values in a ConfigMap or spec.values`);
+      continue;
+    }
+    const data = from.kind === 'ConfigMap' ? configMapData(ctx.objects, from.name, namespace) : undefined;
+    const text = data?.[key];
+    if (typeof text !== 'string') {
+      if (!from.optional) ctx.report.add('warning', 'flux-values-not-found', `${field}: ${from.kind} ${from.name} key ${key} is not among this repository's objects; rendered without it`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = from.targetPath ? text : parseYaml(text);
+    } catch (err) {
+      ctx.report.add('warning', 'flux-values-invalid', `${field}: ${from.kind} ${from.name} key ${key} is not YAML (${err instanceof Error ? err.message : String(err)}); rendered without it`);
+      continue;
+    }
+    if (from.targetPath) merged = deepMerge(merged, setPath(from.targetPath, value));
+    else if (isRecord(value)) merged = deepMerge(merged, value);
+  }
+  if (release.spec.values) merged = deepMerge(merged, release.spec.values);
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+function configMapData(objects: readonly GitOpsObject[], name: string, namespace: string): Record<string, unknown> | undefined {
+  for (const { manifest: m } of objects) {
+    if (!isRecord(m) || m.kind !== 'ConfigMap' || m.apiVersion !== 'v1') continue;
+    const meta = isRecord(m.metadata) ? m.metadata : {};
+    if (meta.name === name && ((meta.namespace as string | undefined) ?? namespace) === namespace && isRecord(m.data)) return m.data;
+  }
+  return undefined;
+}
+
+/** Helm's merge of values: maps merge key by key, anything else is replaced. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isRecord(b) && isRecord(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+/** "a.b.c" → { a: { b: { c: value } } } (Flux's targetPath, without list indexes). */
+function setPath(path: string, value: unknown): Record<string, unknown> {
+  return path
+    .split('.')
+    .reverse()
+    .reduce<unknown>((acc, key) => ({ [key]: acc }), value) as Record<string, unknown>;
+}
