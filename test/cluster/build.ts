@@ -53,11 +53,11 @@ function versionLdflags(): string {
   ].join(' ');
 }
 
-function goEnv(): NodeJS.ProcessEnv {
+export function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false -trimpath', GOTOOLCHAIN: 'local' };
 }
 
-function goVersion(): string {
+export function goVersion(): string {
   try {
     return execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
   } catch {
@@ -65,7 +65,7 @@ function goVersion(): string {
   }
 }
 
-function inputsKey(...parts: string[]): string {
+export function inputsKey(...parts: string[]): string {
   const h = createHash('sha256');
   for (const p of parts) h.update(p).update('\0');
   return h.digest('hex').slice(0, 12);
@@ -80,7 +80,7 @@ function formatDuration(ms: number): string {
  * Runs `go build -v` / `go install -v`, turning its list of compiled packages into progress
  * messages ("compiled 420/1890 packages"). Fails with the compiler's own output.
  */
-async function runGo(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; what: string; total: number; log: Log }): Promise<void> {
+export async function runGo(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; what: string; total: number; log: Log }): Promise<void> {
   const started = Date.now();
   let compiled = 0;
   let lastReport = started;
@@ -125,7 +125,7 @@ function countDeps(packages: readonly string[], cwd: string, env: NodeJS.Process
 }
 
 /** Builds into a temporary directory and renames it into place, so a half-finished build is never cached. */
-async function cached(dir: string, files: readonly string[], make: (tmp: string) => Promise<void>): Promise<void> {
+export async function cached(dir: string, files: readonly string[], make: (tmp: string) => Promise<void>): Promise<void> {
   if (files.every((f) => existsSync(join(dir, f)))) return;
   mkdirSync(join(dir, '..'), { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;

@@ -15,8 +15,8 @@ export interface CliRun {
 const root = new URL('../..', import.meta.url).pathname;
 
 /** A runner of the CLI; `tmp`: the test's folder (its cache goes in tmp/cache). */
-export function slipwayCli(opts: { readonly tmp: string; readonly tools: { readonly helm: string; readonly kustomize: string; readonly jsonnet?: string } }): (args: readonly string[]) => CliRun {
-  const env = { ...process.env, SLIPWAY_APP_CACHE_DIR: join(opts.tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(opts.tools.helm), dirname(opts.tools.kustomize), ...(opts.tools.jsonnet ? [dirname(opts.tools.jsonnet)] : []), process.env.PATH ?? ''].join(delimiter) };
+export function slipwayCli(opts: { readonly tmp: string; readonly tools: { readonly helm: string; readonly kustomize: string; readonly jsonnet?: string }; readonly env?: NodeJS.ProcessEnv }): (args: readonly string[]) => CliRun {
+  const env = { ...process.env, SLIPWAY_APP_CACHE_DIR: join(opts.tmp, 'cache'), NO_COLOR: '1', PATH: [dirname(opts.tools.helm), dirname(opts.tools.kustomize), ...(opts.tools.jsonnet ? [dirname(opts.tools.jsonnet)] : []), process.env.PATH ?? ''].join(delimiter), ...opts.env };
   return (args) => {
     const r = spawnSync(process.execPath, [`${root}bin/slipway.js`, ...args], { encoding: 'utf8', env });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
