@@ -76,7 +76,7 @@ export function sopsError(failure: SopsFailure, object: Pick<DesiredObject, 'man
   if (failure === 'mac-mismatch') {
     return new SlipwayError('sops-mac-mismatch', `cannot decrypt ${where}: its sops MAC does not match (the file was changed after it was encrypted, or a kustomize transformer changed the object)`, {
       ...location,
-      hint: 'edit encrypted files with `sops edit`; for kustomize transformers (namespace, labels) encrypt with --mac-only-encrypted or an encrypted_regex',
+      hint: 'edit encrypted files with `sops edit`; for kustomize transformers (namespace, labels) encrypt with mac_only_encrypted: true in .sops.yaml (sops --mac-only-encrypted encrypt)',
     });
   }
   const tail = stderr.trim().split('\n').slice(-10).join('\n');

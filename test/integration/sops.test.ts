@@ -99,7 +99,8 @@ beforeAll(async () => {
   repo.commit('encrypted manifests');
   kubectl(['apply', '-f', '-'], { input: CRD });
   kubectl(['wait', '--for=condition=Established', 'crd/sealedsecrets.bitnami.com', '--timeout=60s']);
-});
+  // A cold build of sops takes minutes on 2 cores; later runs take it from the cache.
+}, 1_200_000);
 
 afterAll(async () => {
   await cleanUp([() => kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']), () => repo?.cleanup(), () => rmSync(tmp, { recursive: true, force: true })]);
