@@ -26,8 +26,18 @@ export function isArgoObject(manifest: unknown): boolean {
   return isPlainObject(manifest) && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith(`${ARGO_GROUP}/`) && ARGO_KINDS.includes(String(manifest.kind));
 }
 
+/** A Flux HelmRelease (an overlay's rendering holds it as patched for its environment). */
+export function isFluxHelmRelease(manifest: unknown): boolean {
+  return isPlainObject(manifest) && manifest.kind === 'HelmRelease' && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
+}
+
+function isFluxHelmContext(manifest: unknown): boolean {
+  if (!isPlainObject(manifest) || typeof manifest.apiVersion !== 'string') return false;
+  return manifest.apiVersion.startsWith('source.toolkit.fluxcd.io/') || (manifest.apiVersion === 'v1' && manifest.kind === 'ConfigMap');
+}
+
 /** Diagnostic codes of a source that is not planned here because it lives elsewhere. */
-const ELSEWHERE = new Set(['argocd-foreign-repo', 'argocd-helm-repository', 'applicationset-foreign-repo']);
+const ELSEWHERE = new Set(['argocd-foreign-repo', 'argocd-helm-repository', 'applicationset-foreign-repo', 'flux-foreign-repo']);
 
 export interface ChildApps {
   /** Sorted by name; each names `parent`. Names are not settled against other apps (core/plan/child-apps.ts does). */
@@ -40,8 +50,10 @@ export interface ChildApps {
  * files at the revision (paths): the folders a child may point at, and the git generator's folders.
  */
 export function importChildApps(parent: Pick<App, 'name' | 'repoUrl'>, rendered: readonly GitOpsObject[], ctx: { readonly files: readonly string[] }): ChildApps {
-  const argo = rendered.filter((o) => isArgoObject(o.manifest));
-  if (argo.length === 0) return { apps: [], diagnostics: [] };
+  const defining = rendered.filter((o) => isArgoObject(o.manifest) || isFluxHelmRelease(o.manifest));
+  if (defining.length === 0) return { apps: [], diagnostics: [] };
+  // A HelmRelease's chart sources and valuesFrom ConfigMaps may be rendered next to it (Flux's apps/base + overlay layout).
+  const argo = [...defining, ...rendered.filter((o) => isFluxHelmContext(o.manifest))];
   const imported = importGitOpsApps(argo, { ...(parent.repoUrl !== undefined && { repoUrls: [parent.repoUrl] }), files: ctx.files });
   const diagnostics: Diagnostic[] = imported.diagnostics.map((d) => (ELSEWHERE.has(d.code) ? { ...d, severity: 'info', message: `child app of ${parent.name} not planned here: ${d.message}` } : d));
   const folders = new Set<string>(['']);

@@ -87,6 +87,7 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
     } else if (m.kind === 'HelmRelease' && FLUX_HELM_API_VERSIONS.includes(m.apiVersion)) {
       const parsed = fluxHelmReleaseSchema.safeParse(m);
       if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects }));
+      else if (isPatch(m)) report.add('info', 'flux-helm-patch', 'a HelmRelease naming no chart (a kustomize patch?) is not imported by itself; the overlay that patches it renders it');
       else reportInvalid(report, 'flux-invalid', 'Flux HelmRelease', parsed.error);
     } else if (m.kind === 'HelmRelease' && m.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
       report.add('warning', 'flux-unsupported-version', `Flux HelmRelease ${m.apiVersion} is not imported: supported are ${FLUX_HELM_API_VERSIONS.join(', ')}`);
@@ -168,6 +169,13 @@ function settleNames(candidates: readonly Candidate[]): { apps: App[]; diagnosti
     for (const c of dropped) if (kept) diagnostics.push(duplicateDiagnostic(c, kept));
   }
   return { apps, diagnostics };
+}
+
+/** A HelmRelease without spec.chart.spec.chart or spec.chartRef: a patch an overlay applies, not an object of its own. */
+function isPatch(m: Record<string, unknown>): boolean {
+  const spec = isRecord(m.spec) ? m.spec : {};
+  const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
+  return spec.chartRef === undefined && chart.chart === undefined;
 }
 
 function folderOf(c: Candidate): string {

@@ -60,7 +60,7 @@ export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsOb
   const namespace = release.metadata.namespace ?? '';
   const ref = spec.chart?.spec.sourceRef ?? spec.chartRef;
   if (!ref) {
-    report.add('warning', 'flux-helm-no-chart', 'neither spec.chart nor spec.chartRef is set; not imported');
+    report.add('info', 'flux-helm-patch', 'a HelmRelease naming no chart (a kustomize patch?) is not imported by itself; the overlay that patches it renders it');
     return [];
   }
   const field = spec.chart ? 'spec.chart.spec.sourceRef' : 'spec.chartRef';

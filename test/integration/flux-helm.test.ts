@@ -1,0 +1,57 @@
+/**
+ * Flux HelmReleases through the CLI on the local cluster, on a repository in the layout of Flux's
+ * flux2-kustomize-helm-example (test/support/flux-helm-repo.ts): staging and production both
+ * define flux-system/apps, each an overlay patching apps/base's HelmRelease with its values.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createFluxHelmRepo } from '../support/flux-helm-repo.js';
+import { cleanUp } from '../support/cleanup.js';
+import { slipwayCli, showRun } from '../support/slipway-cli.js';
+import type { TestRepo } from '../support/git-repo.js';
+import { kubectlRunner } from '../support/kubectl.js';
+
+const kubeconfigPath = inject('kubeconfig');
+const tools = inject('tools');
+const prefix = `fh-${Date.now().toString(36)}${randomBytes(2).toString('hex')}-`;
+const tmp = mkdtempSync(join(tmpdir(), 'slipway-flux-helm-it-'));
+const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig: kubeconfigPath });
+const slipway = slipwayCli({ tmp, tools });
+const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', join(tmp, 'history.db')];
+let repo: TestRepo;
+
+beforeAll(() => {
+  repo = createFluxHelmRepo(prefix);
+});
+
+afterAll(async () => {
+  await cleanUp([...['staging', 'production'].map((env) => () => kubectl(['delete', 'namespace', `${prefix}${env}`, '--ignore-not-found', '--wait=false'])), () => repo.cleanup(), () => rmSync(tmp, { recursive: true, force: true })]);
+});
+
+describe('Flux HelmReleases in the flux2-kustomize-helm-example layout', () => {
+  it('slipway apps lists the staging and production apps, and the HelmRelease each renders', () => {
+    const r = slipway(['apps', '--repo', repo.dir, '--json']);
+    expect(r.status, showRun(r)).toBe(0);
+    const json = JSON.parse(r.stdout) as { apps: { name: string; parent?: string; path: string; namespace?: string }[] };
+    const byName = new Map(json.apps.map((a) => [a.name, a]));
+    expect(byName.get('staging-apps')?.path).toBe('apps/staging');
+    expect(byName.get('production-apps')?.path).toBe('apps/production');
+    expect(byName.get('staging-apps-podinfo')).toMatchObject({ parent: 'staging-apps', path: 'charts/podinfo', namespace: `${prefix}staging` });
+    expect(byName.get('production-apps-podinfo')).toMatchObject({ parent: 'production-apps', path: 'charts/podinfo', namespace: `${prefix}production` });
+  });
+
+  it('plan → apply → re-plan of staging: the staging values patch is applied, and nothing is left to change', () => {
+    const app = ['--repo', repo.dir, '--app', 'staging-apps-podinfo', ...target];
+    const plan = slipway(['plan', ...app]);
+    expect(plan.status, showRun(plan)).toBe(0);
+    const apply = slipway(['apply', ...app, '--auto-approve']);
+    expect(apply.status, showRun(apply)).toBe(0);
+    const cm = JSON.parse(kubectl.result(['get', 'configmap', `${prefix}staging-podinfo`, '-n', `${prefix}staging`, '-o', 'json']).stdout) as { data: Record<string, string> };
+    expect(cm.data).toEqual({ message: 'hello from staging', replicas: '2' });
+    const again = slipway(['plan', ...app, '--detailed-exitcode']);
+    expect(again.status, showRun(again)).toBe(0);
+  });
+});
