@@ -39,7 +39,7 @@ function plan(run: number, opts: { objects: number; changed: number }): Plan {
   }
   const n = changes.filter((c) => c.action === 'update').length;
   return {
-    formatVersion: 3,
+    formatVersion: 4,
     id: `plan-${opts.objects}-${run.toString(16).padStart(12, '0')}`,
     createdAt: new Date(Date.UTC(2026, 0, 1) + run * 60_000).toISOString(),
     inputs: {

@@ -59,14 +59,14 @@ export async function desiredForPlan(plan: Plan, opts: { repo: Repository; clien
     app = withOverrides((await resolveApp(opts.repo, revision, selection, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) })).app, { ...(inputs.app.namespace !== undefined && { namespace: inputs.app.namespace }), ...(inputs.app.createNamespace && { createNamespace: true }) }, opts.client.namespace);
     // Helm renders for the target as it is now (its version and served APIs), as the plan rendered for it then.
     const capabilities = helmCapabilities(await resolveTarget(opts.client), discovery);
-    render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities });
+    render = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities, ...(inputs.charts && { pinnedCharts: inputs.charts }) });
     if (render.renderedHash !== inputs.renderedHash) {
       // One more render tells an app that renders differently on every run from one whose tools or values changed; both name the objects.
       const selected = app;
       throw await staleRenderError({
         plan,
         render,
-        renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities }),
+        renderAgain: () => renderApp(opts.repo, revision, selected, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }), capabilities, ...(inputs.charts && { pinnedCharts: inputs.charts }) }),
         settle: async (again) => {
           const discovery = await discover(opts.client, { refresh: true });
           const defaultNamespace = inputs.app.namespace ?? selected.destination.namespace ?? opts.client.namespace;

@@ -85,6 +85,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
     commit: revision.kind === 'commit' ? revision.oid : ':working',
     treeOid: render.treeOid,
     renderedHash: render.renderedHash,
+    ...(render.charts && { charts: render.charts }),
     ...(render.objects.some((o) => isSecret(o.manifest)) && { secretHashKey: secretHashKeyId() }),
     cluster: { context: target.context, server: target.server, uid: target.clusterUid, version: target.serverVersion.gitVersion },
     applySet: { parent: parentRef(parent), id, identity: opts.identity },

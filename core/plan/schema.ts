@@ -80,6 +80,7 @@ export const planSchema = z.strictObject({
     commit: z.string(),
     treeOid: z.string(),
     renderedHash: z.string(),
+    charts: z.array(z.strictObject({ repoURL: z.string(), chart: z.string(), version: z.string(), digest: z.string() })).optional(),
     secretHashKey: z.string().optional(),
     cluster: z.strictObject({ context: z.string(), server: z.string(), uid: z.string(), version: z.string() }).optional(),
     mode: z.discriminatedUnion('kind', [

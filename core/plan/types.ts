@@ -8,8 +8,8 @@ import type { AppIdentity } from '../model/applyset.js';
 import type { DeletePolicy, SyncPhase } from '../model/hooks.js';
 import type { ResourceKey } from '../model/resource.js';
 
-/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. */
-export const PLAN_FORMAT_VERSION = 3;
+/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. 4: `inputs.charts`. */
+export const PLAN_FORMAT_VERSION = 4;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'error';
 
@@ -75,6 +75,15 @@ export interface ClusterIdentity {
   readonly version: string;
 }
 
+export interface PlannedChart {
+  /** Without credentials. */
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly version: string;
+  /** "sha256:<hex>" of the chart archive. */
+  readonly digest: string;
+}
+
 export interface PlanInputs {
   /** `selectedBy`: how apply finds the app again at the commit (by name in slipway.yaml or a GitOps import, or as a folder). */
   readonly app: {
@@ -97,6 +106,8 @@ export interface PlanInputs {
   readonly treeOid: string;
   /** sha256 over the rendered objects (Secret values as keyed digests: see core/secret-key.ts). */
   readonly renderedHash: string;
+  /** Charts from Helm repositories and OCI registries, resolved to a version and archive digest: apply renders exactly these. */
+  readonly charts?: readonly PlannedChart[];
   /** When the app has Secrets: which key their values were hashed with (an id, never the key), so apply can tell a plan made elsewhere. */
   readonly secretHashKey?: string;
   /** The cluster the plan applies to; absent for a comparison of two revisions. */

@@ -3,6 +3,7 @@
  * Directory apps are parsed here; kustomize and helm apps are rendered by their tools on a
  * materialized copy of the revision. Output: DesiredObjects with their sources, and diagnostics.
  */
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Repository, Revision, Snapshot, SnapshotFile } from '../git/types.js';
 import type { DesiredObject } from '../model/desired.js';
@@ -21,6 +22,12 @@ import { explainedFailure } from './tool-failure.js';
 import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
 import { helmCapabilityArgs, type HelmCapabilities } from './capabilities.js';
 import { blindSecrets } from '../secret-key.js';
+import type { ChartSource, ResolvedChart } from './charts/ref.js';
+import { describeChart } from './charts/ref.js';
+import { resolveChart } from './charts/resolve.js';
+import { withDependencies } from './charts/dependencies.js';
+import { chartWorkRoot, resolveOptionsFor } from './charts/cache-root.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { decryptSopsObjects } from './sops.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
@@ -30,7 +37,9 @@ export interface RenderableApp {
   readonly path: string;
   readonly source: {
     readonly type: SourceType | 'auto';
-    readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>> };
+    readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>>; readonly values?: Readonly<Record<string, unknown>> };
+    /** A chart from a Helm repository or OCI registry (values files still come from this repository). */
+    readonly chart?: ChartSource;
     readonly directory?: { readonly jsonnet: JsonnetOptions };
   };
   readonly destination: { readonly namespace?: string };
@@ -49,6 +58,10 @@ export interface RenderOptions {
    * defaults apply. Plan and apply pass the same, so the rendered hash matches.
    */
   readonly capabilities?: HelmCapabilities;
+  /** The charts a plan recorded: apply renders exactly these (version and digest). */
+  readonly pinnedCharts?: readonly ResolvedChart[];
+  /** Chart repository credentials (core/render/charts/credentials.ts); default $SLIPWAY_CHART_CREDENTIALS. */
+  readonly chartCredentialsFile?: string;
 }
 
 export interface RenderResult {
@@ -61,6 +74,8 @@ export interface RenderResult {
   readonly diagnostics: readonly Diagnostic[];
   /** sha256 over the rendered objects (canonical JSON), part of a plan's inputs fingerprint. */
   readonly renderedHash: string;
+  /** Remote charts rendered (the app's chart, its dependencies), resolved to a version and digest. */
+  readonly charts?: readonly ResolvedChart[];
 }
 
 /** Parse results by blob and path: re-rendering a revision that shares files reuses them. */
@@ -124,8 +139,9 @@ async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { 
 export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
   const snapshot = await appSnapshot(repo, revision, app);
   const sourceType = app.source.type === 'auto' ? detectSourceType(snapshot.files.map((f) => f.path), snapshot.root) : app.source.type;
-  let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[] };
-  if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot, { revision, app, opts });
+  let rendered: { objects: DesiredObject[]; diagnostics: Diagnostic[]; charts?: readonly ResolvedChart[] };
+  if (app.source.chart) rendered = await renderWithTool(repo, revision, app, 'helm', opts);
+  else if (sourceType === 'directory') rendered = await renderDirectory(repo, snapshot, { revision, app, opts });
   else rendered = await renderWithTool(repo, revision, app, sourceType, opts);
   // After parsing and kustomize: the parse cache and the materialized copy keep only ciphertext.
   rendered = { ...rendered, objects: await decryptSopsObjects(rendered.objects, { ...(opts.tools && { tools: opts.tools }), ...(opts.searchPath !== undefined && { searchPath: opts.searchPath }) }) };
@@ -133,11 +149,12 @@ export async function renderApp(repo: Repository, revision: Revision, app: Rende
   return {
     app,
     revision,
-    sourceType,
+    sourceType: app.source.chart ? 'helm' : sourceType,
     treeOid: snapshot.treeOid,
     objects: rendered.objects,
     diagnostics,
     renderedHash: hashObjects(rendered.objects),
+    ...(rendered.charts && rendered.charts.length > 0 && { charts: rendered.charts }),
   };
 }
 
@@ -228,7 +245,8 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revi
   return { objects, diagnostics };
 }
 
-async function renderWithTool(repo: Repository, revision: Revision, app: RenderableApp, type: 'kustomize' | 'helm', opts: RenderOptions): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[] }> {
+async function renderWithTool(repo: Repository, revision: Revision, app: RenderableApp, type: 'kustomize' | 'helm', opts: RenderOptions): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[]; charts?: readonly ResolvedChart[] }> {
+  if (app.source.chart) return renderRemoteChart(repo, revision, app, app.source.chart, opts);
   // Only what the app reads is written out: its folder and what its kustomizations and charts refer to (../base, file://../lib), so unrelated blobs are never read.
   const whole = await repo.snapshot(revision, '');
   const needed = await closureSnapshot(repo, whole, { type, appPath: app.path, ...(type === 'helm' && { valuesFiles: app.source.helm?.valuesFiles ?? [] }) });
@@ -241,6 +259,7 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
   const run = { cwd: dir, timeoutMs: opts.timeoutMs, what: '' };
   let output: string;
   let outputFile: string;
+  let charts: readonly ResolvedChart[] = [];
   if (type === 'kustomize') {
     const kustomize = await findTool('kustomize', toolLookup(opts));
     const kubectl = kustomize ? undefined : await findTool('kubectl', toolLookup(opts));
@@ -256,24 +275,74 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     if (!helm) throw missingTool(`app ${app.name} is a Helm chart and needs helm to render`, 'install helm (v3 or v4), or set its path in settings');
     const h = app.source.helm;
     const byPath = new Set(whole.files.map((f) => f.path));
-    const args = ['template', h?.releaseName ?? app.name, appDir, '--include-crds'];
+    // Dependencies not in charts/ are fetched into a work copy (what `helm dependency build` would do), through the chart cache.
+    const deps = await withDependencies(appDir, { workRoot: chartWorkRoot(opts.cacheDir), resolve: resolveOptionsFor(opts), ...(opts.pinnedCharts && { pinned: opts.pinnedCharts }), what: `app ${app.name}` });
+    charts = deps.charts;
+    diagnostics.push(...deps.diagnostics);
+    const args = ['template', h?.releaseName ?? app.name, deps.dir, '--include-crds'];
     if (app.destination.namespace) args.push('--namespace', app.destination.namespace);
     for (const values of h?.valuesFiles ?? []) {
       if (!byPath.has(values)) throw new SlipwayError('values-file-not-found', `app ${app.name}: values file ${values} does not exist at this revision`, { location: { file: values } });
       args.push('--values', posix.join(dir, values));
     }
+    const inline = await inlineValuesFile(h?.values, chartWorkRoot(opts.cacheDir));
+    if (inline) args.push('--values', inline.file);
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
     args.push(...helmCapabilityArgs(opts.capabilities));
     output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` })
       .catch(explainedFailure('helm', dir, app.path))
-      .catch(relativeTo(dir));
+      .catch(relativeTo(dir))
+      .finally(deps.cleanup)
+      .finally(() => inline?.cleanup());
     outputFile = posix.join(app.path, 'Chart.yaml');
   }
   const parsed = parseManifests(output, { file: outputFile });
   // Lines of the tool's output mean nothing in the repository: point at the template (helm) or the kustomization.
   if (type === 'kustomize') return { objects: parsed.objects.map((o) => ({ ...o, source: { file: outputFile, documentIndex: o.source.documentIndex ?? 0 } })), diagnostics: [...diagnostics, ...parsed.diagnostics] };
   const { objects, tests } = withoutHelmTests(attributeHelmSources(output, parsed.objects, app.path));
-  return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics, ...(tests > 0 ? [testsLeftOut(app.name, tests)] : [])] };
+  return { objects, diagnostics: [...diagnostics, ...parsed.diagnostics, ...(tests > 0 ? [testsLeftOut(app.name, tests)] : [])], charts };
+}
+
+/**
+ * An app whose chart is in a Helm repository or OCI registry: the archive from the chart cache
+ * (fetched once, checked against its digest), its values files from this repository.
+ */
+async function renderRemoteChart(repo: Repository, revision: Revision, app: RenderableApp, chart: ChartSource, opts: RenderOptions): Promise<{ objects: DesiredObject[]; diagnostics: Diagnostic[]; charts: readonly ResolvedChart[] }> {
+  const helm = await findTool('helm', toolLookup(opts));
+  if (!helm) throw missingTool(`app ${app.name} is a Helm chart and needs helm to render`, 'install helm (v3 or v4), or set its path in settings');
+  const pinned = opts.pinnedCharts?.find((p) => p.chart === chart.chart);
+  const got = await resolveChart(chart, { ...resolveOptionsFor(opts), ...(pinned && { pinned }) });
+  const h = app.source.helm;
+  const workRoot = chartWorkRoot(opts.cacheDir);
+  const work = posix.join(workRoot, `values-${randomBytes(6).toString('hex')}`);
+  try {
+    await mkdir(work, { recursive: true });
+    const args = ['template', h?.releaseName ?? app.name, got.archive, '--include-crds'];
+    if (app.destination.namespace) args.push('--namespace', app.destination.namespace);
+    if (h && h.valuesFiles.length > 0) {
+      const whole = await repo.snapshot(revision, '');
+      const byPath = new Map(whole.files.map((f) => [f.path, f]));
+      for (const [i, values] of h.valuesFiles.entries()) {
+        const file = byPath.get(values);
+        if (!file) throw new SlipwayError('values-file-not-found', `app ${app.name}: values file ${values} does not exist at this revision`, { location: { file: values } });
+        const out = posix.join(work, `${i}.yaml`);
+        await writeFile(out, await repo.readFile(whole, file));
+        args.push('--values', out);
+      }
+    }
+    if (h?.values) {
+      await writeFile(posix.join(work, 'inline.json'), JSON.stringify(h.values));
+      args.push('--values', posix.join(work, 'inline.json'));
+    }
+    for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
+    args.push(...helmCapabilityArgs(opts.capabilities));
+    const output = await runTool(helm, args, { cwd: work, timeoutMs: opts.timeoutMs, what: `helm template for app ${app.name} (${describeChart(chart, got.resolved.version)})` });
+    const parsed = parseManifests(output, { file: `${chart.chart}-${got.resolved.version}.tgz` });
+    const { objects, tests } = withoutHelmTests(parsed.objects);
+    return { objects, diagnostics: [...got.diagnostics, ...parsed.diagnostics, ...(tests > 0 ? [testsLeftOut(app.name, tests)] : [])], charts: [got.resolved] };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -364,4 +433,13 @@ export function hashObjects(objects: readonly DesiredObject[]): string {
   lines[objects.length] = '';
   // One update of the joined text: the same bytes as one update per object, without the per-call cost.
   return textHash(lines.join('\n'));
+}
+
+/** Inline values (a Flux HelmRelease's spec.values) as a file for --values, after the values files (later wins); JSON is YAML. */
+async function inlineValuesFile(values: Readonly<Record<string, unknown>> | undefined, workRoot: string): Promise<{ file: string; cleanup: () => Promise<void> } | undefined> {
+  if (!values) return undefined;
+  await mkdir(workRoot, { recursive: true });
+  const file = posix.join(workRoot, `inline-values-${randomBytes(6).toString('hex')}.json`);
+  await writeFile(file, JSON.stringify(values));
+  return { file, cleanup: () => rm(file, { force: true }) };
 }

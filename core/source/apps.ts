@@ -104,6 +104,8 @@ export interface App {
     /** 'auto': decided from the files at render time with `detectSourceType`. */
     readonly type: SourceType | 'auto';
     readonly helm?: HelmOptions;
+    /** A chart from a Helm repository (https://) or OCI registry (oci://), as an Argo CD source names it; the app's path is unused. */
+    readonly chart?: { readonly repoURL: string; readonly chart: string; readonly targetRevision: string };
     /** Directory apps: how their `.jsonnet` files are evaluated. */
     readonly directory?: { readonly jsonnet: JsonnetOptions };
   };

@@ -50,15 +50,15 @@ describe('importChildApps', () => {
       ['apps/templates/apps.yaml:21: info: child app sock-shop of apps not planned here: its path "sock-shop" is no folder of this repository at this revision (is its repoURL another repository?)'],
     ],
     [
-      'a chart from a Helm repository stays a note; an AppProject and other objects are no apps',
+      'a chart from a Helm repository is a child app; an AppProject and other objects are no apps',
       parentOf(REPO),
       rendered(
         application('ingress', { repoURL: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', targetRevision: '4.10.0' }),
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'team' }, spec: {} },
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-an-app' } },
       ),
+      [{ name: 'ingress', path: '', type: 'helm', namespace: 'ingress', prune: false, parent: 'apps' }],
       [],
-      ['apps/templates/apps.yaml:1: info: child app of apps not planned here: spec.source is Helm chart "ingress-nginx" from the chart repository https://kubernetes.github.io/ingress-nginx; Slipway renders only folders of this repository, so it is not imported (Application.argoproj.io argocd/ingress)'],
     ],
     [
       'an ApplicationSet with the git directories generator over the repository (exclude) and a list generator',

@@ -12,7 +12,7 @@ export function testPlan(opts: { app?: string; repo?: string; commit?: string; c
   const commit = opts.commit ?? 'a'.repeat(40);
   const cluster = opts.cluster ?? CLUSTER_A;
   return {
-    formatVersion: 3,
+    formatVersion: 4,
     id: opts.id ?? `plan-${app}-${commit.slice(0, 7)}-${cluster.uid}`,
     createdAt: opts.createdAt ?? '2026-01-01T00:00:00.000Z',
     inputs: {

@@ -10,7 +10,7 @@ export const TEST_NAMESPACE = 'shop';
 export function testPlan(fake: FakeCluster, changes: readonly Change[], hooks: readonly PlannedHook[] = []): Plan {
   const count = (a: Action): number => changes.filter((c) => c.action === a).length;
   return {
-    formatVersion: 3,
+    formatVersion: 4,
     id: 'plan-1',
     createdAt: '2026-01-01T00:00:00.000Z',
     inputs: {

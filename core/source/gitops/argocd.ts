@@ -8,6 +8,7 @@ import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
 import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
 import { argoJsonnetSchema, toJsonnetOptions } from '../jsonnet-config.js';
 import type { Reporter } from './common.js';
+import { argoChartApp } from './argocd-chart.js';
 import { appNameOf, issueSummary, redactUrl, reportIgnoredFields, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -77,9 +78,10 @@ export function importArgoApplication(
   for (const { source } of sources) if (source.ref) refs.set(source.ref, source);
 
   const picked: { source: ArgoSource; field: string; index: number }[] = [];
+  const charts: { source: ArgoSource; field: string; index: number }[] = [];
   sources.forEach(({ source, field }, index) => {
     if (source.chart !== undefined) {
-      report.add('warning', 'argocd-helm-repository', `${field} is Helm chart ${JSON.stringify(source.chart)} from the chart repository ${redactUrl(source.repoURL ?? '(none)')}; Slipway renders only folders of this repository, so it is not imported`);
+      charts.push({ source, field, index });
     } else if (source.path === undefined) {
       if (!source.ref) report.add('warning', 'argocd-no-path', `${field} has no path; not imported`);
     } else if (!repos.matches(source.repoURL)) {
@@ -91,7 +93,7 @@ export function importArgoApplication(
     }
   });
 
-  const baseName = picked.length > 0 ? appNameOf(application.metadata.name, report) : '';
+  const baseName = picked.length + charts.length > 0 ? appNameOf(application.metadata.name, report) : '';
   const options = argoOptions(application, report);
   const candidates: Candidate[] = [];
   for (const { source, field, index } of picked) {
@@ -121,6 +123,14 @@ export function importArgoApplication(
       origin: { kind: 'argocd', file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) },
     };
     candidates.push({ app, resource: ctx.resource, namespace: application.metadata.namespace ?? '', location: object.source });
+  }
+  // Charts from a Helm repository or OCI registry (./argocd-chart.ts).
+  for (const { source, field, index } of charts) {
+    const suffix = picked.length + charts.length > 1 ? `-${toAppName(source.name ?? source.chart ?? '') || index}` : '';
+    const destination = { ...(spec.destination?.name && { context: spec.destination.name }), ...(spec.destination?.namespace && { namespace: spec.destination.namespace }) };
+    const origin = { kind: 'argocd' as const, file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) };
+    const app = argoChartApp(source, { field, name: `${baseName}${suffix}`, options, destination, origin, report, helmOptions: (helm, at) => argoHelmOptions(helm, { field: at, appPath: '', refs, repos, report }) });
+    if (app) candidates.push({ app, resource: ctx.resource, namespace: application.metadata.namespace ?? '', location: object.source });
   }
   if (candidates.length > 1) {
     report.add('info', 'argocd-multi-source', `spec.sources has ${candidates.length} sources with a path in this repository; each is its own app: ${candidates.map((c) => c.app.name).join(', ')}`);

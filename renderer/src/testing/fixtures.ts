@@ -108,7 +108,7 @@ export function plan(
 ): Plan {
   const context = opts.context ?? 'staging';
   return valid('plan', {
-    formatVersion: 3,
+    formatVersion: 4,
     id: opts.id ?? 'plan-0123456789abcdef',
     createdAt: new Date(Date.now() - 60_000).toISOString(),
     inputs: {

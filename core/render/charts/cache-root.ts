@@ -1,0 +1,22 @@
+/** Where charts are kept: beside the materialized trees (not inside: that folder evicts its entries by count). */
+import { dirname, join } from 'node:path';
+import { loadChartCredentials } from './credentials.js';
+import type { ResolveOptions } from './resolve.js';
+import { ChartStore } from './store.js';
+
+export function chartCacheRoot(treesCacheDir: string): string {
+  return join(dirname(treesCacheDir), 'charts');
+}
+
+/** Where charts with dependencies are copied to be given them, one folder per render, removed after. */
+export function chartWorkRoot(treesCacheDir: string): string {
+  return join(dirname(treesCacheDir), 'chart-work');
+}
+
+export function resolveOptionsFor(opts: { cacheDir: string; chartCredentialsFile?: string; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
+  return {
+    store: new ChartStore(chartCacheRoot(opts.cacheDir)),
+    credentials: loadChartCredentials({ ...(opts.chartCredentialsFile !== undefined && { file: opts.chartCredentialsFile }) }),
+    ...(opts.timeoutMs !== undefined && { timeoutMs: Math.min(opts.timeoutMs, 60_000) }),
+  };
+}
