@@ -39,10 +39,29 @@
  * | spec.targetNamespace    | destination.namespace                                                |
  * | spec.sourceRef → GitRepository found among the objects: spec.ref | targetRevision (branch, tag, commit, name or semver) |
  *
+ * | Flux HelmRelease (helm.toolkit.fluxcd.io/v2, v2beta2, v2beta1) | App (type helm; ./gitops/flux-helm.ts) |
+ * |-------------------------|----------------------------------------------------------------------|
+ * | metadata.name           | name                                                                 |
+ * | spec.chart.spec.sourceRef GitRepository (this repository): spec.chart.spec.chart | path (repo-relative), targetRevision from its spec.ref |
+ * | spec.chart.spec.valuesFiles | source.helm.valuesFiles (repo-relative)                          |
+ * | spec.chart.spec.sourceRef HelmRepository: url, chart, version | source.chart (repoURL, chart, targetRevision; "*" when no version) |
+ * | spec.chartRef OCIRepository: url, ref.tag/semver/digest | source.chart (oci://… without the chart, chart, version) |
+ * | spec.values, spec.valuesFrom ConfigMaps found among the objects (valuesKey, targetPath) | source.helm.values (merged as Flux does) |
+ * | spec.valuesFrom Secrets | never read into an app (a warning)                                  |
+ * | spec.targetNamespace, else metadata.namespace | destination.namespace                          |
+ * | spec.releaseName, else "[<targetNamespace>-]<name>" | source.helm.releaseName                  |
+ * | spec.install.createNamespace | options.createNamespace                                         |
+ * | ExternalArtifact, Bucket, HelmChart sources | a warning saying what to do; not an app          |
+ *
+ * A HelmRelease an overlay patches (apps/base + apps/staging) is imported as the overlay renders
+ * it: a child app of the Flux Kustomization's app (core/source/children.ts).
+ *
  * Sources in another repository (when `repoUrls` is given), Helm repository charts, and Flux
  * sources that are not GitRepositories are warnings naming the manifest's file:line, not apps.
  * Name clashes: every app of the clash is prefixed with its origin ("argocd-web", "flux-web",
- * and the namespace too when that is not enough), with a warning.
+ * and the namespace too when that is not enough), with a warning. The same object (kind,
+ * namespace, name) in several folders (clusters/staging, clusters/production) is one app per
+ * folder, named by it ("staging-apps", "production-apps"), with an info.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { App } from './apps.js';
