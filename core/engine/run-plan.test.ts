@@ -34,6 +34,6 @@ describe('planOfRun', () => {
   it('refuses a plan of an earlier format, saying so', () => {
     const old = { ...testPlan({ id: 'plan-old' }), formatVersion: 2 } as unknown as Plan;
     const runId = history.startRun({ plan: old, kind: 'apply', user });
-    expect(() => planOfRun(history, runId)).toThrow(`run ${runId} was planned by an earlier Slipway (plan format 2; this one shows format 3)`);
+    expect(() => planOfRun(history, runId)).toThrow(`run ${runId} was planned by an earlier Slipway (plan format 2; this one shows format 4)`);
   });
 });
