@@ -34,6 +34,7 @@ export function projectPlan(plan: Plan): Plan {
       commit: plan.inputs.commit,
       treeOid: plan.inputs.treeOid,
       renderedHash: plan.inputs.renderedHash,
+      ...(plan.inputs.charts && { charts: plan.inputs.charts.map((c) => ({ repoURL: c.repoURL, chart: c.chart, version: c.version, digest: c.digest })) }),
       ...(plan.inputs.secretHashKey !== undefined && { secretHashKey: plan.inputs.secretHashKey }),
       ...(cluster && { cluster: { context: cluster.context, server: cluster.server, uid: cluster.uid, version: cluster.version } }),
       mode: projectMode(plan.inputs.mode),

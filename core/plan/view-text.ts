@@ -67,6 +67,7 @@ function header(plan: Plan, paint: Paint): string {
     `  app       ${app.name} (${app.path || '.'}, ${app.sourceType}${app.namespace ? `, namespace ${app.namespace}` : ''})`,
     `  repo      ${repo}`,
     `  revision  ${revision} (tree ${treeOid.slice(0, 12)})`,
+    ...(plan.inputs.charts ?? []).map((c) => `  chart     ${c.chart} ${c.version} from ${c.repoURL} (${c.digest.slice(0, 19)})`),
     ...(cluster ? [`  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`] : []),
     ...(comparison ? [] : [`  applyset  ${plan.inputs.applySet.parent}${(plan.inputs.applySet.adopts ?? []).map((a) => `, taking over ${a.parent}`).join('')}`]),
     ...(mode.kind === 'revert' ? [`  reverts   ${mode.of} (restores what that run changed)`] : []),
