@@ -55,20 +55,22 @@ ${source}
     namespace: ${ns}
 `;
 
+const src = join(tmp, 'chart-src');
+const repoDir = join(tmp, 'repo-served');
 let repo: TestRepo;
 let charts: Running;
 let registry: Running;
 
 beforeAll(async () => {
-  const src = join(tmp, 'chart-src');
   const webTemplate = (v: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-web\ndata:\n  version: "${v}"\n  greeting: {{ .Values.greeting | quote }}\n`;
   writeTree(src, {
     ...Object.fromEntries(Object.entries(configMapChart('web', '1.0.0', webTemplate('1.0.0'))).map(([k, v]) => [k.replace('web/', 'web-1.0.0/'), v])),
     ...Object.fromEntries(Object.entries(configMapChart('web', '1.1.0', webTemplate('1.1.0'))).map(([k, v]) => [k.replace('web/', 'web-1.1.0/'), v])),
+    ...configMapChart('mut', '0.1.0', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-mut\ndata:\n  take: first\n'),
     ...configMapChart('lib', '1.2.0', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-lib\ndata:\n  from: lib\n'),
   });
-  const repoDir = join(tmp, 'repo-served');
-  packageCharts(tools.helm, [join(src, 'web-1.0.0'), join(src, 'web-1.1.0'), join(src, 'lib')], repoDir);
+  packageCharts(tools.helm, [join(src, 'web-1.0.0'), join(src, 'web-1.1.0'), join(src, 'lib'), join(src, 'mut')], repoDir);
+  writeTree(repoDir, { 'bad/index.yaml': 'entries: [unclosed\n' });
   charts = await startChartRepo(repoDir, { user: 'reader', password: CANARY });
   writeFileSync(credentialsFile, `repositories:\n  - url: ${charts.url}\n    username: reader\n    passwordEnv: CHART_PASSWORD\n`);
 
@@ -89,6 +91,8 @@ beforeAll(async () => {
     'argocd/missing-version.yaml': application('missing-version', `  source:\n    repoURL: ${charts.url}\n    chart: web\n    targetRevision: 9.9.9`),
     'argocd/missing-chart.yaml': application('missing-chart', `  source:\n    repoURL: ${charts.url}\n    chart: nope\n    targetRevision: 1.0.0`),
     'argocd/missing-repo.yaml': application('missing-repo', `  source:\n    repoURL: ${charts.url}/nowhere\n    chart: web\n    targetRevision: 1.0.0`),
+    'argocd/mutable.yaml': application('mutable', `  source:\n    repoURL: ${charts.url}\n    chart: mut\n    targetRevision: 0.1.0`),
+    'argocd/bad-index.yaml': application('bad-index', `  source:\n    repoURL: ${charts.url}/bad\n    chart: web\n    targetRevision: 1.0.0`),
     'argocd/missing-oci-version.yaml': application('missing-oci-version', `  source:\n    repoURL: oci://127.0.0.1:${registry.port}/charts\n    chart: web\n    targetRevision: 3.0.0`),
     'umbrella/Chart.yaml': `apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: ^1.0.0\n    repository: ${charts.url}\n  - name: common\n    version: 0.1.0\n    repository: file://../common\n`,
     'umbrella/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-umbrella\ndata:\n  from: umbrella\n',
@@ -149,6 +153,7 @@ describe('charts from Helm repositories and OCI registries', () => {
     ['missing-version', /chart web from http:\/\/127\.0\.0\.1:\d+: no version matches "9\.9\.9" \(it has 1\.1\.0, 1\.0\.0\)/],
     ['missing-chart', /the repository has no chart named nope/],
     ['missing-repo', /index\.yaml is not in the repository http:\/\/127\.0\.0\.1:\d+\/nowhere \(HTTP 404\)/],
+    ['bad-index', /chart web from http:\/\/127\.0\.0\.1:\d+\/bad: http:\/\/127\.0\.0\.1:\d+\/bad\/index\.yaml is not YAML/],
     ['missing-oci-version', /chart web 3\.0\.0 from oci:\/\/127\.0\.0\.1:\d+\/charts: the registry has no such version/],
   ])('%s: the error names the repository, chart and version', (name, message) => {
     const r = slipway(['plan', ...app(name), ...target]);
@@ -161,6 +166,20 @@ describe('charts from Helm repositories and OCI registries', () => {
     expect(r.status, showRun(r)).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(new RegExp(`chart web from ${charts.url.replace(/\./g, '\\.')} \\(version 1\\.1\\.0\\): the repository ${charts.url.replace(/\./g, '\\.')} refused index\\.yaml \\(HTTP 401 Unauthorized\\)`));
     expect(r.stdout + r.stderr).not.toContain('wrong');
+  });
+
+  it('a chart changed in its repository under the same version: apply of the saved plan refuses it (digest)', () => {
+    const planFile = join(tmp, 'mutable.plan.json');
+    const plan = slipway(['plan', ...app('mutable'), '--out', planFile, ...target]);
+    expect(plan.status, showRun(plan)).toBe(0);
+    writeTree(src, { 'mut/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-mut\ndata:\n  take: second\n' });
+    packageCharts(tools.helm, [join(src, 'mut')], repoDir);
+    // Only this chart leaves the cache (as on another machine): the others stay for the offline test.
+    const planned = (JSON.parse(readFileSync(planFile, 'utf8')) as { inputs: { charts: { digest: string }[] } }).inputs.charts[0]!.digest;
+    rmSync(join(tmp, 'cache', 'charts', 'blobs', `${planned.replace(':', '-')}.tgz`));
+    const applied = slipway(['apply', planFile, '--auto-approve', '--kubeconfig', kubeconfigPath, '--history', history]);
+    expect(applied.status, showRun(applied)).not.toBe(0);
+    expect(applied.stdout + applied.stderr).toMatch(/chart mut 0\.1\.0 from http:\/\/127\.0\.0\.1:\d+: expected digest sha256:[0-9a-f]{64}, but the repository now lists sha256:[0-9a-f]{64}/);
   });
 
   it('offline: cached charts plan with the repository stopped; an uncached one names the repository', async () => {
