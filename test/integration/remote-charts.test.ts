@@ -27,6 +27,7 @@ const credentialsFile = join(tmp, 'chart-credentials.yaml');
 const env = { SLIPWAY_CHART_CREDENTIALS: credentialsFile, CHART_PASSWORD: CANARY, DOCKER_CONFIG: join(tmp, 'docker') };
 const slipway = slipwayCli({ tmp, tools, env });
 const wrongPassword = slipwayCli({ tmp, tools, env: { ...env, CHART_PASSWORD: 'wrong' } });
+const noRegistryLogin = slipwayCli({ tmp, tools, env: { ...env, DOCKER_CONFIG: join(tmp, 'no-docker') } });
 const history = join(tmp, 'history.db');
 const target = ['--context', 'slipway-admin', '--kubeconfig', kubeconfigPath, '--history', history];
 
@@ -74,8 +75,10 @@ beforeAll(async () => {
   charts = await startChartRepo(repoDir, { user: 'reader', password: CANARY });
   writeFileSync(credentialsFile, `repositories:\n  - url: ${charts.url}\n    username: reader\n    passwordEnv: CHART_PASSWORD\n`);
 
-  registry = await startRegistry(ensureRegistry(), join(tmp, 'registry'));
-  const helmEnv = { ...process.env, HELM_REGISTRY_CONFIG: join(tmp, 'helm-registry.json'), HELM_CACHE_HOME: join(tmp, 'helm-cache') };
+  registry = await startRegistry(ensureRegistry(), join(tmp, 'registry'), { user: 'pusher', password: CANARY });
+  // helm registry login writes Docker's config.json, where Slipway finds the registry's login.
+  const helmEnv = { ...process.env, HELM_REGISTRY_CONFIG: join(tmp, 'docker', 'config.json'), HELM_CACHE_HOME: join(tmp, 'helm-cache') };
+  execFileSync(tools.helm, ['registry', 'login', `127.0.0.1:${registry.port}`, '--username', 'pusher', '--password-stdin', '--plain-http'], { env: helmEnv, input: CANARY, stdio: ['pipe', 'pipe', 'pipe'] });
   execFileSync(tools.helm, ['push', join(repoDir, 'web-1.0.0.tgz'), `oci://127.0.0.1:${registry.port}/charts`, '--plain-http'], { env: helmEnv, stdio: 'pipe' });
   execFileSync(tools.helm, ['push', join(repoDir, 'web-1.1.0.tgz'), `oci://127.0.0.1:${registry.port}/charts`, '--plain-http'], { env: helmEnv, stdio: 'pipe' });
 
@@ -132,7 +135,7 @@ describe('charts from Helm repositories and OCI registries', () => {
     expect(again.status, showRun(again)).toBe(0);
   });
 
-  it('a multi-source Application with an OCI chart and $values from this repository', () => {
+  it('a multi-source Application with an OCI chart (login from Docker config.json) and $values from this repository', () => {
     const applied = slipway(['apply', ...app('web-oci'), '--auto-approve', ...target]);
     expect(applied.status, showRun(applied)).toBe(0);
     expect(kubectl(['get', 'configmap', 'web-oci-web', '-n', ns, '-o', 'jsonpath={.data.version}/{.data.greeting}'])).toBe('1.1.0/from-values-file');
@@ -180,6 +183,13 @@ describe('charts from Helm repositories and OCI registries', () => {
     const applied = slipway(['apply', planFile, '--auto-approve', '--kubeconfig', kubeconfigPath, '--history', history]);
     expect(applied.status, showRun(applied)).not.toBe(0);
     expect(applied.stdout + applied.stderr).toMatch(/chart mut 0\.1\.0 from http:\/\/127\.0\.0\.1:\d+: expected digest sha256:[0-9a-f]{64}, but the repository now lists sha256:[0-9a-f]{64}/);
+  });
+
+  it('no registry login: HTTP 401 naming the registry and how to log in', () => {
+    const r = noRegistryLogin(['plan', ...app('missing-oci-version'), ...target]);
+    expect(r.status, showRun(r)).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/chart web from oci:\/\/127\.0\.0\.1:\d+\/charts \(version 3\.0\.0\): the repository oci:\/\/127\.0\.0\.1:\d+\/charts refused the manifest of version 3\.0\.0 \(HTTP 401 Unauthorized\)/);
+    expect(r.stdout + r.stderr).toMatch(/docker login \/ helm registry login/);
   });
 
   it('offline: cached charts plan with the repository stopped; an uncached one names the repository', async () => {

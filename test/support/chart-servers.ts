@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import bcrypt from 'bcryptjs';
 import { cacheDir } from '../cluster/paths.js';
 
 export const REGISTRY_VERSION = 'v3.1.2';
@@ -88,16 +89,24 @@ export function ensureRegistry(): string {
   return bin;
 }
 
-export async function startRegistry(binary: string, dataDir: string): Promise<Running> {
+/** With `auth`, the registry asks for HTTP basic auth (distribution's htpasswd, bcrypt). */
+export async function startRegistry(binary: string, dataDir: string, auth?: { user: string; password: string }): Promise<Running> {
   const port = await freePort();
   mkdirSync(dataDir, { recursive: true });
   const config = join(dataDir, 'config.yml');
-  writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dataDir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  let authConfig = '';
+  if (auth) {
+    const htpasswd = join(dataDir, 'htpasswd');
+    writeFileSync(htpasswd, `${auth.user}:${bcrypt.hashSync(auth.password, 10)}\n`);
+    authConfig = `auth:\n  htpasswd:\n    realm: charts\n    path: ${htpasswd}\n`;
+  }
+  writeFileSync(config, `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dataDir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n${authConfig}`);
   const child = spawn(binary, ['serve', config], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, OTEL_TRACES_EXPORTER: 'none' } });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${url}/v2/`)).ok) return { url, port, stop: stopper(child) };
+      const status = (await fetch(`${url}/v2/`)).status;
+      if (status === 200 || status === 401) return { url, port, stop: stopper(child) };
     } catch {
       // not listening yet
     }
