@@ -1,6 +1,6 @@
 /** Where charts are kept: beside the materialized trees (not inside: that folder evicts its entries by count). */
 import { dirname, join } from 'node:path';
-import { loadChartCredentials } from './credentials.js';
+import { loadChartCredentials, type CredentialEntry } from './credentials.js';
 import type { ResolveOptions } from './resolve.js';
 import { ChartStore } from './store.js';
 
@@ -14,9 +14,13 @@ export function chartWorkRoot(treesCacheDir: string): string {
 }
 
 export function resolveOptionsFor(opts: { cacheDir: string; chartCredentialsFile?: string; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
+  let credentials: CredentialEntry[] | undefined;
   return {
     store: new ChartStore(chartCacheRoot(opts.cacheDir)),
-    credentials: loadChartCredentials({ ...(opts.chartCredentialsFile !== undefined && { file: opts.chartCredentialsFile }) }),
+    // Read only when a chart is fetched: a chart of the repository without remote dependencies never needs them.
+    get credentials() {
+      return (credentials ??= loadChartCredentials({ ...(opts.chartCredentialsFile !== undefined && { file: opts.chartCredentialsFile }) }));
+    },
     ...(opts.timeoutMs !== undefined && { timeoutMs: Math.min(opts.timeoutMs, 60_000) }),
   };
 }
