@@ -44,7 +44,8 @@ describe('starting with a repository, app, revision and context', () => {
     await expect.poll(() => page.getByTestId('app-selector').inputValue()).toBe(`app:${demo.app}`);
     await expect.poll(() => page.getByTestId('revision-picker').textContent()).toContain('v1.1.0');
     await expect.poll(() => page.getByTestId('context-switcher').textContent()).toContain('slipway-second');
-    expect(await page.getByTestId('plan-button').isEnabled()).toBe(true);
+    // The inputs settle after the last field shows (the app list loads): wait for them as a user would.
+    await expect.poll(() => page.getByTestId('plan-button').isEnabled()).toBe(true);
     await page.close();
   });
 
