@@ -1,9 +1,20 @@
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SlipwayError } from '../model/diagnostics.js';
 import { listFolders } from './folders.js';
+
+// Root reads every folder whatever its mode, and tests run as root in CI: the folder named
+// "locked" answers as the kernel does to anyone else (EACCES).
+vi.mock('node:fs/promises', async (actual) => {
+  const fs = await actual<typeof import('node:fs/promises')>();
+  const readdir = (async (path: string, options: unknown) => {
+    if (String(path).endsWith('/locked')) throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), { code: 'EACCES' });
+    return fs.readdir(path, options as never);
+  }) as typeof fs.readdir;
+  return { ...fs, readdir };
+});
 
 describe('listFolders', () => {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'slipway-folders-')));
@@ -47,12 +58,12 @@ describe('listFolders', () => {
     await expect(listFolders(path(), { HOME: root })).rejects.toSatisfy((e) => e instanceof SlipwayError && e.code === code);
   });
 
-  it.skipIf(process.getuid?.() === 0)('refuses a folder the engine may not read', async () => {
+  it('refuses a folder the engine may not read', async () => {
     const locked = join(root, 'locked');
     mkdirSync(locked);
     chmodSync(locked, 0o000);
     try {
-      await expect(listFolders(locked, {})).rejects.toSatisfy((e) => e instanceof SlipwayError && e.code === 'folder-unreadable');
+      await expect(listFolders(locked, {})).rejects.toSatisfy((e) => e instanceof SlipwayError && e.code === 'folder-unreadable' && e.message.includes(locked));
     } finally {
       chmodSync(locked, 0o755);
     }
