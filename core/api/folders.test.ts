@@ -2,13 +2,14 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type * as FsPromises from 'node:fs/promises';
 import { SlipwayError } from '../model/diagnostics.js';
 import { listFolders } from './folders.js';
 
 // Root reads every folder whatever its mode, and tests run as root in CI: the folder named
 // "locked" answers as the kernel does to anyone else (EACCES).
 vi.mock('node:fs/promises', async (actual) => {
-  const fs = await actual<typeof import('node:fs/promises')>();
+  const fs = await actual<typeof FsPromises>();
   const readdir = (async (path: string, options: unknown) => {
     if (String(path).endsWith('/locked')) throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), { code: 'EACCES' });
     return fs.readdir(path, options as never);

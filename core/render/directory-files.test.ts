@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directoryFileRole, skippedFilesDiagnostic, type DirectoryFileRole } from './directory-files.js';
+import { directoryFileFilter, directoryFileRole, leftOutFilesDiagnostics, skippedFilesDiagnostic, type DirectoryFileOptions, type DirectoryFileRole, type LeftOutReason } from './directory-files.js';
 
 describe('directoryFileRole', () => {
   it.each<[string, DirectoryFileRole]>([
@@ -36,5 +36,43 @@ describe('skippedFilesDiagnostic', () => {
     const d = skippedFilesDiagnostic('apps/gb', files);
     expect(d?.message).toBe(message);
     if (d) expect(d).toMatchObject({ severity: 'info', code: 'files-skipped', location: { file: 'apps/gb' } });
+  });
+});
+
+describe('directoryFileFilter (Argo CD spec.source.directory)', () => {
+  it.each<[string, DirectoryFileOptions, string, LeftOutReason | undefined]>([
+    ['a Slipway folder app reads subfolders', {}, 'sub/a.yaml', undefined],
+    ['recurse: false leaves subfolders out', { recurse: false }, 'sub/a.yaml', 'subfolder'],
+    ['recurse: false, a file in the folder', { recurse: false }, 'a.yaml', undefined],
+    ['recurse: false, even a README in a subfolder', { recurse: false }, 'sub/README.md', 'subfolder'],
+    ['exclude: * crosses "/" (gobwas/glob without separators)', { exclude: '*.json' }, 'sub/x.json', 'excluded'],
+    ['exclude: another extension stays', { exclude: '*.json' }, 'sub/x.yaml', undefined],
+    ['include: a folder', { include: 'some-directory/*' }, 'some-directory/deep/a.yaml', undefined],
+    ['include: not matched', { include: 'some-directory/*' }, 'other/a.yaml', 'not-included'],
+    ['include: {a,b} alternates', { include: '{config.json,env-usw2/*}' }, 'config.json', undefined],
+    ['exclude wins over include', { include: '*.yaml', exclude: 'test/*' }, 'test/a.yaml', 'excluded'],
+    ['the globs see only manifests and .jsonnet files', { include: '*.yaml' }, 'README.md', undefined],
+    ['a .jsonnet file is matched too', { include: '*.yaml' }, 'app.jsonnet', 'not-included'],
+    ['dot files match * (no special case, as gobwas)', { exclude: '*' }, 'sub/.x.yaml', 'excluded'],
+  ])('%s', (_what, options, path, reason) => {
+    expect(directoryFileFilter(options)(path, directoryFileRole(path) === 'ignored' ? 'manifest' : directoryFileRole(path))).toBe(reason);
+  });
+});
+
+describe('leftOutFilesDiagnostics', () => {
+  it('names subfolders once each, and the files each glob left out, with the glob', () => {
+    const leftOut = new Map<LeftOutReason, string[]>([
+      ['subfolder', ['base/a.yaml', 'base/b.yaml', 'overlays/x/k.yaml']],
+      ['excluded', ['x.json']],
+      ['not-included', ['a.yaml', 'b.yaml']],
+    ]);
+    expect(leftOutFilesDiagnostics('apps/gb', leftOut, { recurse: false, include: 'c*', exclude: '*.json' }).map((d) => d.message)).toEqual([
+      "2 subfolders are not rendered: base, overlays (directory.recurse is false, Argo CD's default)",
+      '1 file is left out by directory.exclude "*.json": x.json',
+      '2 files are not matched by directory.include "c*": a.yaml, b.yaml',
+    ]);
+  });
+  it('says nothing when nothing was left out', () => {
+    expect(leftOutFilesDiagnostics('', new Map(), {})).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * named in one info diagnostic (a folder never renders "0 objects" without saying why). A table,
  * first match wins.
  */
+import picomatch from 'picomatch';
 import type { Diagnostic } from '../model/diagnostics.js';
 
 export type DirectoryFileRole = 'manifest' | 'jsonnet' | 'library' | 'ignored' | 'skipped';
@@ -38,10 +39,55 @@ export function skippedFilesDiagnostic(folder: string, files: { readonly skipped
   const unused = files.jsonnet === 0 ? files.libraries : [];
   const all = [...files.skipped, ...unused];
   if (all.length === 0) return undefined;
-  const names = all.slice(0, LISTED).join(', ') + (all.length > LISTED ? ` and ${all.length - LISTED} more` : '');
+  const names = listed(all);
   const why = [
     files.skipped.length > 0 && 'Slipway reads .yaml, .yml and .json files as manifests and evaluates .jsonnet files',
     unused.length > 0 && '.libsonnet files are Jsonnet libraries, read only when a .jsonnet file imports them',
   ].filter(Boolean).join('; ');
   return { severity: 'info', code: 'files-skipped', message: `${all.length === 1 ? '1 file is' : `${all.length} files are`} not rendered: ${names} (${why})`, location: { file: folder || '.' } };
 }
+
+/** Which files a directory app's options leave out (Argo CD's spec.source.directory), and how to say it. */
+export interface DirectoryFileOptions {
+  /** Absent: subfolders too (a Slipway folder app). */
+  readonly recurse?: boolean;
+  readonly include?: string;
+  readonly exclude?: string;
+}
+
+export type LeftOutReason = 'subfolder' | 'excluded' | 'not-included';
+
+/**
+ * A test of each file's path (relative to the app's folder) against the options, Argo CD's order:
+ * subfolders when not recursing, then exclude, then include. The globs are Argo CD's (gobwas/glob
+ * without separators): `*` crosses "/" and `{a,b}` alternates, which is picomatch's bash mode.
+ * Only files Argo CD matches against them (manifests and .jsonnet) are filtered by the globs.
+ */
+export function directoryFileFilter(options: DirectoryFileOptions): (relative: string, role: DirectoryFileRole) => LeftOutReason | undefined {
+  const glob = (pattern: string | undefined) => (pattern ? picomatch(pattern, { bash: true, dot: true }) : undefined);
+  const excluded = glob(options.exclude);
+  const included = glob(options.include);
+  return (relative, role) => {
+    if (options.recurse === false && relative.includes('/')) return 'subfolder';
+    if (role !== 'manifest' && role !== 'jsonnet') return undefined;
+    if (excluded?.(relative)) return 'excluded';
+    if (included && !included(relative)) return 'not-included';
+    return undefined;
+  };
+}
+
+/** One info diagnostic per reason files were left out by the app's directory options. */
+export function leftOutFilesDiagnostics(folder: string, leftOut: ReadonlyMap<LeftOutReason, readonly string[]>, options: DirectoryFileOptions): Diagnostic[] {
+  const say: Record<LeftOutReason, (paths: readonly string[]) => string> = {
+    subfolder: (paths) => {
+      const subfolders = [...new Set(paths.map((p) => p.slice(0, p.indexOf('/'))))];
+      return `${subfolders.length === 1 ? '1 subfolder is' : `${subfolders.length} subfolders are`} not rendered: ${listed(subfolders)} (directory.recurse is false, Argo CD's default)`;
+    },
+    excluded: (paths) => `${count(paths)} left out by directory.exclude ${JSON.stringify(options.exclude)}: ${listed(paths)}`,
+    'not-included': (paths) => `${count(paths)} not matched by directory.include ${JSON.stringify(options.include)}: ${listed(paths)}`,
+  };
+  return [...leftOut].filter(([, paths]) => paths.length > 0).map(([reason, paths]) => ({ severity: 'info', code: 'files-left-out', message: say[reason](paths), location: { file: folder || '.' } }));
+}
+
+const count = (paths: readonly string[]): string => (paths.length === 1 ? '1 file is' : `${paths.length} files are`);
+const listed = (names: readonly string[]): string => names.slice(0, LISTED).join(', ') + (names.length > LISTED ? ` and ${names.length - LISTED} more` : '');

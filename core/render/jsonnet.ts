@@ -17,7 +17,7 @@ import { explainedFailure } from './tool-failure.js';
 export interface JsonnetApp {
   readonly name: string;
   readonly path: string;
-  readonly source: { readonly directory?: { readonly jsonnet: JsonnetOptions } };
+  readonly source: { readonly directory?: { readonly jsonnet?: JsonnetOptions } };
   readonly destination: { readonly namespace?: string };
 }
 

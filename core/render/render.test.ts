@@ -104,3 +104,38 @@ describe('renderApp of a folder', () => {
     }
   }, HEAVY_IO_TIMEOUT);
 });
+
+describe('renderApp of an Argo CD directory Application', () => {
+  it("reads the folder only (Argo CD's default), or subfolders with recurse and without what exclude matches, and says what it left out", async () => {
+    const fixture = createTestRepo({ prefix: 'slipway-render-recurse-' });
+    const application = (name: string, directory: string) =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/shop.git\n    path: guestbook\n${directory}  destination:\n    namespace: gb\n`;
+    const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+    try {
+      fixture.write({
+        'argocd/flat.yaml': application('flat', ''),
+        'argocd/deep.yaml': application('deep', "    directory:\n      recurse: true\n      exclude: '{*.json,test/*}'\n"),
+        'guestbook/top.yaml': cm('top'),
+        'guestbook/extra.json': JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } }),
+        'guestbook/sub/nested.yaml': cm('nested'),
+        'guestbook/test/fixture.yaml': cm('fixture'),
+      });
+      fixture.commit('apps');
+      const repo = await openRepository(fixture.dir);
+      try {
+        const revision = await repo.resolve('HEAD');
+        const render = async (name: string) => {
+          const { app } = await selectApp(repo, revision, { app: name });
+          const out = await renderApp(repo, revision, app, { cacheDir: fixture.dir });
+          return { names: out.objects.map((o) => o.key.name).sort(), left: out.diagnostics.filter((d) => d.code === 'files-left-out').map((d) => d.message) };
+        };
+        expect(await render('flat')).toEqual({ names: ['extra', 'top'], left: ["2 subfolders are not rendered: sub, test (directory.recurse is false, Argo CD's default)"] });
+        expect(await render('deep')).toEqual({ names: ['nested', 'top'], left: ['2 files are left out by directory.exclude "{*.json,test/*}": extra.json, test/fixture.yaml'] });
+      } finally {
+        await repo.close();
+      }
+    } finally {
+      fixture.cleanup();
+    }
+  }, HEAVY_IO_TIMEOUT);
+});

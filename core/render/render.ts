@@ -10,11 +10,11 @@ import type { DesiredObject } from '../model/desired.js';
 import { SlipwayError, carriedOptions, formatLocation, type Diagnostic } from '../model/diagnostics.js';
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
-import { detectSourceType, type JsonnetOptions, type SourceType } from '../source/apps.js';
+import { detectSourceType, type DirectoryOptions, type SourceType } from '../source/apps.js';
 import { clearClosureCache, closureSnapshot } from './closure.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { parseManifests, type ParsedFile } from '../manifest/manifests.js';
-import { directoryFileRole, skippedFilesDiagnostic } from './directory-files.js';
+import { directoryFileFilter, directoryFileRole, leftOutFilesDiagnostics, skippedFilesDiagnostic, type LeftOutReason } from './directory-files.js';
 import { clearJsonnetCache, renderJsonnetFiles } from './jsonnet.js';
 import { parsePool, POOL_MIN_FILES } from '../manifest/parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
@@ -40,7 +40,7 @@ export interface RenderableApp {
     readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>>; readonly values?: Readonly<Record<string, unknown>> };
     /** A chart from a Helm repository or OCI registry (values files still come from this repository). */
     readonly chart?: ChartSource;
-    readonly directory?: { readonly jsonnet: JsonnetOptions };
+    readonly directory?: DirectoryOptions;
   };
   readonly destination: { readonly namespace?: string };
 }
@@ -199,9 +199,18 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revi
   // In file order: a file to parse, or what is wrong with a symlink (reported where the file would be).
   const entries: ({ readonly target: SnapshotFile; readonly path: string } | { readonly problem: Diagnostic })[] = [];
   const byRole = { jsonnet: [] as string[], library: [] as string[], skipped: [] as string[] };
+  const directory = ctx.app.source.directory ?? {};
+  const leftOutBy = directoryFileFilter(directory);
+  const leftOut = new Map<LeftOutReason, string[]>();
   for (const file of snapshot.files) {
     const relative = snapshot.root ? file.path.slice(snapshot.root.length + 1) : file.path;
     const role = directoryFileRole(relative);
+    if (role === 'ignored') continue;
+    const reason = leftOutBy(relative, role);
+    if (reason) {
+      leftOut.set(reason, [...(leftOut.get(reason) ?? []), relative]);
+      continue;
+    }
     if (role === 'jsonnet' || role === 'library') byRole[role].push(file.path);
     if (role === 'skipped') byRole.skipped.push(relative);
     if (role !== 'manifest') continue;
@@ -242,6 +251,7 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revi
   }
   const skipped = skippedFilesDiagnostic(snapshot.root, { skipped: byRole.skipped, libraries: byRole.library.map((f) => (snapshot.root ? f.slice(snapshot.root.length + 1) : f)), jsonnet: byRole.jsonnet.length });
   if (skipped) diagnostics.push(skipped);
+  diagnostics.push(...leftOutFilesDiagnostics(snapshot.root, leftOut, directory));
   return { objects, diagnostics };
 }
 

@@ -41,6 +41,18 @@ export interface JsonnetVariable {
   readonly code: boolean;
 }
 
+/**
+ * Which files of its folder a directory app reads (Argo CD's spec.source.directory): `recurse`
+ * absent means subfolders too (a Slipway folder app); Argo CD's own default, false, is set by its
+ * importer. `include` / `exclude` are Argo CD's globs over the path relative to the app's folder.
+ */
+export interface DirectoryOptions {
+  readonly jsonnet?: JsonnetOptions;
+  readonly recurse?: boolean;
+  readonly include?: string;
+  readonly exclude?: string;
+}
+
 /** How a directory app's `.jsonnet` files are evaluated (Argo CD's spec.source.directory.jsonnet). */
 export interface JsonnetOptions {
   readonly extVars: readonly JsonnetVariable[];
@@ -106,8 +118,8 @@ export interface App {
     readonly helm?: HelmOptions;
     /** A chart from a Helm repository (https://) or OCI registry (oci://), as an Argo CD source names it; the app's path is unused. */
     readonly chart?: { readonly repoURL: string; readonly chart: string; readonly targetRevision: string };
-    /** Directory apps: how their `.jsonnet` files are evaluated. */
-    readonly directory?: { readonly jsonnet: JsonnetOptions };
+    /** Directory apps: which files are read and how their `.jsonnet` files are evaluated. */
+    readonly directory?: DirectoryOptions;
   };
   readonly destination: {
     /** kubeconfig context name (a hint: the user picks the Target); absent = the one chosen at plan time. */

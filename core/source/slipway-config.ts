@@ -18,8 +18,11 @@
  *         set:                       # like --set; numbers and booleans are kept as written
  *           image.tag: "1.4.2"
  *           replicas: 3
- *       directory:                   # only for type directory or auto: .jsonnet files are evaluated
- *         jsonnet:                   #   as Argo CD's spec.source.directory.jsonnet
+ *       directory:                   # only for type directory or auto (Argo CD's spec.source.directory)
+ *         recurse: true              # read subfolders too (default true)
+ *         include: '*.yaml'          # globs over paths in the folder: * crosses "/", {a,b} alternates
+ *         exclude: '{test/*,*.json}' #   exclude wins over include
+ *         jsonnet:                   # .jsonnet files are evaluated as Argo CD's directory.jsonnet
  *           extVars: [{ name: env, value: prod }]
  *           tlas: [{ name: replicas, value: "3", code: true }]
  *           libs: [vendor]           # relative to the repository root, as in Argo CD
@@ -49,7 +52,7 @@
 import { z } from 'zod';
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import { parseSyncOptions } from '../model/sync-options.js';
-import type { App, HelmOptions, IgnoreDifferencesRule } from './apps.js';
+import type { App, DirectoryOptions, HelmOptions, IgnoreDifferencesRule } from './apps.js';
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, compareApps, DEFAULT_APP_OPTIONS } from './apps.js';
 import { normalizeRepoPath, resolveRepoPath } from './paths.js';
 import { jsonnetConfigSchema, toJsonnetOptions } from './jsonnet-config.js';
@@ -112,7 +115,15 @@ const sourceSchema = z
       .optional()
       .describe('How the folder renders; auto (default, or helm when a helm block is given): kustomization file → kustomize, Chart.yaml → helm, else plain manifests'),
     helm: helmSchema.optional(),
-    directory: z.strictObject({ jsonnet: jsonnetConfigSchema.optional() }).optional().describe('Directory options: how .jsonnet files are evaluated'),
+    directory: z
+      .strictObject({
+        recurse: z.boolean().optional().describe('Read subfolders too (default true; an Argo CD Application defaults to false)'),
+        include: z.string().min(1).optional().describe("Only files whose path in the app's folder matches this glob (Argo CD's: * crosses /, {a,b} alternates)"),
+        exclude: z.string().min(1).optional().describe('Leave out files whose path matches this glob; wins over include'),
+        jsonnet: jsonnetConfigSchema.optional(),
+      })
+      .optional()
+      .describe('Directory options: which files are read, how .jsonnet files are evaluated'),
   })
   .superRefine((source, ctx) => {
     if (source.helm && (source.type === 'directory' || source.type === 'kustomize')) {
@@ -240,7 +251,14 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
   const type = parsed.source?.type ?? (parsed.source?.helm ? 'helm' : 'auto');
   const helmParsed = parsed.source?.helm ?? (type === 'helm' ? { valuesFiles: [], set: {} } : undefined);
   const helm = helmParsed && toHelmOptions(source, helmParsed, { appPath: path, helmPath: ['apps', index, 'source', 'helm'] });
-  const jsonnet = parsed.source?.directory?.jsonnet && toJsonnetOptions(parsed.source.directory.jsonnet).options;
+  const parsedDirectory = parsed.source?.directory;
+  const jsonnet = parsedDirectory?.jsonnet && toJsonnetOptions(parsedDirectory.jsonnet).options;
+  const directory: DirectoryOptions | undefined = parsedDirectory && {
+    ...(parsedDirectory.recurse !== undefined && { recurse: parsedDirectory.recurse }),
+    ...(parsedDirectory.include !== undefined && { include: parsedDirectory.include }),
+    ...(parsedDirectory.exclude !== undefined && { exclude: parsedDirectory.exclude }),
+    ...(jsonnet && { jsonnet }),
+  };
   const options = parsed.options;
   const destination = parsed.destination;
   // Each option on its own line: a warning names it (core/model/sync-options.ts).
@@ -255,7 +273,7 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
   return {
     name: parsed.name,
     path,
-    source: { type, ...(helm && { helm }), ...(jsonnet && { directory: { jsonnet } }) },
+    source: { type, ...(helm && { helm }), ...(directory && Object.keys(directory).length > 0 && { directory }) },
     destination: {
       ...(destination?.context !== undefined && { context: destination.context }),
       ...(destination?.namespace !== undefined && { namespace: destination.namespace }),

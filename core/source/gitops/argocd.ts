@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ResourceKey } from '../../model/resource.js';
 import { parseSyncOptions } from '../../model/sync-options.js';
-import type { App, AppOptions, HelmOptions, IgnoreDifferencesRule, NamespaceMetadata, SourceType } from '../apps.js';
+import type { App, AppOptions, DirectoryOptions, HelmOptions, IgnoreDifferencesRule, JsonnetOptions, NamespaceMetadata, SourceType } from '../apps.js';
 import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
 import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
 import { ignoreDifferencesRuleSchema, toIgnoreDifferencesRule } from '../slipway-config.js';
@@ -106,8 +106,8 @@ export function importArgoApplication(
     if (type === undefined) continue;
     const helm = source.helm ? argoHelmOptions(source.helm, { field: `${field}.helm`, appPath: path.path, refs, repos, report }) : undefined;
     reportIgnoredFields(report, `${field}.kustomize`, source.kustomize, []);
-    reportIgnoredFields(report, `${field}.directory`, source.directory, ['jsonnet']);
-    const directory = argoDirectoryOptions(source.directory, { field: `${field}.directory`, report });
+    reportIgnoredFields(report, `${field}.directory`, source.directory, ['jsonnet', 'recurse', 'include', 'exclude']);
+    const directory = type === 'directory' || type === 'auto' ? argoDirectoryOptions(source.directory, { field: `${field}.directory`, report }) : undefined;
     const suffix = picked.length > 1 ? `-${toAppName(source.name ?? '') || index}` : '';
     const app: App = {
       name: toAppName(`${baseName}${suffix}`) || 'app',
@@ -138,10 +138,28 @@ export function importArgoApplication(
   return candidates;
 }
 
-/** spec.source.directory.jsonnet, when it says anything; an unreadable one or a lib outside the repository is a warning. */
-function argoDirectoryOptions(directory: Record<string, unknown> | undefined, ctx: { field: string; report: Reporter }): App['source']['directory'] {
-  if (directory?.jsonnet === undefined || directory.jsonnet === null) return undefined;
-  const parsed = argoJsonnetSchema.safeParse(directory.jsonnet);
+/**
+ * spec.source.directory as Argo CD reads it: only the folder itself unless `recurse` (Argo CD's
+ * default, unlike a Slipway folder app), `include`/`exclude` globs, and the jsonnet options (an
+ * unreadable one or a lib outside the repository is a warning).
+ */
+function argoDirectoryOptions(directory: Record<string, unknown> | undefined, ctx: { field: string; report: Reporter }): DirectoryOptions {
+  const files = argoDirectoryFilesSchema.safeParse(directory ?? {});
+  if (!files.success) ctx.report.add('warning', 'argocd-directory-invalid', `${ctx.field} is read as recurse: false with no include or exclude: ${issueSummary(files.error)}`);
+  const { recurse = false, include, exclude } = files.success ? files.data : {};
+  const jsonnet = argoJsonnetOptions(directory?.jsonnet, ctx);
+  return { recurse, ...(include && { include }), ...(exclude && { exclude }), ...(jsonnet && { jsonnet }) };
+}
+
+const argoDirectoryFilesSchema = z.object({ recurse: z.boolean().nullish(), include: z.string().nullish(), exclude: z.string().nullish() }).transform((d) => ({
+  ...(typeof d.recurse === 'boolean' && { recurse: d.recurse }),
+  ...(d.include && { include: d.include }),
+  ...(d.exclude && { exclude: d.exclude }),
+}));
+
+function argoJsonnetOptions(value: unknown, ctx: { field: string; report: Reporter }): JsonnetOptions | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = argoJsonnetSchema.safeParse(value);
   if (!parsed.success) {
     ctx.report.add('warning', 'argocd-jsonnet-invalid', `${ctx.field}.jsonnet is left out: ${issueSummary(parsed.error)}`);
     return undefined;
@@ -149,7 +167,7 @@ function argoDirectoryOptions(directory: Record<string, unknown> | undefined, ct
   const { options, problems } = toJsonnetOptions(parsed.data);
   for (const p of problems) ctx.report.add('warning', 'argocd-jsonnet-lib', `${ctx.field}.jsonnet: ${p}; rendered without it`);
   const empty = options.extVars.length === 0 && options.tlas.length === 0 && options.libs.length === 0;
-  return empty ? undefined : { jsonnet: options };
+  return empty ? undefined : options;
 }
 
 /** Argo CD's explicit type: the one of helm / kustomize / directory that is set; none → auto. */
