@@ -24,6 +24,10 @@ const benchmarks: Benchmark[] = [
     run: async () => (await import('./history-bench.js')).historySection(),
   },
   {
+    name: 'charts',
+    run: async () => (await import('./charts-bench.js')).chartsSection(),
+  },
+  {
     name: 'plan',
     run: async () => (await import('./cluster-bench.js')).planSection(),
   },

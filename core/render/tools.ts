@@ -14,6 +14,8 @@ export type ToolName = 'kubectl' | 'kustomize' | 'helm' | 'sops' | 'jsonnet';
 export type ToolPaths = Readonly<Partial<Record<ToolName, string>>> & {
   /** The age key file sops decrypts with (sops.ts); absent: sops' own variables and default file. */
   readonly sopsAgeKeyFile?: string;
+  /** The chart repository credentials file (charts/credentials.ts); absent: $SLIPWAY_CHART_CREDENTIALS. */
+  readonly chartCredentialsFile?: string;
 };
 
 async function isExecutable(path: string): Promise<boolean> {

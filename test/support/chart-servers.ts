@@ -38,19 +38,26 @@ export function packageCharts(helm: string, charts: readonly string[], dir: stri
   execFileSync(helm, ['repo', 'index', dir], { stdio: 'pipe' });
 }
 
-export async function startChartRepo(dir: string, auth: { user: string; password: string }): Promise<Running> {
+/** A chart repository served over HTTP with basic auth; `requests()` lists what it was asked so far ("GET /index.yaml"). */
+export async function startChartRepo(dir: string, auth: { user: string; password: string }): Promise<Running & { requests(): readonly string[] }> {
   const script = fileURLToPath(new URL('./basic-auth-server.mjs', import.meta.url));
   const child = spawn(process.execPath, [script, dir, auth.user, auth.password], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const requests: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^port (\d+)$/.exec(line);
+        if (m) resolve(Number(m[1]));
+        else if (line.startsWith('request ')) requests.push(line.slice('request '.length));
+      }
     });
     child.once('exit', (code) => reject(new Error(`chart repository server exited (${code})`)));
   });
-  return { url: `http://127.0.0.1:${port}`, port, stop: stopper(child) };
+  return { url: `http://127.0.0.1:${port}`, port, stop: stopper(child), requests: () => [...requests] };
 }
 
 function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadChartCredentials, type CredentialEntry } from './credentials.js';
 import type { ResolveOptions } from './resolve.js';
 import { ChartStore } from './store.js';
+import type { ToolPaths } from '../tools.js';
 
 export function chartCacheRoot(treesCacheDir: string): string {
   return join(dirname(treesCacheDir), 'charts');
@@ -13,13 +14,15 @@ export function chartWorkRoot(treesCacheDir: string): string {
   return join(dirname(treesCacheDir), 'chart-work');
 }
 
-export function resolveOptionsFor(opts: { cacheDir: string; chartCredentialsFile?: string; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
+/** Credentials come from `chartCredentialsFile`, else the file in settings (`tools.chartCredentialsFile`), else $SLIPWAY_CHART_CREDENTIALS. */
+export function resolveOptionsFor(opts: { cacheDir: string; tools?: ToolPaths; chartCredentialsFile?: string; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
   let credentials: CredentialEntry[] | undefined;
+  const file = opts.chartCredentialsFile || opts.tools?.chartCredentialsFile;
   return {
     store: new ChartStore(chartCacheRoot(opts.cacheDir)),
     // Read only when a chart is fetched: a chart of the repository without remote dependencies never needs them.
     get credentials() {
-      return (credentials ??= loadChartCredentials({ ...(opts.chartCredentialsFile !== undefined && { file: opts.chartCredentialsFile }) }));
+      return (credentials ??= loadChartCredentials({ ...(file && { file }) }));
     },
     ...(opts.timeoutMs !== undefined && { timeoutMs: Math.min(opts.timeoutMs, 60_000) }),
   };
