@@ -20,8 +20,15 @@ const toolPath = z.string().trim().max(4096).optional();
 export const settingsSchema = z.strictObject({
   /** Kubeconfig file; empty: $KUBECONFIG of the engine, else ~/.kube/config. */
   kubeconfig: z.string().trim().max(4096).optional(),
-  /** Explicit tool paths; empty: looked up on PATH. */
-  tools: z.strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath, jsonnet: toolPath, sops: toolPath, sopsAgeKeyFile: toolPath }).default({}),
+  /**
+   * Explicit tool paths (empty: looked up on PATH), and the files tools read: the age key file sops
+   * decrypts with (empty: sops' own variables and default file) and the chart repository
+   * credentials file (empty: $SLIPWAY_CHART_CREDENTIALS). Only paths: a file's content is read
+   * when it is used, never kept here.
+   */
+  tools: z
+    .strictObject({ kubectl: toolPath, helm: toolPath, kustomize: toolPath, jsonnet: toolPath, sops: toolPath, sopsAgeKeyFile: toolPath, chartCredentialsFile: toolPath })
+    .default({}),
   /** Parallel API calls while planning. */
   concurrency: z.number().int().min(1).max(64).default(16),
   timeouts: z

@@ -33,6 +33,24 @@ const THEMES: ReadonlyArray<[Settings['theme'], string]> = [
   ['dark', 'Dark'],
 ];
 
+/** Files tools read, set by path only: Slipway reads them when a tool needs them and never shows what is in them. */
+const FILES: ReadonlyArray<{ field: 'sopsAgeKeyFile' | 'chartCredentialsFile'; label: string; testId: string; placeholder: string; help: string }> = [
+  {
+    field: 'sopsAgeKeyFile',
+    label: 'Age key file',
+    testId: 'setting-sops-age-key-file',
+    placeholder: '$SOPS_AGE_KEY_FILE, else ~/.config/sops/age/keys.txt',
+    help: 'the age private key sops decrypts SOPS-encrypted manifests with; blank: sops finds its key itself',
+  },
+  {
+    field: 'chartCredentialsFile',
+    label: 'Chart credentials',
+    testId: 'setting-chart-credentials-file',
+    placeholder: '$SLIPWAY_CHART_CREDENTIALS',
+    help: 'a YAML file of chart repository URLs and their credentials; only its path is kept here',
+  },
+];
+
 /** A number field's text as a value: blank is "not set". */
 function parseCount(text: string): number | undefined | null {
   if (text.trim() === '') return undefined;
@@ -45,7 +63,15 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
   const { result, saved } = useSettings();
   const initial = result?.settings;
   const [kubeconfig, setKubeconfig] = useState(initial?.kubeconfig ?? '');
-  const [tools, setTools] = useState({ kubectl: initial?.tools.kubectl ?? '', helm: initial?.tools.helm ?? '', kustomize: initial?.tools.kustomize ?? '', jsonnet: initial?.tools.jsonnet ?? '' });
+  const [tools, setTools] = useState<Record<keyof Settings['tools'], string>>({
+    kubectl: initial?.tools.kubectl ?? '',
+    helm: initial?.tools.helm ?? '',
+    kustomize: initial?.tools.kustomize ?? '',
+    jsonnet: initial?.tools.jsonnet ?? '',
+    sops: initial?.tools.sops ?? '',
+    sopsAgeKeyFile: initial?.tools.sopsAgeKeyFile ?? '',
+    chartCredentialsFile: initial?.tools.chartCredentialsFile ?? '',
+  });
   const [concurrency, setConcurrency] = useState(String(initial?.concurrency ?? 16));
   const [health, setHealth] = useState(initial?.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
   const [request, setRequest] = useState(initial?.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
@@ -94,10 +120,17 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
             <span>Kubeconfig</span>
             <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
           </label>
-          {(['kubectl', 'helm', 'kustomize', 'jsonnet'] as const).map((t) => (
+          {(['kubectl', 'helm', 'kustomize', 'jsonnet', 'sops'] as const).map((t) => (
             <label className="setting" key={t}>
               <span>{t}</span>
               <input className="input mono" data-testid={`setting-${t}`} placeholder={`${t} from PATH`} value={tools[t]} spellCheck={false} onChange={(e) => setTools({ ...tools, [t]: e.target.value })} />
+            </label>
+          ))}
+          {FILES.map(({ field, label, testId, placeholder, help }) => (
+            <label className="setting" key={field}>
+              <span>{label}</span>
+              <input className="input mono" data-testid={testId} placeholder={placeholder} value={tools[field]} spellCheck={false} autoComplete="off" onChange={(e) => setTools({ ...tools, [field]: e.target.value })} />
+              <span className="muted small">{help}</span>
             </label>
           ))}
           <label className="setting">
