@@ -37,7 +37,7 @@ function isFluxHelmContext(manifest: unknown): boolean {
 }
 
 /** Diagnostic codes of a source that is not planned here because it lives elsewhere. */
-const ELSEWHERE = new Set(['argocd-foreign-repo', 'argocd-helm-repository', 'applicationset-foreign-repo', 'flux-foreign-repo']);
+const ELSEWHERE = new Set(['argocd-foreign-repo', 'applicationset-foreign-repo', 'flux-foreign-repo']);
 
 export interface ChildApps {
   /** Sorted by name; each names `parent`. Names are not settled against other apps (core/plan/child-apps.ts does). */

@@ -29,6 +29,7 @@ const cases: [fixture: string, opts: ImportGitOpsOptions, golden: string][] = [
   ['flux.yaml', THIS_REPO, 'flux.golden.json'],
   ['flux.yaml', {}, 'flux.any-repo.golden.json'],
   ['flux-helm.yaml', THIS_REPO, 'flux-helm.golden.json'],
+  ['flux-external-artifact.yaml', THIS_REPO, 'flux-external-artifact.golden.json'],
   ['name-clashes.yaml', THIS_REPO, 'name-clashes.golden.json'],
   ['argocd-basic.yaml', { repoUrls: ['https://gitlab.com/acme/fork'] }, 'argocd-basic.other-repo.golden.json'],
   ['argocd-applicationset.yaml', TREE, 'argocd-applicationset.golden.json'],
@@ -63,6 +64,19 @@ describe('importGitOpsApps', () => {
     expect(apps.find((a) => a.name === 'production-apps')?.origin.file).toBe('clusters/production/apps.yaml');
     expect(diagnostics.filter((d) => d.code === 'app-named-by-folder' && d.resource?.name === 'apps').map((d) => d.severity)).toEqual(['info', 'info', 'info']);
     expect(diagnostics.filter((d) => d.code === 'duplicate-app')).toEqual([]);
+  });
+
+  it('warns once per Flux source it cannot follow (Flux 2.7 ExternalArtifacts), naming every object that uses it', () => {
+    const { apps, diagnostics } = importGitOpsApps(objectsOf('flux-external-artifact.yaml'), THIS_REPO);
+    expect(apps).toEqual([]);
+    const unfollowed = diagnostics.filter((d) => d.code === 'flux-source-unfollowed');
+    expect(unfollowed.map((d) => `${d.resource?.kind} ${d.resource?.name}`)).toEqual(['ExternalArtifact infrastructure', 'ExternalArtifact apps', 'ExternalArtifact podinfo-chart', 'Bucket team-charts']);
+    expect(unfollowed.every((d) => d.severity === 'warning')).toBe(true);
+    expect(unfollowed[2]?.message).toMatch(/not imported: HelmRelease podinfo\/podinfo, HelmRelease podinfo\/podinfo-canary \(deploy\/flux-external-artifact\.yaml:\d+\)/);
+    // The ArtifactGenerator's copy rules say which folder of the repository a Kustomization's path is.
+    expect(unfollowed[1]?.message).toContain('made by ArtifactGenerator flux-system/flux-system at deploy/flux-external-artifact.yaml:14');
+    expect(unfollowed[1]?.message).toContain('with --path (apps/staging)');
+    expect(diagnostics.filter((d) => d.code !== 'flux-source-unfollowed')).toEqual([]);
   });
 
   it('names the manifest file and line of every diagnostic', () => {

@@ -51,13 +51,14 @@
  * | spec.targetNamespace, else metadata.namespace | destination.namespace                          |
  * | spec.releaseName, else "[<targetNamespace>-]<name>" | source.helm.releaseName                  |
  * | spec.install.createNamespace | options.createNamespace                                         |
- * | ExternalArtifact, Bucket, HelmChart sources | a warning saying what to do; not an app          |
+ * | ExternalArtifact, Bucket, HelmChart sources | not an app: one warning per source (all its HelmReleases and Kustomizations), saying what to do (./gitops/flux-sources.ts) |
  *
  * A HelmRelease an overlay patches (apps/base + apps/staging) is imported as the overlay renders
  * it: a child app of the Flux Kustomization's app (core/source/children.ts).
  *
- * Sources in another repository (when `repoUrls` is given), Helm repository charts, and Flux
- * sources that are not GitRepositories are warnings naming the manifest's file:line, not apps.
+ * Sources in another repository (when `repoUrls` is given) are warnings naming the manifest's
+ * file:line, not apps; Flux sources Slipway cannot follow (a Kustomization's OCIRepository, Bucket,
+ * ExternalArtifact) are one warning per source naming every object that refers to it.
  * Name clashes: every app of the clash is prefixed with its origin ("argocd-web", "flux-web",
  * and the namespace too when that is not enough), with a warning. The same object (kind,
  * namespace, name) in several folders (clusters/staging, clusters/production) is one app per
@@ -72,6 +73,7 @@ import { Reporter, repoFilter, reportInvalid, resourceKeyOf, type Candidate, typ
 import { applicationSetSchema, expandApplicationSet, type ApplicationSet } from './gitops/applicationset.js';
 import { collectGitRepositories, FLUX_KUSTOMIZE_API_VERSIONS, fluxKustomizationSchema, importFluxKustomization } from './gitops/flux.js';
 import { FLUX_HELM_API_VERSIONS, fluxHelmReleaseSchema, importFluxHelmRelease } from './gitops/flux-helm.js';
+import { UnfollowedSources } from './gitops/flux-sources.js';
 import { lastSegment } from './paths.js';
 
 export { normalizeRepoUrl, redactUrl, type GitOpsObject, type ImportGitOpsOptions } from './gitops/common.js';
@@ -83,6 +85,7 @@ export { normalizeRepoUrl, redactUrl, type GitOpsObject, type ImportGitOpsOption
 export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportGitOpsOptions = {}): { apps: App[]; diagnostics: Diagnostic[] } {
   const repos = repoFilter(opts.repoUrls);
   const gitRepositories = collectGitRepositories(objects);
+  const unfollowed = new UnfollowedSources();
   const candidates: Candidate[] = [];
   const diagnostics: Diagnostic[] = [];
 
@@ -101,11 +104,11 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
       else reportInvalid(report, 'applicationset-invalid', 'Argo CD ApplicationSet', parsed.error);
     } else if (m.kind === 'Kustomization' && FLUX_KUSTOMIZE_API_VERSIONS.includes(m.apiVersion)) {
       const parsed = fluxKustomizationSchema.safeParse(m);
-      if (parsed.success) candidates.push(...importFluxKustomization(parsed.data, object, { report, resource, repos, gitRepositories }));
+      if (parsed.success) candidates.push(...importFluxKustomization(parsed.data, object, { report, resource, repos, gitRepositories, unfollowed }));
       else reportInvalid(report, 'flux-invalid', 'Flux Kustomization', parsed.error);
     } else if (m.kind === 'HelmRelease' && FLUX_HELM_API_VERSIONS.includes(m.apiVersion)) {
       const parsed = fluxHelmReleaseSchema.safeParse(m);
-      if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects }));
+      if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects, unfollowed }));
       else if (isPatch(m)) report.add('info', 'flux-helm-patch', 'a HelmRelease naming no chart (a kustomize patch?) is not imported by itself; the overlay that patches it renders it');
       else reportInvalid(report, 'flux-invalid', 'Flux HelmRelease', parsed.error);
     } else if (m.kind === 'HelmRelease' && m.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
@@ -115,6 +118,7 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
     }
     diagnostics.push(...report.diagnostics);
   }
+  diagnostics.push(...unfollowed.diagnostics(objects));
 
   const settled = settleNames(candidates);
   return { apps: settled.apps.sort(compareApps), diagnostics: sortDiagnostics([...diagnostics, ...settled.diagnostics]) };

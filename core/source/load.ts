@@ -47,7 +47,7 @@ export function clearAppScanCache(): void {
 }
 
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
-const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io|helm\.toolkit\.fluxcd\.io/;
+const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io|helm\.toolkit\.fluxcd\.io|source\.(?:toolkit|extensions)\.fluxcd\.io/;
 /** Files that may make an app render apps of its own: Argo CD Applications, Flux HelmReleases (an overlay renders them patched). */
 const ARGO_HINT = /argoproj\.io|helm\.toolkit\.fluxcd\.io/;
 

@@ -9,9 +9,9 @@ import { normalizeRepoPath } from '../paths.js';
 import { isRecord } from '../util.js';
 import type { FluxGitRepository } from './flux.js';
 import { appNameOf, redactUrl, type Candidate, type GitOpsObject, type RepoFilter, type Reporter } from './common.js';
+import { FLUX_SOURCE_GROUP, UnfollowedSources } from './flux-sources.js';
 
 export const FLUX_HELM_API_VERSIONS: readonly string[] = ['helm.toolkit.fluxcd.io/v2', 'helm.toolkit.fluxcd.io/v2beta2', 'helm.toolkit.fluxcd.io/v2beta1'];
-const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
 
 const refSchema = z.looseObject({ kind: z.string(), name: z.string(), namespace: z.string().optional() });
 
@@ -42,16 +42,15 @@ export interface FluxHelmContext {
   readonly repos: RepoFilter;
   readonly gitRepositories: readonly FluxGitRepository[];
   readonly objects: readonly GitOpsObject[];
+  /** Sources not followed (ExternalArtifact, Bucket, HelmChart): one warning per source for all the objects that refer to it. */
+  readonly unfollowed: UnfollowedSources;
 }
 
-/** What a source kind means for a chart: followed in this repository, fetched as a chart, or not followed (and what to do). */
-const SOURCE_KINDS: Readonly<Record<string, 'git' | 'helm-repository' | 'oci-repository' | { readonly advice: string }>> = {
+/** What a followed source kind means for a chart: a folder of this repository, or a chart fetched from a Helm or OCI repository. */
+const SOURCE_KINDS: Readonly<Record<string, 'git' | 'helm-repository' | 'oci-repository'>> = {
   GitRepository: 'git',
   HelmRepository: 'helm-repository',
   OCIRepository: 'oci-repository',
-  ExternalArtifact: { advice: 'an ExternalArtifact is produced by another controller from files Slipway cannot see; point the HelmRelease at a GitRepository of this repository (spec.chart.spec.sourceRef) to preview it' },
-  Bucket: { advice: 'a Bucket is object storage Slipway does not read; keep the chart in this repository (GitRepository source) to preview it' },
-  HelmChart: { advice: 'a HelmChart names another source; refer to its HelmRepository or GitRepository in spec.chart.spec instead to preview it' },
 };
 
 export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsObject, ctx: FluxHelmContext): Candidate[] {
@@ -67,8 +66,8 @@ export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsOb
   const refNamespace = ref.namespace ?? namespace;
   const refName = `${ref.kind} ${refNamespace ? `${refNamespace}/` : ''}${ref.name}`;
   const kind = SOURCE_KINDS[ref.kind];
-  if (kind === undefined || typeof kind === 'object') {
-    report.add('warning', 'flux-helm-source-unsupported', `${field} is ${refName}: ${kind?.advice ?? `Slipway does not follow ${ref.kind} sources`}; not imported`);
+  if (kind === undefined || !UnfollowedSources.follows('HelmRelease', ref.kind)) {
+    ctx.unfollowed.add({ kind: ref.kind, namespace: refNamespace, name: ref.name }, { referrer: 'HelmRelease', resource: ctx.resource, location: object.source });
     return [];
   }
   const targetNamespace = spec.targetNamespace ?? (namespace || undefined);

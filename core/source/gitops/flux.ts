@@ -8,10 +8,9 @@ import { normalizeRepoPath } from '../paths.js';
 import { isRecord } from '../util.js';
 import type { Reporter } from './common.js';
 import { appNameOf, type Candidate, type GitOpsObject, type RepoFilter } from './common.js';
+import { FLUX_SOURCE_GROUP, UnfollowedSources } from './flux-sources.js';
 
 export const FLUX_KUSTOMIZE_API_VERSIONS: readonly string[] = ['kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2'];
-const FLUX_SOURCE_GROUP = 'source.toolkit.fluxcd.io';
-
 export const fluxKustomizationSchema = z.looseObject({
   metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional() }),
   spec: z.looseObject({
@@ -52,7 +51,7 @@ const FLUX_RENDERING_FIELDS: readonly string[] = [
 export function importFluxKustomization(
   kustomization: FluxKustomization,
   object: GitOpsObject,
-  ctx: { report: Reporter; resource: ResourceKey; repos: RepoFilter; gitRepositories: readonly FluxGitRepository[] },
+  ctx: { report: Reporter; resource: ResourceKey; repos: RepoFilter; gitRepositories: readonly FluxGitRepository[]; unfollowed: UnfollowedSources },
 ): Candidate[] {
   const { report, repos } = ctx;
   const spec = kustomization.spec;
@@ -60,11 +59,12 @@ export function importFluxKustomization(
   let targetRevision: string | undefined;
   if (spec.sourceRef) {
     const ref = spec.sourceRef;
-    if (ref.kind !== 'GitRepository') {
-      report.add('warning', 'flux-non-git-source', `spec.sourceRef is ${ref.kind} ${ref.name}, not a GitRepository; not imported`);
+    const refNamespace = ref.namespace ?? namespace;
+    if (!UnfollowedSources.follows('Kustomization', ref.kind)) {
+      // One warning per source, however many Kustomizations refer to it (./flux-sources.ts).
+      ctx.unfollowed.add({ kind: ref.kind, namespace: refNamespace, name: ref.name }, { referrer: 'Kustomization', resource: ctx.resource, location: object.source, ...(spec.path !== undefined && { path: spec.path }) });
       return [];
     }
-    const refNamespace = ref.namespace ?? namespace;
     const repo = ctx.gitRepositories.find((r) => r.metadata.name === ref.name && (r.metadata.namespace ?? refNamespace) === refNamespace);
     if (repo) {
       if (!repos.matches(repo.spec.url)) {
