@@ -39,7 +39,7 @@ function plan(run: number, opts: { objects: number; changed: number }): Plan {
   }
   const n = changes.filter((c) => c.action === 'update').length;
   return {
-    formatVersion: 4,
+    formatVersion: 5,
     id: `plan-${opts.objects}-${run.toString(16).padStart(12, '0')}`,
     createdAt: new Date(Date.UTC(2026, 0, 1) + run * 60_000).toISOString(),
     inputs: {
@@ -56,6 +56,7 @@ function plan(run: number, opts: { objects: number; changed: number }): Plan {
     summary: { create: 0, update: n, delete: 0, replace: 0, noop: opts.objects - n, error: 0 },
     diagnostics: [],
     hooks: [],
+    findings: [],
   };
 }
 

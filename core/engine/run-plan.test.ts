@@ -34,6 +34,12 @@ describe('planOfRun', () => {
   it('refuses a plan of an earlier format, saying so', () => {
     const old = { ...testPlan({ id: 'plan-old' }), formatVersion: 2 } as unknown as Plan;
     const runId = history.startRun({ plan: old, kind: 'apply', user });
-    expect(() => planOfRun(history, runId)).toThrow(`run ${runId} was planned by an earlier Slipway (plan format 2; this one shows format 4)`);
+    expect(() => planOfRun(history, runId)).toThrow(`run ${runId} was planned by an earlier Slipway (plan format 2; this one shows format 5)`);
+  });
+
+  it('shows a plan of format 4 as one without findings', () => {
+    const { findings: _none, ...rest } = testPlan({ id: 'plan-four' });
+    const runId = history.startRun({ plan: { ...rest, formatVersion: 4 } as unknown as Plan, kind: 'apply', user });
+    expect(planOfRun(history, runId)).toMatchObject({ formatVersion: 5, findings: [] });
   });
 });

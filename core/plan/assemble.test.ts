@@ -106,7 +106,7 @@ describe('finalizePlan', () => {
       'shop Deployment api delete',
     ]);
     expect(p.summary).toEqual({ create: 1, update: 1, delete: 1, replace: 0, noop: 1, error: 1 });
-    expect(p.formatVersion).toBe(4);
+    expect(p.formatVersion).toBe(5);
   });
 
   it('gives equal inputs the same id, whatever the time or the order the changes came in', () => {
@@ -143,10 +143,10 @@ describe('parsePlan refuses what it cannot trust', () => {
   };
 
   it.each<[string, (p: Record<string, unknown>) => unknown, { code: string; message: string; hint?: string }]>([
-    ['a newer formatVersion', (p) => ({ ...p, formatVersion: 5 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 5; this Slipway reads formatVersion 4', hint: 'use the Slipway version that made the plan, or a newer one' }],
+    ['a newer formatVersion', (p) => ({ ...p, formatVersion: 6 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 6; this Slipway reads formatVersion 5', hint: 'use the Slipway version that made the plan, or a newer one' }],
     // A plan of Slipway 0.1 (formatVersion 1: comparison and revertOf instead of mode) is made again, not guessed at.
-    ['an older formatVersion', (p) => ({ ...p, formatVersion: 1 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 1; this Slipway reads formatVersion 4', hint: 'make a new plan with this Slipway' }],
-    ['a formatVersion that is a string', (p) => ({ ...p, formatVersion: '2' }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion "2"; this Slipway reads formatVersion 4', hint: 'make a new plan with this Slipway' }],
+    ['an older formatVersion', (p) => ({ ...p, formatVersion: 1 }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion 1; this Slipway reads formatVersion 5', hint: 'make a new plan with this Slipway' }],
+    ['a formatVersion that is a string', (p) => ({ ...p, formatVersion: '2' }), { code: 'plan-format-version', message: 'out/plan.json has plan formatVersion "2"; this Slipway reads formatVersion 5', hint: 'make a new plan with this Slipway' }],
     ['no formatVersion', ({ formatVersion: _drop, ...p }) => p, { code: 'plan-invalid', message: 'out/plan.json is not a Slipway plan: it has no formatVersion' }],
     ['not an object', () => [1, 2], { code: 'plan-invalid', message: 'out/plan.json is not a Slipway plan: it has no formatVersion' }],
     [

@@ -19,7 +19,7 @@ import { isPlainObject, type JsonObject } from './json.js';
 import { normalizePair } from './normalize.js';
 import { isSecret, maskSecretPair, scrubSecretValues, secretKeyChanges } from './secrets.js';
 import { isSealedSecret, maskSealedPair, sealedKeyChanges } from './sealed-secrets.js';
-import type { Action, Change, ChangeFlag, Plan, PlanInputs, PlanSummary, PlannedHook } from './types.js';
+import type { Action, Change, ChangeFlag, Finding, Plan, PlanInputs, PlanSummary, PlannedHook } from './types.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 
 // ---- YAML ---------------------------------------------------------------------------------------
@@ -164,19 +164,21 @@ export interface FinalizePlanInput {
   readonly diagnostics: readonly Diagnostic[];
   /** Default: none. */
   readonly hooks?: readonly PlannedHook[];
+  /** Default: none (core/plan/findings computes them from the changes). */
+  readonly findings?: readonly Finding[];
   /** ISO 8601; not part of the id. */
   readonly createdAt: string;
 }
 
 export function finalizePlan(input: FinalizePlanInput): Plan {
   const changes = [...input.changes].sort((a, b) => compareForReview(a.key, b.key));
-  const body: Omit<Plan, 'id' | 'createdAt'> = { formatVersion: PLAN_FORMAT_VERSION, inputs: input.inputs, changes, summary: summarize(changes), diagnostics: [...input.diagnostics], hooks: input.hooks ?? [] };
-  return { formatVersion: body.formatVersion, id: planId(body), createdAt: input.createdAt, inputs: body.inputs, changes, summary: body.summary, diagnostics: body.diagnostics, hooks: body.hooks };
+  const body: Omit<Plan, 'id' | 'createdAt'> = { formatVersion: PLAN_FORMAT_VERSION, inputs: input.inputs, changes, summary: summarize(changes), diagnostics: [...input.diagnostics], hooks: input.hooks ?? [], findings: input.findings ?? [] };
+  return { formatVersion: body.formatVersion, id: planId(body), createdAt: input.createdAt, inputs: body.inputs, changes, summary: body.summary, diagnostics: body.diagnostics, hooks: body.hooks, findings: body.findings };
 }
 
 /** The same plan in another mode (a plan that turns out to roll back to a run): a new id, since the mode is part of it. */
 export function withMode(plan: Plan, mode: PlanInputs['mode']): Plan {
-  return finalizePlan({ inputs: { ...plan.inputs, mode }, changes: plan.changes, diagnostics: plan.diagnostics, hooks: plan.hooks, createdAt: plan.createdAt });
+  return finalizePlan({ inputs: { ...plan.inputs, mode }, changes: plan.changes, diagnostics: plan.diagnostics, hooks: plan.hooks, findings: plan.findings, createdAt: plan.createdAt });
 }
 
 /** Review order: namespace (cluster-scoped first), kind, name; then group and version so it is total. */
@@ -192,7 +194,7 @@ export function summarize(changes: readonly Change[]): PlanSummary {
 
 /** "plan-" + 16 hex of sha256 over the canonical JSON of everything but createdAt (and the id). */
 export function planId(plan: Omit<Plan, 'id' | 'createdAt'>): string {
-  const { formatVersion, inputs, changes, summary, diagnostics, hooks } = plan;
-  const digest = createHash('sha256').update(canonicalJson({ formatVersion, inputs, changes, summary, diagnostics, hooks })).digest('hex');
+  const { formatVersion, inputs, changes, summary, diagnostics, hooks, findings } = plan;
+  const digest = createHash('sha256').update(canonicalJson({ formatVersion, inputs, changes, summary, diagnostics, hooks, findings })).digest('hex');
   return `plan-${digest.slice(0, 16)}`;
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DELETE_POLICIES, SYNC_PHASES } from '../model/hooks.js';
 import type { Plan } from './types.js';
-import { PLAN_FORMAT_VERSION } from './types.js';
+import { FINDING_SEVERITIES, PLAN_FORMAT_VERSION } from './types.js';
 
 const resourceKey = z.strictObject({
   group: z.string(),
@@ -44,6 +44,28 @@ const change = z.strictObject({
   source: sourceLocation.optional(),
   message: z.string().optional(),
   syncOptions: z.array(z.string()).optional(),
+  why: z
+    .array(
+      z.strictObject({
+        oid: z.string(),
+        author: z.string(),
+        date: z.string(),
+        subject: z.string(),
+        files: z.array(z.string()),
+        lines: z.array(z.number().int().positive()).optional(),
+      }),
+    )
+    .optional(),
+});
+
+const finding = z.strictObject({
+  kind: z.enum(['impact', 'risk']),
+  rule: z.string().min(1),
+  severity: z.enum(FINDING_SEVERITIES),
+  subject: resourceKey,
+  cause: resourceKey.optional(),
+  message: z.string(),
+  paths: z.array(z.string()).optional(),
 });
 
 const count = z.number().int().nonnegative();
@@ -100,6 +122,7 @@ export const planSchema = z.strictObject({
   summary: z.strictObject({ create: count, update: count, delete: count, replace: count, noop: count, error: count }),
   diagnostics: z.array(diagnostic),
   hooks: z.array(plannedHook),
+  findings: z.array(finding),
 });
 
 /** Fails to compile when the schema's output stops being a Plan. */

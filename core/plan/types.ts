@@ -8,8 +8,8 @@ import type { AppIdentity } from '../model/applyset.js';
 import type { DeletePolicy, SyncPhase } from '../model/hooks.js';
 import type { ResourceKey } from '../model/resource.js';
 
-/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. 4: `inputs.charts`. */
-export const PLAN_FORMAT_VERSION = 4;
+/** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. 4: `inputs.charts`. 5: `findings`, `Change.why`. */
+export const PLAN_FORMAT_VERSION = 5;
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop' | 'error';
 
@@ -56,7 +56,50 @@ export interface Change {
    * them from here, never from the app again (core/model/sync-options.ts).
    */
   readonly syncOptions?: readonly string[];
+  /**
+   * Why this change: the commits between the base (the revision last applied to the context, or
+   * the compare base) and the planned revision that touched the object's sources, newest first.
+   * Present when the plan was asked for it (`slipway plan --why`, the UI's review).
+   */
+  readonly why?: readonly ChangeCommit[];
 }
+
+/** A commit that touched the sources of a changed object (core/plan/why). */
+export interface ChangeCommit {
+  readonly oid: string;
+  readonly author: string;
+  /** ISO 8601. */
+  readonly date: string;
+  readonly subject: string;
+  /** Repository paths of the object's sources it touched (the manifest, a patch, a values file, a template). */
+  readonly files: readonly string[];
+  /** Plain YAML: the lines of the "after" side (1-based) this commit last changed. */
+  readonly lines?: readonly number[];
+}
+
+/**
+ * A consequence of the plan a reviewer should know (DESIGN.md "Finding"): a rollout impact (which
+ * Pods restart, or do not, and why) or a risk. A view of the changes, never a second diff.
+ */
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The rule that fired, e.g. "pod-template-changed", "configmap-env" (core/plan/findings rules table). */
+  readonly rule: string;
+  readonly severity: FindingSeverity;
+  /** The object the finding is about: the workload that restarts, the Service whose selector changes. */
+  readonly subject: ResourceKey;
+  /** The changed object that causes it when that is another one (the ConfigMap a workload reads). */
+  readonly cause?: ResourceKey;
+  /** One plain sentence. */
+  readonly message: string;
+  /** The changed field paths the rule read. */
+  readonly paths?: readonly string[];
+}
+
+export type FindingKind = 'impact' | 'risk';
+/** info: worth knowing; warning: check before applying; danger: loses data or availability. */
+export type FindingSeverity = 'info' | 'warning' | 'danger';
+export const FINDING_SEVERITIES: readonly FindingSeverity[] = ['danger', 'warning', 'info'];
 
 export interface PlanSummary {
   readonly create: number;
@@ -162,6 +205,8 @@ export interface Plan {
   readonly diagnostics: readonly Diagnostic[];
   /** Hooks the apply runs at its phases, and hook objects it leaves out; sorted by phase, wave, key. Never counted as changes. */
   readonly hooks: readonly PlannedHook[];
+  /** Rollout impact and risk findings, most severe first (core/plan/findings). */
+  readonly findings: readonly Finding[];
 }
 
 /**

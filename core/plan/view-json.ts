@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { ResourceKey } from '../model/resource.js';
-import type { Change, Plan, PlanMode, PlannedHook } from './types.js';
+import type { Change, ChangeCommit, Finding, Plan, PlanMode, PlannedHook } from './types.js';
 
 export function renderPlanJson(plan: Plan): string {
   return `${JSON.stringify(projectPlan(plan), null, 2)}\n`;
@@ -49,7 +49,24 @@ export function projectPlan(plan: Plan): Plan {
     summary: { ...plan.summary },
     diagnostics: plan.diagnostics.map(projectDiagnostic),
     hooks: plan.hooks.map(projectHook),
+    findings: plan.findings.map(projectFinding),
   };
+}
+
+function projectFinding(f: Finding): Finding {
+  return {
+    kind: f.kind,
+    rule: f.rule,
+    severity: f.severity,
+    subject: projectKey(f.subject),
+    ...(f.cause && { cause: projectKey(f.cause) }),
+    message: f.message,
+    ...(f.paths && { paths: [...f.paths] }),
+  };
+}
+
+function projectCommit(c: ChangeCommit): ChangeCommit {
+  return { oid: c.oid, author: c.author, date: c.date, subject: c.subject, files: [...c.files], ...(c.lines && { lines: [...c.lines] }) };
 }
 
 function projectHook(h: PlannedHook): PlannedHook {
@@ -107,6 +124,7 @@ function projectChange(c: Change): Change {
     ...(c.source && { source: projectLocation(c.source) }),
     ...(c.message !== undefined && { message: c.message }),
     ...(c.syncOptions !== undefined && { syncOptions: [...c.syncOptions] }),
+    ...(c.why && { why: c.why.map(projectCommit) }),
   };
 }
 

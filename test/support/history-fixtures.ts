@@ -12,7 +12,7 @@ export function testPlan(opts: { app?: string; repo?: string; commit?: string; c
   const commit = opts.commit ?? 'a'.repeat(40);
   const cluster = opts.cluster ?? CLUSTER_A;
   return {
-    formatVersion: 4,
+    formatVersion: 5,
     id: opts.id ?? `plan-${app}-${commit.slice(0, 7)}-${cluster.uid}`,
     createdAt: opts.createdAt ?? '2026-01-01T00:00:00.000Z',
     inputs: {
@@ -40,6 +40,7 @@ export function testPlan(opts: { app?: string; repo?: string; commit?: string; c
     summary: { create: 1, update: 1, delete: 0, replace: 0, noop: 0, error: 0 },
     diagnostics: [],
     hooks: [],
+    findings: [],
   };
 }
 

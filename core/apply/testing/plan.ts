@@ -10,7 +10,7 @@ export const TEST_NAMESPACE = 'shop';
 export function testPlan(fake: FakeCluster, changes: readonly Change[], hooks: readonly PlannedHook[] = []): Plan {
   const count = (a: Action): number => changes.filter((c) => c.action === a).length;
   return {
-    formatVersion: 4,
+    formatVersion: 5,
     id: 'plan-1',
     createdAt: '2026-01-01T00:00:00.000Z',
     inputs: {
@@ -27,5 +27,6 @@ export function testPlan(fake: FakeCluster, changes: readonly Change[], hooks: r
     summary: { create: count('create'), update: count('update'), delete: count('delete'), replace: count('replace'), noop: count('noop'), error: count('error') },
     diagnostics: [],
     hooks: [...hooks],
+    findings: [],
   };
 }

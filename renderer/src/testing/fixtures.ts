@@ -104,11 +104,11 @@ function summaryOf(changes: readonly Change[]): Plan['summary'] {
 /** A plan of `changes` for app `web` at HEAD against `context`; the summary is counted from the changes. */
 export function plan(
   changes: readonly Change[],
-  opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']>; hooks?: readonly PlannedHook[] } = {},
+  opts: { id?: string; context?: string; app?: Partial<Plan['inputs']['app']>; commit?: string; diagnostics?: Plan['diagnostics']; applySet?: Partial<Plan['inputs']['applySet']>; hooks?: readonly PlannedHook[]; findings?: Plan['findings'] } = {},
 ): Plan {
   const context = opts.context ?? 'staging';
   return valid('plan', {
-    formatVersion: 4,
+    formatVersion: 5,
     id: opts.id ?? 'plan-0123456789abcdef',
     createdAt: new Date(Date.now() - 60_000).toISOString(),
     inputs: {
@@ -125,6 +125,7 @@ export function plan(
     summary: summaryOf(changes),
     diagnostics: opts.diagnostics ?? [],
     hooks: opts.hooks ?? [],
+    findings: opts.findings ?? [],
   });
 }
 
