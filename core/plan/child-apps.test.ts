@@ -98,6 +98,45 @@ describe('loadAppTree', () => {
   );
 });
 
+describe('loadAppTree with Flux sources it cannot follow', () => {
+  const release = (name: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: ${name}
+  namespace: podinfo
+spec:
+  chartRef:
+    kind: ExternalArtifact
+    name: podinfo-chart
+    namespace: flux-system
+`;
+  let t: TestRepo;
+  let repo: GitRepository;
+
+  beforeAll(async () => {
+    t = createTestRepo({ prefix: 'slipway-child-apps-flux-' });
+    // The repository's files hold the HelmReleases, and an app renders the same folder: one warning for the source, not one per reading.
+    t.write({ 'argocd/root.yaml': application('root', 'flux'), 'flux/podinfo.yaml': release('podinfo'), 'flux/canary.yaml': release('podinfo-canary') });
+    t.commit('HelmReleases from an ExternalArtifact');
+    repo = await openRepository(t.dir);
+  });
+
+  afterAll(async () => {
+    await repo.close();
+    t.cleanup();
+  });
+
+  it(
+    'names each source once, however many HelmReleases and renderings refer to it',
+    async () => {
+      const tree = await loadAppTree(repo, await repo.resolve('HEAD'), { cacheDir: '/nonexistent' });
+      const unfollowed = tree.diagnostics.filter((d) => d.code === 'flux-source-unfollowed');
+      expect(unfollowed.map((d) => formatDiagnostic(d))).toEqual([expect.stringMatching(/^flux\/canary\.yaml:1:1: warning: ExternalArtifact flux-system\/podinfo-chart is not followed: .*not imported: HelmRelease podinfo\/podinfo-canary, HelmRelease podinfo\/podinfo \(flux\/podinfo\.yaml:1:1\)/)]);
+    },
+    HEAVY_IO_TIMEOUT,
+  );
+});
+
 describe('argoObjectsOnTarget', () => {
   const object = (kind: string, name: string, group = 'argoproj.io'): DesiredObject => ({
     key: { group, version: group === '' ? 'v1' : 'v1alpha1', kind, name },

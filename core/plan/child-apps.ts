@@ -23,11 +23,12 @@ import type { Repository, Revision } from '../git/types.js';
 import { resourceFor } from '../kube/discovery.js';
 import type { Discovery } from '../kube/types.js';
 import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
+import { closureSnapshot } from '../render/closure.js';
 import { renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { compareApps, defaultApp, type App } from '../source/apps.js';
 import type { AppCandidate } from '../source/candidates.js';
-import { ARGO_GROUP, ARGO_KINDS, importChildApps, isArgoObject } from '../source/children.js';
+import { ARGO_GROUP, ARGO_KINDS, importChildApps, isArgoObject, overlaidBases } from '../source/children.js';
 import { loadApps, mayRenderApplications, selectApp, type AppCatalog, type AppSelection } from '../source/load.js';
 
 export interface ChildAppOptions {
@@ -50,6 +51,14 @@ export interface AppTree {
   readonly folders: readonly (AppNode & { readonly folder: AppCandidate })[];
   /** The catalog's diagnostics, and what finding the children said. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Flux HelmReleases of the repository's files that kustomize overlays render (apps/base patched by apps/staging): not listed, their overlays' children are. */
+  readonly bases: readonly OverlaidBase[];
+}
+
+/** A HelmRelease of the repository's files that overlays render with their patches, and the child apps that are it there. */
+export interface OverlaidBase {
+  readonly base: App;
+  readonly children: readonly App[];
 }
 
 /** How deep children of children are followed. */
@@ -59,7 +68,10 @@ const MAX_DEPTH = 5;
 export async function loadAppTree(repo: Repository, revision: Revision, opts: ChildAppOptions & { catalog?: AppCatalog }): Promise<AppTree> {
   const catalog = opts.catalog ?? (await loadApps(repo, revision));
   const diagnostics: Diagnostic[] = [...catalog.diagnostics];
+  // A Flux source that cannot be followed is named once, however many renderings refer to it (core/source/gitops/flux-sources.ts).
+  const unfollowed = new Set(diagnostics.filter(isUnfollowedSource).map(sourceId));
   const names = new Names(catalog.apps);
+  const bases = new Map<App, App[]>();
   // An app of the catalog is built once, whether it is reached as a root or as some app's child.
   const built = new Map<App, Promise<AppNode>>();
   const build = async (app: App, ancestors: readonly App[]): Promise<AppNode> => {
@@ -72,7 +84,11 @@ export async function loadAppTree(repo: Repository, revision: Revision, opts: Ch
   const buildNode = async (app: App, ancestors: readonly App[]): Promise<AppNode> => {
     if (ancestors.length >= MAX_DEPTH || !mayRenderApplications(app, catalog)) return { app, children: [] };
     const found = await childrenOf(repo, revision, app, { ...opts, catalog });
-    diagnostics.push(...found.diagnostics);
+    for (const d of found.diagnostics) {
+      if (isUnfollowedSource(d) && unfollowed.has(sourceId(d))) continue;
+      if (isUnfollowedSource(d)) unfollowed.add(sourceId(d));
+      diagnostics.push(d);
+    }
     const children: App[] = [];
     for (const child of found.apps) {
       const loop = [...ancestors, app].find((a) => sameSource(a, child));
@@ -80,8 +96,11 @@ export async function loadAppTree(repo: Repository, revision: Revision, opts: Ch
         diagnostics.push(note(child, 'info', 'child-app-cycle', `child app ${child.name} of ${app.name} renders the same folder as ${loop.name === app.name ? 'its parent' : `its ancestor ${loop.name}`} (${loop.path || '.'}); it is that app, not a child`));
         continue;
       }
-      const named = names.settle(child, app, diagnostics);
-      if (named) children.push(named);
+      const base = found.bases.get(child);
+      const named = base ? names.settleOverlay(child, app, diagnostics) : names.settle(child, app, diagnostics);
+      if (!named) continue;
+      children.push(named);
+      if (base) bases.set(base, [...(bases.get(base) ?? []), named]);
     }
     const nodes: AppNode[] = [];
     for (const child of children.sort(compareApps)) nodes.push(await build(child, [...ancestors, app]));
@@ -98,7 +117,28 @@ export async function loadAppTree(repo: Repository, revision: Revision, opts: Ch
   const adopted = new Set<App>();
   const mark = (n: AppNode): void => n.children.forEach((c) => (adopted.add(names.original(c.app) ?? c.app), mark(c)));
   [...roots, ...folders].forEach(mark);
-  return { catalog, apps: roots.filter((n) => !adopted.has(n.app)), folders, diagnostics };
+  // A HelmRelease that overlays render with their patches is listed as their children only, as Flux applies it.
+  for (const [base, children] of bases) diagnostics.push(overlaidNote(base, children));
+  return { catalog, apps: roots.filter((n) => !adopted.has(n.app) && !bases.has(n.app)), folders, diagnostics, bases: [...bases].map(([base, children]) => ({ base, children })) };
+}
+
+function overlaidNote(base: App, children: readonly App[]): Diagnostic {
+  const object = base.origin.object;
+  const parents = [...new Set(children.map((c) => c.parent ?? ''))];
+  return note(
+    base,
+    'info',
+    'flux-base-overlaid',
+    `HelmRelease ${object?.namespace ? `${object.namespace}/` : ''}${object?.name ?? base.name} is a kustomize base that ${parents.join(' and ')} render${parents.length === 1 ? 's' : ''} with ${parents.length === 1 ? 'its' : 'their'} patches: it is planned as ${children.map((c) => c.name).join(' and ')}, not as an app of its own`,
+  );
+}
+
+function isUnfollowedSource(d: Diagnostic): boolean {
+  return d.code === 'flux-source-unfollowed' && d.resource !== undefined;
+}
+
+function sourceId(d: Diagnostic): string {
+  return `${d.resource?.kind}\0${d.resource?.namespace ?? ''}\0${d.resource?.name}`;
 }
 
 /** Every app of the tree, parents before their children. */
@@ -131,8 +171,9 @@ export function findNode(tree: Pick<AppTree, 'apps' | 'folders'>, sel: AppSelect
  * app's rendering defines (found by rendering the apps that may render Applications).
  */
 export async function resolveApp(repo: Repository, revision: Revision, sel: AppSelection, opts: ChildAppOptions): Promise<{ app: App; diagnostics: readonly Diagnostic[] }> {
+  let selected: { app: App; diagnostics: readonly Diagnostic[] } | undefined;
   try {
-    return await selectApp(repo, revision, sel);
+    selected = await selectApp(repo, revision, sel);
   } catch (err) {
     if (!(err instanceof SlipwayError) || err.code !== 'unknown-app' || sel.app === undefined) throw err;
     const tree = await loadAppTree(repo, revision, opts);
@@ -141,19 +182,40 @@ export async function resolveApp(repo: Repository, revision: Revision, sel: AppS
     const names = appsOfTree(tree).filter((a) => a.origin.kind !== 'folder').map((a) => a.name);
     throw new SlipwayError('unknown-app', `no app named ${sel.app} at this revision${names.length ? `; apps: ${names.join(', ')}` : ' (the repository defines no apps: use --path to pick a folder)'}`, { hint: '`slipway apps` lists them, child apps under their parent' });
   }
+  if (sel.app !== undefined && selected.app.origin.object?.kind === 'HelmRelease') await refuseOverlaidBase(repo, revision, selected.app, opts);
+  return selected;
 }
 
-/** The child apps `app` renders (names not yet settled against other apps). */
-export async function childrenOf(repo: Repository, revision: Revision, app: App, opts: ChildAppOptions & { catalog: AppCatalog }): Promise<{ apps: readonly App[]; diagnostics: readonly Diagnostic[] }> {
+/**
+ * A Flux HelmRelease of the repository's files that kustomize overlays render with their patches is
+ * not planned by itself (Flux never applies the base as written): the error names its overlays' children.
+ */
+async function refuseOverlaidBase(repo: Repository, revision: Revision, app: App, opts: ChildAppOptions): Promise<void> {
+  const tree = await loadAppTree(repo, revision, opts);
+  const found = tree.bases.find((b) => b.base.name === app.name && b.base.origin.file === app.origin.file && b.base.origin.line === app.origin.line);
+  if (!found) return;
+  const children = found.children.map((c) => c.name);
+  throw new SlipwayError('unknown-app', `${app.name} is the HelmRelease of ${app.origin.file ?? '?'}, a kustomize base that ${[...new Set(found.children.map((c) => c.parent))].join(' and ')} render with their patches; it is planned as ${children.join(' or ')}`, {
+    hint: `choose ${children.join(' or ')} (\`slipway apps\` lists them under the apps that render them)`,
+  });
+}
+
+/** The child apps `app` renders (names not yet settled against other apps), and the apps of the repository's files some of them stand in for (child → base). */
+export async function childrenOf(repo: Repository, revision: Revision, app: App, opts: ChildAppOptions & { catalog: AppCatalog }): Promise<{ apps: readonly App[]; diagnostics: readonly Diagnostic[]; bases: ReadonlyMap<App, App> }> {
   let render: RenderResult;
   try {
     render = await renderApp(repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
   } catch (err) {
-    return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} could not be rendered to find the child apps it defines: ${err instanceof Error ? err.message : String(err)}`)] };
+    return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} could not be rendered to find the child apps it defines: ${err instanceof Error ? err.message : String(err)}`)], bases: new Map() };
   }
   const failed = render.diagnostics.find((d) => d.severity === 'error');
-  if (failed) return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} does not render cleanly, so the child apps it defines are not known: ${failed.message}`)] };
-  return importChildApps(app, render.objects, { files: opts.catalog.files ?? [] });
+  if (failed) return { apps: [], diagnostics: [note(app, 'warning', 'child-apps-unknown', `app ${app.name} does not render cleanly, so the child apps it defines are not known: ${failed.message}`)], bases: new Map() };
+  const found = importChildApps(app, render.objects, { files: opts.catalog.files ?? [] });
+  // A kustomization's HelmReleases may be bases of other folders it patches (Flux's apps/base + apps/staging): the files its build reads tell.
+  if (render.sourceType !== 'kustomize' || !found.apps.some((c) => c.origin.object?.kind === 'HelmRelease')) return { ...found, bases: new Map() };
+  const whole = await repo.snapshot(revision, '');
+  const read = new Set((await closureSnapshot(repo, whole, { type: 'kustomize', appPath: app.path })).snapshot.files.map((f) => f.path));
+  return { ...found, bases: overlaidBases(found.apps, opts.catalog.apps, (file) => read.has(file)) };
 }
 
 /** Two apps render the same thing: same folder, same source type and Helm options. */
@@ -177,6 +239,17 @@ class Names {
 
   original(child: App): App | undefined {
     return this.originals.get(child);
+  }
+
+  /**
+   * A child that is a base of the repository's files rendered by its parent's overlay: named
+   * "<parent>-<name>" (each overlay renders its own, and the base keeps its name out of the way),
+   * else as `settle` names it.
+   */
+  settleOverlay(child: App, parent: App, diagnostics: Diagnostic[]): App | undefined {
+    const renamed = `${parent.name}-${child.name}`;
+    if (this.taken.has(renamed) || renamed.length > 63) return this.settle(child, parent, diagnostics);
+    return this.take({ ...child, name: renamed });
   }
 
   /** The child with its settled name, or undefined when it is left out. */

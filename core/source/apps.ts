@@ -105,6 +105,11 @@ export interface AppOrigin {
   readonly line?: number;
   /** The Argo CD ApplicationSet (metadata.name) that generated the app's Application. */
   readonly applicationSet?: string;
+  /**
+   * The object that defines the app, for a Flux HelmRelease: how the same release rendered by a
+   * kustomize overlay (apps/staging patching apps/base) is told to be this one (core/source/children.ts).
+   */
+  readonly object?: { readonly kind: string; readonly namespace?: string; readonly name: string };
 }
 
 export interface App {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import type { App } from './apps.js';
-import { importChildApps, isArgoObject } from './children.js';
+import { importChildApps, isArgoObject, overlaidBases } from './children.js';
 import { globRegExp, matchDirectories, renderTemplate } from './gitops/applicationset.js';
 import type { GitOpsObject } from './gitops.js';
 
@@ -88,6 +88,38 @@ describe('importChildApps', () => {
 
   it('has nothing to say about a rendering without Argo CD objects', () => {
     expect(importChildApps(parentOf(REPO), rendered({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }), { files: FILES })).toEqual({ apps: [], diagnostics: [] });
+  });
+});
+
+describe('overlaidBases', () => {
+  /** A Flux HelmRelease app defined at `file` (or rendered by an overlay's kustomization). */
+  const release = (name: string, file: string, more: { namespace?: string; parent?: string; line?: number } = {}): App => ({
+    name,
+    path: 'charts/podinfo',
+    source: { type: 'helm' },
+    destination: {},
+    options: { prune: false, createNamespace: false, ignoreDifferences: [], protected: false },
+    ...(more.parent && { parent: more.parent }),
+    origin: { kind: 'flux', file, ...(more.line !== undefined && { line: more.line }), object: { kind: 'HelmRelease', ...(more.namespace && { namespace: more.namespace }), name } },
+  });
+  const base = release('podinfo', 'apps/base/podinfo/release.yaml', { namespace: 'podinfo', line: 1 });
+  const other = release('podinfo', 'team-b/podinfo/release.yaml', { namespace: 'team-b', line: 1 });
+  const standalone = release('redis', 'apps/redis/release.yaml', { namespace: 'redis', line: 1 });
+  const staging = release('podinfo', 'apps/staging/kustomization.yaml', { namespace: 'podinfo', parent: 'staging-apps' });
+  /** What the overlay's kustomize build reads: its folder and the base it patches. */
+  const reads = (file: string): boolean => file.startsWith('apps/staging/') || file.startsWith('apps/base/podinfo/');
+
+  it.each<[string, App[], App[], (file: string) => boolean, [string, string][]]>([
+    ['a base the overlay reads and patches: the child stands in for it', [staging], [base, standalone], reads, [['apps/staging/kustomization.yaml', 'apps/base/podinfo/release.yaml']]],
+    ['a same-named release the overlay does not read stays an app', [staging], [other, standalone], reads, []],
+    ['the overlay moved it to another namespace (kustomize namespace:): matched by name', [release('podinfo', 'apps/staging/kustomization.yaml', { namespace: 'staging', parent: 'staging-apps' })], [base], reads, [['apps/staging/kustomization.yaml', 'apps/base/podinfo/release.yaml']]],
+    ['two same-named bases read: told apart by namespace', [staging], [base, release('podinfo', 'apps/base/podinfo/canary.yaml', { namespace: 'canary', line: 1 })], reads, [['apps/staging/kustomization.yaml', 'apps/base/podinfo/release.yaml']]],
+    ['a folder rendering the file as written is that app (the same file), no base', [release('podinfo', 'apps/base/podinfo/release.yaml', { namespace: 'podinfo', parent: 'base', line: 1 })], [base], reads, []],
+    ['an app of slipway.yaml or an Argo CD Application is no base', [staging], [{ ...base, origin: { kind: 'argocd', file: 'apps/base/podinfo/release.yaml', line: 1 } }], reads, []],
+    ['a child that is no HelmRelease', [{ ...staging, origin: { kind: 'argocd', file: 'apps/staging/kustomization.yaml' } }], [base], reads, []],
+  ])('%s', (_what, children, apps, read, expected) => {
+    const found = overlaidBases(children, apps, read);
+    expect([...found].map(([child, b]) => [child.origin.file, b.origin.file])).toEqual(expected);
   });
 });
 

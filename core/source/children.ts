@@ -73,3 +73,29 @@ export function importChildApps(parent: Pick<App, 'name' | 'repoUrl'>, rendered:
   }
   return { apps, diagnostics };
 }
+
+/**
+ * The apps of the repository's files that child apps stand in for: a HelmRelease that the parent's
+ * kustomize build reads from another folder (Flux's apps/base/podinfo/release.yaml, which
+ * apps/staging and apps/production patch), rendered with the overlay's patches. Flux applies only
+ * the overlays — the clusters' Kustomizations point at apps/staging and apps/production — so the
+ * base is no app of its own: each overlay's rendering of it is. A child is matched to a base by
+ * kind and name (an overlay may move it to another namespace), and the base's file must be one the
+ * parent's build reads (`reads`); several same-named bases it reads are told apart by namespace.
+ * Returns child → base.
+ */
+export function overlaidBases(children: readonly App[], apps: readonly App[], reads: (file: string) => boolean): Map<App, App> {
+  const out = new Map<App, App>();
+  for (const child of children) {
+    const object = child.origin.object;
+    if (child.origin.kind !== 'flux' || object?.kind !== 'HelmRelease') continue;
+    let bases = apps.filter((a) => {
+      const file = a.origin.file;
+      // The same file is the same definition (a folder renders it as written): that app, not a base.
+      return a.parent === undefined && a.origin.kind === 'flux' && a.origin.object?.kind === 'HelmRelease' && a.origin.object.name === object.name && file !== undefined && file !== child.origin.file && reads(file);
+    });
+    if (bases.length > 1) bases = bases.filter((a) => a.origin.object?.namespace === object.namespace);
+    if (bases.length === 1) out.set(child, bases[0]!);
+  }
+  return out;
+}

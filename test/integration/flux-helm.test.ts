@@ -32,15 +32,28 @@ afterAll(async () => {
 });
 
 describe('Flux HelmReleases in the flux2-kustomize-helm-example layout', () => {
-  it('slipway apps lists the staging and production apps, and the HelmRelease each renders', () => {
-    const r = slipway(['apps', '--repo', repo.dir, '--json']);
+  it('slipway apps lists the staging and production apps, and the HelmRelease each renders — not the base they patch', () => {
+    const r = slipway(['apps', '--repo', repo.dir, '--json', '--verbose']);
     expect(r.status, showRun(r)).toBe(0);
-    const json = JSON.parse(r.stdout) as { apps: { name: string; parent?: string; path: string; namespace?: string }[] };
+    const json = JSON.parse(r.stdout) as { apps: { name: string; parent?: string; path: string; namespace?: string }[]; diagnostics: { code: string; severity: string; message: string; location?: { file: string } }[] };
     const byName = new Map(json.apps.map((a) => [a.name, a]));
     expect(byName.get('staging-apps')?.path).toBe('apps/staging');
     expect(byName.get('production-apps')?.path).toBe('apps/production');
     expect(byName.get('staging-apps-podinfo')).toMatchObject({ parent: 'staging-apps', path: 'charts/podinfo', namespace: `${prefix}staging` });
     expect(byName.get('production-apps-podinfo')).toMatchObject({ parent: 'production-apps', path: 'charts/podinfo', namespace: `${prefix}production` });
+    // apps/base/podinfo/release.yaml is what the overlays patch: Flux never applies it as written, so it is no app of its own.
+    expect(json.apps.map((a) => a.name).sort()).toEqual(['production-apps', 'production-apps-podinfo', 'staging-apps', 'staging-apps-podinfo']);
+    expect(json.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(json.diagnostics.find((d) => d.code === 'flux-base-overlaid')).toMatchObject({
+      location: { file: 'apps/base/podinfo/release.yaml' },
+      message: 'HelmRelease podinfo/podinfo is a kustomize base that production-apps and staging-apps render with their patches: it is planned as production-apps-podinfo and staging-apps-podinfo, not as an app of its own',
+    });
+  });
+
+  it('the base chosen by name is refused, naming the apps that are it in each environment', () => {
+    const r = slipway(['render', '--repo', repo.dir, '--app', 'podinfo']);
+    expect(r.status, showRun(r)).not.toBe(0);
+    expect(r.stderr).toContain('podinfo is the HelmRelease of apps/base/podinfo/release.yaml, a kustomize base that production-apps and staging-apps render with their patches; it is planned as production-apps-podinfo or staging-apps-podinfo');
   });
 
   it('plan → apply → re-plan of staging: the staging values patch is applied, and nothing is left to change', () => {

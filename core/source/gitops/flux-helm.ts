@@ -77,7 +77,12 @@ export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsOb
     name: appNameOf(release.metadata.name, report),
     destination: targetNamespace ? { namespace: targetNamespace } : {},
     options: { ...DEFAULT_APP_OPTIONS, createNamespace: spec.install?.createNamespace === true },
-    origin: { kind: 'flux' as const, file: object.source.file, ...(object.source.line !== undefined && { line: object.source.line }) },
+    origin: {
+      kind: 'flux' as const,
+      file: object.source.file,
+      ...(object.source.line !== undefined && { line: object.source.line }),
+      object: { kind: 'HelmRelease', ...(namespace && { namespace }), name: release.metadata.name },
+    },
   };
   const helmOf = (valuesFiles: readonly string[]): NonNullable<App['source']['helm']> => ({ releaseName, valuesFiles, set: {}, ...(values && { values }) });
 
