@@ -6,13 +6,11 @@
  * Secret values never reach here (the Change holds them masked); Secrets show per-key lines.
  * Colour only when `opts.color` is set (the CLI decides from the TTY and NO_COLOR).
  */
-import { structuredPatch } from 'diff';
 import { formatDiagnostic } from '../model/diagnostics.js';
 import { formatLocation } from '../model/diagnostics.js';
 import { formatKey } from '../model/resource.js';
-import { formatFieldPath } from './diff.js';
-import { keyedValuePath } from './sealed-secrets.js';
 import type { Action, Change, ChangeFlag, Plan, PlannedHook } from './types.js';
+import { changeHunks, secretKeyStates, showsDiff } from './view-diff.js';
 
 export interface TextViewOptions {
   readonly color?: boolean;
@@ -96,35 +94,16 @@ function changeBlock(change: Change, paint: Paint): string {
   if (change.source) lines.push(`${INDENT}${paint('dim', `# ${formatLocation(change.source)}`)}`);
   if (change.message) lines.push(...change.message.split('\n').map((l) => `${INDENT}${change.action === 'error' ? paint('red', l) : l}`));
   if (change.syncOptions?.length) lines.push(`${INDENT}${paint('dim', `sync options: ${change.syncOptions.join(', ')}`)}`);
-  if (change.secretKeys) lines.push(...secretLines(change.secretKeys, keyedValuePath(change.key.kind)));
+  lines.push(...secretKeyStates(change).map(({ path, state }) => `${INDENT}${path}: (${state})`));
   if (showsDiff(change)) lines.push(...diffLines(change, paint));
   return lines.join('\n');
 }
 
-function secretLines(keys: Readonly<Record<string, string>>, path: readonly string[]): string[] {
-  return Object.entries(keys)
-    .filter(([, state]) => state !== 'unchanged')
-    .map(([key, state]) => `${INDENT}${formatFieldPath([...path, key])}: (${state})`);
-}
-
-/** Errors show the server's answer only; a Secret's YAML only when something besides its data changed. */
-function showsDiff(change: Change): boolean {
-  if (change.action === 'error') return false;
-  if (!change.secretKeys || change.action !== 'update') return true;
-  const field = keyedValuePath(change.key.kind).join('.');
-  return change.changedPaths.some((p) => p !== field && !p.startsWith(`${field}.`) && !p.startsWith(`${field}[`));
-}
-
 function diffLines(change: Change, paint: Paint): string[] {
-  const before = change.before ?? '';
-  const after = change.after ?? '';
-  const whole = before === '' || after === '';
-  const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context: 3 });
   const out: string[] = [];
-  for (const hunk of patch.hunks) {
-    if (!whole) out.push(`${INDENT}${paint('cyan', `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`)}`);
+  for (const hunk of changeHunks(change)) {
+    if (hunk.header) out.push(`${INDENT}${paint('cyan', hunk.header)}`);
     for (const line of hunk.lines) {
-      if (line.startsWith('\\')) continue;
       const style: Style | undefined = line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : undefined;
       out.push(`${INDENT}${style ? paint(style, line) : line}`);
     }
