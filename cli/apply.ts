@@ -242,7 +242,7 @@ export function registerApply(program: Command): void {
       .command('apply [plan-file]')
       .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation (an app of apps: the app, then each child app, each its own run)'),
   )
-    .option('--no-children', 'apply the app only, not the child apps its Argo CD Applications define (app of apps)')
+    .option('--no-children', 'apply the app only, not the child apps it defines (Argo CD Applications; Flux HelmReleases on a cluster without Flux)')
     .action(async (planFile: string | undefined, flags: ApplyFlags) => {
     if (planFile) {
       const given = (['namespace', 'prune', 'createNamespace', 'adopt'] as const).filter((f) => flags[f] !== undefined);

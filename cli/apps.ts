@@ -89,7 +89,7 @@ export function registerApps(program: Command): void {
   addRevOption(cmd, 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD')
     .option('--json', 'print JSON for scripts')
     .option('--verbose', 'also list informational diagnostics')
-    .option('--no-children', 'do not render apps to find the child apps their Argo CD Applications define (app of apps)')
+    .option('--no-children', 'do not render apps to find the child apps they define (Argo CD Applications, Flux HelmReleases)')
     .action(async (flags: AppsFlags) => {
       const repo = await openRepositoryArg(flags.repo);
       try {

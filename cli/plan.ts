@@ -49,7 +49,7 @@ export function registerPlan(program: Command): void {
     .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
     .option('--history <file>', 'history database whose last successful apply lets unchanged objects skip their dry-run (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--no-history', 'dry-run every object, ignoring what earlier applies recorded')
-    .option('--no-children', 'plan the app only, not the child apps its Argo CD Applications define (app of apps)')
+    .option('--no-children', 'plan the app only, not the child apps it defines (Argo CD Applications; Flux HelmReleases on a cluster without Flux)')
     .action(async (flags: PlanFlags) => {
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
       const context = contextOf(kubeconfig, flags.context);

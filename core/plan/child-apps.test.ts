@@ -7,7 +7,7 @@ import type { DesiredObject } from '../model/desired.js';
 import type { RenderResult } from '../render/render.js';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
-import { argoObjectsOnTarget, loadAppTree, resolveApp, type AppNode } from './child-apps.js';
+import { argoObjectsOnTarget, fluxObjectsOnTarget, loadAppTree, resolveApp, type AppNode } from './child-apps.js';
 
 const application = (name: string, path: string): string => `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -167,5 +167,59 @@ describe('argoObjectsOnTarget', () => {
   it('says nothing about a rendering without Argo CD objects', () => {
     const plain = { objects: [object('ConfigMap', 'c', '')], renderedHash: 'h' } as unknown as RenderResult;
     expect(argoObjectsOnTarget(plain, discovery([]), { name: 'apps' })).toEqual({ render: plain, leftOut: 0, applied: 0, diagnostics: [] });
+  });
+});
+
+describe('fluxObjectsOnTarget', () => {
+  const object = (apiVersion: string, kind: string, name: string, spec: Record<string, unknown> = {}): DesiredObject => {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    return { key: { group: group!, version: version!, kind, namespace: 'flux-system', name }, manifest: { apiVersion, kind, metadata: { name, namespace: 'flux-system' }, spec }, source: { file: 'apps/staging/kustomization.yaml', documentIndex: 0 } };
+  };
+  const release = object('helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'podinfo');
+  const repository = object('source.toolkit.fluxcd.io/v1', 'HelmRepository', 'podinfo');
+  const git = object('source.toolkit.fluxcd.io/v1', 'GitRepository', 'flux-system');
+  const kustomization = object('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps');
+  const namespace = object('v1', 'Namespace', 'podinfo');
+  const crd = (group: string, kind: string): DesiredObject => ({ ...object('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `${kind.toLowerCase()}s.${group}`, { group, names: { kind } }), key: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: `${kind.toLowerCase()}s.${group}` } });
+  const render = (...objects: DesiredObject[]): RenderResult => ({ objects, renderedHash: 'h' }) as unknown as RenderResult;
+  const served = (...kinds: [group: string, version: string, kind: string][]): Discovery => ({ resources: kinds.map(([group, version, kind]): ApiResource => ({ group, version, kind, plural: `${kind.toLowerCase()}s`, namespaced: true, verbs: [], preferred: true })), unavailable: [], source: 'aggregated' });
+  const noFlux = served();
+  const flux = served(['helm.toolkit.fluxcd.io', 'v2', 'HelmRelease'], ['source.toolkit.fluxcd.io', 'v1', 'HelmRepository'], ['source.toolkit.fluxcd.io', 'v1', 'GitRepository'], ['kustomize.toolkit.fluxcd.io', 'v1', 'Kustomization']);
+
+  it.each<[string, RenderResult, Discovery, string[], [string, string][]]>([
+    [
+      'no Flux: the HelmRelease is a child app, its source is left out too (one note)',
+      render(namespace, repository, release),
+      noFlux,
+      ['podinfo'],
+      [['flux-child-apps', '1 HelmRelease object is a child app here: the cluster has no Flux (it does not serve helm.toolkit.fluxcd.io, source.toolkit.fluxcd.io), so it is planned as a Slipway app, not applied (`slipway apps` lists the children of staging-apps); 1 HelmRepository object is left out too: only Flux\'s controllers read it']],
+    ],
+    [
+      'no Flux, no HelmRelease: the sources and Kustomizations are left out',
+      render(git, kustomization, namespace),
+      noFlux,
+      ['podinfo'],
+      [['flux-objects-left-out', "1 Kustomization object and 1 GitRepository object are left out: only Flux's controllers read them, and the cluster has no Flux (it does not serve kustomize.toolkit.fluxcd.io, source.toolkit.fluxcd.io)"]],
+    ],
+    [
+      'Flux runs: applied as objects, Flux installs the charts',
+      render(namespace, repository, release),
+      flux,
+      ['podinfo', 'podinfo', 'podinfo'],
+      [['flux-served', "1 HelmRelease object and 1 HelmRepository object are applied as objects: this cluster serves Flux's API, so Flux acts on them (its helm-controller installs the charts of the HelmReleases; Slipway previews them as child apps but does not apply them)"]],
+    ],
+    [
+      "a Flux bootstrap (gotk-components.yaml holds the CRDs): kept, planned after the CRDs",
+      render(crd('source.toolkit.fluxcd.io', 'GitRepository'), crd('kustomize.toolkit.fluxcd.io', 'Kustomization'), git, kustomization),
+      noFlux,
+      ['gitrepositorys.source.toolkit.fluxcd.io', 'kustomizations.kustomize.toolkit.fluxcd.io', 'flux-system', 'apps'],
+      [['flux-served', "1 Kustomization object and 1 GitRepository object are applied as objects: this cluster serves Flux's API, so Flux acts on them"]],
+    ],
+    ['nothing to say about a rendering without Flux objects', render(namespace), noFlux, ['podinfo'], []],
+  ])('%s', (_what, rendered, discovery, kept, notes) => {
+    const on = fluxObjectsOnTarget(rendered, discovery, { name: 'staging-apps' });
+    expect(on.render.objects.map((o) => o.key.name)).toEqual(kept);
+    expect(on.render.renderedHash).toBe('h');
+    expect(on.diagnostics.map((d) => [d.code, d.message])).toEqual(notes);
   });
 });

@@ -17,6 +17,11 @@
  *   AppProject objects are left out of the plan's changes with a note: their child apps are
  *   planned as Slipway apps instead. On a cluster that serves them they are planned as objects
  *   (Argo CD syncs them) and the note says so.
+ * - Flux's objects likewise (HelmRelease, Kustomization, GitRepository, HelmRepository,
+ *   OCIRepository… of *.toolkit.fluxcd.io): on a cluster that does not serve their kinds (no Flux)
+ *   and whose plan does not create their CRDs, they are left out with one note — the HelmReleases
+ *   are child apps, planned as Slipway apps; the rest only Flux reads. Where Flux runs they are
+ *   applied as objects (Flux installs the charts), with a note.
  */
 import { basename } from 'node:path';
 import type { Repository, Revision } from '../git/types.js';
@@ -26,9 +31,10 @@ import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
 import { closureSnapshot } from '../render/closure.js';
 import { renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
-import { compareApps, defaultApp, type App } from '../source/apps.js';
+import { compareApps, compareStrings, defaultApp, type App } from '../source/apps.js';
+import { isPlainObject } from '../model/desired.js';
 import type { AppCandidate } from '../source/candidates.js';
-import { ARGO_GROUP, ARGO_KINDS, importChildApps, isArgoObject, overlaidBases } from '../source/children.js';
+import { ARGO_GROUP, ARGO_KINDS, importChildApps, isArgoObject, isFluxObject, overlaidBases } from '../source/children.js';
 import { loadApps, mayRenderApplications, selectApp, type AppCatalog, type AppSelection } from '../source/load.js';
 
 export interface ChildAppOptions {
@@ -335,10 +341,68 @@ export function argoObjectsOnTarget(render: RenderResult, discovery: Discovery, 
   return { render: out.length > 0 ? { ...render, objects: render.objects.filter((o) => !out.includes(o)) } : render, leftOut: out.length, applied: kept, diagnostics };
 }
 
-/** "3 Application objects", "2 Application objects and 1 AppProject object" */
-function countKinds(objects: readonly { readonly key: { readonly kind: string } }[]): string {
-  const counts = new Map<string, number>(ARGO_KINDS.map((k) => [k, 0]));
-  for (const o of objects) counts.set(o.key.kind, (counts.get(o.key.kind) ?? 0) + 1);
+/** The order Flux's kinds are counted in a note: the child apps first, then what only Flux reads (others after, by name). */
+const FLUX_KINDS: readonly string[] = ['HelmRelease', 'Kustomization', 'GitRepository', 'HelmRepository', 'OCIRepository', 'Bucket', 'HelmChart', 'ExternalArtifact', 'ArtifactGenerator'];
+
+/** Whether the cluster serves Flux's HelmRelease kind (Flux's helm-controller is installed). */
+export function servesFluxHelmReleases(discovery: Discovery): boolean {
+  return ['v2', 'v2beta2', 'v2beta1'].some((version) => resourceFor(discovery, { group: 'helm.toolkit.fluxcd.io', version, kind: 'HelmRelease' }) !== undefined);
+}
+
+/**
+ * What a plan does with the Flux objects `render` holds, as `argoObjectsOnTarget` does with Argo
+ * CD's: those whose kind the cluster does not serve, and whose CustomResourceDefinition the
+ * rendering does not hold either (a Flux bootstrap folder with gotk-components.yaml installs them),
+ * are left out with one note — HelmReleases are child apps planned as Slipway apps, the rest only
+ * Flux reads; those it serves stay, applied as objects for Flux to act on.
+ */
+export function fluxObjectsOnTarget(render: RenderResult, discovery: Discovery, app: Pick<App, 'name'>): ArgoObjectsOnTarget {
+  const flux = render.objects.filter((o) => isFluxObject(o.manifest));
+  if (flux.length === 0) return { render, leftOut: 0, applied: 0, diagnostics: [] };
+  const created = new Set(render.objects.filter((o) => o.key.group === 'apiextensions.k8s.io' && o.key.kind === 'CustomResourceDefinition').map((o) => crdKind(o.manifest)));
+  const served = (o: (typeof flux)[number]): boolean => resourceFor(discovery, o.key) !== undefined || created.has(`${o.key.group}/${o.key.kind}`);
+  const out = flux.filter((o) => !served(o));
+  const kept = flux.filter(served);
+  const diagnostics: Diagnostic[] = [];
+  if (out.length > 0) {
+    const releases = out.filter((o) => o.key.kind === 'HelmRelease');
+    const others = out.filter((o) => o.key.kind !== 'HelmRelease');
+    const only = others.length > 0 ? `${countKinds(others, FLUX_KINDS)} ${others.length === 1 ? 'is' : 'are'} left out${releases.length > 0 ? ' too' : ''}: only Flux's controllers read ${others.length === 1 ? 'it' : 'them'}` : '';
+    const groups = [...new Set(out.map((o) => o.key.group))].sort();
+    const noFlux = `the cluster has no Flux (it does not serve ${groups.join(', ')})`;
+    diagnostics.push({
+      severity: 'info',
+      code: releases.length > 0 ? 'flux-child-apps' : 'flux-objects-left-out',
+      message:
+        releases.length > 0
+          ? `${countKinds(releases, FLUX_KINDS)} ${releases.length === 1 ? 'is a child app' : 'are child apps'} here: ${noFlux}, so ${releases.length === 1 ? 'it is planned as a Slipway app' : 'they are planned as Slipway apps'}, not applied (\`slipway apps\` lists the children of ${app.name})${only ? `; ${only}` : ''}`
+          : `${only}, and ${noFlux}`,
+      location: (releases[0] ?? out[0]!).source,
+    });
+  }
+  if (kept.length > 0) {
+    const releases = kept.filter((o) => o.key.kind === 'HelmRelease').length;
+    diagnostics.push({
+      severity: 'info',
+      code: 'flux-served',
+      message: `${countKinds(kept, FLUX_KINDS)} ${kept.length === 1 ? 'is' : 'are'} applied as objects: this cluster serves Flux's API, so Flux acts on ${kept.length === 1 ? 'it' : 'them'}${releases > 0 ? ` (its helm-controller installs the charts of the HelmReleases; Slipway previews them as child apps but does not apply them)` : ''}`,
+      location: kept[0]!.source,
+    });
+  }
+  return { render: out.length > 0 ? { ...render, objects: render.objects.filter((o) => !out.includes(o)) } : render, leftOut: out.length, applied: kept.length, diagnostics };
+}
+
+/** "helm.toolkit.fluxcd.io/HelmRelease" for a CustomResourceDefinition manifest. */
+function crdKind(manifest: unknown): string {
+  const spec = isPlainObject(manifest) && isPlainObject(manifest.spec) ? manifest.spec : {};
+  const names = isPlainObject(spec.names) ? spec.names : {};
+  return `${String(spec.group)}/${String(names.kind)}`;
+}
+
+/** "3 Application objects", "2 Application objects and 1 AppProject object" (kinds in `order`, then any other by name). */
+function countKinds(objects: readonly { readonly key: { readonly kind: string } }[], order: readonly string[] = ARGO_KINDS): string {
+  const counts = new Map<string, number>(order.map((k) => [k, 0]));
+  for (const o of [...objects].sort((a, b) => compareStrings(a.key.kind, b.key.kind))) counts.set(o.key.kind, (counts.get(o.key.kind) ?? 0) + 1);
   for (const [kind, n] of counts) if (n === 0) counts.delete(kind);
   const parts = [...counts].map(([kind, n]) => `${n} ${kind} object${n === 1 ? '' : 's'}`);
   return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}` : parts[0]!;

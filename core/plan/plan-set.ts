@@ -34,13 +34,17 @@ export interface PlanSet {
 /** Plans the app, then each of its child apps (and theirs), one after the other. */
 export async function planAppSet(req: PlanRequest): Promise<PlanSet> {
   const plan = await planApp(req);
-  // Only an app whose rendering holds Argo CD objects has children (the plan's note says so): others cost nothing more.
-  return { plan, children: rendersArgoObjects(plan) ? await planChildApps(req) : [] };
+  // Only an app whose rendering holds Argo CD objects or Flux HelmReleases left out has children (the plan's note says so): others cost nothing more.
+  return { plan, children: rendersChildApps(plan) ? await planChildApps(req) : [] };
 }
 
-/** The plan's app renders Argo CD objects (its plan carries the note of core/plan/child-apps.ts). */
-export function rendersArgoObjects(plan: Pick<Plan, 'diagnostics'>): boolean {
-  return plan.diagnostics.some((d) => d.code === 'argocd-child-apps' || d.code === 'argocd-served');
+/**
+ * The plan's app renders child apps (its plan carries a note of core/plan/child-apps.ts): Argo CD
+ * objects, or Flux HelmReleases on a cluster without Flux. Where Flux runs, its helm-controller
+ * installs the HelmReleases' charts: they are not planned as children of the set.
+ */
+export function rendersChildApps(plan: Pick<Plan, 'diagnostics'>): boolean {
+  return plan.diagnostics.some((d) => d.code === 'argocd-child-apps' || d.code === 'argocd-served' || d.code === 'flux-child-apps');
 }
 
 /** The plans of the app's child apps (and theirs), at the request's revision and context; empty for an app that defines none. */

@@ -26,6 +26,16 @@ export function isArgoObject(manifest: unknown): boolean {
   return isPlainObject(manifest) && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith(`${ARGO_GROUP}/`) && ARGO_KINDS.includes(String(manifest.kind));
 }
 
+/** Flux's API groups (helm., kustomize., source., notification., image.toolkit.fluxcd.io; source.extensions.fluxcd.io): objects only Flux's controllers act on. */
+export function isFluxGroup(group: string): boolean {
+  return group.endsWith('.toolkit.fluxcd.io') || group === 'source.extensions.fluxcd.io';
+}
+
+/** An object of one of Flux's API groups: a HelmRelease, a Kustomization, a GitRepository, HelmRepository, OCIRepository… */
+export function isFluxObject(manifest: unknown): boolean {
+  return isPlainObject(manifest) && typeof manifest.apiVersion === 'string' && manifest.apiVersion.includes('/') && isFluxGroup(manifest.apiVersion.slice(0, manifest.apiVersion.indexOf('/')));
+}
+
 /** A Flux HelmRelease (an overlay's rendering holds it as patched for its environment). */
 export function isFluxHelmRelease(manifest: unknown): boolean {
   return isPlainObject(manifest) && manifest.kind === 'HelmRelease' && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith('helm.toolkit.fluxcd.io/');

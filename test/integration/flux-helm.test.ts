@@ -67,4 +67,21 @@ describe('Flux HelmReleases in the flux2-kustomize-helm-example layout', () => {
     const again = slipway(['plan', ...app, '--detailed-exitcode']);
     expect(again.status, showRun(again)).toBe(0);
   });
+
+  it('plan of staging-apps on a cluster without Flux: its HelmRelease is left out with one note (not "no such kind"), and planned as its child app', () => {
+    const plan = slipway(['plan', '--repo', repo.dir, '--app', 'staging-apps', ...target, '--json']);
+    expect(plan.status, showRun(plan)).toBe(0);
+    const json = JSON.parse(plan.stdout) as { changes: { key: { kind: string } }[]; diagnostics: { severity: string; code: string; message: string }[]; children?: { app: string; plan?: { summary: Record<string, number> } }[] };
+    expect(json.changes.filter((c) => c.key.kind === 'HelmRelease')).toEqual([]);
+    expect(json.diagnostics.filter((d) => d.code.startsWith('flux-'))).toEqual([
+      {
+        severity: 'info',
+        code: 'flux-child-apps',
+        message: '1 HelmRelease object is a child app here: the cluster has no Flux (it does not serve helm.toolkit.fluxcd.io), so it is planned as a Slipway app, not applied (`slipway apps` lists the children of staging-apps)',
+        location: { file: 'apps/staging/kustomization.yaml', documentIndex: 0 },
+      },
+    ]);
+    // Applied by the test above: the child app's plan has nothing left to do.
+    expect(json.children?.map((c) => [c.app, c.plan?.summary.create, c.plan?.summary.update, c.plan?.summary.error])).toEqual([['staging-apps-podinfo', 0, 0, 0]]);
+  });
 });

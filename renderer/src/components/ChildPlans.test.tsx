@@ -42,6 +42,14 @@ describe('ChildPlans', () => {
     expect(screen.getByText(/This cluster has no Argo CD/)).toBeTruthy();
   });
 
+  it('shows the Flux HelmReleases a plan left out (no Flux on the cluster) as child apps', async () => {
+    const flux: Plan = { ...SHOP_PLAN, diagnostics: [{ severity: 'info', code: 'flux-child-apps', message: '1 HelmRelease object is a child app here', location: { file: 'apps/staging/kustomization.yaml' } }] };
+    const host = testHost({ planChildren: () => ({ children: [{ app: 'staging-apps-podinfo', parent: 'shop', path: 'charts/podinfo', depth: 1, planId: 'plan-p', summary: summary(1), errors: 0 }], argoCdSyncs: false }) });
+    renderWithHost(<ChildPlans plan={flux} onPick={vi.fn()} />, host);
+    expect((await screen.findAllByTestId('child-plan')).map((r) => r.dataset.app)).toEqual(['staging-apps-podinfo']);
+    expect(screen.getByText(/This cluster has no Flux: each child app is applied as its own app/)).toBeTruthy();
+  });
+
   it('asks nothing for a plan whose app renders no Argo CD objects', () => {
     const host = testHost();
     renderWithHost(<ChildPlans plan={SHOP_PLAN} onPick={vi.fn()} />, host);

@@ -10,11 +10,16 @@ import { useHost } from '../host.js';
 import type { Loadable } from '../loadable.js';
 import { ErrorMessage } from './Errors.js';
 
-/** Codes of the plan's notes that say its app renders Argo CD objects (core/plan/child-apps.ts). */
-const CHILD_NOTES = new Set(['argocd-child-apps', 'argocd-served']);
+/** Codes of the plan's notes that say its app renders child apps: Argo CD objects, Flux HelmReleases planned as apps (core/plan/child-apps.ts). */
+const CHILD_NOTES = new Set(['argocd-child-apps', 'argocd-served', 'flux-child-apps']);
 
 export function hasChildApps(plan: Plan): boolean {
   return plan.diagnostics.some((d) => CHILD_NOTES.has(d.code));
+}
+
+/** The children are Argo CD's Applications (else Flux's HelmReleases). */
+function rendersArgoCd(plan: Plan): boolean {
+  return plan.diagnostics.some((d) => d.code.startsWith('argocd-'));
 }
 
 /** "2 to add, 0 to change, 0 to destroy", "no changes", "not planned: …" */
@@ -71,7 +76,7 @@ export function ChildPlans(props: { plan: Plan; onPick: (app: string) => void })
           <p className="muted">
             {children.value.argoCdSyncs
               ? 'Argo CD on this cluster syncs these apps from the Application objects of this plan: their plans are a preview.'
-              : 'This cluster has no Argo CD: each child app is applied as its own app (pick it, plan, apply), or all together with slipway apply --app ' + props.plan.inputs.app.name + '.'}
+              : `This cluster has no ${rendersArgoCd(props.plan) ? 'Argo CD' : 'Flux'}: each child app is applied as its own app (pick it, plan, apply), or all together with slipway apply --app ${props.plan.inputs.app.name}.`}
           </p>
         </>
       )}
