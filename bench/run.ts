@@ -28,6 +28,10 @@ const benchmarks: Benchmark[] = [
     run: async () => (await import('./charts-bench.js')).chartsSection(),
   },
   {
+    name: 'sops',
+    run: async () => (await import('./sops-bench.js')).sopsSection(),
+  },
+  {
     name: 'plan',
     run: async () => (await import('./cluster-bench.js')).planSection(),
   },
