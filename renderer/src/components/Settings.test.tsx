@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { SettingsResult } from '../../../core/api/contract.js';
 import { App } from '../App.js';
 import { SETTINGS } from '../testing/fixtures.js';
+import { EngineError } from '../host.js';
 import { renderWithHost, testHost } from '../testing/host.js';
 
 const SAVED: SettingsResult = {
@@ -74,5 +75,49 @@ describe('Settings: sops, jsonnet, the age key file and the chart credentials fi
     expect(field(dialog, 'setting-chart-credentials-file').type).toBe('text');
     expect(dialog.textContent).toContain('only its path is kept here');
     expect(dialog.textContent).not.toMatch(/password|username|token/i);
+  });
+});
+
+describe('Settings opened before the settings are read', () => {
+  it('reads them first: the fields show what is saved, and a save keeps a setting the dialog had not shown yet', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const saved: SettingsResult = { ...SETTINGS, settings: { ...SETTINGS.settings, tools: { kustomize: '/opt/kustomize' } } };
+    const host = testHost({
+      getSettings: async () => {
+        await gate;
+        return saved;
+      },
+      saveSettings: (s) => ({ ...saved, settings: { ...saved.settings, ...s } }),
+    });
+    renderWithHost(<App />, host);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('open-settings'));
+    expect(await screen.findByTestId('settings-reading')).toBeTruthy();
+    expect(screen.queryByTestId('save-settings')).toBeNull();
+    release();
+    await screen.findByTestId('setting-kustomize');
+    const dialog = screen.getByTestId('settings-dialog');
+    expect(field(dialog, 'setting-kustomize').value).toBe('/opt/kustomize');
+    await user.type(field(dialog, 'setting-sops'), '/opt/sops');
+    await user.click(within(dialog).getByTestId('save-settings'));
+    await waitFor(() => expect(host.requests('saveSettings')).toHaveLength(1));
+    expect(host.requests('saveSettings')[0]!.tools).toEqual({ kustomize: '/opt/kustomize', sops: '/opt/sops' });
+  });
+
+  it('settings that cannot be read: the dialog says why and offers no Save (which would overwrite them with blanks)', async () => {
+    const host = testHost({
+      getSettings: () => {
+        throw new EngineError({ code: 'engine-closed', message: 'the engine is shutting down' });
+      },
+    });
+    renderWithHost(<App />, host);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('open-settings'));
+    const dialog = await screen.findByTestId('settings-dialog');
+    await waitFor(() => expect(dialog.textContent).toContain('Cannot read the settings'));
+    expect(dialog.textContent).toContain('the engine is shutting down');
+    expect(within(dialog).queryByTestId('save-settings')).toBeNull();
+    expect(host.requests('saveSettings')).toEqual([]);
   });
 });

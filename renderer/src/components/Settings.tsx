@@ -2,7 +2,7 @@
  * The user's settings, kept by the engine (validated JSON in the user data folder): the
  * SettingsContext the app reads them from, and the dialog that edits them.
  */
-import { createContext, useContext, useState } from 'react';
+import { createContext, useContext, useEffect, useState } from 'react';
 import type { Settings, SettingsResult } from '../../../core/api/contract.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
@@ -58,25 +58,63 @@ function parseCount(text: string): number | undefined | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+/**
+ * The settings dialog. Its fields start from the saved settings: opened before the app has them
+ * (just started, or they could not be read then), it reads them first, so a save never drops a
+ * setting the dialog had not shown.
+ */
 export function SettingsDialog(props: { onClose: () => void; focus?: SettingsField }): React.JSX.Element {
   const host = useHost();
-  const { result, saved } = useSettings();
-  const initial = result?.settings;
-  const [kubeconfig, setKubeconfig] = useState(initial?.kubeconfig ?? '');
+  const { result } = useSettings();
+  const [read, setRead] = useState<{ status: 'reading' } | { status: 'read'; result: SettingsResult } | { status: 'failed'; error: unknown }>({ status: 'reading' });
+  useEffect(() => {
+    if (result) return;
+    let live = true;
+    host.getSettings().then(
+      (r) => live && setRead({ status: 'read', result: r }),
+      (error: unknown) => live && setRead({ status: 'failed', error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, result]);
+  const loaded = result ?? (read.status === 'read' ? read.result : null);
+  if (loaded) return <SettingsForm {...props} result={loaded} />;
+  return (
+    <Modal title="Settings" onClose={props.onClose} testId="settings-dialog" width={600}>
+      <div className="modal-body settings">
+        {read.status === 'failed' ? <ErrorMessage compact title="Cannot read the settings" error={errorInfo(read.error)} /> : <p className="muted" data-testid="settings-reading">Reading the settings…</p>}
+      </div>
+      <footer className="modal-foot">
+        <div className="spacer" />
+        <button type="button" className="btn" onClick={props.onClose}>
+          Cancel
+        </button>
+      </footer>
+    </Modal>
+  );
+}
+
+function SettingsForm(props: { onClose: () => void; focus?: SettingsField; result: SettingsResult }): React.JSX.Element {
+  const host = useHost();
+  const { saved } = useSettings();
+  const { result } = props;
+  const initial = result.settings;
+  const [kubeconfig, setKubeconfig] = useState(initial.kubeconfig ?? '');
   const [tools, setTools] = useState<Record<keyof Settings['tools'], string>>({
-    kubectl: initial?.tools.kubectl ?? '',
-    helm: initial?.tools.helm ?? '',
-    kustomize: initial?.tools.kustomize ?? '',
-    jsonnet: initial?.tools.jsonnet ?? '',
-    sops: initial?.tools.sops ?? '',
-    sopsAgeKeyFile: initial?.tools.sopsAgeKeyFile ?? '',
-    chartCredentialsFile: initial?.tools.chartCredentialsFile ?? '',
+    kubectl: initial.tools.kubectl ?? '',
+    helm: initial.tools.helm ?? '',
+    kustomize: initial.tools.kustomize ?? '',
+    jsonnet: initial.tools.jsonnet ?? '',
+    sops: initial.tools.sops ?? '',
+    sopsAgeKeyFile: initial.tools.sopsAgeKeyFile ?? '',
+    chartCredentialsFile: initial.tools.chartCredentialsFile ?? '',
   });
-  const [concurrency, setConcurrency] = useState(String(initial?.concurrency ?? 16));
-  const [health, setHealth] = useState(initial?.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
-  const [request, setRequest] = useState(initial?.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
-  const [protectedText, setProtectedText] = useState((initial?.protectedContexts ?? []).join('\n'));
-  const [theme, setTheme] = useState<Settings['theme']>(initial?.theme ?? 'system');
+  const [concurrency, setConcurrency] = useState(String(initial.concurrency));
+  const [health, setHealth] = useState(initial.timeouts.healthSeconds !== undefined ? String(initial.timeouts.healthSeconds) : '');
+  const [request, setRequest] = useState(initial.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
+  const [protectedText, setProtectedText] = useState(initial.protectedContexts.join('\n'));
+  const [theme, setTheme] = useState<Settings['theme']>(initial.theme);
   const [state, setState] = useState<{ status: 'idle' | 'saving' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
 
   const conc = parseCount(concurrency);
@@ -115,7 +153,7 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
         }}
       >
         <div className="modal-body settings">
-          {result?.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
+          {result.problem && <ErrorMessage compact title="The settings file was not used" error={{ code: 'invalid-settings', message: result.problem }} />}
           <label className="setting">
             <span>Kubeconfig</span>
             <input className="input mono" data-testid="setting-kubeconfig" placeholder="$KUBECONFIG, else ~/.kube/config" value={kubeconfig} spellCheck={false} autoFocus={props.focus === 'kubeconfig'} onChange={(e) => setKubeconfig(e.target.value)} />
@@ -167,7 +205,7 @@ export function SettingsDialog(props: { onClose: () => void; focus?: SettingsFie
           {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
         </div>
         <footer className="modal-foot">
-          {result && <span className="muted small ellipsis" title={result.file}>{result.file}</span>}
+          <span className="muted small ellipsis" title={result.file}>{result.file}</span>
           <div className="spacer" />
           <button type="button" className="btn" onClick={props.onClose}>
             Cancel
