@@ -16,12 +16,12 @@ export interface TextViewOptions {
   readonly color?: boolean;
 }
 
-type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+export type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
 const ANSI: Readonly<Record<Style, string>> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' };
 type Paint = (style: Style, text: string) => string;
 
 /** Symbol column (right-aligned to 3, like Terraform), verb, colour, legend text. Noop is never listed. */
-const ACTIONS: Readonly<Record<Exclude<Action, 'noop'>, { symbol: string; verb: string; style: Style; legend: string }>> = {
+export const ACTIONS: Readonly<Record<Exclude<Action, 'noop'>, { symbol: string; verb: string; style: Style; legend: string }>> = {
   create: { symbol: '  +', verb: 'create', style: 'green', legend: 'create' },
   update: { symbol: '  ~', verb: 'update', style: 'yellow', legend: 'update in place' },
   replace: { symbol: '-/+', verb: 'replace', style: 'yellow', legend: 'delete, then create again (replace)' },
@@ -29,7 +29,7 @@ const ACTIONS: Readonly<Record<Exclude<Action, 'noop'>, { symbol: string; verb: 
   error: { symbol: '  !', verb: 'error', style: 'red', legend: 'error: the server refused it' },
 };
 
-const FLAG_TEXT: Readonly<Record<ChangeFlag, string>> = {
+export const FLAG_TEXT: Readonly<Record<ChangeFlag, string>> = {
   'after-crd': 'after CRD',
   'after-namespace': 'after namespace',
   approximate: 'approximate: no permission to dry-run',
