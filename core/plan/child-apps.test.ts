@@ -7,7 +7,9 @@ import type { DesiredObject } from '../model/desired.js';
 import type { RenderResult } from '../render/render.js';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
-import { argoObjectsOnTarget, fluxObjectsOnTarget, loadAppTree, resolveApp, type AppNode } from './child-apps.js';
+import { loadApps } from '../source/load.js';
+import { defaultApp } from '../source/apps.js';
+import { argoObjectsOnTarget, fluxObjectsOnTarget, loadAppTree, mayRenderChildren, resolveApp, type AppNode } from './child-apps.js';
 
 const application = (name: string, path: string): string => `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -221,5 +223,42 @@ describe('fluxObjectsOnTarget', () => {
     expect(on.render.objects.map((o) => o.key.name)).toEqual(kept);
     expect(on.render.renderedHash).toBe('h');
     expect(on.diagnostics.map((d) => [d.code, d.message])).toEqual(notes);
+  });
+});
+
+describe('mayRenderChildren', () => {
+  let t: TestRepo;
+  let repo: GitRepository;
+
+  beforeAll(async () => {
+    t = createTestRepo({ prefix: 'slipway-may-render-' });
+    t.write({
+      'apps/base/db/kustomization.yaml': 'resources:\n  - release.yaml\n',
+      'apps/base/db/release.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: db\nspec:\n  chart:\n    spec:\n      chart: ./charts/db\n      sourceRef: {kind: GitRepository, name: flux-system}\n',
+      // An overlay that patches nothing: none of its own files mention Flux.
+      'apps/staging/kustomization.yaml': 'resources:\n  - ../base/db\n  - cm.yaml\n',
+      'apps/staging/cm.yaml': CM,
+      'other/kustomization.yaml': 'resources:\n  - cm.yaml\n',
+      'other/cm.yaml': CM,
+      'plain/cm.yaml': CM,
+    });
+    t.commit('an overlay of a HelmRelease base');
+    repo = await openRepository(t.dir);
+  });
+
+  afterAll(async () => {
+    await repo.close();
+    t.cleanup();
+  });
+
+  it.each([
+    ['a kustomization whose build reads a HelmRelease of another folder (an unpatched overlay)', 'apps/staging', true],
+    ['the folder of the HelmRelease itself', 'apps/base/db', true],
+    ['a kustomization that reads none', 'other', false],
+    ['a folder of plain manifests', 'plain', false],
+  ])('%s: %s', async (_what, path, expected) => {
+    const revision = await repo.resolve('HEAD');
+    const catalog = await loadApps(repo, revision);
+    expect(await mayRenderChildren(repo, revision, defaultApp(path), catalog)).toBe(expected);
   });
 });

@@ -28,7 +28,7 @@ import type { Repository, Revision } from '../git/types.js';
 import { resourceFor } from '../kube/discovery.js';
 import type { Discovery } from '../kube/types.js';
 import { SlipwayError, type Diagnostic } from '../model/diagnostics.js';
-import { closureSnapshot } from '../render/closure.js';
+import { closureSnapshot, KUSTOMIZATION_FILES } from '../render/closure.js';
 import { renderApp, type RenderResult } from '../render/render.js';
 import type { ToolPaths } from '../render/tools.js';
 import { compareApps, compareStrings, defaultApp, type App } from '../source/apps.js';
@@ -88,7 +88,7 @@ export async function loadAppTree(repo: Repository, revision: Revision, opts: Ch
     return { ...(await node), app };
   };
   const buildNode = async (app: App, ancestors: readonly App[]): Promise<AppNode> => {
-    if (ancestors.length >= MAX_DEPTH || !mayRenderApplications(app, catalog)) return { app, children: [] };
+    if (ancestors.length >= MAX_DEPTH || !(await mayRenderChildren(repo, revision, app, catalog))) return { app, children: [] };
     const found = await childrenOf(repo, revision, app, { ...opts, catalog });
     for (const d of found.diagnostics) {
       if (isUnfollowedSource(d) && unfollowed.has(sourceId(d))) continue;
@@ -135,7 +135,7 @@ function overlaidNote(base: App, children: readonly App[]): Diagnostic {
     base,
     'info',
     'flux-base-overlaid',
-    `HelmRelease ${object?.namespace ? `${object.namespace}/` : ''}${object?.name ?? base.name} is a kustomize base that ${parents.join(' and ')} render${parents.length === 1 ? 's' : ''} with ${parents.length === 1 ? 'its' : 'their'} patches: it is planned as ${children.map((c) => c.name).join(' and ')}, not as an app of its own`,
+    `HelmRelease ${object?.namespace ? `${object.namespace}/` : ''}${object?.name ?? base.name} is a kustomize base, rendered by the overlay${parents.length === 1 ? '' : 's'} of ${parents.join(' and ')}${parents.length === 1 ? '' : ', each with its own patches'}: it is planned as ${children.map((c) => c.name).join(' and ')}, not as an app of its own`,
   );
 }
 
@@ -201,9 +201,26 @@ async function refuseOverlaidBase(repo: Repository, revision: Revision, app: App
   const found = tree.bases.find((b) => b.base.name === app.name && b.base.origin.file === app.origin.file && b.base.origin.line === app.origin.line);
   if (!found) return;
   const children = found.children.map((c) => c.name);
-  throw new SlipwayError('unknown-app', `${app.name} is the HelmRelease of ${app.origin.file ?? '?'}, a kustomize base that ${[...new Set(found.children.map((c) => c.parent))].join(' and ')} render with their patches; it is planned as ${children.join(' or ')}`, {
+  const parents = [...new Set(found.children.map((c) => c.parent))];
+  throw new SlipwayError('unknown-app', `${app.name} is the HelmRelease of ${app.origin.file ?? '?'}, a kustomize base rendered by the overlay${parents.length === 1 ? '' : 's'} of ${parents.join(' and ')}: it is planned as ${children.join(' or ')}`, {
     hint: `choose ${children.join(' or ')} (\`slipway apps\` lists them under the apps that render them)`,
   });
+}
+
+/**
+ * Whether rendering `app` may give child apps: a file under its folder mentions Argo CD's API or a
+ * Flux HelmRelease — or, for a kustomization, a file its build reads does (Flux's apps/staging
+ * with `resources: [../base/podinfo]` and no patch of its own).
+ */
+export async function mayRenderChildren(repo: Repository, revision: Revision, app: App, catalog: Pick<AppCatalog, 'argoFiles' | 'files'>): Promise<boolean> {
+  if (mayRenderApplications(app, catalog)) return true;
+  const argoFiles = catalog.argoFiles ?? [];
+  const files = new Set(catalog.files ?? []);
+  if (argoFiles.length === 0 || app.source.chart || (app.source.type !== 'auto' && app.source.type !== 'kustomize')) return false;
+  if (!KUSTOMIZATION_FILES.some((name) => files.has(app.path ? `${app.path}/${name}` : name))) return false;
+  const whole = await repo.snapshot(revision, '');
+  const read = new Set((await closureSnapshot(repo, whole, { type: 'kustomize', appPath: app.path })).snapshot.files.map((f) => f.path));
+  return argoFiles.some((f) => read.has(f));
 }
 
 /** The child apps `app` renders (names not yet settled against other apps), and the apps of the repository's files some of them stand in for (child → base). */

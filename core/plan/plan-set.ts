@@ -9,8 +9,8 @@
 import type { Revision } from '../git/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import type { App } from '../source/apps.js';
-import { loadApps, mayRenderApplications } from '../source/load.js';
-import { childrenOf, findNode, loadAppTree, resolveApp, type AppNode } from './child-apps.js';
+import { loadApps } from '../source/load.js';
+import { childrenOf, findNode, loadAppTree, mayRenderChildren, resolveApp, type AppNode } from './child-apps.js';
 import { planApp, type PlanRequest } from './service.js';
 import type { Plan } from './types.js';
 
@@ -58,7 +58,7 @@ async function childNodes(req: PlanRequest, revision: Revision): Promise<readonl
   const opts = { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) };
   const catalog = await loadApps(req.repo, revision);
   const app: App = req.app ?? (await resolveApp(req.repo, revision, req.selection, opts)).app;
-  if (!mayRenderApplications(app, catalog)) return [];
+  if (!(await mayRenderChildren(req.repo, revision, app, catalog))) return [];
   const tree = await loadAppTree(req.repo, revision, { ...opts, catalog });
   const node = findNode(tree, req.selection.path !== undefined ? { path: req.selection.path } : { app: app.name });
   if (node) return node.children;

@@ -29,6 +29,8 @@ import { withDependencies } from './charts/dependencies.js';
 import { chartWorkRoot, resolveOptionsFor } from './charts/cache-root.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { decryptSopsObjects } from './sops.js';
+import { mergeValuesLayers } from './secret-values.js';
+import type { HelmValuesLayer } from '../source/apps.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
 export interface RenderableApp {
@@ -37,7 +39,14 @@ export interface RenderableApp {
   readonly path: string;
   readonly source: {
     readonly type: SourceType | 'auto';
-    readonly helm?: { readonly releaseName?: string; readonly valuesFiles: readonly string[]; readonly set: Readonly<Record<string, string>>; readonly values?: Readonly<Record<string, unknown>> };
+    readonly helm?: {
+      readonly releaseName?: string;
+      readonly valuesFiles: readonly string[];
+      readonly set: Readonly<Record<string, string>>;
+      readonly values?: Readonly<Record<string, unknown>>;
+      /** A Flux HelmRelease's valuesFrom with Secrets of the repository, then spec.values (./secret-values.ts). */
+      readonly valuesLayers?: readonly HelmValuesLayer[];
+    };
     /** A chart from a Helm repository or OCI registry (values files still come from this repository). */
     readonly chart?: ChartSource;
     readonly directory?: DirectoryOptions;
@@ -297,9 +306,12 @@ async function renderWithTool(repo: Repository, revision: Revision, app: Rendera
     }
     const inline = await inlineValuesFile(h?.values, chartWorkRoot(opts.cacheDir));
     if (inline) args.push('--values', inline.file);
+    const secret = await layeredValues(repo, revision, app, opts);
+    // Secret values reach helm on stdin (`--values -`), not as a file: no file to delete, none left behind by a crash, none in a cache folder.
+    if (secret) args.push('--values', '-');
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
     args.push(...helmCapabilityArgs(opts.capabilities));
-    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})` })
+    output = await runTool(helm, args, { ...run, what: `helm template for app ${app.name} (${app.path || '.'})`, ...(secret && { input: secret }) })
       .catch(explainedFailure('helm', dir, app.path))
       .catch(relativeTo(dir))
       .finally(deps.cleanup)
@@ -344,9 +356,12 @@ async function renderRemoteChart(repo: Repository, revision: Revision, app: Rend
       await writeFile(posix.join(work, 'inline.json'), JSON.stringify(h.values));
       args.push('--values', posix.join(work, 'inline.json'));
     }
+    const secret = await layeredValues(repo, revision, app, opts);
+    // As above: Secret values on stdin, never in this work folder.
+    if (secret) args.push('--values', '-');
     for (const [k, v] of Object.entries(h?.set ?? {})) args.push('--set', `${k}=${v}`);
     args.push(...helmCapabilityArgs(opts.capabilities));
-    const output = await runTool(helm, args, { cwd: work, timeoutMs: opts.timeoutMs, what: `helm template for app ${app.name} (${describeChart(chart, got.resolved.version)})` });
+    const output = await runTool(helm, args, { cwd: work, timeoutMs: opts.timeoutMs, what: `helm template for app ${app.name} (${describeChart(chart, got.resolved.version)})`, ...(secret && { input: secret }) });
     const parsed = parseManifests(output, { file: `${chart.chart}-${got.resolved.version}.tgz` });
     const { objects, tests } = withoutHelmTests(parsed.objects);
     return { objects, diagnostics: [...got.diagnostics, ...parsed.diagnostics, ...(tests > 0 ? [testsLeftOut(app.name, tests)] : [])], charts: [got.resolved] };
@@ -443,6 +458,19 @@ export function hashObjects(objects: readonly DesiredObject[]): string {
   lines[objects.length] = '';
   // One update of the joined text: the same bytes as one update per object, without the per-call cost.
   return textHash(lines.join('\n'));
+}
+
+/**
+ * The values of a Flux HelmRelease whose valuesFrom names Secrets (./secret-values.ts), as the
+ * JSON `helm template --values -` reads on stdin: they hold the Secrets' values, which never go to a file.
+ */
+async function layeredValues(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<string | undefined> {
+  const layers = app.source.helm?.valuesLayers;
+  if (!layers || layers.length === 0) return undefined;
+  const sops = { ...(opts.tools && { tools: opts.tools }), ...(opts.searchPath !== undefined && { searchPath: opts.searchPath }) };
+  // A Secret an overlay defines (a secretGenerator, a SOPS-encrypted file) is found in that overlay's rendering, decrypted.
+  const renderFolder = async (path: string): Promise<readonly DesiredObject[]> => (await renderApp(repo, revision, { name: app.name, path, source: { type: 'auto' }, destination: {} }, { ...opts, pinnedCharts: [] })).objects;
+  return JSON.stringify(await mergeValuesLayers(layers, { repo, revision, app: app.name, renderFolder, sops }));
 }
 
 /** Inline values (a Flux HelmRelease's spec.values) as a file for --values, after the values files (later wins); JSON is YAML. */

@@ -57,6 +57,8 @@ export interface RunOptions {
   /** Used in messages, e.g. "helm template" for app "shop". */
   readonly what: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Written to the tool's stdin (e.g. values that must not touch the disk: `helm template --values -`). */
+  readonly input?: string;
 }
 
 /** At most this much of a failed tool's stderr is kept with its error. */
@@ -66,7 +68,7 @@ const MAX_OUTPUT = 64 * 1024;
 export function runTool(file: string, args: readonly string[], opts: RunOptions): Promise<string> {
   const timeout = opts.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    execFile(file, [...args], { cwd: opts.cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', env: opts.env ?? process.env, windowsHide: true }, (error, stdout, stderr) => {
+    const child = execFile(file, [...args], { cwd: opts.cwd, timeout, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8', env: opts.env ?? process.env, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const tail = stderr.trim().split('\n').slice(-30).join('\n');
       if (error.killed || (error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
@@ -77,5 +79,9 @@ export function runTool(file: string, args: readonly string[], opts: RunOptions)
       const output = stderr.trim().slice(-MAX_OUTPUT);
       reject(new SlipwayError('render-failed', `${opts.what} failed (${code})${tail ? `:\n${tail}` : ''}`, { ...(output && { output }), cause: error }));
     });
+    if (opts.input !== undefined) {
+      child.stdin?.on('error', () => undefined); // the tool may exit before reading it all; its exit code says why
+      child.stdin?.end(opts.input);
+    }
   });
 }

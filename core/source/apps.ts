@@ -32,6 +32,31 @@ export interface HelmOptions {
   readonly set: Readonly<Record<string, string>>;
   /** Inline values (a Flux HelmRelease's spec.values, its ConfigMap valuesFrom merged in), applied after the values files. */
   readonly values?: Readonly<Record<string, unknown>>;
+  /**
+   * Instead of `values` when a Flux HelmRelease's valuesFrom names a Secret of this repository:
+   * its valuesFrom in order, then spec.values, merged as Flux merges them when the app is rendered.
+   * A Secret is a reference only: its values are read (and decrypted) by the renderer and given
+   * to Helm on stdin, never kept in the app, which is listed and recorded.
+   */
+  readonly valuesLayers?: readonly HelmValuesLayer[];
+}
+
+/** One layer of a Flux HelmRelease's values: values as written (spec.values, a ConfigMap's), or a Secret of the repository. */
+export type HelmValuesLayer = { readonly values: Readonly<Record<string, unknown>> } | { readonly secret: SecretValuesRef };
+
+/** A Secret of this repository whose values a Flux HelmRelease's valuesFrom names (core/render/secret-values.ts reads it). */
+export interface SecretValuesRef {
+  /** "spec.valuesFrom[2]", for messages. */
+  readonly field: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** valuesKey: the key of the Secret's data holding the values ("values.yaml" by default). */
+  readonly key: string;
+  /** The key's value goes to this path ("a.b.c") as a string, instead of being merged as YAML. */
+  readonly targetPath?: string;
+  readonly optional: boolean;
+  /** Where it is defined: a file of the repository, or the rendering of a folder (the kustomize overlay that renders the HelmRelease: a secretGenerator, a SOPS-encrypted file). */
+  readonly from: { readonly file: string } | { readonly render: string };
 }
 
 /** A Jsonnet external variable or top-level argument: a string, or Jsonnet code when `code` (Argo CD's `code: true`). */

@@ -41,9 +41,10 @@ export function isFluxHelmRelease(manifest: unknown): boolean {
   return isPlainObject(manifest) && manifest.kind === 'HelmRelease' && typeof manifest.apiVersion === 'string' && manifest.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 }
 
+/** What a HelmRelease refers to: its chart's source, the ConfigMaps and Secrets of its valuesFrom (a Secret's keys only are looked at). */
 function isFluxHelmContext(manifest: unknown): boolean {
   if (!isPlainObject(manifest) || typeof manifest.apiVersion !== 'string') return false;
-  return manifest.apiVersion.startsWith('source.toolkit.fluxcd.io/') || (manifest.apiVersion === 'v1' && manifest.kind === 'ConfigMap');
+  return manifest.apiVersion.startsWith('source.toolkit.fluxcd.io/') || (manifest.apiVersion === 'v1' && (manifest.kind === 'ConfigMap' || manifest.kind === 'Secret'));
 }
 
 /** Diagnostic codes of a source that is not planned here because it lives elsewhere. */
@@ -59,12 +60,12 @@ export interface ChildApps {
  * The child apps of `parent`, from the objects its rendering produced. `files` are the repository's
  * files at the revision (paths): the folders a child may point at, and the git generator's folders.
  */
-export function importChildApps(parent: Pick<App, 'name' | 'repoUrl'>, rendered: readonly GitOpsObject[], ctx: { readonly files: readonly string[] }): ChildApps {
+export function importChildApps(parent: Pick<App, 'name' | 'repoUrl'> & { readonly path?: string }, rendered: readonly GitOpsObject[], ctx: { readonly files: readonly string[] }): ChildApps {
   const defining = rendered.filter((o) => isArgoObject(o.manifest) || isFluxHelmRelease(o.manifest));
   if (defining.length === 0) return { apps: [], diagnostics: [] };
   // A HelmRelease's chart sources and valuesFrom ConfigMaps may be rendered next to it (Flux's apps/base + overlay layout).
   const argo = [...defining, ...rendered.filter((o) => isFluxHelmContext(o.manifest))];
-  const imported = importGitOpsApps(argo, { ...(parent.repoUrl !== undefined && { repoUrls: [parent.repoUrl] }), files: ctx.files });
+  const imported = importGitOpsApps(argo, { ...(parent.repoUrl !== undefined && { repoUrls: [parent.repoUrl] }), files: ctx.files, ...(parent.path !== undefined && { renderedFrom: parent.path }) });
   const diagnostics: Diagnostic[] = imported.diagnostics.map((d) => (ELSEWHERE.has(d.code) ? { ...d, severity: 'info', message: `child app of ${parent.name} not planned here: ${d.message}` } : d));
   const folders = new Set<string>(['']);
   for (const file of ctx.files) for (let i = file.indexOf('/'); i > 0; i = file.indexOf('/', i + 1)) folders.add(file.slice(0, i));

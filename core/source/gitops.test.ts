@@ -79,6 +79,14 @@ describe('importGitOpsApps', () => {
     expect(diagnostics.filter((d) => d.code !== 'flux-source-unfollowed')).toEqual([]);
   });
 
+  it('keeps a valuesFrom Secret as a reference: its values are in no app and no diagnostic', () => {
+    const result = importGitOpsApps(objectsOf('flux-helm.yaml'), THIS_REPO);
+    const api = result.apps.find((a) => a.name === 'api');
+    expect(api?.source.helm?.values).toBeUndefined();
+    expect(api?.source.helm?.valuesLayers?.map((l) => ('secret' in l ? `secret ${l.secret.name}/${l.secret.key}` : 'values'))).toEqual(['values', 'secret api-values/values.yaml', 'secret api-values/token', 'secret api-sops/values.yaml', 'values']);
+    expect(JSON.stringify(result)).not.toMatch(/canary-flux-helm|cGFzc3dvcmQ/);
+  });
+
   it('names the manifest file and line of every diagnostic', () => {
     const { diagnostics } = importGitOpsApps(objectsOf('argocd-unsupported.yaml'), THIS_REPO);
     expect(diagnostics.length).toBeGreaterThan(0);

@@ -47,7 +47,8 @@
  * | spec.chart.spec.sourceRef HelmRepository: url, chart, version | source.chart (repoURL, chart, targetRevision; "*" when no version) |
  * | spec.chartRef OCIRepository: url, ref.tag/semver/digest | source.chart (oci://… without the chart, chart, version) |
  * | spec.values, spec.valuesFrom ConfigMaps found among the objects (valuesKey, targetPath) | source.helm.values (merged as Flux does) |
- * | spec.valuesFrom Secrets | never read into an app (a warning)                                  |
+ * | spec.valuesFrom Secrets found among the objects | source.helm.valuesLayers: a reference, read and merged in order when rendering (never in the app) |
+ * | spec.valuesFrom Secrets not found | a warning naming it and what to do                            |
  * | spec.targetNamespace, else metadata.namespace | destination.namespace                          |
  * | spec.releaseName, else "[<targetNamespace>-]<name>" | source.helm.releaseName                  |
  * | spec.install.createNamespace | options.createNamespace                                         |
@@ -108,7 +109,7 @@ export function importGitOpsApps(objects: readonly GitOpsObject[], opts: ImportG
       else reportInvalid(report, 'flux-invalid', 'Flux Kustomization', parsed.error);
     } else if (m.kind === 'HelmRelease' && FLUX_HELM_API_VERSIONS.includes(m.apiVersion)) {
       const parsed = fluxHelmReleaseSchema.safeParse(m);
-      if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects, unfollowed }));
+      if (parsed.success) candidates.push(...importFluxHelmRelease(parsed.data, object, { report, resource, repos, gitRepositories, objects, unfollowed, ...(opts.renderedFrom !== undefined && { renderedFrom: opts.renderedFrom }) }));
       else if (isPatch(m)) report.add('info', 'flux-helm-patch', 'a HelmRelease naming no chart (a kustomize patch?) is not imported by itself; the overlay that patches it renders it');
       else reportInvalid(report, 'flux-invalid', 'Flux HelmRelease', parsed.error);
     } else if (m.kind === 'HelmRelease' && m.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {

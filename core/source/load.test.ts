@@ -168,3 +168,29 @@ describe("a chart's templates", () => {
     }
   });
 });
+
+describe('Flux valuesFrom Secrets in their own files', () => {
+  it('are found by name for the HelmRelease (a reference to their file), their values kept nowhere in the catalog', async () => {
+    const t = createTestRepo({ prefix: 'slipway-load-secrets-' });
+    t.write({
+      'apps/podinfo/release.yaml':
+        'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: podinfo\nspec:\n  chart:\n    spec:\n      chart: ./charts/podinfo\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n  valuesFrom:\n    - kind: Secret\n      name: podinfo-values\n',
+      // A file that mentions no Flux API: scanned because it defines a Secret.
+      'apps/podinfo/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: podinfo-values\n  namespace: podinfo\nstringData:\n  values.yaml: "password: canary-load-secret"\n',
+      'charts/podinfo/Chart.yaml': 'apiVersion: v2\nname: podinfo\nversion: 0.1.0\n',
+    });
+    t.commit('a HelmRelease and the Secret of its values');
+    const r = await openRepository(t.dir);
+    try {
+      const catalog = await loadApps(r, await r.resolve('HEAD'));
+      expect(catalog.apps.find((a) => a.name === 'podinfo')?.source.helm?.valuesLayers).toEqual([
+        { secret: { field: 'spec.valuesFrom[0]', name: 'podinfo-values', namespace: 'podinfo', key: 'values.yaml', optional: false, from: { file: 'apps/podinfo/secret.yaml' } } },
+      ]);
+      expect(catalog.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      expect(JSON.stringify(catalog)).not.toContain('canary-load-secret');
+    } finally {
+      await r.close();
+      t.cleanup();
+    }
+  });
+});

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { Repository, Revision, Snapshot } from '../git/types.js';
 import { SlipwayError, hasErrors, type Diagnostic } from '../model/diagnostics.js';
-import type { DesiredObject } from '../model/desired.js';
+import { isPlainObject, type DesiredObject } from '../model/desired.js';
 import { isManifestFileName, parseManifests } from '../manifest/manifests.js';
 import { compareApps, defaultApp, HELM_CHART_FILE, type App } from './apps.js';
 import { appCandidates, definesAppsByLayout, type AppCandidate } from './candidates.js';
@@ -48,6 +48,8 @@ export function clearAppScanCache(): void {
 
 /** Cheap test before parsing: only files that mention a GitOps kind are parsed. */
 const GITOPS_HINT = /argoproj\.io|kustomize\.toolkit\.fluxcd\.io|helm\.toolkit\.fluxcd\.io|source\.(?:toolkit|extensions)\.fluxcd\.io/;
+/** Files that may define a Secret a Flux HelmRelease's valuesFrom names: scanned for its name and keys only (./gitops/flux-helm.ts). */
+const SECRET_HINT = /^kind:\s*["']?Secret["']?\s*$/m;
 /** Files that may make an app render apps of its own: Argo CD Applications, Flux HelmReleases (an overlay renders them patched). */
 const ARGO_HINT = /argoproj\.io|helm\.toolkit\.fluxcd\.io/;
 
@@ -90,7 +92,10 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     let found = gitopsScan.get(key);
     if (!found) {
       const text = new TextDecoder().decode(await repo.readFile(root, f));
-      found = { objects: !template && GITOPS_HINT.test(text) ? parseManifests(text, { file: f.path }).objects : [], argo: ARGO_HINT.test(text) };
+      const gitops = !template && GITOPS_HINT.test(text);
+      const secrets = !template && !gitops && SECRET_HINT.test(text);
+      const objects = gitops || secrets ? parseManifests(text, { file: f.path }).objects.filter((o) => gitops || isSecret(o.manifest)) : [];
+      found = { objects: objects.map(withoutSecretValues), argo: ARGO_HINT.test(text) };
       if (gitopsScan.size >= GITOPS_SCAN_MAX) gitopsScan.delete(gitopsScan.keys().next().value!);
       gitopsScan.set(key, found);
     }
@@ -115,6 +120,20 @@ export async function loadApps(repo: Repository, revision: Revision, opts: { git
     configured: config !== undefined,
     ...(gitops && { folders: appCandidates(files), files, argoFiles }),
   };
+}
+
+function isSecret(manifest: unknown): manifest is Record<string, unknown> {
+  return isPlainObject(manifest) && manifest.apiVersion === 'v1' && manifest.kind === 'Secret';
+}
+
+/** A Secret as the catalog keeps it: its name and the names of its keys, never its values (plain or SOPS-encrypted). */
+function withoutSecretValues(o: DesiredObject): DesiredObject {
+  const m = o.manifest;
+  if (!isSecret(m)) return o;
+  const keysOf = (data: unknown): Record<string, string> => Object.fromEntries(Object.keys(isPlainObject(data) ? data : {}).map((k) => [k, '']));
+  const meta: Record<string, unknown> = isPlainObject(m.metadata) ? m.metadata : {};
+  const manifest = { apiVersion: m.apiVersion, kind: m.kind, metadata: { name: meta.name, ...(meta.namespace !== undefined && { namespace: meta.namespace }) }, data: keysOf(m.data), stringData: keysOf(m.stringData) };
+  return { ...o, manifest: manifest as DesiredObject['manifest'] };
 }
 
 /** `<chart>/templates/` of every Helm chart (a folder with Chart.yaml) among the files. */

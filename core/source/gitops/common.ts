@@ -19,6 +19,8 @@ export interface ImportGitOpsOptions {
   readonly repoUrls?: readonly string[];
   /** Repository-relative paths of the files at the revision: the folders ApplicationSets' git directories generators list. */
   readonly files?: readonly string[];
+  /** The folder whose rendering the objects are (an app's child apps); absent: the objects are the repository's files. */
+  readonly renderedFrom?: string;
 }
 
 /**

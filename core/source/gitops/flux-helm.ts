@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ResourceKey } from '../../model/resource.js';
 import { parseApiVersion } from '../../model/resource.js';
-import type { App } from '../apps.js';
+import type { App, HelmValuesLayer, SecretValuesRef } from '../apps.js';
 import { DEFAULT_APP_OPTIONS } from '../apps.js';
 import { normalizeRepoPath } from '../paths.js';
 import { isRecord } from '../util.js';
@@ -44,6 +44,8 @@ export interface FluxHelmContext {
   readonly objects: readonly GitOpsObject[];
   /** Sources not followed (ExternalArtifact, Bucket, HelmChart): one warning per source for all the objects that refer to it. */
   readonly unfollowed: UnfollowedSources;
+  /** The folder whose rendering the objects are (child apps of an overlay); absent: the repository's files. Where a valuesFrom Secret is read again. */
+  readonly renderedFrom?: string;
 }
 
 /** What a followed source kind means for a chart: a folder of this repository, or a chart fetched from a Helm or OCI repository. */
@@ -84,7 +86,7 @@ export function importFluxHelmRelease(release: FluxHelmRelease, object: GitOpsOb
       object: { kind: 'HelmRelease', ...(namespace && { namespace }), name: release.metadata.name },
     },
   };
-  const helmOf = (valuesFiles: readonly string[]): NonNullable<App['source']['helm']> => ({ releaseName, valuesFiles, set: {}, ...(values && { values }) });
+  const helmOf = (valuesFiles: readonly string[]): NonNullable<App['source']['helm']> => ({ releaseName, valuesFiles, set: {}, ...values });
 
   let app: App | undefined;
   if (kind === 'git') app = gitChartApp(release, { ...ctx, refName, refNamespace, field }, (path, valuesFiles, targetRevision) => ({ ...base, path, source: { type: 'helm', helm: helmOf(valuesFiles) }, ...(targetRevision !== undefined && { targetRevision }) }));
@@ -164,17 +166,28 @@ function findSource(objects: readonly GitOpsObject[], kind: string, name: string
 }
 
 /**
- * spec.valuesFrom (ConfigMaps of this repository, in order) merged under spec.values, as Flux does.
- * Secrets are never read into an app: an app is listed, recorded and shown, and its values with it.
+ * spec.valuesFrom (ConfigMaps and Secrets of this repository, in order) merged under spec.values,
+ * as Flux does. ConfigMaps are merged here (`values`). A Secret is never read into the app, which
+ * is listed and recorded: it becomes a reference among the layers (`valuesLayers`), read and
+ * merged in order when the chart is rendered (core/render/secret-values.ts).
  */
-function mergedValues(release: FluxHelmRelease, ctx: FluxHelmContext): Record<string, unknown> | undefined {
+function mergedValues(release: FluxHelmRelease, ctx: FluxHelmContext): { values?: Record<string, unknown>; valuesLayers?: HelmValuesLayer[] } {
+  const layers: HelmValuesLayer[] = [];
   let merged: Record<string, unknown> = {};
+  const flush = (): void => {
+    if (Object.keys(merged).length > 0) layers.push({ values: merged });
+    merged = {};
+  };
   const namespace = release.metadata.namespace ?? '';
   for (const [i, from] of (release.spec.valuesFrom ?? []).entries()) {
     const field = `spec.valuesFrom[${i}]`;
     const key = from.valuesKey ?? 'values.yaml';
     if (from.kind === 'Secret') {
-      ctx.report.add('warning', 'flux-values-secret', `${field}: Secret ${from.name} is not read (secret values never enter an app, which is listed and recorded); rendered without it — put non-secret values in a ConfigMap or spec.values`);
+      const secret = secretRef(release, { field, name: from.name, key, optional: from.optional === true, ...(from.targetPath && { targetPath: from.targetPath }) }, ctx);
+      if (secret) {
+        flush();
+        layers.push({ secret });
+      }
       continue;
     }
     const data = from.kind === 'ConfigMap' ? configMapData(ctx.objects, from.name, namespace) : undefined;
@@ -190,11 +203,48 @@ function mergedValues(release: FluxHelmRelease, ctx: FluxHelmContext): Record<st
       ctx.report.add('warning', 'flux-values-invalid', `${field}: ${from.kind} ${from.name} key ${key} is not YAML (${err instanceof Error ? err.message : String(err)}); rendered without it`);
       continue;
     }
-    if (from.targetPath) merged = deepMerge(merged, setPath(from.targetPath, value));
+    if (from.targetPath) merged = deepMerge(merged, valuesAtPath(from.targetPath, value));
     else if (isRecord(value)) merged = deepMerge(merged, value);
   }
   if (release.spec.values) merged = deepMerge(merged, release.spec.values);
-  return Object.keys(merged).length > 0 ? merged : undefined;
+  if (layers.length === 0) return Object.keys(merged).length > 0 ? { values: merged } : {};
+  flush();
+  return { valuesLayers: layers };
+}
+
+/**
+ * Where the Secret a valuesFrom names is defined: a file of the repository, or the rendering the
+ * HelmRelease came from. Only its name and keys are looked at here, never its values.
+ */
+function secretRef(release: FluxHelmRelease, ref: Omit<SecretValuesRef, 'from' | 'namespace'>, ctx: FluxHelmContext): SecretValuesRef | undefined {
+  const namespace = release.metadata.namespace ?? '';
+  const found = findSecret(ctx.objects, ref.name, namespace);
+  const name = `${namespace ? `${namespace}/` : ''}${ref.name}`;
+  if (!found) {
+    if (ref.optional) ctx.report.add('info', 'flux-values-secret-not-found', `${ref.field}: Secret ${name} (optional) is not among this repository's objects; rendered without it, as Flux does where the cluster has none`);
+    else
+      ctx.report.add(
+        'warning',
+        'flux-values-secret-not-found',
+        `${ref.field}: Secret ${name} is not among this repository's objects (made on the cluster, or in another repository?), so the preview is rendered without its values; to preview with them, define it in the repository — SOPS-encrypted, with the metadata in clear (--encrypted-regex '^(data|stringData)$'); Slipway decrypts it with your key and never keeps the values`,
+      );
+    return undefined;
+  }
+  const keys = [...Object.keys(isRecord(found.manifest.data) ? found.manifest.data : {}), ...Object.keys(isRecord(found.manifest.stringData) ? found.manifest.stringData : {})];
+  if (!keys.includes(ref.key)) {
+    if (!ref.optional) ctx.report.add('warning', 'flux-values-not-found', `${ref.field}: Secret ${name} (${found.source.file}) has no key ${ref.key}${keys.length ? ` (it has ${keys.sort().join(', ')})` : ''}; rendered without it`);
+    return undefined;
+  }
+  return { ...ref, ...(namespace && { namespace }), from: ctx.renderedFrom !== undefined ? { render: ctx.renderedFrom } : { file: found.source.file } };
+}
+
+function findSecret(objects: readonly GitOpsObject[], name: string, namespace: string): { manifest: Record<string, unknown>; source: GitOpsObject['source'] } | undefined {
+  for (const { manifest: m, source } of objects) {
+    if (!isRecord(m) || m.kind !== 'Secret' || m.apiVersion !== 'v1') continue;
+    const meta = isRecord(m.metadata) ? m.metadata : {};
+    if (meta.name === name && ((meta.namespace as string | undefined) ?? namespace) === namespace) return { manifest: m, source };
+  }
+  return undefined;
 }
 
 function configMapData(objects: readonly GitOpsObject[], name: string, namespace: string): Record<string, unknown> | undefined {
@@ -217,7 +267,7 @@ export function deepMerge(base: Record<string, unknown>, over: Record<string, un
 }
 
 /** "a.b.c" → { a: { b: { c: value } } } (Flux's targetPath, without list indexes). */
-function setPath(path: string, value: unknown): Record<string, unknown> {
+export function valuesAtPath(path: string, value: unknown): Record<string, unknown> {
   return path
     .split('.')
     .reverse()
