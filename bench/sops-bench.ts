@@ -16,7 +16,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -76,6 +76,7 @@ export async function sopsSection(opts: { runs?: number } = {}): Promise<BenchSe
   const runs = Math.max(3, opts.runs ?? 15);
   const binaryRuns = Math.max(3, Math.ceil(runs / 3));
   const tools = await ensureSopsTools(log);
+  const load = loadavg()[0]!;
   const tmp = mkdtempSync(join(tmpdir(), 'slipway-bench-sops-'));
   const git = createTestRepo({ prefix: 'slipway-bench-sops-repo-' });
   let repo: Repository | undefined;
@@ -173,7 +174,7 @@ export async function sopsSection(opts: { runs?: number } = {}): Promise<BenchSe
         notes:
           `Per run: the encrypted app's render minus the unencrypted one's (${runs} runs in process, ${binaryRuns} with the binary). ` +
           'In process: the data key opened with typage (age-encryption, X25519 through WebCrypto), values with AES-256-GCM and the MAC checked (node:crypto), as sops does; ' +
-          `the binary: one \`sops decrypt\` process per Secret, 4 at a time. The first decryption of a fresh process (each \`slipway plan\` is one) added ${first.toFixed(0)} ms: code not yet optimized, the first WebCrypto calls.` +
+          `the binary: one \`sops decrypt\` process per Secret, 4 at a time. The first decryption of a fresh process (each \`slipway plan\` is one) added ${first.toFixed(0)} ms: code not yet compiled, the first WebCrypto calls. Load average when the section started: ${load.toFixed(1)} (2 cores).` +
           (met ? '' : ' Not met in this run.'),
       },
       { name: `render the ${SECRETS} Secrets unencrypted`, ...summarizeSamples(plainTimes), notes: 'For reference: the folder app, parse cache cleared before each render.' },

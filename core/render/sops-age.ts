@@ -77,21 +77,22 @@ export async function loadAgeIdentities(env: NodeJS.ProcessEnv): Promise<AgeIden
     }
   }
   let complete = sources.complete;
-  const keys = new Map<string, Uint8Array>();
+  const decrypter = new Decrypter();
+  const recipients = new Set<string>();
   for (const text of texts) {
     const parsed = parseAgeKeys(text);
     complete &&= parsed.complete;
-    for (const k of parsed.keys) keys.set(Buffer.from(k).toString('hex'), k);
+    for (const key of parsed.keys) {
+      const identity = await x25519Identity(key);
+      key.fill(0);
+      // The same key from two sources is one identity.
+      const recipient = await identityToRecipient(identity);
+      if (recipients.has(recipient)) continue;
+      recipients.add(recipient);
+      decrypter.addIdentity(identity);
+    }
   }
-  const decrypter = new Decrypter();
-  const recipients = new Set<string>();
-  for (const key of keys.values()) {
-    const identity = await x25519Identity(key);
-    decrypter.addIdentity(identity);
-    recipients.add(await identityToRecipient(identity));
-    if (typeof identity !== 'string') key.fill(0);
-  }
-  return { recipients, count: keys.size, complete, decrypter };
+  return { recipients, count: recipients.size, complete, decrypter };
 }
 
 /**
