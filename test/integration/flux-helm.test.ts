@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureSopsTools } from '../cluster/sops-tools.js';
-import { createFluxHelmRepo } from '../support/flux-helm-repo.js';
+import { createFluxHelmRepo, fluxExternalArtifactFiles } from '../support/flux-helm-repo.js';
 import { cleanUp } from '../support/cleanup.js';
 import { slipwayCli, showRun, type CliRun } from '../support/slipway-cli.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
@@ -87,6 +87,30 @@ describe('Flux HelmReleases in the flux2-kustomize-helm-example layout', () => {
     ]);
     // Applied by the test above: the child app's plan has nothing left to do.
     expect(json.children?.map((c) => [c.app, c.plan?.summary.create, c.plan?.summary.update, c.plan?.summary.error])).toEqual([['staging-apps-podinfo', 0, 0, 0]]);
+  });
+});
+
+describe('the Flux 2.7 layout: ExternalArtifacts made by ArtifactGenerators', () => {
+  it('slipway apps names each source it cannot follow once, with what to do, however many objects and renderings use it', () => {
+    const flux27 = createTestRepo({ prefix: 'slipway-flux-external-artifact-' });
+    try {
+      flux27.write(fluxExternalArtifactFiles());
+      flux27.commit('flux2-kustomize-helm-example, Flux 2.7 layout');
+      const r = slipway(['apps', '--repo', flux27.dir, '--json']);
+      expect(r.status, showRun(r)).toBe(0);
+      const json = JSON.parse(r.stdout) as { apps: unknown[]; diagnostics: { severity: string; code: string; message: string; location?: { file: string } }[] };
+      expect(json.apps).toEqual([]);
+      const unfollowed = json.diagnostics.filter((d) => d.code === 'flux-source-unfollowed');
+      expect(unfollowed.map((d) => [d.severity, d.location?.file, d.message.slice(0, d.message.indexOf(':'))])).toEqual([
+        ['warning', 'apps/base/podinfo/release.yaml', 'ExternalArtifact flux-system/podinfo is not followed'],
+        ['warning', 'clusters/production/apps.yaml', 'ExternalArtifact flux-system/apps is not followed'],
+      ]);
+      expect(unfollowed[1]?.message).toContain('not imported: Kustomization flux-system/apps, Kustomization flux-system/apps (clusters/staging/apps.yaml:1:1)');
+      expect(unfollowed[1]?.message).toContain('with --path (apps/production, apps/staging)');
+      expect(json.diagnostics.filter((d) => d.severity !== 'info' && d.code !== 'flux-source-unfollowed')).toEqual([]);
+    } finally {
+      flux27.cleanup();
+    }
   });
 });
 

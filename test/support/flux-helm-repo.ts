@@ -106,3 +106,80 @@ export function createFluxHelmRepo(prefix: string): TestRepo {
   repo.commit('flux2-kustomize-helm-example layout, chart in the repository');
   return repo;
 }
+
+/**
+ * The same example in its Flux 2.7 layout: an ArtifactGenerator per cluster (clusters/<env>/artifacts.yaml)
+ * cuts the repository into ExternalArtifacts — `apps` (apps/base and apps/<env>) for the clusters'
+ * Kustomizations, `podinfo` (the chart) for the HelmRelease's chartRef. Slipway cannot follow them.
+ */
+export function fluxExternalArtifactFiles(): Record<string, string> {
+  const cluster = (env: string): Record<string, string> => ({
+    [`clusters/${env}/flux-system/gotk-sync.yaml`]: `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://github.com/example/flux2-kustomize-helm-example
+  ref:
+    branch: main
+`,
+    [`clusters/${env}/artifacts.yaml`]: `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  sources:
+    - alias: repo
+      kind: GitRepository
+      name: flux-system
+  artifacts:
+    - name: apps
+      originRevision: "@repo"
+      copy:
+        - from: "@repo/apps/base/**"
+          to: "@artifact/base/"
+        - from: "@repo/apps/${env}/**"
+          to: "@artifact/${env}/"
+    - name: podinfo
+      copy:
+        - from: "@repo/charts/podinfo/**"
+          to: "@artifact/"
+`,
+    [`clusters/${env}/apps.yaml`]: `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  sourceRef:
+    kind: ExternalArtifact
+    name: apps
+  path: ./${env}
+  prune: true
+`,
+  });
+  const files = fluxHelmFiles('fa-');
+  return {
+    ...cluster('staging'),
+    ...cluster('production'),
+    ...Object.fromEntries(Object.entries(files).filter(([path]) => path.startsWith('apps/') || path.startsWith('charts/'))),
+    'apps/base/podinfo/release.yaml': `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: podinfo
+spec:
+  interval: 50m
+  chartRef:
+    kind: ExternalArtifact
+    name: podinfo
+    namespace: flux-system
+  values:
+    replicaCount: 1
+`,
+  };
+}
