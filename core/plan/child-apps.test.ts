@@ -9,7 +9,7 @@ import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
 import { HEAVY_IO_TIMEOUT } from '../../test/support/timeouts.js';
 import { loadApps } from '../source/load.js';
 import { defaultApp } from '../source/apps.js';
-import { argoObjectsOnTarget, fluxObjectsOnTarget, loadAppTree, mayRenderChildren, resolveApp, type AppNode } from './child-apps.js';
+import { argoObjectsOnTarget, controllerObjectsOnTarget, fluxObjectsOnTarget, loadAppTree, mayRenderChildren, resolveApp, type AppNode } from './child-apps.js';
 
 const application = (name: string, path: string): string => `apiVersion: argoproj.io/v1alpha1
 kind: Application
@@ -260,5 +260,24 @@ describe('mayRenderChildren', () => {
     const revision = await repo.resolve('HEAD');
     const catalog = await loadApps(repo, revision);
     expect(await mayRenderChildren(repo, revision, defaultApp(path), catalog)).toBe(expected);
+  });
+});
+
+describe('controllerObjectsOnTarget', () => {
+  const resources = (...kinds: [group: string, version: string, kind: string][]): Discovery => ({ resources: kinds.map(([group, version, kind]): ApiResource => ({ group, version, kind, plural: `${kind.toLowerCase()}s`, namespaced: true, verbs: [], preferred: true })), unavailable: [], source: 'aggregated' });
+  const argoCd = resources(['argoproj.io', 'v1alpha1', 'Application']);
+  const flux = resources(['helm.toolkit.fluxcd.io', 'v2', 'HelmRelease']);
+  const empty = { objects: [], renderedHash: 'h' } as unknown as RenderResult;
+  const fluxChild = { name: 'staging-apps-podinfo', parent: 'staging-apps', origin: { kind: 'flux' as const, file: 'apps/staging/kustomization.yaml', object: { kind: 'HelmRelease', name: 'podinfo' } } };
+  const argoChild = { name: 'guestbook', parent: 'root', origin: { kind: 'argocd' as const, file: 'argocd/guestbook.yaml' } };
+
+  it.each<[string, Parameters<typeof controllerObjectsOnTarget>[2], Discovery, string[]]>([
+    ["a HelmRelease's child app where Flux runs: two managers", fluxChild, flux, ['flux-installs-child']],
+    ["an Application's child app where Argo CD runs: two managers", argoChild, argoCd, ['argocd-syncs-child']],
+    ["a HelmRelease's child app where only Argo CD runs: nobody else installs it", fluxChild, argoCd, []],
+    ['a child app on a cluster without either', argoChild, resources(), []],
+    ['an app that is no child', { name: 'web', origin: { kind: 'slipway.yaml' } }, flux, []],
+  ])('%s', (_what, app, discovery, codes) => {
+    expect(controllerObjectsOnTarget(empty, discovery, app).diagnostics.map((d) => d.code)).toEqual(codes);
   });
 });

@@ -358,6 +358,23 @@ export function argoObjectsOnTarget(render: RenderResult, discovery: Discovery, 
   return { render: out.length > 0 ? { ...render, objects: render.objects.filter((o) => !out.includes(o)) } : render, leftOut: out.length, applied: kept, diagnostics };
 }
 
+/**
+ * The rendering with the Argo CD and Flux objects this cluster does not serve left out, and the
+ * notes about them; a child app planned where its controller runs is warned about (two managers).
+ */
+export function controllerObjectsOnTarget(render: RenderResult, discovery: Discovery, app: Pick<App, 'name' | 'parent' | 'origin'>): { render: RenderResult; diagnostics: readonly Diagnostic[] } {
+  const argo = argoObjectsOnTarget(render, discovery, app);
+  const flux = fluxObjectsOnTarget(argo.render, discovery, app);
+  const diagnostics = [...argo.diagnostics, ...flux.diagnostics];
+  const fluxChild = app.origin.object?.kind === 'HelmRelease';
+  if (app.parent !== undefined && fluxChild && servesFluxHelmReleases(discovery)) {
+    diagnostics.push({ severity: 'warning', code: 'flux-installs-child', message: `${app.name} is a child app of ${app.parent}, and this cluster runs Flux, whose helm-controller installs it from its HelmRelease: applying it with Slipway too makes two managers of its objects` });
+  } else if (app.parent !== undefined && !fluxChild && servesArgoApplications(discovery)) {
+    diagnostics.push({ severity: 'warning', code: 'argocd-syncs-child', message: `${app.name} is a child app of ${app.parent}, and this cluster runs Argo CD, which syncs it from its Application: applying it with Slipway too makes two managers of its objects` });
+  }
+  return { render: flux.render, diagnostics };
+}
+
 /** The order Flux's kinds are counted in a note: the child apps first, then what only Flux reads (others after, by name). */
 const FLUX_KINDS: readonly string[] = ['HelmRelease', 'Kustomization', 'GitRepository', 'HelmRepository', 'OCIRepository', 'Bucket', 'HelmChart', 'ExternalArtifact', 'ArtifactGenerator'];
 

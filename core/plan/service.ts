@@ -12,10 +12,7 @@ import type { ToolPaths } from '../render/tools.js';
 import { withOverrides, type App, type AppOverrides } from '../source/apps.js';
 import { appIdentity } from '../source/identity.js';
 import type { AppSelection } from '../source/load.js';
-import type { Diagnostic } from '../model/diagnostics.js';
-import type { Discovery } from '../kube/types.js';
-import type { RenderResult } from '../render/render.js';
-import { argoObjectsOnTarget, fluxObjectsOnTarget, resolveApp, servesArgoApplications, servesFluxHelmReleases } from './child-apps.js';
+import { controllerObjectsOnTarget, resolveApp } from './child-apps.js';
 import { computePlan, type ComputePlanOptions } from './compute.js';
 import type { LastApplyLookup } from './ports.js';
 import type { Plan } from './types.js';
@@ -61,7 +58,7 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
     );
     const [render, identity] = await Promise.all([rendering, appIdentity(req.repo, revision, app)]);
     // Argo CD's and Flux's objects are applied only where Argo CD / Flux runs; elsewhere their child apps are planned as apps.
-    const argo = controllersOnTarget(render, await discover(client), app);
+    const argo = controllerObjectsOnTarget(render, await discover(client), app);
     return await computePlan({
       client,
       // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.
@@ -78,18 +75,4 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
   } finally {
     await client.close();
   }
-}
-
-/** The rendering with the Argo CD and Flux objects this cluster does not serve left out, and the notes about them (core/plan/child-apps.ts). */
-function controllersOnTarget(render: RenderResult, discovery: Discovery, app: App): { render: RenderResult; diagnostics: readonly Diagnostic[] } {
-  const argo = argoObjectsOnTarget(render, discovery, app);
-  const flux = fluxObjectsOnTarget(argo.render, discovery, app);
-  const diagnostics = [...argo.diagnostics, ...flux.diagnostics];
-  const fluxChild = app.origin.object?.kind === 'HelmRelease';
-  if (app.parent !== undefined && fluxChild && servesFluxHelmReleases(discovery)) {
-    diagnostics.push({ severity: 'warning', code: 'flux-installs-child', message: `${app.name} is a child app of ${app.parent}, and this cluster runs Flux, whose helm-controller installs it from its HelmRelease: applying it with Slipway too makes two managers of its objects` });
-  } else if (app.parent !== undefined && !fluxChild && servesArgoApplications(discovery)) {
-    diagnostics.push({ severity: 'warning', code: 'argocd-syncs-child', message: `${app.name} is a child app of ${app.parent}, and this cluster runs Argo CD, which syncs it from its Application: applying it with Slipway too makes two managers of its objects` });
-  }
-  return { render: flux.render, diagnostics };
 }
