@@ -6,13 +6,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { KubeClient } from '../core/kube/client.js';
 import { listContexts, loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { compareContexts, compareRevisions } from '../core/plan/compare.js';
-import { renderPlanJson } from '../core/plan/view-json.js';
-import { renderPlanText } from '../core/plan/view-text.js';
 import { renderApp } from '../core/render/render.js';
 import { resolveApp } from '../core/plan/child-apps.js';
 import { addAppOptions, addKubeconfigOption, addRevOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
+import { addFormatOptions, formatOf, renderPlanSetAs, type FormatFlags } from './format.js';
 
-interface DiffFlags {
+interface DiffFlags extends FormatFlags {
   repo: string;
   app?: string;
   path?: string;
@@ -24,7 +23,6 @@ interface DiffFlags {
   kubeconfig?: string;
   /** Milliseconds (--request-timeout). */
   requestTimeout?: number;
-  json?: boolean;
   color: boolean;
 }
 
@@ -36,10 +34,10 @@ export function registerDiff(program: Command): void {
     .option('--to <rev>', 'the newer revision (the "after" side)', 'HEAD');
   addRevOption(diff, 'with --against-context: the revision whose objects are compared', 'HEAD')
     .option('--context <name>', 'with --against-context: the context shown as "after"')
-    .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)')
-    .option('--json', 'print JSON instead of text')
-    .option('--no-color', 'no ANSI colours');
+    .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)');
+  addFormatOptions(diff).option('--no-color', 'no ANSI colours');
   addRequestTimeoutOption(addKubeconfigOption(diff)).action(async (flags: DiffFlags) => {
+      const format = formatOf(flags);
       if (!flags.from && !flags.againstContext) throw new InvalidArgumentError('give --from REV to compare revisions, or --against-context CTX to compare contexts');
       const repo = await openRepositoryArg(flags.repo);
       const selection = selectionOf(flags);
@@ -65,7 +63,7 @@ export function registerDiff(program: Command): void {
           }
         }
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
-        process.stdout.write(flags.json ? renderPlanJson(plan) : renderPlanText(plan, { color }));
+        process.stdout.write(renderPlanSetAs(format, { plan, children: [] }, { color }));
       } finally {
         await repo.close();
       }

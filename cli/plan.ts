@@ -10,16 +10,15 @@ import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { argoCdSyncsChildren, childPlansInOrder, planAppSet, type PlanSet } from '../core/plan/plan-set.js';
-import { renderPlanSetJson, renderPlanSetText } from '../core/plan/view-set.js';
 import { openHistory } from '../core/history/history.js';
 import { addOverrideOptions, planRequestOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, type AppFlags } from './common.js';
+import { addFormatOptions, formatOf, renderPlanSetAs, type FormatFlags } from './format.js';
 
-interface PlanFlags extends AppFlags, OverrideFlags {
+interface PlanFlags extends AppFlags, OverrideFlags, FormatFlags {
   context?: string;
   kubeconfig?: string;
   out?: string;
-  json?: boolean;
   detailedExitcode?: boolean;
   color: boolean;
   concurrency: number;
@@ -38,12 +37,11 @@ function positiveInt(value: string): number {
 }
 
 export function registerPlan(program: Command): void {
-  addOverrideOptions(addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
+  addFormatOptions(addOverrideOptions(addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
     .command('plan')
-    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)')))))
+    .description('show what applying a revision of an app to a cluster context would do (nothing is changed)'))))))
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--out <file>', 'also save the plan as JSON, to apply it later exactly')
-    .option('--json', 'print the plan as JSON instead of text')
+    .option('--out <file>', 'also save the plan as JSON, to apply it later exactly (whatever --format prints)')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or the output is not a terminal)')
     .option('--concurrency <n>', 'parallel dry-run calls to the API server', positiveInt, 16)
@@ -51,6 +49,7 @@ export function registerPlan(program: Command): void {
     .option('--no-history', 'dry-run every object, ignoring what earlier applies recorded')
     .option('--no-children', 'plan the app only, not the child apps it defines (Argo CD Applications; Flux HelmReleases on a cluster without Flux)')
     .action(async (flags: PlanFlags) => {
+      const format = formatOf(flags);
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
       const context = contextOf(kubeconfig, flags.context);
       const repo = await openRepositoryArg(flags.repo);
@@ -69,7 +68,7 @@ export function registerPlan(program: Command): void {
         const { plan } = set;
         if (flags.out) writeFileSync(flags.out, renderPlanJson(plan), { mode: 0o600 });
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
-        process.stdout.write(flags.json ? renderPlanSetJson(set) : renderPlanSetText(set, { color }));
+        process.stdout.write(renderPlanSetAs(format, set, { color }));
         if (flags.out && set.children.length > 0) process.stderr.write(`${flags.out} holds the plan of ${plan.inputs.app.name} only; save a child app's plan with slipway plan --app <child> --out <file>\n`);
         const plans = [plan, ...childPlansInOrder(set).map((c) => c.plan)];
         const errors = plans.some((p) => !p || p.summary.error > 0 || p.diagnostics.some((d) => d.severity === 'error'));
