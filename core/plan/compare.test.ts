@@ -44,3 +44,27 @@ describe('compareRevisions', () => {
     expect(text).toContain('Differences: 1 to add, 1 to change, 1 to destroy.');
   });
 });
+
+describe('compareRevisions: findings without a cluster', () => {
+  const deployment = (image: string): DesiredObject => ({
+    key: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'web', name: 'web' },
+    manifest: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'web' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image, envFrom: [{ configMapRef: { name: 'changed' } }] }] } } },
+    },
+    source: { file: 'apps/web/deployment.yaml', documentIndex: 0, line: 1 },
+  });
+
+  it('finds the rollout and the config read through env, as the rules need no live context for them', () => {
+    const before = rendered('a'.repeat(40), [cm('changed', { a: '1' }), deployment('web:1.0')]);
+    const after = rendered('b'.repeat(40), [cm('changed', { a: '2' }), deployment('web:2.0')]);
+    const plan = compareRevisions({ app, before, after, repo: '/repo', labels: { before: 'v1', after: 'v2' } });
+    expect(plan.findings.map((f) => [f.rule, f.severity, f.subject.name])).toEqual([
+      ['image-major', 'warning', 'web'],
+      ['config-rolls', 'info', 'web'],
+      ['pod-template-changed', 'info', 'web'],
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { identityOf, keyOfObject } from '../model/resource.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
 import { changeFromObjects, finalizePlan } from './assemble.js';
+import { computeFindings } from './findings/index.js';
 import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
 import type { Change, Plan, PlanInputs } from './types.js';
@@ -52,6 +53,8 @@ export function compareRevisions(opts: { app: App; before: RenderResult; after: 
     inputs: { ...baseInputs(app, after, opts.repo), mode: { kind: 'compare', compared: 'revisions', before: opts.labels.before, after: opts.labels.after } },
     changes,
     diagnostics: [...before.diagnostics, ...after.diagnostics],
+    // What the change from one revision to the other does, by the rules that need no cluster (as rendered: server defaults assumed).
+    findings: computeFindings({ changes }),
     createdAt: (opts.now ?? (() => new Date()))().toISOString(),
   });
 }

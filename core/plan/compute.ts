@@ -33,6 +33,8 @@ import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, sendLen
 import type { SyncOptions } from '../model/sync-options.js';
 import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
 import { splitHooks } from './hooks.js';
+import { computeFindings } from './findings/index.js';
+import { readFindingsContext } from './findings-live.js';
 import { checkWaitAnnotations } from '../model/wait.js';
 
 export interface ComputePlanOptions {
@@ -93,13 +95,16 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   };
   const createdAt = (opts.now ?? (() => new Date()))().toISOString();
   let hooks: readonly PlannedHook[] = [];
-  const done = (changes: Change[], adopts?: PlanApplySet['adopts']): Plan =>
-    finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, hooks, createdAt });
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  // Rollout impact and risks (core/plan/findings), from the changes and the little of the cluster they ask for.
+  const done = async (changes: Change[], adopts?: PlanApplySet['adopts']): Promise<Plan> => {
+    const findings = changes.length === 0 ? [] : computeFindings({ changes, live: await readFindingsContext(client, discovery, changes, { concurrency }) });
+    return finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, hooks, findings, createdAt });
+  };
   if (hasErrors(render.diagnostics)) {
     // The revision does not render cleanly: comparing a partial set of objects would propose wrong deletions.
     return done([]);
   }
-  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
 
   // 1. Settle every desired object: its API resource, namespace and membership label; and the namespace createNamespace asks for.
   const existingNamespaces = await listNames(client, discovery);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectGolden } from '../../test/support/golden.js';
 import { buildChange, finalizePlan } from './assemble.js';
+import { computeFindings } from './findings/index.js';
 import { parsePlan } from './plan-file.js';
 import type { Plan } from './types.js';
 import { renderPlanJson } from './view-json.js';
@@ -65,5 +66,23 @@ describe('renderPlanJson', () => {
       [['confirm'], ['Prune=confirm', 'PruneLast=true']],
     ]);
     expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(withOptions);
+  });
+
+  it('carries the findings in their documented shape (kind, rule, severity, subject, cause, message, paths), and loads them again', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { LOG_LEVEL: value } });
+    const api = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:2.1.0', envFrom: [{ configMapRef: { name: 'settings' } }] }] } } },
+    };
+    const changes = [
+      buildChange({ key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'settings' }, before: cm('info'), after: cm('debug'), liveResourceVersion: '7' }),
+      buildChange({ key: { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'api' }, before: api, after: api, liveResourceVersion: '8' }),
+    ];
+    const withFindings = finalizePlan({ inputs: plan.inputs, changes, diagnostics: [], findings: computeFindings({ changes }), createdAt: plan.createdAt });
+    const text = renderPlanJson(withFindings);
+    expectGolden(new URL('./testdata/views/plan-findings.json', import.meta.url).pathname, text);
+    expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(withFindings);
   });
 });

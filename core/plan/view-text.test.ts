@@ -12,6 +12,7 @@ import type { JsonObject } from './json.js';
 import { normalize } from './normalize.js';
 import type { Change, Plan, PlanInputs, PlannedHook, PlanSummary } from './types.js';
 import { renderPlanText } from './view-text.js';
+import { computeFindings, sortFindings } from './findings/index.js';
 
 const ESC = String.fromCharCode(27);
 const changesDir = new URL('./testdata/changes/', import.meta.url);
@@ -87,22 +88,33 @@ function everyKindOfChange(): Change[] {
   ];
 }
 
-function planOf(changes: Change[], diagnostics: Plan['diagnostics'] = []): Plan {
-  return finalizePlan({ inputs, changes, diagnostics, createdAt: '2025-03-20T16:12:30Z' });
+function planOf(changes: Change[], diagnostics: Plan['diagnostics'] = [], findings: Plan['findings'] = []): Plan {
+  return finalizePlan({ inputs, changes, diagnostics, findings, createdAt: '2025-03-20T16:12:30Z' });
 }
 
+/** The plan's findings as the plan computes them, with a risk the plan's changes do not show (a Namespace it deletes). */
+const findingsOf = (changes: Change[]): Plan['findings'] =>
+  sortFindings([
+    ...computeFindings({ changes }),
+    { kind: 'risk', rule: 'namespace-deleted', severity: 'danger', subject: k('Namespace', 'old-shop'), message: 'Deleting Namespace old-shop deletes everything in it; the 3 objects it holds now go with it: 2 Pods and 1 ConfigMap.' },
+  ]);
+
 const richPlan = () =>
-  planOf(everyKindOfChange(), [
+  planOf(
+    everyKindOfChange(),
+    [
     {
       severity: 'warning',
       code: 'ignore-rule-unsupported',
       message: 'ignoreDifferences rule for Deployment.apps: jqPathExpressions are not supported yet, ".spec.template.spec.containers[] | select(.name == "istio-proxy")" is not applied and its differences stay in the plan; use jsonPointers or managedFieldsManagers',
     },
     { severity: 'error', code: 'duplicate-resource', message: 'ConfigMap shop/web-env is declared twice', location: { file: 'apps/shop/web/configmap-2.yaml', line: 1 } },
-  ]);
+    ],
+    findingsOf(everyKindOfChange()),
+  );
 
 describe('renderPlanText', () => {
-  it('every kind of change: create, update, replace, delete, error, a Secret, flags, unchanged not listed', () => {
+  it('every kind of change: risks and impact first, create, update, replace, delete, error, a Secret, flags, unchanged not listed', () => {
     expectGolden(new URL('plan.txt', viewsDir).pathname, renderPlanText(richPlan()));
   });
 

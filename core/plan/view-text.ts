@@ -1,7 +1,8 @@
 /**
  * The text view of a Plan (DESIGN.md rule 2: a view, the plan is computed elsewhere), shaped
- * like `terraform plan`: a header, one block per change with a unified diff of the before and
- * after YAML (3 lines of context), then `Plan: N to add, N to change, N to destroy.`
+ * like `terraform plan`: a header, the plan's findings (risks, then rollout impact), one block
+ * per change with a unified diff of the before and after YAML (3 lines of context), then
+ * `Plan: N to add, N to change, N to destroy.`
  *
  * Secret values never reach here (the Change holds them masked); Secrets show per-key lines.
  * Colour only when `opts.color` is set (the CLI decides from the TTY and NO_COLOR).
@@ -9,7 +10,7 @@
 import { formatDiagnostic } from '../model/diagnostics.js';
 import { formatLocation } from '../model/diagnostics.js';
 import { formatKey } from '../model/resource.js';
-import type { Action, Change, ChangeFlag, Plan, PlannedHook } from './types.js';
+import type { Action, Change, ChangeFlag, Finding, FindingKind, FindingSeverity, Plan, PlannedHook } from './types.js';
 import { changeHunks, secretKeyStates, showsDiff } from './view-diff.js';
 
 export interface TextViewOptions {
@@ -47,6 +48,7 @@ export function renderPlanText(plan: Plan, opts: TextViewOptions = {}): string {
   const paint: Paint = opts.color ? (style, text) => `\u001b[${ANSI[style]}m${text}\u001b[0m` : (_style, text) => text;
   const listed = plan.changes.filter((c) => c.action !== 'noop');
   const sections = [header(plan, paint)];
+  sections.push(...findingSections(plan.findings, paint));
   if (listed.length > 0) sections.push(legend(listed, paint, plan.inputs.mode.kind === 'compare'), ...listed.map((c) => changeBlock(c, paint)));
   const kept = plan.changes.filter((c) => c.action === 'noop' && c.flags.includes('kept'));
   if (kept.length > 0) sections.push(['Kept, although no longer in the revision:', ...kept.map((c) => `  ${paint('bold', `= keep ${formatKey(c.key)}`)}${c.message ? `: ${c.message}` : ''}`)].join('\n'));
@@ -109,6 +111,24 @@ function diffLines(change: Change, paint: Paint): string[] {
     }
   }
   return out;
+}
+
+const SEVERITY_STYLE: Readonly<Record<FindingSeverity, Style>> = { danger: 'red', warning: 'yellow', info: 'cyan' };
+const FINDING_SECTIONS: readonly { readonly kind: FindingKind; readonly title: string }[] = [
+  { kind: 'risk', title: 'Risks' },
+  { kind: 'impact', title: 'Impact' },
+];
+
+/**
+ * "Risks:" then "Impact:" (rollout impact: which Pods restart, or do not), before the changes: one
+ * line per finding, its severity first, most severe first (the plan's order).
+ */
+function findingSections(findings: readonly Finding[], paint: Paint): string[] {
+  return FINDING_SECTIONS.flatMap(({ kind, title }) => {
+    const mine = findings.filter((f) => f.kind === kind);
+    if (mine.length === 0) return [];
+    return [[paint('bold', `${title}:`), ...mine.map((f) => `  ${paint(SEVERITY_STYLE[f.severity], f.severity)}${' '.repeat(9 - f.severity.length)}${f.message}`)].join('\n')];
+  });
 }
 
 /** Who made it a hook, in the reader's words. */
