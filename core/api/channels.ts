@@ -20,6 +20,7 @@ export const COMMAND_CHANNELS = {
   planRollback: 'plan-rollback',
   planRevert: 'plan-revert',
   runPlan: 'run-plan',
+  exportPlan: 'export-plan',
   canApply: 'can-apply',
   sourceSnippet: 'source-snippet',
   describeRevisions: 'describe-revisions',

@@ -400,6 +400,24 @@ export const planFromRunRequestSchema = z.strictObject({
 /** The plan a past run applied, as history recorded it (unchanged objects left out): shown read-only, never applied again. */
 export const runPlanRequestSchema = z.strictObject({ runId });
 
+/**
+ * A plan as a document to share (core/plan/view-markdown.ts, view-html.ts): Markdown for a
+ * pull-request comment (kept under GitHub's 65,536 characters: the largest diffs are left out,
+ * with a note), or one self-contained HTML page with every diff. Of a plan this engine made, or of
+ * a past run's plan (as runPlan shows it). Secret values are masked in them as in the plan.
+ */
+const exportFormat = z.enum(['markdown', 'html']);
+export const exportPlanRequestSchema = z.union([z.strictObject({ planId, format: exportFormat }), z.strictObject({ runId, format: exportFormat })]);
+export const exportedPlanSchema = z.object({
+  format: exportFormat,
+  text: z.string(),
+  /** A file name to save it under: "slipway-<app>-<plan id>.md" or ".html". */
+  fileName: z.string(),
+  /** "text/markdown" or "text/html", with its charset. */
+  mediaType: z.string(),
+});
+export type ExportedPlan = z.infer<typeof exportedPlanSchema>;
+
 /** Whether the user may make the writes the apply of a plan this engine made would make (SelfSubjectAccessReview). */
 export const canApplyRequestSchema = z.strictObject({ planId });
 export const canApplyResultSchema = z.object({
@@ -490,6 +508,7 @@ export const commands = {
   planRollback: { channel: COMMAND_CHANNELS.planRollback, request: planFromRunRequestSchema, result: checkedPlanSchema },
   planRevert: { channel: COMMAND_CHANNELS.planRevert, request: planFromRunRequestSchema, result: checkedPlanSchema },
   runPlan: { channel: COMMAND_CHANNELS.runPlan, request: runPlanRequestSchema, result: checkedPlanSchema },
+  exportPlan: { channel: COMMAND_CHANNELS.exportPlan, request: exportPlanRequestSchema, result: exportedPlanSchema },
   canApply: { channel: COMMAND_CHANNELS.canApply, request: canApplyRequestSchema, result: canApplyResultSchema },
   sourceSnippet: { channel: COMMAND_CHANNELS.sourceSnippet, request: sourceSnippetRequestSchema, result: sourceSnippetSchema },
   describeRevisions: { channel: COMMAND_CHANNELS.describeRevisions, request: describeRevisionsRequestSchema, result: describedRevisionsSchema },

@@ -34,6 +34,7 @@ import type { ToolPaths } from '../render/tools.js';
 import { loadAppTree, type AppNode } from '../plan/child-apps.js';
 import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
+import { exportPlan } from './plan-export.js';
 import type { AppSummary, ChildPlanSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
 import { argoCdSyncsChildren, planChildApps, type ChildPlan } from '../plan/plan-set.js';
 import { selectionOf } from '../source/load.js';
@@ -273,6 +274,13 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     planRevert: async ({ runId, context, kubeconfig }) => keepFromRun(await planRevertOfRun({ ...fromRun(kubeconfig, context), runId }), kubeconfig),
 
     runPlan: async ({ runId }) => planOfRun(historyDb(), runId),
+
+    exportPlan: async (request) => {
+      if ('runId' in request) return exportPlan(planOfRun(historyDb(), request.runId), request.format);
+      const kept = plans.get(request.planId);
+      if (!kept) throw new SlipwayError('unknown-plan', `this engine has no plan ${request.planId}`, { hint: 'plans are kept while the engine runs: plan again' });
+      return exportPlan(kept.plan, request.format);
+    },
 
     canApply: async ({ planId }) => {
       const kept = plans.get(planId);

@@ -40,6 +40,7 @@ export const DEFAULT_HANDLERS: Handlers = {
   planRollback: () => ROLLBACK_PLAN,
   planRevert: () => ROLLBACK_PLAN,
   runPlan: (r) => ({ ...SHOP_PLAN, id: RUNS.runs.find((run) => run.id === r.runId)?.planId ?? SHOP_PLAN.id }),
+  exportPlan: (r) => ({ format: r.format, text: r.format === 'markdown' ? '## Slipway plan: shop → kind-dev\n' : '<!doctype html>\n<title>Slipway plan</title>\n', fileName: `slipway-shop-${'planId' in r ? r.planId : r.runId}.${r.format === 'markdown' ? 'md' : 'html'}`, mediaType: r.format === 'markdown' ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8' }),
   canApply: () => ({ user: 'me', missing: [], unchecked: [] }),
   sourceSnippet: (r) => ({ file: r.file, line: r.line, startLine: Math.max(1, r.line - 1), lines: r.line > 1 ? ['data:', '  a: [1, 2'] : ['  a: [1, 2'] }),
   describeRevisions: () => ({ revisions: [] }),
