@@ -1,13 +1,15 @@
-/** The opened change: what it is, why it is there (flags, message, changed fields), then the diff. */
+/** The opened change: what it is, why it is there (flags, its findings, message, changed fields), then the diff. */
 import { lazy, Suspense } from 'react';
 import type { Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, apiVersion, changeId, FLAG_TEXT, locationLabel } from '../format.js';
+import type { Finding } from '../findings.js';
 import { ErrorBoundary } from './Errors.js';
+import { SeverityBadge } from './PlanFindings.js';
 import { ActionBadge } from './PlanTree.js';
 
 const DiffView = lazy(() => import('./DiffView.js'));
 
-export function ChangeView(props: { change: Change }): React.JSX.Element {
+export function ChangeView(props: { change: Change; findings?: readonly Finding[] }): React.JSX.Element {
   const c = props.change;
   const where = locationLabel(c.source);
   const secretKeys = c.secretKeys ? Object.entries(c.secretKeys) : [];
@@ -28,6 +30,15 @@ export function ChangeView(props: { change: Change }): React.JSX.Element {
             {c.flags.map((f) => (
               <li key={f} className={`flag flag-${f}`} title={FLAG_TEXT[f].explain}>
                 <b>{FLAG_TEXT[f].label}</b> <span className="muted">{FLAG_TEXT[f].explain}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {props.findings && props.findings.length > 0 && (
+          <ul className="change-findings" aria-label="Impact and risks" data-testid="change-findings">
+            {props.findings.map((f, i) => (
+              <li key={i} data-rule={f.rule}>
+                <SeverityBadge severity={f.severity} /> {f.message}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Action, Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, ACTION_SYMBOL, ACTIONS, changeId, keyLabel } from '../format.js';
+import { findingsOf, SEVERITY_TEXT, worstSeverity, type Finding } from '../findings.js';
 import { buildRows, countByAction, filterChanges, step, type TreeRow } from '../planTree.js';
 import { matchShortcut } from '../shortcuts.js';
 import { useShortcuts } from '../workspace/useShortcuts.js';
@@ -24,11 +25,35 @@ export function ActionBadge(props: { action: Action }): React.JSX.Element {
   );
 }
 
+/** Marks: danger "!!", warning "!", info "i"; with the count when there are several. */
+const BADGE_MARK: Readonly<Record<Finding['severity'], string>> = { danger: '!!', warning: '!', info: 'i' };
+
+/** The findings about one resource, on its row: the most severe one's colour, every sentence in the tooltip. */
+export function FindingBadge(props: { findings: readonly Finding[] }): React.JSX.Element | null {
+  const worst = worstSeverity(props.findings);
+  if (!worst) return null;
+  const n = props.findings.length;
+  return (
+    <span
+      className={`finding-badge severity-${worst}`}
+      data-testid="finding-badge"
+      data-severity={worst}
+      aria-label={`${n} finding${n === 1 ? '' : 's'}, the most severe: ${SEVERITY_TEXT[worst].label}`}
+      title={props.findings.map((f) => `${SEVERITY_TEXT[f.severity].label}: ${f.message}`).join('\n')}
+    >
+      {BADGE_MARK[worst]}
+      {n > 1 && <span className="finding-count"> {n}</span>}
+    </span>
+  );
+}
+
 export function PlanTree(props: {
   changes: readonly Change[];
   selectedId: string | null;
   /** False while something else (a hook) is open instead: no resource is marked selected. */
   selectionShown?: boolean;
+  /** The plan's findings by object (findingsByObject): a badge on each row that has some. */
+  findings?: ReadonlyMap<string, readonly Finding[]>;
   onOpen: (c: Change | null) => void;
 }): React.JSX.Element {
   const [text, setText] = useState('');
@@ -62,8 +87,23 @@ export function PlanTree(props: {
   // The open resource is always one the tree shows: keep it while it is listed (also across
   // plans), else open the first one listed, else none.
   const { onOpen, selectedId } = props;
+  // A resource opened from elsewhere (a finding about an unchanged Deployment) is shown: its action's chip goes on.
+  const openedBefore = useRef(selectedId);
+  const revealing = useRef<string | null>(null);
   useEffect(() => {
-    if (selectedId && visible.some((c) => changeId(c) === selectedId)) return;
+    const openedNow = openedBefore.current !== selectedId;
+    openedBefore.current = selectedId;
+    const hidden = openedNow && selectedId ? props.changes.find((c) => changeId(c) === selectedId && !actions.has(c.action)) : undefined;
+    if (!hidden) return;
+    revealing.current = selectedId;
+    setActions((s) => new Set([...s, hidden.action]));
+  }, [selectedId, props.changes, actions]);
+  useEffect(() => {
+    if (selectedId && visible.some((c) => changeId(c) === selectedId)) {
+      revealing.current = null;
+      return;
+    }
+    if (selectedId && revealing.current === selectedId) return; // shown once its chip is on
     const first = rows.find((r): r is Extract<TreeRow, { type: 'change' }> => r.type === 'change');
     if (first) onOpen(first.change);
     else if (visible.length === 0 && selectedId) onOpen(null);
@@ -233,6 +273,7 @@ export function PlanTree(props: {
                   <div {...common} key={row.id} aria-level={3} aria-selected={row.id === marked} data-key={keyLabel(c.key)} data-action={c.action} title={keyLabel(c.key)}>
                     <ActionBadge action={c.action} />
                     <span className="ellipsis">{c.key.name}</span>
+                    {props.findings && <FindingBadge findings={findingsOf(props.findings, c)} />}
                     {c.flags.includes('dangerous') && (
                       <span className="warn-dot" title="dangerous">
                         ⚠

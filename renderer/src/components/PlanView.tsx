@@ -1,8 +1,9 @@
-/** A computed plan: its summary, diagnostics and hooks, the resource tree on the left, its errors first and the opened change or hook in the centre. */
+/** A computed plan: its summary, diagnostics, findings (impact and risks) and hooks, the resource tree on the left, its errors first and the opened change or hook in the centre. */
 import { useCallback, useMemo, useState } from 'react';
 import type { Change, Plan } from '../../../core/api/contract.js';
 import type { AppliedRun } from '../applyGate.js';
 import { changeCount, changeId, locationLabel, relativeTime } from '../format.js';
+import { findingsByObject, findingsOf } from '../findings.js';
 import { errorCount, errorsText } from '../planErrors.js';
 import { hookCount, runningHooks } from '../syncPhase.js';
 import { ChangeView } from './ChangeView.js';
@@ -10,6 +11,7 @@ import { CommitLabel } from './CommitLabel.js';
 import { ErrorBoundary } from './Errors.js';
 import { HookView } from './HookView.js';
 import { PlanErrors } from './PlanErrors.js';
+import { PlanFindings } from './PlanFindings.js';
 import { PlanHooks } from './PlanHooks.js';
 import { PlanTree } from './PlanTree.js';
 import { SummaryLine } from './SummaryLine.js';
@@ -32,6 +34,7 @@ export function PlanView(props: {
   const { plan } = props;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const byId = useMemo(() => new Map(plan.changes.map((c) => [changeId(c), c])), [plan]);
+  const findings = useMemo(() => findingsByObject(plan.findings), [plan]);
   const selected = selectedId ? byId.get(selectedId) : undefined;
   // A hook opened over the change: by its index in this plan's hooks (another plan's index means nothing).
   const [openedHook, setOpenedHook] = useState<{ planId: string; index: number } | null>(null);
@@ -121,10 +124,11 @@ export function PlanView(props: {
             </details>
           )}
         </div>
+        <PlanFindings findings={plan.findings} changes={plan.changes} selectedId={hook ? null : selectedId} onOpen={open} />
         <PlanHooks hooks={plan.hooks} openedIndex={hookIndex} onOpen={openHook} />
         <ErrorBoundary what="resource list" resetKey={plan.id}>
           {/* One selection at a time: while a hook is open, the tree keeps its place but marks no resource. */}
-          <PlanTree changes={plan.changes} selectedId={selectedId} selectionShown={!hook} onOpen={open} />
+          <PlanTree changes={plan.changes} selectedId={selectedId} selectionShown={!hook} findings={findings} onOpen={open} />
         </ErrorBoundary>
       </aside>
       <section className="detail">
@@ -132,7 +136,7 @@ export function PlanView(props: {
         {hook ? (
           <HookView hook={hook} id={`${plan.id}/${hookIndex}`} />
         ) : selected ? (
-          <ChangeView change={selected} />
+          <ChangeView change={selected} findings={findingsOf(findings, selected)} />
         ) : (
           <div className="empty">
             <p data-testid="plan-empty">{emptyDetail(plan, errors, wouldRun)}</p>
