@@ -12,8 +12,8 @@ export interface TestRepo {
   /** Writes files (path → content; null deletes) into the work tree. */
   write(files: Readonly<Record<string, string | Uint8Array | null>>): void;
   symlink(path: string, target: string): void;
-  /** Stages everything and commits; returns the commit oid. */
-  commit(message: string): string;
+  /** Stages everything and commits (as `author`, "Name <email>", when given); returns the commit oid. */
+  commit(message: string, opts?: { author?: string }): string;
   /** Merges a branch into the current one with a merge commit (never fast-forward); returns its oid. */
   merge(branch: string, message: string): string;
   /** A lightweight tag, or an annotated one when a message is given. */
@@ -64,10 +64,10 @@ export function createTestRepo(opts: { prefix?: string } = {}): TestRepo {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       symlinkSync(target, join(dir, path));
     },
-    commit(message) {
+    commit(message, commitOpts = {}) {
       clock += 3600;
       git('add', '-A');
-      git('commit', '-q', '--allow-empty', '-m', message);
+      git('commit', '-q', '--allow-empty', '-m', message, ...(commitOpts.author ? [`--author=${commitOpts.author}`] : []));
       return git('rev-parse', 'HEAD');
     },
     merge(branch, message) {
