@@ -69,8 +69,6 @@ export interface RenderOptions {
   readonly capabilities?: HelmCapabilities;
   /** The charts a plan recorded: apply renders exactly these (version and digest). */
   readonly pinnedCharts?: readonly ResolvedChart[];
-  /** Chart repository credentials (core/render/charts/credentials.ts); default $SLIPWAY_CHART_CREDENTIALS. */
-  readonly chartCredentialsFile?: string;
 }
 
 export interface RenderResult {

@@ -14,10 +14,10 @@ export function chartWorkRoot(treesCacheDir: string): string {
   return join(dirname(treesCacheDir), 'chart-work');
 }
 
-/** Credentials come from `chartCredentialsFile`, else the file in settings (`tools.chartCredentialsFile`), else $SLIPWAY_CHART_CREDENTIALS. */
-export function resolveOptionsFor(opts: { cacheDir: string; tools?: ToolPaths; chartCredentialsFile?: string; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
+/** Credentials come from the file in settings (`tools.chartCredentialsFile`), else from $SLIPWAY_CHART_CREDENTIALS. */
+export function resolveOptionsFor(opts: { cacheDir: string; tools?: ToolPaths; timeoutMs?: number }): Omit<ResolveOptions, 'pinned'> {
   let credentials: CredentialEntry[] | undefined;
-  const file = opts.chartCredentialsFile || opts.tools?.chartCredentialsFile;
+  const file = opts.tools?.chartCredentialsFile;
   return {
     store: new ChartStore(chartCacheRoot(opts.cacheDir)),
     // Read only when a chart is fetched: a chart of the repository without remote dependencies never needs them.
