@@ -11,6 +11,7 @@ import { planApp } from '../core/plan/service.js';
 import { renderPlanJson } from '../core/plan/view-json.js';
 import { argoCdSyncsChildren, childPlansInOrder, planAppSet, type PlanSet } from '../core/plan/plan-set.js';
 import { openHistory } from '../core/history/history.js';
+import { whyFromHistory } from '../core/engine/why.js';
 import { addOverrideOptions, planRequestOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, type AppFlags } from './common.js';
 import { addFormatOptions, formatOf, renderPlanSetAs, type FormatFlags } from './format.js';
@@ -28,6 +29,8 @@ interface PlanFlags extends AppFlags, OverrideFlags, FormatFlags {
   history?: string | false;
   /** False with --no-children. */
   children: boolean;
+  why?: boolean;
+  whySince?: string;
 }
 
 function positiveInt(value: string): number {
@@ -48,6 +51,8 @@ export function registerPlan(program: Command): void {
     .option('--history <file>', 'history database whose last successful apply lets unchanged objects skip their dry-run (default: in the user data folder, or $SLIPWAY_HISTORY)')
     .option('--no-history', 'dry-run every object, ignoring what earlier applies recorded')
     .option('--no-children', 'plan the app only, not the child apps it defines (Argo CD Applications; Flux HelmReleases on a cluster without Flux)')
+    .option('--why', "list under each change the commits that changed its sources since the app's last apply to this cluster (from the history; else each object's last 20), and for plain YAML which lines of the after side each commit last changed")
+    .option('--why-since <revision>', 'as --why, listing the commits since this revision (a branch, tag or commit) instead of the last apply')
     .action(async (flags: PlanFlags) => {
       const format = formatOf(flags);
       const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
@@ -62,6 +67,7 @@ export function registerPlan(program: Command): void {
           context,
           ...planRequestOf(flags),
           concurrency: flags.concurrency,
+          ...((flags.why || flags.whySince !== undefined) && { why: whyFromHistory(history, { ...(flags.whySince !== undefined && { base: flags.whySince }) }) }),
         };
         // An app of apps: the parent's plan, then each child app's (core/plan/plan-set.ts).
         const set: PlanSet = flags.children ? await planAppSet(request) : { plan: await planApp(request), children: [] };

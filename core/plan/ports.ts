@@ -27,3 +27,20 @@ export interface AppliedObject {
 export interface LastApplyLookup {
   appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject> | Promise<ReadonlyMap<string, AppliedObject>>;
 }
+
+/** The run of an app that last applied everything to a cluster (core/history knows it; core/engine/why.ts asks it). */
+export interface LastAppliedRun {
+  readonly runId: string;
+  /** Commit oid, or ":working". */
+  readonly commit: string;
+}
+
+/**
+ * Why this change (Change.why): what to list commits since. `base`, a revision, wins (a compare
+ * base, --why-base); else the commit the app's last apply to the plan's cluster applied, from the
+ * history; else each object's last commits.
+ */
+export interface WhyOptions {
+  readonly base?: string;
+  readonly lastApplied?: (query: { readonly repo: string; readonly app: string; readonly clusterUid: string }) => LastAppliedRun | undefined;
+}

@@ -14,8 +14,10 @@ import { appIdentity } from '../source/identity.js';
 import type { AppSelection } from '../source/load.js';
 import { controllerObjectsOnTarget, resolveApp } from './child-apps.js';
 import { computePlan, type ComputePlanOptions } from './compute.js';
-import type { LastApplyLookup } from './ports.js';
+import type { LastApplyLookup, WhyOptions } from './ports.js';
 import type { Plan } from './types.js';
+import { withWhy, type WhyRequest } from './why/explain.js';
+import type { Revision } from '../git/types.js';
 
 export interface PlanRequest {
   readonly repo: Repository;
@@ -41,6 +43,8 @@ export interface PlanRequest {
   readonly mode?: ComputePlanOptions['mode'];
   /** The app, already found (a child app of a plan of its parent); `selection` then only says how it was chosen. */
   readonly app?: App;
+  /** List the commits behind each change (Change.why, core/plan/why): since the base, else since the last apply the history knows. */
+  readonly why?: WhyOptions;
 }
 
 export async function planApp(req: PlanRequest): Promise<Plan> {
@@ -59,7 +63,7 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
     const [render, identity] = await Promise.all([rendering, appIdentity(req.repo, revision, app)]);
     // Argo CD's and Flux's objects are applied only where Argo CD / Flux runs; elsewhere their child apps are planned as apps.
     const argo = controllerObjectsOnTarget(render, await discover(client), app);
-    return await computePlan({
+    const plan = await computePlan({
       client,
       // Problems of other apps in slipway.yaml do not block this one; they stay visible as warnings.
       render: { ...argo.render, diagnostics: [...diagnostics.filter((d) => d.severity !== 'info').map((d) => ({ ...d, severity: 'warning' as const })), ...render.diagnostics, ...argo.diagnostics] },
@@ -72,7 +76,22 @@ export async function planApp(req: PlanRequest): Promise<Plan> {
       ...(req.concurrency !== undefined && { concurrency: req.concurrency }),
       ...(req.lastApply && { lastApply: req.lastApply }),
     });
+    return req.why ? await withWhy(plan, await whyRequest(req, req.why, { plan, revision, app })) : plan;
   } finally {
     await client.close();
   }
+}
+
+/** What to list the commits since: the base asked for, else the commit the app's last apply to this cluster applied. */
+async function whyRequest(req: PlanRequest, why: WhyOptions, at: { plan: Plan; revision: Revision; app: App }): Promise<WhyRequest> {
+  const { plan, revision, app } = at;
+  const common = { repo: req.repo, revision, app, sourceType: plan.inputs.app.sourceType };
+  if (why.base !== undefined) {
+    const base = await req.repo.resolve(why.base);
+    return { ...common, base: { commit: base.kind === 'commit' ? base.oid : ':working', what: `the base ${why.base}` } };
+  }
+  const cluster = plan.inputs.cluster;
+  const last = cluster && why.lastApplied?.({ repo: plan.inputs.repo, app: app.name, clusterUid: cluster.uid });
+  if (last) return { ...common, base: { commit: last.commit, what: `the last apply of ${app.name} to this cluster (run ${last.runId})` } };
+  return { ...common, noBase: why.lastApplied ? `the history has no apply of ${app.name} to this cluster` : 'the history was not read' };
 }

@@ -181,7 +181,7 @@ export function reportSections(set: PlanSet): ReportSection[] {
   ];
 }
 
-/** Short commit id, as the reviewer's git shows it. */
+/** Short commit id, as the reviewer's git shows it; "working" for what is not committed yet (Change.why's ":working"). */
 export function shortOid(oid: string): string {
-  return oid.slice(0, 7);
+  return oid === ':working' ? 'working' : oid.slice(0, 7);
 }

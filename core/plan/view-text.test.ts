@@ -133,6 +133,34 @@ describe('renderPlanText', () => {
     expectGolden(new URL('no-changes.txt', viewsDir).pathname, renderPlanText(plan));
   });
 
+  it('why this change (plan --why): the commits behind an object, newest first, with the after-side lines blame gives each', () => {
+    const change: Change = {
+      key: k('ConfigMap', 'web', { namespace: 'shop' }),
+      action: 'update',
+      flags: [],
+      before: 'data:\n  a: "1"\n',
+      after: 'data:\n  a: "2"\n',
+      changedPaths: ['data.a'],
+      source: { file: 'apps/shop/web/cm.yaml', documentIndex: 0, line: 1 },
+      why: [
+        { oid: ':working', author: 'working copy', date: '2026-01-03T00:00:00Z', subject: 'not committed', files: ['apps/shop/web/cm.yaml'], lines: [2] },
+        { oid: '4f2a9c1d0e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c', author: 'Grace Hopper', date: '2026-01-02T10:00:00Z', subject: 'web: a=2', files: ['apps/shop/web/cm.yaml'], lines: [2, 3] },
+        { oid: '0123456789abcdef0123456789abcdef01234567', author: 'Ada Lovelace', date: '2026-01-01T10:00:00Z', subject: 'web: first', files: ['apps/shop/web/cm.yaml'] },
+      ],
+    };
+    const text = renderPlanText(planOf([change]));
+    expect(text).toContain(
+      [
+        '      # apps/shop/web/cm.yaml:1',
+        '      Why: the commits that changed its sources',
+        '        working not committed (apps/shop/web/cm.yaml; line 2 of the after side)',
+        '        4f2a9c1 2026-01-02 Grace Hopper: web: a=2 (apps/shop/web/cm.yaml; lines 2, 3 of the after side)',
+        '        0123456 2026-01-01 Ada Lovelace: web: first (apps/shop/web/cm.yaml)',
+        '      @@ -1,2 +1,2 @@',
+      ].join('\n'),
+    );
+  });
+
   const summary = (s: Partial<PlanSummary>): PlanSummary => ({ create: 0, update: 0, delete: 0, replace: 0, noop: 0, error: 0, ...s });
   it.each<[Partial<PlanSummary>, number, string[]]>([
     [{}, 0, ['No changes. The cluster matches the revision.']],

@@ -97,8 +97,22 @@ function changeBlock(change: Change, paint: Paint): string {
   if (change.message) lines.push(...change.message.split('\n').map((l) => `${INDENT}${change.action === 'error' ? paint('red', l) : l}`));
   if (change.syncOptions?.length) lines.push(`${INDENT}${paint('dim', `sync options: ${change.syncOptions.join(', ')}`)}`);
   lines.push(...secretKeyStates(change).map(({ path, state }) => `${INDENT}${path}: (${state})`));
+  lines.push(...whyLines(change, paint));
   if (showsDiff(change)) lines.push(...diffLines(change, paint));
   return lines.join('\n');
+}
+
+/** Why this change (`plan --why`): each commit that touched the object's sources, and for plain YAML the lines of the after side it last changed. */
+function whyLines(change: Change, paint: Paint): string[] {
+  if (!change.why?.length) return [];
+  return [
+    `${INDENT}Why: the commits that changed its sources`,
+    ...change.why.map((c) => {
+      const what = c.oid === ':working' ? `${paint('yellow', 'working')} ${c.subject}` : `${paint('yellow', c.oid.slice(0, 7))} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`;
+      const lines = c.lines?.length ? `; ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')} of the after side` : '';
+      return `${INDENT}  ${what}${c.files.length > 0 || lines ? paint('dim', ` (${c.files.join(', ')}${lines})`) : ''}`;
+    }),
+  ];
 }
 
 function diffLines(change: Change, paint: Paint): string[] {
