@@ -75,6 +75,8 @@ export function PlanArea(props: {
             {...(props.repoId !== undefined && { repoId: props.repoId })}
             onReplan={props.onReplan}
             {...(!plan.origin && { onAdopt: props.onAdopt })}
+            // A past run's plan is read from history; any other the engine keeps by its id.
+            exportFrom={plan.origin?.kind === 'run' ? { runId: plan.origin.run.id } : { planId: plan.plan.id }}
           />
           {!plan.origin && props.onPickApp && <ChildPlans plan={plan.plan} onPick={props.onPickApp} />}
         </>

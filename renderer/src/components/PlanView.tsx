@@ -11,6 +11,7 @@ import { CommitLabel } from './CommitLabel.js';
 import { ErrorBoundary } from './Errors.js';
 import { HookView } from './HookView.js';
 import { PlanErrors } from './PlanErrors.js';
+import { PlanExport, type ExportSource } from './PlanExport.js';
 import { PlanFindings } from './PlanFindings.js';
 import { PlanHooks } from './PlanHooks.js';
 import { PlanTree } from './PlanTree.js';
@@ -30,6 +31,8 @@ export function PlanView(props: {
   repoId?: string;
   onReplan: () => void;
   onAdopt?: () => void;
+  /** Offer "Copy as Markdown" and "Save as HTML" of this plan, as the engine holds it (a plan it made, or a past run's). */
+  exportFrom?: ExportSource;
 }): React.JSX.Element {
   const { plan } = props;
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -84,6 +87,7 @@ export function PlanView(props: {
             {' · '}
             <time dateTime={plan.createdAt}>{relativeTime(plan.createdAt)}</time>
           </div>
+          {props.exportFrom && <PlanExport from={props.exportFrom} />}
           {props.applied && (
             <div className="applied-marker" role="status" data-testid="plan-applied" data-run-id={props.applied.runId} data-status={props.applied.status}>
               Applied in run <code>{props.applied.runId}</code> ({props.applied.status}).{' '}
