@@ -12,14 +12,20 @@
  *                 Deployment's row, and the way back first (Roll back to the v1.2.0 commit, Revert this run);
  *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open;
  *   plan-destroy  the plan of v2.1.0, which deletes the ConfigMap and the Secret (prune): the count in red,
- *                 "Apply (destroys 2)", the deleted ConfigMap open.
+ *                 "Apply (destroys 2)", the deleted ConfigMap open;
+ *   plan-impact   the working copy, v1.2.0 with a new log level, a rotated database password and the Service
+ *                 moved to port 8080: the Impact and risks panel (the running Pods keep the old values: they
+ *                 read both through envFrom; the Service's clients lose their port), the Deployment open,
+ *                 the hooks folded so the tree shows its badges.
+ *
+ * `npm run screenshots -- plan-impact plan` writes only the pictures named (the whole story still runs).
  *
  * The theme follows the OS (the default setting, "system"): each picture is taken twice, with
  * prefers-color-scheme emulated light, then dark. The repository and data folders are fixed
  * (under the temp folder) and rebuilt each run, so the pictures show the same paths and commits.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -48,8 +54,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 
 type Box = { x: number; y: number; width: number; height: number };
 
+/** The pictures asked for on the command line; all when none is named. */
+const only = new Set(process.argv.slice(2));
+
 /** Both themes of the page, or of a part of it (`clip`, asked again for each theme). */
 async function shoot(page: Page, name: string, clip?: () => Promise<Box>): Promise<void> {
+  if (only.size > 0 && !only.has(name)) return;
   await page.mouse.move(VIEWPORT.width - 1, VIEWPORT.height - 1); // no hover highlight
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -97,7 +107,10 @@ try {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('pageerror', (e) => {
+    errors.push(e.message);
+    log(`the page raised: ${e.message}${e.stack ? `\n${e.stack}` : ''}`);
+  });
   await page.goto(app.url);
 
   log('start screen');
@@ -171,8 +184,34 @@ try {
   await until('the deleted ConfigMap', async () => ((await page.locator('[data-testid=diff-view] .view-lines').first().textContent()) ?? '').includes('PODINFO_UI_MESSAGE'), 30_000);
   await shoot(page, 'plan-destroy');
 
+  log('the working copy: v1.2.0 (as applied) with a new log level, a rotated password and the Service on port 8080');
+  const git = (...args: string[]): void => {
+    const r = spawnSync('git', ['-C', repo.dir, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('checkout', 'refs/tags/v1.2.0', '--', 'apps');
+  const edit = (file: string, from: string, to: string): void => {
+    const path = join(repo.dir, 'apps', 'storefront', file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(from)) throw new Error(`${file} has no "${from}"`);
+    writeFileSync(path, text.replace(from, to));
+  };
+  edit('base/configmap.yaml', 'PODINFO_LEVEL: info', 'PODINFO_LEVEL: debug');
+  edit('overlays/prod/secret.yaml', 'DATABASE_PASSWORD: correct-horse-battery-staple', 'DATABASE_PASSWORD: tr0ub4dor-and-3');
+  edit('base/service.yaml', 'port: 80', 'port: 8080');
+  await page.getByTestId('revision-picker').click();
+  await page.locator('[data-testid=revision-menu] [role=option][data-rev=":working"]').click();
+  await plan(page, '0 to add · 3 to change · 0 to destroy');
+  const findings = page.getByTestId('plan-findings');
+  await until('the findings', async () => (await findings.getByTestId('plan-finding').count()) === 3);
+  await findings.locator('[data-testid=plan-finding][data-rule=config-env]').first().click();
+  await until('the Deployment open with its findings', async () => (await page.getByTestId('change-findings').locator('li').count()) === 2, 30_000);
+  // The hooks folded, so the tree shows its badges under the panel.
+  await page.getByTestId('plan-hooks-summary').click();
+  await shoot(page, 'plan-impact');
+
   if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-  log(`done: 16 pictures in ${outDir}`);
+  log(`done: ${only.size > 0 ? [...only].join(', ') : '18 pictures'} in ${outDir}`);
 } finally {
   await browser.close();
   await app.stop();
