@@ -11,6 +11,7 @@
  */
 import { blameLines, isAncestor, logOfPaths, uncommittedFiles, type BlamedLine, type PathCommit } from '../../git/commits.js';
 import { isGitCliAvailable } from '../../git/backend.js';
+import { mapConcurrent } from '../../kube/concurrency.js';
 import { WORKING_COPY, type Repository, type Revision } from '../../git/types.js';
 import { parseManifests } from '../../manifest/manifests.js';
 import type { Diagnostic } from '../../model/diagnostics.js';
@@ -27,6 +28,10 @@ export const WHY_LIMIT = 20;
 const NO_BASE_LOG = 200;
 /** Commits read for the app between a base and the planned revision. */
 const RANGE_LOG = 1000;
+/** Files blamed for line-level attribution (one git process each). */
+const MAX_BLAMED_FILES = 64;
+/** git processes and file reads at once. */
+const CONCURRENCY = 8;
 /** Files read at earlier commits to find where a deleted object was declared. */
 const DELETED_READS = 40;
 
@@ -91,7 +96,7 @@ export async function explainChanges(changes: readonly Change[], req: WhyRequest
   const log = head ? await logOfPaths(dir, { head, ...(base && { base: base.commit }), paths: pathspec, limit: base ? RANGE_LOG : NO_BASE_LOG }) : { commits: [], truncated: false };
   if (base && log.truncated) diagnostics.push(note('why-truncated', `more than ${RANGE_LOG} commits since the base touched the app's sources: only the last ${RANGE_LOG} are read`));
   const uncommitted = working ? await uncommittedFiles(dir, pathspec) : [];
-  const ctx: Context = { req, dir, head, working, base: base?.commit, log: log.commits, logComplete: !log.truncated, uncommitted, limit, reads: { left: DELETED_READS }, now: req.now ?? new Date().toISOString() };
+  const ctx: Context = { req, dir, head, working, base: base?.commit, log: log.commits, logComplete: !log.truncated, uncommitted, limit, reads: { left: DELETED_READS }, now: req.now ?? new Date().toISOString(), notes: diagnostics };
 
   const per = new Map<Change, ObjectSources | undefined>();
   for (const c of explained) per.set(c, await objectSources(ctx, c, sources, atBase));
@@ -119,6 +124,8 @@ interface Context {
   readonly reads: { left: number };
   /** When the plan was made: the date of what is not committed. */
   readonly now: string;
+  /** Notes found on the way (the plan's diagnostics). */
+  readonly notes: Diagnostic[];
 }
 
 function note(code: string, message: string): Diagnostic {
@@ -164,21 +171,29 @@ async function readAt(repo: Repository, rev: string | Revision, file: string): P
 
 /** For each change of plain YAML: the commit (or "not committed") behind each changed line of its after side. */
 async function blameChangedLines(ctx: Context, changes: readonly Change[]): Promise<Map<Change, Map<number, BlamedLine>>> {
-  // Source line wanted by each changed after-line, per file.
-  const wanted = new Map<string, Array<{ change: Change; afterLine: number; sourceLine: number }>>();
   if (ctx.req.sourceType !== 'directory') return new Map();
-  const texts = new Map<string, string | undefined>();
-  for (const change of changes) {
-    const file = change.source?.file;
-    if (!change.after || !file || !/\.(ya?ml|json)$/i.test(file)) continue;
-    if (!texts.has(file)) texts.set(file, await readAt(ctx.req.repo, ctx.req.revision, file));
+  // With a base, a file no commit of the range touched (nor the working copy) has no line to attribute: not blamed.
+  const touched = new Set([...ctx.log.flatMap((c) => c.files), ...ctx.uncommitted]);
+  const candidates = changes.filter((c) => c.after !== undefined && c.source && /\.(ya?ml|json)$/i.test(c.source.file) && (!ctx.base || !ctx.logComplete || touched.has(c.source.file)));
+  const all = [...new Set(candidates.map((c) => c.source!.file))];
+  const files = all.slice(0, MAX_BLAMED_FILES);
+  if (all.length > files.length) ctx.notes.push(note('why-lines-capped', `the lines of the after side are attributed in the first ${MAX_BLAMED_FILES} of the ${all.length} files with changed lines; the objects of the others list their commits without lines`));
+  const blamedFiles = new Set(files);
+  const plain = candidates.filter((c) => blamedFiles.has(c.source!.file));
+  const texts = new Map(await mapConcurrent(files, CONCURRENCY, async (file) => [file, await readAt(ctx.req.repo, ctx.req.revision, file)] as const));
+  // The source line each changed after-line comes from, per file.
+  const wanted = new Map<string, Array<{ change: Change; afterLine: number; sourceLine: number }>>();
+  const parsed = new Map<string, ReturnType<typeof parseSource>>();
+  for (const change of plain) {
+    const file = change.source!.file;
     const text = texts.get(file);
     if (text === undefined) continue;
-    const source = parseSource(text);
+    if (!parsed.has(file)) parsed.set(file, parseSource(text));
+    const source = parsed.get(file)!;
     const doc = documentOf(source, change.key, change.source?.documentIndex);
     if (!doc) continue;
-    const fields = fieldsByLine(change.after);
-    for (const afterLine of changedLines(change.before, change.after)) {
+    const fields = fieldsByLine(change.after!);
+    for (const afterLine of changedLines(change.before, change.after!)) {
       const field = fields.get(afterLine);
       const sourceLine = field && sourceLineOf(source, doc, field);
       if (sourceLine === undefined) continue;
@@ -186,15 +201,16 @@ async function blameChangedLines(ctx: Context, changes: readonly Change[]): Prom
     }
   }
   const out = new Map<Change, Map<number, BlamedLine>>();
-  for (const [file, list] of wanted) {
-    const blamed = await blameLines(ctx.dir, { ...(ctx.working ? {} : { rev: ctx.head! }), file, lines: list.map((w) => w.sourceLine) }).catch(() => new Map<number, BlamedLine>());
+  // One git blame per file, a few at a time.
+  const blamed = await mapConcurrent([...wanted], CONCURRENCY, ([file, list]) => blameLines(ctx.dir, { ...(ctx.working ? {} : { rev: ctx.head! }), file, lines: list.map((w) => w.sourceLine) }).catch(() => new Map<number, BlamedLine>()));
+  [...wanted.values()].forEach((list, i) => {
     for (const w of list) {
-      const b = blamed.get(w.sourceLine);
+      const b = blamed[i]!.get(w.sourceLine);
       if (!b) continue;
       if (!out.has(w.change)) out.set(w.change, new Map());
       out.get(w.change)!.set(w.afterLine, b);
     }
-  }
+  });
   return out;
 }
 
