@@ -82,9 +82,10 @@ export function sopsError(failure: SopsFailure, object: Pick<DesiredObject, 'man
     });
   }
   if (failure === 'mac-mismatch') {
-    return new SlipwayError('sops-mac-mismatch', `cannot decrypt ${where}: its sops MAC does not match (the file was changed after it was encrypted, or a kustomize transformer changed the object)`, {
+    // kustomize build writes every map's keys in alphabetical order and sops' MAC covers values in the order they were encrypted: Flux's kustomize-controller decrypts the same built object and fails the same way.
+    return new SlipwayError('sops-mac-mismatch', `cannot decrypt ${where}: its sops MAC does not match (the file was changed after it was encrypted; or, in a kustomize app, kustomize build changed the object — it writes fields in alphabetical order and applies transformers — as it does for Flux, which fails the same way)`, {
       ...location,
-      hint: 'edit encrypted files with `sops edit`; for kustomize transformers (namespace, labels) encrypt with mac_only_encrypted: true in .sops.yaml (sops --mac-only-encrypted encrypt)',
+      hint: 'edit encrypted files with `sops edit`; in a kustomize app, encrypt the Secret with its fields in alphabetical order (as `kubectl create secret … --dry-run=client -o yaml` writes them), and for transformers (namespace, labels) with mac_only_encrypted: true in .sops.yaml (sops --mac-only-encrypted encrypt)',
     });
   }
   const tail = stderr.trim().split('\n').slice(-10).join('\n');
