@@ -79,7 +79,7 @@ describe('the plan as a document, in the browser', () => {
     const status = page.getByTestId('plan-export-status');
     await expect.poll(() => status.getAttribute('data-kind')).toBe('done');
     expect(await status.textContent()).toMatch(/^Copied as Markdown \([\d,]+ characters\): paste it into a pull-request comment\.$/);
-    const markdown = await page.evaluate(() => navigator.clipboard.readText());
+    const markdown = await page.locator('body').evaluate((body) => body.ownerDocument.defaultView!.navigator.clipboard.readText());
     outputs.push({ where: 'the clipboard (Copy as Markdown)', content: markdown });
     expect(markdown).toMatch(/^## Slipway plan: web → slipway-admin\n/);
     expect(markdown).toContain(`<details><summary><code>+ create</code> <b>ConfigMap ${ns}/web-config</b></summary>`);
