@@ -8,7 +8,7 @@ import { identityOf, type ResourceKey } from '../../model/resource.js';
 import { changedPaths } from '../diff.js';
 import { deepEqual, isPlainObject } from '../json.js';
 import type { Finding, FindingSeverity } from '../types.js';
-import { at, label, listed, plural, type Obj, type PlannedObject } from './fields.js';
+import { at, label, listed, objects, plural, str, type Obj, type PlannedObject } from './fields.js';
 import { configUses, type ConfigKind } from './references.js';
 import { podTemplate, replicasOf, templatePrefix, workloadKind, type UpdateStrategy, type WorkloadKind } from './workloads.js';
 
@@ -32,7 +32,7 @@ export interface Rename {
   readonly suffix: string;
 }
 
-/** The rollout of every workload the plan creates, updates or replaces (not its deletes, errors or noops). */
+/** The rollout of every workload the plan updates or replaces (a create or delete starts or stops Pods, as the diff says; noops and errors roll nothing). */
 export function rollouts(objects: readonly PlannedObject[]): Rollout[] {
   return objects.flatMap((o) => {
     const w = workloadKind(o.key);
@@ -58,7 +58,7 @@ function rolloutOf(o: PlannedObject, w: WorkloadKind): Rollout | undefined {
     // An immutable field (a selector, a Pod's spec) changed: the object goes and comes back, and its Pods with it.
     const reason = o.change.message ? `: ${o.change.message.replace(/^must be deleted and created again: /, '')}` : '';
     const pods = strategy.type === 'pod' ? 'so its containers stop' : 'so all its Pods stop at once before new ones start';
-    return { key: o.key, replacesPods: true, finding: finding('workload-replaced', 'warning', `${L} is deleted and created again, ${pods}${reason}${why ? `; ${because(why)}` : ''}.`, { ...paths, ...cause }) };
+    return { key: o.key, replacesPods: true, finding: finding('workload-replaced', 'warning', `${L} is deleted and created again, ${pods}${reason}${why ? `; ${why.text}` : ''}.`, { ...paths, ...cause }) };
   }
   if (!why) {
     const changed = o.change.changedPaths;
@@ -81,13 +81,13 @@ const HOW: Strategies = {
   rolling: (s, i) => {
     const n = i.replicas;
     if (s.partition !== undefined && n !== undefined) {
-      if (s.partition >= n) return { severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll: its partition ${s.partition} holds back all its ${plural(n, 'Pod')} (only ordinals ${s.partition} and above are updated), although ${because(i.why)}.` };
-      return { severity: 'info', replaces: true, sentence: `${i.label} replaces ${n - s.partition} of its ${n} Pods (ordinals ${s.partition} and above: partition ${s.partition}) one at a time, because ${because(i.why)}; the others keep the old template.` };
+      if (s.partition >= n) return { severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll: its partition ${s.partition} holds back all its ${plural(n, 'Pod')} (only ordinals ${s.partition} and above are updated), although ${i.why.text}.` };
+      return { severity: 'info', replaces: true, sentence: `${i.label} replaces ${n - s.partition} of its ${n} Pods (ordinals ${s.partition} and above: partition ${s.partition}) one at a time, because ${i.why.text}; the others keep the old template.` };
     }
     if (s.maxSurge === undefined) {
       // StatefulSet: one at a time (maxUnavailable 1 unless set), highest ordinal first.
       const at = s.maxUnavailable === 1 ? 'one at a time' : `up to ${String(s.maxUnavailable)} at a time (maxUnavailable ${String(s.maxUnavailable)})`;
-      return { severity: 'info', replaces: true, sentence: `${i.label} replaces its ${n === undefined ? 'Pods' : plural(n, 'Pod')} ${at}, highest ordinal first, each once the one before is Ready, because ${because(i.why)}.` };
+      return { severity: 'info', replaces: true, sentence: `${i.label} replaces its ${n === undefined ? 'Pods' : plural(n, 'Pod')} ${at}, highest ordinal first, each once the one before is Ready, because ${i.why.text}.` };
     }
     if (n === undefined) {
       // DaemonSet: node by node.
@@ -95,25 +95,25 @@ const HOW: Strategies = {
         resolve(s.maxSurge, 1, 'up') > 0
           ? `starting the new Pod before the old one stops (maxSurge ${String(s.maxSurge)}, maxUnavailable ${String(s.maxUnavailable)})`
           : `${String(s.maxUnavailable)} node${s.maxUnavailable === 1 ? '' : 's'} at a time (maxUnavailable ${String(s.maxUnavailable)})`;
-      return { severity: 'info', replaces: true, sentence: `${i.label} replaces its Pod on every node, ${pace}, because ${because(i.why)}.` };
+      return { severity: 'info', replaces: true, sentence: `${i.label} replaces its Pod on every node, ${pace}, because ${i.why.text}.` };
     }
     let surge = resolve(s.maxSurge, n, 'up');
     let unavailable = resolve(s.maxUnavailable ?? 0, n, 'down');
     if (surge === 0 && unavailable === 0) unavailable = 1;
     if (n === 0) surge = unavailable = 0;
     const pace = `at most ${surge} extra and ${unavailable} unavailable at a time: maxSurge ${String(s.maxSurge)}, maxUnavailable ${String(s.maxUnavailable)}`;
-    return { severity: unavailable >= n && n > 0 ? 'warning' : 'info', replaces: true, sentence: `${i.label} replaces its ${plural(n, 'Pod')} by a rolling update (${pace}), because ${because(i.why)}.` };
+    return { severity: unavailable >= n && n > 0 ? 'warning' : 'info', replaces: true, sentence: `${i.label} replaces its ${plural(n, 'Pod')} by a rolling update (${pace}), because ${i.why.text}.` };
   },
-  recreate: (_s, i) => ({ severity: 'warning', replaces: true, sentence: `${i.label} stops all its ${i.replicas === undefined ? 'Pods' : plural(i.replicas, 'Pod')} before new ones start (strategy Recreate), so it serves nothing in between, because ${because(i.why)}.` }),
-  paused: (_s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll while it is paused (spec.paused): its Pods are replaced when it is resumed, although ${because(i.why)}.` }),
-  'on-delete': (_s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll (updateStrategy OnDelete): running Pods keep the old template until each is deleted, although ${because(i.why)}.` }),
-  never: (s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll: ${s.written} never replaces running Pods, only the Pods it creates later get the new template, although ${because(i.why)}.` }),
-  rerun: (_s, i) => ({ severity: 'warning', replaces: true, sentence: `${i.label} is deleted and created again, so it runs again (a Job's Pod template cannot change in place), because ${because(i.why)}.` }),
-  'next-run': (_s, i) => ({ severity: 'info', replaces: false, sentence: `${i.label}'s next Jobs use the new template (a Job already running keeps the old one), because ${because(i.why)}.` }),
+  recreate: (_s, i) => ({ severity: 'warning', replaces: true, sentence: `${i.label} stops all its ${i.replicas === undefined ? 'Pods' : plural(i.replicas, 'Pod')} before new ones start (strategy Recreate), so it serves nothing in between, because ${i.why.text}.` }),
+  paused: (_s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll while it is paused (spec.paused): its Pods are replaced when it is resumed, although ${i.why.text}.` }),
+  'on-delete': (_s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll (updateStrategy OnDelete): running Pods keep the old template until each is deleted, although ${i.why.text}.` }),
+  never: (s, i) => ({ severity: 'warning', replaces: false, sentence: `${i.label} will NOT roll: ${s.written} never replaces running Pods, only the Pods it creates later get the new template, although ${i.why.text}.` }),
+  rerun: (_s, i) => ({ severity: 'warning', replaces: true, sentence: `${i.label} is deleted and created again, so it runs again (a Job's Pod template cannot change in place), because ${i.why.text}.` }),
+  'next-run': (_s, i) => ({ severity: 'info', replaces: false, sentence: `${i.label}'s next Jobs use the new template (a Job already running keeps the old one), because ${i.why.text}.` }),
   pod: (_s, i) => {
     const restarts = i.why.images;
-    if (restarts.length === 0) return { severity: 'info', replaces: false, sentence: `${i.label} keeps running, although ${because(i.why)}.` };
-    return { severity: 'info', replaces: false, sentence: `${i.label} is not replaced, but ${restarts.length === 1 ? `its container ${restarts[0]!} restarts` : `its containers ${listed(restarts)} restart`} in place with the new image, because ${because(i.why)}.` };
+    if (restarts.length === 0) return { severity: 'info', replaces: false, sentence: `${i.label} keeps running, although ${i.why.text}.` };
+    return { severity: 'info', replaces: false, sentence: `${i.label} is not replaced, but ${restarts.length === 1 ? `its container ${restarts[0]!} restarts` : `its containers ${listed(restarts)} restart`} in place with the new image, because ${i.why.text}.` };
   },
 };
 
@@ -139,10 +139,6 @@ interface TemplateChange {
   readonly text: string;
 }
 
-function because(why: TemplateChange): string {
-  return why.text;
-}
-
 function templateChange(before: Obj, after: Obj, changes: string): TemplateChange | undefined {
   if (deepEqual(before, after)) return undefined;
   const renames = renamesIn(before, after);
@@ -160,13 +156,14 @@ function templateChange(before: Obj, after: Obj, changes: string): TemplateChang
   return { paths, renames, other, images, text: parts.join('; ') };
 }
 
-/** "image of container web: nginx:1.26 → nginx:1.27" for an image, the path otherwise. */
+/** A container's image in a template's changed paths. */
 const IMAGE_PATH = /^spec\.(initContainers|containers)\[name=([^\]]+)\]\.image$/;
 
+/** "image of container web: nginx:1.26 → nginx:1.27" for an image, the path otherwise. */
 function describePath(path: string, before: Obj, after: Obj): string {
   const image = IMAGE_PATH.exec(path);
   if (image) {
-    const find = (t: Obj): string | undefined => (at(t, 'spec', image[1]!) as Obj[] | undefined)?.find((c) => isPlainObject(c) && c.name === image[2])?.image as string | undefined;
+    const find = (t: Obj): string | undefined => str(objects(t, 'spec', image[1]!).find((c) => c.name === image[2]), 'image');
     return `image of container ${image[2]!}: ${find(before) ?? '(none)'} → ${find(after) ?? '(none)'}`;
   }
   return path;
