@@ -129,6 +129,7 @@ describe('Markdown escaping', () => {
     ['a *b* _c_ `d` [e](f) <g> | h ~i~ #1 \\', 'a \\*b\\* \\_c\\_ \\`d\\` \\[e\\](f) &lt;g&gt; \\| h \\~i\\~ \\#1 \\\\'],
     ['two\nlines', 'two lines'],
     ['&amp;', '&amp;amp;'],
+    ['thanks @alice, see me@example.com', 'thanks @\u2060alice, see me@\u2060example.com'],
   ])('text %j', (input, output) => {
     expect(mdText(input)).toBe(output);
   });

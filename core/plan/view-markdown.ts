@@ -259,14 +259,19 @@ function seeAll(command: string): string {
 
 // ── Markdown and HTML text ──
 
-/** Plain text in Markdown: characters that would mark up are escaped; a newline becomes a space. */
+/**
+ * Plain text in Markdown: characters that would mark up are escaped; a newline becomes a space;
+ * an @name (a commit subject, a message) gets an invisible word joiner after the @, so the comment
+ * mentions (and notifies) nobody.
+ */
 export function mdText(s: string): string {
   return s
     .replace(/\r?\n/g, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~#])/g, '\\$1');
+    .replace(/([\\`*_[\]|~#])/g, '\\$1')
+    .replace(/@(?=[A-Za-z0-9])/g, '@\u2060');
 }
 
 /** An inline code span whose delimiter is longer than any run of backticks in it (CommonMark). Not for table cells (a pipe would end the cell). */
