@@ -166,8 +166,13 @@ function describePath(path: string, before: Obj, after: Obj): string {
     const find = (t: Obj): string | undefined => str(objects(t, 'spec', image[1]!).find((c) => c.name === image[2]), 'image');
     return `image of container ${image[2]!}: ${find(before) ?? '(none)'} → ${find(after) ?? '(none)'}`;
   }
+  const checksum = CHECKSUM_PATH.exec(path);
+  if (checksum) return `annotation ${checksum[1]!} (a Helm chart's checksum of the configuration it renders: that configuration changed)`;
   return path;
 }
+
+/** The checksum annotation Helm charts put on Pod templates to roll them when their configuration changes (checksum/config, checksum/secret). */
+const CHECKSUM_PATH = /^metadata\.annotations\["?(checksum\/[^"\]]+)"?\]$/;
 
 const KUSTOMIZE_SUFFIX = /^[245-9bcdfghkmt]{10}$/;
 
