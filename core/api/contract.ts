@@ -19,7 +19,7 @@ import { COMMAND_CHANNELS, type CommandId } from './channels.js';
 
 export { COMMAND_CHANNELS, COMMAND_IDS, EVENT_CHANNEL, EVENTS_PATH, commandForChannel, type CommandChannel, type CommandId } from './channels.js';
 /** The plan crosses the boundary as the engine made it (DESIGN.md rule 1); views only render it. */
-export type { Action, Change, ChangeFlag, ClusterIdentity, Plan, PlannedHook, PlanSummary, SecretKeyChange } from '../plan/types.js';
+export type { Action, Change, ChangeCommit, ChangeFlag, ClusterIdentity, Plan, PlannedHook, PlanSummary, SecretKeyChange } from '../plan/types.js';
 export type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 export type { DeletePolicy, SyncPhase } from '../model/hooks.js';
 export type { ResourceKey } from '../model/resource.js';
@@ -275,6 +275,8 @@ export const planRequestSchema = z
     createNamespace: z.boolean().optional(),
     /** Take over the app's ApplySet from the owner another app recorded, or an earlier version's shared one. */
     adopt: z.boolean().optional(),
+    /** List the commits behind each change (Change.why) since the app's last apply to this cluster the history knows (else each object's last ones). */
+    why: z.boolean().optional(),
   })
   .refine((r) => (r.app === undefined) !== (r.path === undefined), { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' });
 

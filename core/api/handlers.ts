@@ -21,6 +21,7 @@ import { searchRevisions } from '../git/search.js';
 import { describeCommits } from '../git/describe.js';
 import { lastAppliedBefore } from '../history/previous.js';
 import { rememberRecent } from '../engine/recent.js';
+import { whyFromHistory } from '../engine/why.js';
 import { listFolders } from './folders.js';
 import { WORKING_COPY } from '../git/types.js';
 import { objectHealth } from '../apply/object-health.js';
@@ -165,7 +166,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       };
     },
 
-    plan: async ({ repoId, rev, app, path, context, kubeconfig, namespace, prune, createNamespace, adopt }) => {
+    plan: async ({ repoId, rev, app, path, context, kubeconfig, namespace, prune, createNamespace, adopt, why }) => {
       const open = repos.byId(repoId);
       const o = options();
       const plan = await planApp({
@@ -183,6 +184,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
         // Objects unchanged since the last successful apply skip their dry-run (the re-plan fast path).
         lastApply: historyDb(),
+        // The commits behind each change, since that apply (core/plan/why).
+        ...(why && { why: whyFromHistory(historyDb()) }),
       });
       return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }) });
     },
@@ -206,6 +209,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
         ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
         lastApply: historyDb(),
+        // Planned with the commits behind each change (its notes say so): the children too.
+        ...(kept.plan.diagnostics.some((d) => d.code.startsWith('why-')) && { why: whyFromHistory(historyDb()) }),
       });
       const summaries = (list: readonly ChildPlan[], depth: number): ChildPlanSummary[] =>
         list.flatMap((c) => [

@@ -73,7 +73,7 @@ describe('app picker', () => {
     await user.selectOptions(selector, 'path:helm-guestbook');
     await user.click(screen.getByTestId('plan-button'));
     await screen.findByTestId('plan-summary');
-    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'dev', path: 'helm-guestbook', prune: false, createNamespace: false }]);
+    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'dev', path: 'helm-guestbook', prune: false, createNamespace: false, why: true }]);
   });
 
   it('asks among many apps: Plan waits for a choice, which is remembered with the repository', async () => {

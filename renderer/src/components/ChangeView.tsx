@@ -1,8 +1,9 @@
-/** The opened change: what it is, why it is there (flags, its findings, message, changed fields), then the diff. */
+/** The opened change: what it is, why it is there (flags, its findings, message, changed fields, the commits behind it), then the diff. */
 import { lazy, Suspense } from 'react';
 import type { Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, apiVersion, changeId, FLAG_TEXT, locationLabel } from '../format.js';
 import type { Finding } from '../findings.js';
+import { commitShort, linesLabel, WHY_COLOURS } from '../why.js';
 import { ErrorBoundary } from './Errors.js';
 import { SeverityBadge } from './PlanFindings.js';
 import { ActionBadge } from './PlanTree.js';
@@ -74,6 +75,7 @@ export function ChangeView(props: { change: Change; findings?: readonly Finding[
             </details>
           )}
         </div>
+        {c.why && c.why.length > 0 && <WhyList why={c.why} />}
         {secretKeys.length > 0 && (
           <div className="secret-keys" aria-label="Secret data keys">
             <span className="muted">Secret values are never shown.</span>
@@ -92,5 +94,35 @@ export function ChangeView(props: { change: Change; findings?: readonly Finding[
         </Suspense>
       </ErrorBoundary>
     </div>
+  );
+}
+
+/** The commits that touched the object's sources (Change.why), newest first; a swatch matches the gutter bars of the lines each last changed. */
+function WhyList(props: { why: NonNullable<Change['why']> }): React.JSX.Element {
+  const { why } = props;
+  return (
+    <details className="change-why" data-testid="change-why" open={why.length <= 5}>
+      <summary>
+        Why: {why.length} commit{why.length === 1 ? '' : 's'} changed its sources
+      </summary>
+      <ol>
+        {why.map((w, i) => (
+          <li key={w.oid} data-oid={w.oid}>
+            <span className={`why-swatch why-c${i % WHY_COLOURS}${w.lines?.length ? '' : ' none'}`} aria-hidden="true" />
+            <code title={w.oid}>{commitShort(w)}</code> <span className="why-subject">{w.subject}</span>{' '}
+            {w.oid !== ':working' && (
+              <span className="muted">
+                {w.author}, <time dateTime={w.date}>{w.date.slice(0, 10)}</time>
+              </span>
+            )}
+            <span className="muted small why-files">
+              {' '}
+              {w.files.join(', ')}
+              {w.lines?.length ? ` · ${linesLabel(w.lines)} of the after side` : ''}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }

@@ -18,6 +18,7 @@ import { useDiffPreferences } from '../diffPreferences.js';
 import type { monaco } from '../monaco.js';
 import { monacoTheme, useTheme } from '../theme.js';
 import { useShortcuts } from '../workspace/useShortcuts.js';
+import { monacoDecoration, whyDecorations } from '../why.js';
 import YamlView from './YamlView.js';
 
 type DiffEditorInstance = ReturnType<typeof monaco.editor.createDiffEditor>;
@@ -28,7 +29,7 @@ export default function DiffView(props: { change: Change }): React.JSX.Element {
     const sides = pane.bothSides ? 'original modified' : pane.side === 'before' ? 'original' : 'modified';
     return (
       <div className="diff" data-testid="diff-view" data-pane="single" data-sides={sides}>
-        <YamlView yaml={(pane.side === 'before' ? props.change.before : props.change.after) ?? ''} label={pane.side === 'after' ? afterLabel(props.change, pane.label) : pane.label} />
+        <YamlView yaml={(pane.side === 'before' ? props.change.before : props.change.after) ?? ''} label={pane.side === 'after' ? afterLabel(props.change, pane.label) : pane.label} {...(pane.side === 'after' && { decorations: whyDecorations(props.change) })} />
       </div>
     );
   }
@@ -161,6 +162,9 @@ function TwoSides(props: { change: Change; labels: Extract<DiffPane, { kind: 'di
           loading={<div className="loading">Loading the diff editor…</div>}
           onMount={(instance) => {
             editor.current = instance as unknown as DiffEditorInstance;
+            // Why this change: each changed line of the after side marked with the commit that last changed it.
+            const why = whyDecorations(props.change);
+            if (why.length > 0) editor.current.getModifiedEditor().createDecorationsCollection(why.map(monacoDecoration));
             // The diff opens on its first change (revealFirstDiff waits for the diff to be computed).
             editor.current.revealFirstDiff();
           }}
@@ -169,3 +173,4 @@ function TwoSides(props: { change: Change; labels: Extract<DiffPane, { kind: 'di
     </div>
   );
 }
+

@@ -39,7 +39,7 @@ describe('Workspace', () => {
     expect(screen.getByTestId('context-switcher').textContent).toContain('staging');
     await user.click(planButton());
     expect((await screen.findByTestId('plan-summary')).textContent).toBe('3 to add · 2 to change · 1 to destroy');
-    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', prune: true, createNamespace: false }]);
+    expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', prune: true, createNamespace: false, why: true }]);
     expect(applyButton().disabled).toBe(false);
   });
 
@@ -248,8 +248,8 @@ describe('Workspace', () => {
       await user.type(field, 'apps/api{Enter}');
       await waitFor(() => expect(host.requests('plan')).toHaveLength(2));
       expect(host.requests('plan')).toEqual([
-        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/web', prune: false, createNamespace: false },
-        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/api', prune: false, createNamespace: false },
+        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/web', prune: false, createNamespace: false, why: true },
+        { repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', path: 'apps/api', prune: false, createNamespace: false, why: true },
       ]);
       // The known app folders are suggested.
       expect([...document.querySelectorAll('#app-paths option')].map((o) => o.getAttribute('value'))).toEqual(APPS.apps.map((a) => a.path));
@@ -304,7 +304,7 @@ describe('Workspace', () => {
       await user.selectOptions(screen.getByTestId('app-selector'), 'app:ops');
       expect(screen.queryByTestId('app-path')).toBeNull();
       await user.click(planButton());
-      await waitFor(() => expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'ops', prune: false, createNamespace: false }]));
+      await waitFor(() => expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'ops', prune: false, createNamespace: false, why: true }]));
     });
   });
 
@@ -321,7 +321,7 @@ describe('Workspace', () => {
       await user.click(screen.getByTestId('create-namespace-toggle'));
       await user.click(planButton());
       await screen.findByTestId('plan-summary');
-      expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', namespace: 'shop-canary', prune: false, createNamespace: true }]);
+      expect(host.requests('plan')).toEqual([{ repoId: REPO.id, rev: 'refs/heads/main', context: 'staging', app: 'web', namespace: 'shop-canary', prune: false, createNamespace: true, why: true }]);
       expect(applyButton().disabled).toBe(false);
       await user.click(screen.getByTestId('prune-toggle'));
       expect(await screen.findByText(/changed since this plan was made/)).toBeTruthy();

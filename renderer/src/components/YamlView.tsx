@@ -7,8 +7,9 @@ import { useMemo } from 'react';
 // Side effect first: bundles Monaco and points @monaco-editor/react at it (no CDN).
 import '../monaco.js';
 import { monacoTheme, useTheme } from '../theme.js';
+import { monacoDecoration, type WhyDecoration } from '../why.js';
 
-export default function YamlView(props: { yaml: string; label: string }): React.JSX.Element {
+export default function YamlView(props: { yaml: string; label: string; decorations?: readonly WhyDecoration[] }): React.JSX.Element {
   const theme = monacoTheme(useTheme());
   const options = useMemo(
     () => ({
@@ -33,7 +34,17 @@ export default function YamlView(props: { yaml: string; label: string }): React.
     <div className="diff" data-testid="yaml-view">
       <div className="yaml-label">{props.label}</div>
       <div className="diff-editor">
-        <Editor value={props.yaml} language="yaml" theme={theme} options={options} loading={<div className="loading">Loading the editor…</div>} />
+        <Editor
+          value={props.yaml}
+          language="yaml"
+          theme={theme}
+          options={options}
+          loading={<div className="loading">Loading the editor…</div>}
+          onMount={(editor) => {
+            // Why this change (a create of plain YAML): each line marked with the commit that last changed it.
+            if (props.decorations?.length) editor.createDecorationsCollection(props.decorations.map(monacoDecoration));
+          }}
+        />
       </div>
     </div>
   );
