@@ -125,6 +125,11 @@ describe('reviewing a plan in the browser', () => {
     await expect.poll(() => diffSide('modified'), { timeout: 30_000 }).toContain(`image: ${NEW_IMAGE}`);
     await expect.poll(() => diffSide('original')).toContain(`image: ${OLD_IMAGE}`);
     expect(await diffSide('modified')).not.toContain(`image: ${OLD_IMAGE}`);
+    // Why this change (no apply in the history: the object's last commits): both commits listed; the image line marked in the gutter with the commit that rolled it out.
+    await expect.poll(() => page.locator('[data-testid=change-why] li').allTextContents()).toEqual([expect.stringContaining(`web: roll out ${NEW_IMAGE} Ada Lovelace`), expect.stringContaining('web: first release Ada Lovelace')]);
+    const gutter = page.locator('[data-testid=diff-view] .why-gutter');
+    await expect.poll(() => gutter.count()).toBe(1);
+    expect(await gutter.getAttribute('title')).toMatch(new RegExp(`^${secondCommit.slice(0, 7)} web: roll out ${NEW_IMAGE.replace(/\./g, '\\.')} — Ada Lovelace, \\d{4}-\\d\\d-\\d\\d$`));
     // Unchanged resources are counted, and hidden from the tree until asked for.
     expect(await page.locator('[data-testid=plan-tree] [role=treeitem][data-key]').count()).toBe(1);
     await page.getByTestId('chip-noop').click();
