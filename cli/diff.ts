@@ -8,6 +8,8 @@ import { listContexts, loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { compareContexts, compareRevisions } from '../core/plan/compare.js';
 import { renderApp } from '../core/render/render.js';
 import { resolveApp } from '../core/plan/child-apps.js';
+import { withWhy } from '../core/plan/why/explain.js';
+import { WORKING_COPY } from '../core/git/types.js';
 import { addAppOptions, addKubeconfigOption, addRevOption, addRequestTimeoutOption, contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 import { addFormatOptions, formatOf, renderPlanSetAs, type FormatFlags } from './format.js';
 
@@ -24,6 +26,7 @@ interface DiffFlags extends FormatFlags {
   /** Milliseconds (--request-timeout). */
   requestTimeout?: number;
   color: boolean;
+  why?: boolean;
 }
 
 export function registerDiff(program: Command): void {
@@ -35,7 +38,9 @@ export function registerDiff(program: Command): void {
   addRevOption(diff, 'with --against-context: the revision whose objects are compared', 'HEAD')
     .option('--context <name>', 'with --against-context: the context shown as "after"')
     .option('--against-context <name>', 'the context shown as "before" (e.g. staging, to compare prod with it)');
-  addFormatOptions(diff).option('--no-color', 'no ANSI colours');
+  addFormatOptions(diff)
+    .option('--no-color', 'no ANSI colours')
+    .option('--why', 'list under each difference the commits that changed its sources since --from (with --against-context: its last 20), and for plain YAML which lines each last changed');
   addRequestTimeoutOption(addKubeconfigOption(diff)).action(async (flags: DiffFlags) => {
       const format = formatOf(flags);
       if (!flags.from && !flags.againstContext) throw new InvalidArgumentError('give --from REV to compare revisions, or --against-context CTX to compare contexts');
@@ -48,6 +53,8 @@ export function registerDiff(program: Command): void {
           const { app } = await resolveApp(repo, after, selection, { cacheDir: treesCacheDir() });
           const opts = { cacheDir: treesCacheDir() };
           plan = compareRevisions({ app, repo: repo.dir, before: await renderApp(repo, before, app, opts), after: await renderApp(repo, after, app, opts), labels: { before: flags.from, after: flags.to ?? 'HEAD' } });
+          // The compare base is the base of why this change.
+          if (flags.why) plan = await withWhy(plan, { repo, revision: after, app, sourceType: plan.inputs.app.sourceType, base: { commit: before.kind === 'commit' ? before.oid : WORKING_COPY, what: `--from ${flags.from}` } });
         } else {
           const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
           const context = contextOf(kubeconfig, flags.context);
@@ -61,6 +68,7 @@ export function registerDiff(program: Command): void {
           } finally {
             await Promise.all([before.close(), after.close()]);
           }
+          if (flags.why) plan = await withWhy(plan, { repo, revision, app, sourceType: plan.inputs.app.sourceType, noBase: 'a comparison of two contexts has no base revision' });
         }
         const color = flags.color && !process.env.NO_COLOR && process.stdout.isTTY === true;
         process.stdout.write(renderPlanSetAs(format, { plan, children: [] }, { color }));
