@@ -5,6 +5,7 @@
  * every object of the chart, a template's only for its objects; a deleted object's commit is
  * found through the file that declared it; the working copy's lines are "not committed".
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository, type GitRepository } from '../../git/repository.js';
 import { WORKING_COPY } from '../../git/types.js';
@@ -149,6 +150,13 @@ describe('plain YAML: line by line', () => {
     const drifted = update(key('Deployment', 'web'), 'apps/web/deploy.yaml', after.replace('app: web\n  name', 'app: other\n  name'), after);
     const { changes } = await explainChanges([drifted], await request({ base: { commit: c.image!, what: 'the last apply' } }));
     expect(changes[0]!.why).toBeUndefined();
+  });
+
+  it('a git that fails is a note on the plan, not a failed plan', async () => {
+    const broken = { ...(await request()), repo: Object.assign(Object.create(repo) as GitRepository, { dir: join(fixture.dir, 'no-such-folder') }) };
+    const { changes, diagnostics } = await explainChanges([deploy], broken);
+    expect(changes).toEqual([deploy]);
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'info', code: 'why-failed', message: expect.stringMatching(/^the commits behind each change could not be listed: git /) })]);
   });
 
   it('the working copy: uncommitted lines are "not committed"', async () => {

@@ -63,6 +63,15 @@ export async function withWhy(plan: Plan, req: WhyRequest): Promise<Plan> {
 const EXPLAINED = new Set<Change['action']>(['create', 'update', 'replace', 'delete']);
 
 export async function explainChanges(changes: readonly Change[], req: WhyRequest): Promise<{ changes: Change[]; diagnostics: Diagnostic[] }> {
+  try {
+    return await explain(changes, req);
+  } catch (e) {
+    // The plan stands without them: a failing git (a shallow clone, a repository changed meanwhile) is worth a note, not a failed plan.
+    return { changes: [...changes], diagnostics: [note('why-failed', `the commits behind each change could not be listed: ${e instanceof Error ? e.message : String(e)}`)] };
+  }
+}
+
+async function explain(changes: readonly Change[], req: WhyRequest): Promise<{ changes: Change[]; diagnostics: Diagnostic[] }> {
   const explained = changes.filter((c) => EXPLAINED.has(c.action));
   if (explained.length === 0) return { changes: [...changes], diagnostics: [] };
   if (!(await isGitCliAvailable())) {
