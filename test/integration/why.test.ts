@@ -4,7 +4,8 @@
  * that change one line each of one file, and a third that touches no source. `slipway plan --why`
  * lists, under the changed object only, the commits since the applied one with their authors and
  * the after-side line each last changed — in the text and in the JSON; --why-since takes another
- * base; without the history it lists each object's last commits and says so.
+ * base; without the history it lists each object's last commits and says so. A plan saved with
+ * them applies as any plan, and the next plan lists only what was committed since.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -105,5 +106,27 @@ describe('slipway plan --why', () => {
     const plan = JSON.parse(r.stdout) as PlanJson;
     expect(plan.changes.some((ch) => ch.why)).toBe(false);
     expect(plan.diagnostics.some((d) => d.code.startsWith('why-'))).toBe(false);
+  });
+
+  it('a plan saved with them is the same data (its id covers them): apply takes it, and the next plan has nothing to explain', () => {
+    const file = join(tmp, 'why.plan.json');
+    const saved = slipway(['plan', '--repo', repo.dir, ...target, '--history', history, '--why', '--out', file]);
+    expect(saved.status, showRun(saved)).toBe(0);
+    const applied = slipway(['apply', file, '--kubeconfig', kubeconfigPath, '--history', history, '--auto-approve', '--timeout', '60']);
+    expect(applied.status, showRun(applied)).toBe(0);
+    expect(kubectl(['get', 'configmap', 'web', '-n', NS, '-o', 'jsonpath={.data.color}'])).toBe('green');
+    const again = slipway(['plan', '--repo', repo.dir, ...target, '--history', history, '--why', '--json']);
+    expect(again.status, showRun(again)).toBe(0);
+    const plan = JSON.parse(again.stdout) as PlanJson;
+    expect(plan.changes.filter((ch) => ch.action !== 'noop')).toEqual([]);
+    expect(plan.diagnostics.filter((d) => d.code.startsWith('why-'))).toEqual([]);
+    // The base is now the commit just applied: a new commit is all a new change lists.
+    repo.write({ 'app/web.yaml': web('hi', 'red') });
+    const red = repo.commit('web: red', { author: 'Ada Lovelace <ada@example.com>' });
+    const next = slipway(['plan', '--repo', repo.dir, ...target, '--history', history, '--why', '--json']);
+    expect(next.status, showRun(next)).toBe(0);
+    const redPlan = JSON.parse(next.stdout) as PlanJson;
+    expect(redPlan.changes.find((ch) => ch.key.name === 'web')?.why?.map((w) => [w.oid, w.author])).toEqual([[red, 'Ada Lovelace']]);
+    expect(redPlan.diagnostics.find((d) => d.code === 'why-base')?.message).toContain(`(${c.readme.slice(0, 7)})`);
   });
 });
