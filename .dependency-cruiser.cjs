@@ -11,6 +11,7 @@ const LEVELS = [
   { render: ['core/render/'] },
   { plan: ['core/plan/'] },
   { history: ['core/history/'] },
+  { watch: ['core/watch/'] },
   { apply: ['core/apply/'] },
   { engine: ['core/engine/'] },
   { api: ['core/api/'] },

@@ -5,9 +5,9 @@
  * object is in the state its author asked for and waiting on it could only time out.
  */
 import type { KubeObject } from '../../kube/types.js';
+import type { HealthStatus } from '../../model/health.js';
 
-export const HEALTH_STATUSES = ['healthy', 'progressing', 'degraded', 'missing', 'unknown'] as const;
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+export { HEALTH_STATUSES, type HealthStatus } from '../../model/health.js';
 
 /**
  * What a `progressing` object waits for when that is outside the app: no manifest of the app can
