@@ -508,6 +508,31 @@ describe('queries', () => {
     expect(h.appliedObjects({ ...query, clusterVersion: 'v1.36.0' }).size).toBe(0);
   });
 
+  it('gives each applied object with the object its last succeeded run left (what drift compares with), on any server version', () => {
+    const h = open();
+    const SECRET: ResourceKey = { group: '', version: 'v1', kind: 'Secret', namespace: 'shop', name: 'db' };
+    const query = { repo: '/repos/gitops', app: 'web', clusterUid: CLUSTER_A.uid };
+    const live = (key: ResourceKey, rv: string, extra: object = {}): object => ({ apiVersion: key.group ? `${key.group}/${key.version}` : key.version, kind: key.kind, metadata: { name: key.name, namespace: key.namespace, resourceVersion: rv }, ...extra });
+    expect(h.appliedState(query)).toEqual([]);
+    const first = h.startRun({ plan: testPlan(), kind: 'apply', user: admin });
+    h.recordObjectResult(first, { key: DEPLOY, action: 'update', outcome: 'healthy', desiredHash: 'sha256:d1', resultResourceVersion: '10', after: live(DEPLOY, '10') });
+    h.recordObjectResult(first, { key: SECRET, action: 'create', outcome: 'healthy', desiredHash: 'sha256:s1', resultResourceVersion: '11', after: live(SECRET, '11', { data: { password: 'c2VjcmV0' } }) });
+    h.finishRun(first, { status: 'succeeded' });
+    // A failed run later changes nothing of it.
+    const failed = h.startRun({ plan: testPlan({ commit: 'c'.repeat(40) }), kind: 'apply', user: admin });
+    h.recordObjectResult(failed, { key: DEPLOY, action: 'update', outcome: 'timeout', desiredHash: 'sha256:d2', resultResourceVersion: '20', after: live(DEPLOY, '20') });
+    h.finishRun(failed, { status: 'failed' });
+    const state = h.appliedState(query);
+    expect(state.map(({ key, runId, resourceVersion, desiredHash }) => ({ key, runId, resourceVersion, desiredHash }))).toEqual([
+      { key: SECRET, runId: first, resourceVersion: '11', desiredHash: 'sha256:s1' },
+      { key: DEPLOY, runId: first, resourceVersion: '10', desiredHash: 'sha256:d1' },
+    ]);
+    expect(state[1]?.object).toEqual(live(DEPLOY, '10'));
+    // Secret values stay masked, as every snapshot is.
+    expect(state[0]?.object).toMatchObject({ data: { password: MASK } });
+    expect(h.appliedState({ ...query, clusterUid: CLUSTER_B.uid })).toEqual([]);
+  });
+
   it('records a hook with the phase it ran in, and never counts it as applied state of the app', () => {
     const h = open();
     const JOB: ResourceKey = { group: 'batch', version: 'v1', kind: 'Job', namespace: 'shop', name: 'web' };

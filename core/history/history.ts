@@ -28,6 +28,7 @@ import { RESULT_SELECT, RUN_SELECT, page, toResult, toRun, type OwnedRunRow, typ
 export type { FinishRunOptions, History, HistoryOptions, RunsOfContextQuery, StartRunOptions } from './port.js';
 import { currentOwner, processAlive, sameProcess } from './owner.js';
 import type {
+  AppliedObjectState,
   ObjectResultInput,
   Page,
   PageRequest,
@@ -480,6 +481,30 @@ class SqliteHistory implements History {
         { desiredHash: r.desired_hash, resourceVersion: r.result_version },
       ]),
     );
+  }
+
+  appliedState(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): AppliedObjectState[] {
+    type Row = { api_group: string; kind: string; namespace: string; name: string; version: string; desired_hash: string; result_version: string; run_id: string; finished_at: string; codec: string | null; data: Buffer | null };
+    const rows = this.read(() =>
+      this.stmt<string[], Row>(
+        `SELECT res.api_group, res.kind, res.namespace, res.name, o.version, ao.desired_hash, ao.result_version, r.id AS run_id, o.finished_at, s.codec, s.data
+         FROM applied_objects ao
+         JOIN resources res ON res.id = ao.resource_id
+         JOIN runs r ON r.seq = ao.run_seq
+         JOIN run_objects o ON o.id = (
+           SELECT MAX(o2.id) FROM run_objects o2
+           WHERE o2.run_seq = ao.run_seq AND o2.resource_id = ao.resource_id AND o2.hook IS NULL AND o2.outcome = 'healthy')
+         LEFT JOIN snapshots s ON s.id = o.after_snapshot
+         WHERE ao.app_id = (SELECT a.id FROM apps a JOIN repos p ON p.id = a.repo_id WHERE p.location = ? AND a.name = ?)
+           AND ao.cluster_uid = ?
+         ORDER BY res.api_group, res.kind, res.namespace, res.name`,
+      ).all(query.repo, query.app, query.clusterUid),
+    );
+    return rows.map((r) => {
+      const key: ResourceKey = { group: r.api_group, version: r.version, kind: r.kind, ...(r.namespace !== '' && { namespace: r.namespace }), name: r.name };
+      const object = r.codec !== null && r.data !== null ? decodeJson(r.codec, r.data, `the snapshot of ${r.kind} ${r.name}`) : undefined;
+      return { key, runId: r.run_id, appliedAt: r.finished_at, resourceVersion: r.result_version, desiredHash: r.desired_hash, ...(object !== undefined && { object }) };
+    });
   }
 
   close(): void {

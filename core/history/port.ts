@@ -1,7 +1,7 @@
 /** The history port: what plan, apply and the front doors ask of the history, whatever stores it. */
 import type { AppliedObjectsQuery, AppliedObject, LastApplyLookup } from '../plan/ports.js';
 import type { Plan } from '../plan/types.js';
-import type { FinishStatus, ObjectResultInput, Page, PageRequest, ResourceHistoryEntry, RunDetail, RunKind, RunRecord, RunUser } from './types.js';
+import type { AppliedObjectState, FinishStatus, ObjectResultInput, Page, PageRequest, ResourceHistoryEntry, RunDetail, RunKind, RunRecord, RunUser } from './types.js';
 import type { ResourceKey } from '../model/resource.js';
 import type { ClusterIdentity } from '../plan/types.js';
 
@@ -64,6 +64,12 @@ export interface History extends LastApplyLookup {
    * cancelled or interrupted never contribute; neither do runs against another server version.
    */
   appliedObjects(query: AppliedObjectsQuery): ReadonlyMap<string, AppliedObject>;
+  /**
+   * Each object of the app on that cluster with the state the most recent run that applied it
+   * (succeeded or progressing, healthy) left: its result's after snapshot and resourceVersion.
+   * Whatever the server version; hooks and objects a later run deleted are not in it.
+   */
+  appliedState(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): AppliedObjectState[];
   /** Marks this instance's unfinished runs `interrupted`, then closes the file. Idempotent. */
   close(): void;
 }

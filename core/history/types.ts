@@ -89,6 +89,24 @@ export interface ResourceHistoryEntry {
   readonly result: ObjectResultRecord;
 }
 
+/**
+ * One object of an app on a cluster as the last run that applied it (and applied everything) left
+ * it: what drift (core/watch/drift.ts) compares the live object with.
+ */
+export interface AppliedObjectState {
+  /** The key with the API version it was applied at. */
+  readonly key: ResourceKey;
+  readonly runId: string;
+  /** When the object's result was recorded (ISO 8601). */
+  readonly appliedAt: string;
+  /** The object's resourceVersion once applied and healthy. */
+  readonly resourceVersion: string;
+  /** Change.desiredHash of the manifest that was applied. */
+  readonly desiredHash: string;
+  /** The object as the server returned it then (managedFields included; Secret values masked), when the run kept it. */
+  readonly object?: unknown;
+}
+
 /** Pages are newest first. `before` is the `next` cursor of the previous page (opaque). */
 export interface PageRequest {
   /** 1..1000, default 50. */
