@@ -1,0 +1,38 @@
+/**
+ * Reading an object as the API server returns it (plain JSON: any field may be absent or of the
+ * wrong type) without `any`: each reader returns undefined (or an empty list) rather than
+ * throwing. The same readers as core/apply/health/fields.ts, which this floor may not import.
+ */
+import { isPlainObject } from '../model/desired.js';
+
+/** The value at a path of object keys, or undefined. */
+export function at(obj: unknown, ...path: readonly string[]): unknown {
+  let cur = obj;
+  for (const seg of path) {
+    if (!isPlainObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+export function str(obj: unknown, ...path: readonly string[]): string | undefined {
+  const v = at(obj, ...path);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function int(obj: unknown, ...path: readonly string[]): number | undefined {
+  const v = at(obj, ...path);
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+}
+
+export function list(obj: unknown, ...path: readonly string[]): readonly unknown[] {
+  const v = at(obj, ...path);
+  return Array.isArray(v) ? v : [];
+}
+
+/** A string map (labels, annotations); entries that are not strings are left out. */
+export function stringMap(obj: unknown, ...path: readonly string[]): Readonly<Record<string, string>> {
+  const v = at(obj, ...path);
+  if (!isPlainObject(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
