@@ -14,7 +14,7 @@
  *
  * Nothing here logs, and no message carries an object's content (Secrets stay in the engine).
  */
-import { ApiException, RequestContext } from '@kubernetes/client-node';
+import { ApiException, RequestContext, Watch } from '@kubernetes/client-node';
 import { request as undiciRequest } from 'undici';
 import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
 import type { Manifest } from '../model/desired.js';
@@ -132,7 +132,8 @@ export class KubeClient {
 
   /** One request; resolves to the parsed JSON answer, rejects with a KubeError. */
   async request(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<unknown> {
-    const info: KubeRequestInfo = { context: this.context, server: this.server, timeoutMs: this.timeoutMs, ...opts.info };
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const info: KubeRequestInfo = { context: this.context, server: this.server, timeoutMs, ...opts.info };
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const ctx = new RequestContext(url.toString(), method);
@@ -142,7 +143,7 @@ export class KubeClient {
       ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
       ctx.setBody(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
     }
-    ctx.setSignal(AbortSignal.timeout(this.timeoutMs));
+    ctx.setSignal(AbortSignal.timeout(timeoutMs));
     if (this.staticAuth) {
       for (const [name, value] of Object.entries(this.staticAuth)) ctx.setHeaderParam(name, value);
       if (this.dispatcher) ctx.setDispatcher(this.dispatcher);
@@ -216,6 +217,33 @@ export class KubeClient {
       token = page.metadata?.continue || undefined;
     } while (token);
     return items;
+  }
+
+  /**
+   * Opens a watch stream (client-node's Watch: GET `path?watch=true` plus `query`) and calls
+   * `onEvent` with each event as the server sends it (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR)
+   * and `onDone` once when the stream ends: `null` when the server closed it, else the error (an
+   * `Error` with `statusCode` for an answer other than 200; a `TimeoutError` when nothing arrived
+   * for `idleTimeoutMs`, which is also how long the server may take to answer at all). Resolves to
+   * the stream's AbortController once the server answered (or the attempt failed); rejects only
+   * when credentials cannot be had. core/watch/watcher.ts builds lists, relists and backoff on it.
+   */
+  async watch(
+    path: string,
+    query: Readonly<Record<string, string | number | boolean | undefined>>,
+    onEvent: (type: string, object: unknown) => void,
+    onDone: (err: unknown) => void,
+    opts: { readonly idleTimeoutMs?: number } = {},
+  ): Promise<AbortController> {
+    const watch = new Watch(this.kc);
+    // Private in client-node's typings, but the one knob of its timer (connect, then inactivity).
+    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = opts.idleTimeoutMs ?? this.timeoutMs;
+    const params = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
+    try {
+      return await watch.watch(path, params, (type: string, object: unknown) => onEvent(type, object), onDone);
+    } catch (err) {
+      throw toKubeError(err, { context: this.context, server: this.server, verb: 'watch', phase: 'credentials', ...(this.credentialPlugin !== undefined && { credentialPlugin: this.credentialPlugin }) });
+    }
   }
 
   /** The last lines of a Pod's log (its first container unless one is named; `previous`: its last run), as the kubelet returns them through the API server. */

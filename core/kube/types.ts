@@ -14,6 +14,8 @@ export interface RequestOptions {
   readonly accept?: string;
   /** The answer as text, not parsed as JSON (Pod logs). */
   readonly text?: boolean;
+  /** This request's timeout instead of the client's (a liveness probe that must answer quickly). */
+  readonly timeoutMs?: number;
   /** Names the request in errors. */
   readonly info?: Omit<KubeRequestInfo, 'context' | 'server' | 'phase'>;
 }
