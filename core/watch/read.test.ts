@@ -128,6 +128,27 @@ describe('readLiveSnapshot', () => {
     expect(snap.gaps).toEqual([{ group: 'example.com', kind: 'Widget', of: 'members', message: 'Widget.example.com is not served by the cluster of context test' }]);
   });
 
+  it('does not call gone what the last apply left that exists outside the set (a Namespace it created), only what is not there', async () => {
+    const client = fakeClient({ 'deployments|shop': [member('apps/v1', 'Deployment', 'web', 'shop')] }, { parentAnnotations: { 'applyset.kubernetes.io/contains-group-kinds': 'Deployment.apps' } });
+    const get = client.request;
+    client.request = async (method, path, o) => {
+      if (path === '/api/v1/namespaces/shop') return { metadata: { name: 'shop' } };
+      if (path === '/apis/apps/v1/namespaces/shop/deployments/api') throw new KubeError('not-found', 'deployments.apps "api" not found', { context: 'test', server: '', status: 404 });
+      return get(method, path, o);
+    };
+    const snap = await readLiveSnapshot({
+      client,
+      discovery: { ...DISCOVERY, resources: [...DISCOVERY.resources, res('', 'Namespace', 'namespaces', false)] },
+      parent: PARENT,
+      expected: [
+        { group: '', version: 'v1', kind: 'Namespace', name: 'shop' },
+        { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+        { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'api' },
+      ],
+    });
+    expect(snap.expected.map((k) => `${k.kind}/${k.name}`)).toEqual(['Deployment/web', 'Deployment/api']);
+  });
+
   it('fails on anything else: an unreachable API server is no gap', async () => {
     const client = fakeClient({}, { parentAnnotations: { 'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap' } });
     const broken: LiveReadClient = { ...client, list: async () => Promise.reject(new KubeError('cluster-unreachable', 'the API server of context test is unreachable', { context: 'test', server: '' })) };

@@ -13,7 +13,7 @@ import { preferredFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, applySetId, groupKindString, parentRef, parseGroupKinds, type ApplySetParent } from '../model/applyset.js';
-import { apiVersionOf, parseApiVersion, type ResourceKey } from '../model/resource.js';
+import { apiVersionOf, identityOf, keyOfObject, parseApiVersion, type ResourceKey } from '../model/resource.js';
 import { stringMap } from './fields.js';
 import { childKindsOf, snapshotOf, type GroupKind, type LiveSnapshot, type ReadGap } from './tree.js';
 
@@ -84,12 +84,36 @@ export async function readLiveSnapshot(input: ReadLiveInput): Promise<LiveSnapsh
 
   const selector = `${APPLYSET_PART_OF_LABEL}=${id}`;
   const members = await run(kinds.flatMap((gk) => inNamespaces(discovery, gk, namespaces).map((namespace) => ({ gk, ...(namespace !== undefined && { namespace }), of: 'members' as const, labelSelector: selector }))));
+  const stillThere = await notMembersAnyMore(client, discovery, expected, members, input.concurrency ?? 8);
   const where = [...new Set(members.flatMap((m) => m.metadata.namespace ?? []))].sort();
   const present = uniqueKinds(members.map((m) => ({ group: parseApiVersion(m.apiVersion).group, kind: m.kind })));
   const childReads = childKindsOf(present).flatMap((gk) => where.map((namespace) => ({ gk, namespace, of: 'children' as const })));
   const eventReads = input.events === false ? [] : where.map((namespace) => ({ gk: EVENT, namespace, of: 'events' as const }));
   const others = await run([...childReads, ...eventReads]);
-  return snapshotOf({ applySet: { parent: parentRef(parent), id, found: parentObj !== null }, objects: [...members, ...others], expected, gaps: gaps.sort(gapOrder), readAt: now() });
+  return snapshotOf({ applySet: { parent: parentRef(parent), id, found: parentObj !== null }, objects: [...members, ...others], expected: expected.filter((k) => !stillThere.has(identityOf(k))), gaps: gaps.sort(gapOrder), readAt: now() });
+}
+
+/**
+ * Of the objects the last apply left that are not members now, those that still exist: a
+ * Namespace the apply created (--create-namespace: never a member), an object another app took
+ * over. Only the others are gone. One metadata GET each; one that cannot be read is not called gone.
+ */
+async function notMembersAnyMore(client: LiveReadClient, discovery: Discovery, expected: readonly ResourceKey[], members: readonly KubeObject[], concurrency: number): Promise<Set<string>> {
+  const present = new Set(members.map((m) => identityOf(keyOfObject(m))));
+  const absent = expected.filter((k) => !present.has(identityOf(k)));
+  const found = await mapConcurrent(absent, concurrency, async (key) => {
+    const r = preferredFor(discovery, key.group, key.kind);
+    if (!r) return undefined;
+    try {
+      await withRetry(() => client.request('GET', resourcePath(r, { namespace: key.namespace, name: key.name }), { accept: METADATA_ACCEPT, info: { verb: 'get', key } }));
+      return identityOf(key);
+    } catch (e) {
+      if (e instanceof KubeError && e.code === 'not-found') return undefined;
+      if (e instanceof KubeError && e.code === 'forbidden') return identityOf(key);
+      throw e;
+    }
+  });
+  return new Set(found.filter((id): id is string => id !== undefined));
 }
 
 function uniqueKinds(list: readonly GroupKind[]): GroupKind[] {

@@ -255,6 +255,14 @@ function isOldReplicaSet(obj: KubeObject, parent: KubeObject): boolean {
   return parent.kind === 'Deployment' && obj.kind === 'ReplicaSet' && int(obj, 'spec', 'replicas') === 0 && (int(obj, 'status', 'replicas') ?? 0) === 0;
 }
 
+/**
+ * A member: labelled part-of the set, and made by no controller. The EndpointSlice controller
+ * copies a Service's labels onto its slices, part-of included: a slice is the Service's child.
+ */
+export function isMember(obj: KubeObject, setId: string): boolean {
+  return stringMap(obj, 'metadata', 'labels')[APPLYSET_PART_OF_LABEL] === setId && !list(obj, 'metadata', 'ownerReferences').some((r) => at(r, 'controller') === true);
+}
+
 function withoutReason(n: TreeNode): TreeNode {
   const { reason: _reason, ...rest } = n;
   return rest;
@@ -268,7 +276,7 @@ export function buildLiveTree(snapshot: LiveSnapshot, rules: TreeRules, opts: Bu
     if (obj.kind === 'Event') {
       const row = eventRowOf(obj);
       if (row) eventRows.push(row);
-    } else if (stringMap(obj, 'metadata', 'labels')[APPLYSET_PART_OF_LABEL] === snapshot.applySet.id) members.push(obj);
+    } else if (isMember(obj, snapshot.applySet.id)) members.push(obj);
     else pool.push(obj);
   }
   const events = indexEvents(eventRows);
