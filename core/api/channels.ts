@@ -29,6 +29,8 @@ export const COMMAND_CHANNELS = {
   rememberRepository: 'remember-repository',
   getSettings: 'get-settings',
   saveSettings: 'save-settings',
+  startLogs: 'start-logs',
+  stopLogs: 'stop-logs',
 } as const;
 
 /** The Electron channel engine events travel on (main → the trusted window only). */

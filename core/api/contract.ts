@@ -13,6 +13,7 @@ import { recentRepositorySchema, settingsSchema } from '../engine/settings.js';
 import { HEALTH_STATUSES } from '../apply/health/assess.js';
 import { KIND_ORDER } from '../apply/kind-order.js';
 import { SYNC_PHASES } from '../model/hooks.js';
+import { LOG_END_REASONS } from '../model/logs.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
@@ -461,6 +462,59 @@ export const settingsResultSchema = z.object({
 });
 export type SettingsResult = z.infer<typeof settingsResultSchema>;
 
+// ── Pod logs ─────────────────────────────────────────────────────────────────
+
+/** Chosen by the caller, unique among the engine's running streams: e.g. crypto.randomUUID(). */
+const logStreamId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'a stream id: 1 to 100 letters, digits, ".", "_", ":" or "-"' });
+
+/**
+ * Starts reading one container's log (core/api/logs.ts): its lines come as `log-lines` events
+ * under `streamId`, in batches (at most one event per stream every 100 ms), then one `log-ended`.
+ * The caller picks the stream id, so it can take the stream's events before this answers. Fails,
+ * with no events, when there is no log to read: `pod-not-found`, `unknown-container`,
+ * `container-not-started`, `no-previous-container` (or a Kubernetes error: forbidden, unreachable).
+ * Searching the lines is the view's business.
+ */
+export const startLogsRequestSchema = z.strictObject({
+  streamId: logStreamId,
+  context: contextName,
+  /** An explicit kubeconfig file; default: the settings', else $KUBECONFIG of the engine, else ~/.kube/config. */
+  kubeconfig: filePath.min(1).optional(),
+  namespace: z.string().min(1).max(63),
+  pod: z.string().min(1).max(253),
+  /** Default: the Pod's default container (kubectl.kubernetes.io/default-container, else its first); the answer names it. */
+  container: z.string().min(1).max(253).optional(),
+  /** Keep reading as the container writes, until the container stops, the Pod is deleted, or stopLogs. */
+  follow: z.boolean().optional(),
+  /** The container's previous run (after a restart). */
+  previous: z.boolean().optional(),
+  /** Only the last lines (0: none of the past, only what comes next). A view following a busy log should ask for a tail. */
+  tailLines: z.number().int().min(0).max(1_000_000).optional(),
+  /** Only lines of the last seconds. */
+  sinceSeconds: z.number().int().min(1).optional(),
+  /** Stop after about this many bytes. */
+  limitBytes: z.number().int().min(1).optional(),
+  /** Each line starts with the time the kubelet recorded it (RFC 3339). */
+  timestamps: z.boolean().optional(),
+});
+export const logsStartedSchema = z.object({
+  streamId: z.string(),
+  /** The container read. */
+  container: z.string(),
+  /** The Pod's containers and init containers, in order (for a picker). */
+  containers: z.array(z.string()),
+  initContainers: z.array(z.string()),
+  /** No container was asked for and the Pod has several: `container` is its default. */
+  defaulted: z.boolean(),
+});
+export type LogsStarted = z.infer<typeof logsStartedSchema>;
+export const stopLogsRequestSchema = z.strictObject({ streamId: logStreamId });
+export const stopLogsResultSchema = z.object({
+  /** False when no stream of this id runs (it ended already, or never started). */
+  stopped: z.boolean(),
+});
+export type { LogEndReason } from '../model/logs.js';
+
 // ── events ───────────────────────────────────────────────────────────────────
 
 const KIND_GROUP_NAMES = KIND_ORDER.map((g) => g.name);
@@ -488,8 +542,24 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('apply-object'), runId: z.string(), step: z.number().int().nonnegative(), key: resourceKeySchema, state: z.enum(OBJECT_STATES), message: z.string().optional() }),
   z.strictObject({ type: z.literal('apply-message'), runId: z.string(), text: z.string() }),
   z.strictObject({ type: z.literal('apply-finished'), runId: z.string(), status: z.enum(FINISH_STATUSES), error: z.string().optional(), elapsedMs: z.number().nonnegative() }),
+  /**
+   * Lines of a log stream (startLogs), oldest first, without line ends, as the app wrote them.
+   * `dropped`: lines left out before these because the engine's buffer of the stream was full
+   * (the view says so: "1,204 lines skipped").
+   */
+  z.strictObject({ type: z.literal('log-lines'), streamId: z.string(), lines: z.array(z.string()), dropped: z.number().int().nonnegative() }),
+  /**
+   * A log stream ended, the last event of its stream: `complete` (the whole log was read, or the
+   * container stopped), `pod-deleted` (while following), `stopped` (stopLogs, or the oldest of too
+   * many streams), `failed` (`error` says why).
+   */
+  z.strictObject({ type: z.literal('log-ended'), streamId: z.string(), reason: z.enum(LOG_END_REASONS), error: engineErrorSchema.optional() }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;
+/** The events of an apply run (they name its runId). */
+export type ApplyEngineEvent = Extract<EngineEvent, { type: `apply-${string}` }>;
+/** The events of a log stream (they name its streamId). */
+export type LogEngineEvent = Extract<EngineEvent, { type: `log-${string}` }>;
 export type { ObjectState } from '../model/run.js';
 
 /** Every command: its wire name, request schema and result schema. */
@@ -519,6 +589,8 @@ export const commands = {
   rememberRepository: { channel: COMMAND_CHANNELS.rememberRepository, request: rememberRepositoryRequestSchema, result: recentRepositoriesSchema },
   getSettings: { channel: COMMAND_CHANNELS.getSettings, request: z.strictObject({}), result: settingsResultSchema },
   saveSettings: { channel: COMMAND_CHANNELS.saveSettings, request: settingsSchema, result: settingsResultSchema },
+  startLogs: { channel: COMMAND_CHANNELS.startLogs, request: startLogsRequestSchema, result: logsStartedSchema },
+  stopLogs: { channel: COMMAND_CHANNELS.stopLogs, request: stopLogsRequestSchema, result: stopLogsResultSchema },
 } as const satisfies Record<CommandId, { channel: string; request: z.ZodType; result: z.ZodType }>;
 
 /** What a caller sends (before defaults and trimming). */

@@ -35,6 +35,7 @@ import type { ToolPaths } from '../render/tools.js';
 import { loadAppTree, type AppNode } from '../plan/child-apps.js';
 import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
+import { LogStreams } from './logs.js';
 import { exportPlan } from './plan-export.js';
 import type { AppSummary, ChildPlanSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
 import { argoCdSyncsChildren, planChildApps, type ChildPlan } from '../plan/plan-set.js';
@@ -89,6 +90,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   const hub = createEventHub();
   const plans = new Map<string, KeptPlan>();
   const applies = new ApplyRuns((e) => hub.publish(e));
+  const logs = new LogStreams((e) => hub.publish(e));
   const repos = new OpenRepositories(env);
   let history: History | undefined;
   let closed = false;
@@ -323,10 +325,17 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
 
     rememberRepository: async ({ dir, app, path }) => ({ repositories: rememberRecent(settingsPath, { dir, ...(app !== undefined && { app }), ...(path !== undefined && { path }) }) }),
 
+    startLogs: async ({ streamId, context, kubeconfig, ...log }) => {
+      const o = options();
+      return logs.start({ streamId, kubeconfig: kubeconfigFor(kubeconfig), context, log, ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }) });
+    },
+
+    stopLogs: async ({ streamId }) => ({ stopped: logs.stop(streamId) }),
+
     events: { subscribe: (listener) => hub.subscribe(listener) },
 
     close: async () => {
-      await applies.close();
+      await Promise.all([applies.close(), logs.close()]);
       closed = true;
       history?.close();
       history = undefined;

@@ -17,6 +17,7 @@
 import { Writable } from 'node:stream';
 import { Log, type LogOptions } from '@kubernetes/client-node';
 import { SlipwayError } from '../model/diagnostics.js';
+import type { LogEndReason } from '../model/logs.js';
 import { KubeClient } from './client.js';
 import { KubeError, toKubeError, type KubeRequestInfo } from './errors.js';
 import { kubeConfigFor, type LoadedKubeconfig } from './kubeconfig.js';
@@ -45,16 +46,7 @@ export interface PodLogRequest {
   readonly timestamps?: boolean;
 }
 
-/** Why a stream ended. */
-export type LogEndReason =
-  /** The server ended it: the whole log was read (not following), the byte limit was reached, or the container stopped. */
-  | 'complete'
-  /** The Pod was deleted (or replaced by a new Pod of the same name) while following. */
-  | 'pod-deleted'
-  /** `close()`, or the caller's signal. */
-  | 'stopped'
-  /** The connection failed (`error` says why). */
-  | 'failed';
+export { LOG_END_REASONS, type LogEndReason } from '../model/logs.js';
 
 export interface LogEnd {
   readonly reason: LogEndReason;

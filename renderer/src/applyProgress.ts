@@ -2,7 +2,7 @@
  * An apply's progress as the UI shows it, folded from the engine's events for one run. Pure, so
  * the view only renders it.
  */
-import type { EngineEvent, ObjectState, ResourceKey, SyncPhase } from '../../core/api/contract.js';
+import type { ApplyEngineEvent, EngineEvent, ObjectState, ResourceKey, SyncPhase } from '../../core/api/contract.js';
 import { keyLabel } from './format.js';
 
 /** `progressing`: every object applied, some still wait for something outside the app (a load balancer's address). */
@@ -50,7 +50,7 @@ export function isFinished(p: ApplyProgress): boolean {
   return p.status !== 'starting' && p.status !== 'running';
 }
 
-export function foldEvent(p: ApplyProgress, e: EngineEvent): ApplyProgress {
+export function foldEvent(p: ApplyProgress, e: ApplyEngineEvent): ApplyProgress {
   switch (e.type) {
     case 'apply-started':
       return { ...p, status: 'running', totalSteps: e.steps, totalChanges: e.changes };
@@ -74,7 +74,7 @@ export function foldEvent(p: ApplyProgress, e: EngineEvent): ApplyProgress {
 }
 
 export function progressOf(events: readonly EngineEvent[], runId: string): ApplyProgress {
-  return events.filter((e) => e.runId === runId).reduce(foldEvent, INITIAL_PROGRESS);
+  return events.filter((e): e is ApplyEngineEvent => e.type.startsWith('apply-') && (e as ApplyEngineEvent).runId === runId).reduce(foldEvent, INITIAL_PROGRESS);
 }
 
 /** Changes finished so far, over all steps (hooks are no changes: their steps are not counted, as totalChanges does not count them). */

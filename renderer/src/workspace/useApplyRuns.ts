@@ -36,6 +36,8 @@ export function useApplyRuns(host: HostApi): ApplyRuns {
   useEffect(
     () =>
       host.onEvent((e) => {
+        // Only applies' events: a followed log's would crowd them out.
+        if (!e.type.startsWith('apply-')) return;
         setEvents((list) => [...list.slice(-5000), e]);
         if (e.type === 'apply-finished') setHistoryKey((k) => k + 1);
       }),
