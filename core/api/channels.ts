@@ -31,6 +31,7 @@ export const COMMAND_CHANNELS = {
   saveSettings: 'save-settings',
   startLogs: 'start-logs',
   stopLogs: 'stop-logs',
+  liveTree: 'live-tree',
 } as const;
 
 /** The Electron channel engine events travel on (main → the trusted window only). */

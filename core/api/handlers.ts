@@ -25,6 +25,8 @@ import { whyFromHistory } from '../engine/why.js';
 import { listFolders } from './folders.js';
 import { WORKING_COPY } from '../git/types.js';
 import { objectHealth } from '../apply/object-health.js';
+import { liveTreeOf } from '../engine/live-tree.js';
+import { toLiveTreeResult } from './live-tree.js';
 import { openHistory, type History } from '../history/history.js';
 import { listContexts, loadKubeconfig, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
@@ -321,6 +323,28 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     chooseFolder: async ({ start }) => {
       if (!opts.chooseFolder) throw new SlipwayError('no-folder-dialog', 'this front door has no folder dialog of its own', { hint: 'pick the folder from the list (listFolders)' });
       return { path: await opts.chooseFolder(start && expandHome(start, env)) };
+    },
+
+    liveTree: async ({ repoId, rev, app, path, context, kubeconfig, namespace, events }) => {
+      const open = repos.byId(repoId);
+      const o = options();
+      const tree = await liveTreeOf({
+        repo: open.repo,
+        repoLabel: open.dir,
+        ...(rev !== undefined && { rev }),
+        selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
+        kubeconfig: kubeconfigFor(kubeconfig),
+        context,
+        ...(namespace !== undefined && { overrides: { namespace } }),
+        cacheDir: o.cacheDir,
+        ...(o.tools && { tools: o.tools }),
+        ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+        ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+        // Members the app's last apply left that are gone show as missing.
+        lastApply: historyDb(),
+        ...(events !== undefined && { eventLimit: events }),
+      });
+      return toLiveTreeResult(tree);
     },
 
     rememberRepository: async ({ dir, app, path }) => ({ repositories: rememberRecent(settingsPath, { dir, ...(app !== undefined && { app }), ...(path !== undefined && { path }) }) }),

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { dispatchCommand } from '../../core/api/dispatch.js';
+import { createHandlers } from '../../core/api/handlers.js';
 import { cleanUp } from '../support/cleanup.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
@@ -168,6 +170,28 @@ describe('slipway status', () => {
     expect(said('Pod', 'Scheduled')).toBe(true);
     expect(said('Job', 'Completed')).toBe(true);
     expect([...leaks(r), ...leaks(j)]).toEqual([]);
+  });
+
+  it('answers the UI’s liveTree command through the contract with the same tree', async () => {
+    const engine = createHandlers({ transport: 'memory', historyPath: history, settingsPath: join(tmp, 'settings.json'), env: { HOME: tmp, KUBECONFIG: kubeconfigPath } });
+    try {
+      const opened = await dispatchCommand(engine, 'openRepository', { path: repo.dir });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { id } = opened.value as { id: string };
+      const refused = await dispatchCommand(engine, 'liveTree', { repoId: id, app: 'app', path: 'app', context: 'slipway-admin' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      const reply = await dispatchCommand(engine, 'liveTree', { repoId: id, path: 'app', context: 'slipway-admin', namespace: NS, events: 5 });
+      if (!reply.ok) throw new Error(reply.error.message);
+      const tree = reply.value as JsonTree & { moreEvents: number };
+      expect(tree).toMatchObject({ health: 'healthy', context: 'slipway-admin', app: { namespace: NS } });
+      expect(tree.roots.map((n) => `${n.key.kind}/${n.key.name}`).sort()).toEqual(['Deployment/web', 'Job/migrate', 'Secret/creds', 'Service/web']);
+      expect(root(tree, 'Deployment', 'web')!.children[0]!.children).toHaveLength(2);
+      expect(tree.events).toHaveLength(5);
+      expect(tree.moreEvents).toBeGreaterThan(0);
+      expect(JSON.stringify(reply)).not.toContain(CANARY);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('shows what a context that may not list Pods (nor Namespaces) can read, says what it could not, and calls the app unknown', () => {
