@@ -47,6 +47,10 @@ const benchmarks: Benchmark[] = [
     name: 'ui',
     run: async () => (await import('./ui-bench.js')).uiSection(),
   },
+  {
+    name: 'live',
+    run: async () => (await import('./live-bench.js')).liveSection(),
+  },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--only');
