@@ -5,9 +5,9 @@
  * (core/watch/read.ts) and build the tree (core/watch/tree.ts) with the per-kind health rules and
  * the Pod reasons of core/apply/health (TREE_RULES: the watch floor is below them).
  *
- * A watcher keeps the tree current instead of reading again: start from readLiveSnapshot (or an
- * informer's lists), feed its events through applyWatchEvents, and call buildLiveTree(snapshot,
- * TREE_RULES) after each batch.
+ * watchLiveTreeOf keeps the tree current instead of reading again: one read, then the shared
+ * watches of a WatchHub (core/watch/watcher.ts) feed each change through applyWatchEvents and the
+ * tree is built again after each batch (core/watch/live-tree-watch.ts).
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
@@ -26,13 +26,16 @@ import type { AppSelection } from '../source/load.js';
 import { assessHealth } from '../apply/health/assess.js';
 import { podProblem, podView, workloadReason, type PodEvent } from '../apply/health/pod-reasons.js';
 import type { EventRow } from '../watch/events.js';
+import { watchLiveTree, type LiveTreeWatch } from '../watch/live-tree-watch.js';
 import { readLiveSnapshot, type LiveReadClient } from '../watch/read.js';
 import { buildLiveTree, type LiveTree, type TreeRules } from '../watch/tree.js';
+import { WatchHub, type WatchHubOptions } from '../watch/watcher.js';
 
 export type { EventRow, EventSubject } from '../watch/events.js';
 export type { ChildVia, LiveSnapshot, LiveTree, ReadGap, TreeNode, TreeRules, WatchEvent } from '../watch/tree.js';
 export { APP_HEALTH_ORDER, applyWatchEvents, buildLiveTree, snapshotOf, worstHealth } from '../watch/tree.js';
 export { readLiveSnapshot } from '../watch/read.js';
+export { watchLiveTree, type LiveTreeWatch } from '../watch/live-tree-watch.js';
 
 /** An Event row as the Pod reason rules read it. */
 const podEvent = (e: EventRow): PodEvent => ({ type: e.type, reason: e.reason, message: e.message, involved: { kind: e.object.kind, name: e.object.name, ...(e.object.uid !== undefined && { uid: e.object.uid }) }, time: e.lastSeen });
@@ -79,26 +82,89 @@ export interface LiveTreeRequest {
   readonly eventLimit?: number;
 }
 
-export async function liveTreeOf(req: LiveTreeRequest): Promise<AppLiveTree> {
+/** The app as a plan finds it, its ApplySet parent, and what its last apply left on this cluster. */
+async function appOnCluster(req: LiveTreeRequest, client: KubeClient): Promise<{ app: AppLiveTree['app']; parent: ApplySetParent; discovery: Discovery; expected: ResourceKey[] }> {
   const revision = await req.repo.resolve(req.rev ?? 'HEAD');
   const { app: selected } = await resolveApp(req.repo, revision, req.selection, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
   const app = withOverrides(selected, req.overrides ?? {}, contextNamespace(req.kubeconfig, req.context));
   const namespace = app.destination.namespace!;
   const identity = await appIdentity(req.repo, revision, app);
   const parent = parentForApp({ name: app.name, namespace, identity });
-  const client = new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
+  const discovery = await discover(client);
+  let expected: ResourceKey[] = [];
+  if (req.lastApply) {
+    const target = await resolveTarget(client);
+    const applied = await req.lastApply.appliedObjects({ repo: req.repoLabel ?? req.repo.dir, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion });
+    expected = keysOf([...applied.keys()], discovery);
+  }
+  return { app: { name: app.name, path: app.path, namespace }, parent, discovery, expected };
+}
+
+const clientFor = (req: LiveTreeRequest): KubeClient => new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
+
+/** The app's live tree, read once. */
+export async function liveTreeOf(req: LiveTreeRequest): Promise<AppLiveTree> {
+  const client = clientFor(req);
   try {
-    const discovery = await discover(client);
-    let expected: ResourceKey[] = [];
-    if (req.lastApply) {
-      const target = await resolveTarget(client);
-      const applied = await req.lastApply.appliedObjects({ repo: req.repoLabel ?? req.repo.dir, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion });
-      expected = keysOf([...applied.keys()], discovery);
-    }
+    const { app, parent, discovery, expected } = await appOnCluster(req, client);
     const tree = await liveTreeOfParent({ client, discovery, parent, expected, ...(req.concurrency !== undefined && { concurrency: req.concurrency }), ...(req.eventLimit !== undefined && { eventLimit: req.eventLimit }) });
-    return { ...tree, app: { name: app.name, path: app.path, namespace }, context: req.context, server: client.server };
+    return { ...tree, app, context: req.context, server: client.server };
   } finally {
     await client.close();
+  }
+}
+
+export interface LiveTreeWatchRequest extends LiveTreeRequest {
+  /** Called with the tree once read, then after each batch of changes. */
+  readonly onTree: (tree: AppLiveTree) => void;
+  /** Changes this close together make one rebuild (default 100 ms). */
+  readonly debounceMs?: number;
+  /** Options of the WatchHub it makes (tests: backoff, probes). */
+  readonly hubOptions?: WatchHubOptions;
+}
+
+export interface AppLiveTreeWatch {
+  tree(): AppLiveTree;
+  /** Each watch the tree uses and its state (a view says "reconnecting" from it). */
+  states(): ReturnType<LiveTreeWatch['states']>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app's live tree kept current by watches (core/watch/live-tree-watch.ts): read once, then one
+ * watch per kind and namespace the tree shows, shared through a WatchHub of its own.
+ */
+export async function watchLiveTreeOf(req: LiveTreeWatchRequest): Promise<AppLiveTreeWatch> {
+  const client = clientFor(req);
+  let hub: WatchHub | undefined;
+  try {
+    const { app, parent, discovery, expected } = await appOnCluster(req, client);
+    const initial = await readLiveSnapshot({ client, discovery, parent, expected, ...(req.concurrency !== undefined && { concurrency: req.concurrency }) });
+    hub = new WatchHub(client, req.hubOptions);
+    const withApp = (tree: LiveTree): AppLiveTree => ({ ...tree, app, context: req.context, server: client.server });
+    const watch = watchLiveTree({
+      hub,
+      discovery,
+      initial,
+      rules: TREE_RULES,
+      onTree: (tree) => req.onTree(withApp(tree)),
+      ...(req.debounceMs !== undefined && { debounceMs: req.debounceMs }),
+      ...(req.eventLimit !== undefined && { build: { eventLimit: req.eventLimit } }),
+    });
+    const usedHub = hub;
+    return {
+      tree: () => withApp(watch.tree()),
+      states: () => watch.states(),
+      async close() {
+        watch.close();
+        usedHub.close();
+        await client.close();
+      },
+    };
+  } catch (err) {
+    hub?.close();
+    await client.close();
+    throw err;
   }
 }
 

@@ -14,6 +14,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dispatchCommand } from '../../core/api/dispatch.js';
 import { createHandlers } from '../../core/api/handlers.js';
+import { watchLiveTreeOf, type AppLiveTree } from '../../core/engine/live-tree.js';
+import { openRepository } from '../../core/git/repository.js';
+import { openHistory } from '../../core/history/history.js';
+import { loadKubeconfig } from '../../core/kube/kubeconfig.js';
 import { cleanUp } from '../support/cleanup.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
@@ -191,6 +195,39 @@ describe('slipway status', () => {
       expect(JSON.stringify(reply)).not.toContain(CANARY);
     } finally {
       await engine.close();
+    }
+  });
+
+  it('keeps the tree current through the shared watches: kubectl scale → a third Pod appears, scaled back → it goes', async () => {
+    const opened = await openRepository(repo.dir);
+    const h = openHistory({ path: history });
+    const trees: AppLiveTree[] = [];
+    const watch = await watchLiveTreeOf({ repo: opened, selection: { path: 'app' }, kubeconfig: loadKubeconfig({ path: kubeconfigPath }), context: 'slipway-admin', overrides: { namespace: NS }, cacheDir: join(tmp, 'cache'), lastApply: h, onTree: (t) => trees.push(t), debounceMs: 50 });
+    const webPods = (t: AppLiveTree): string[] => (t.roots.find((n) => n.key.kind === 'Deployment' && n.key.name === 'web')?.children ?? []).flatMap((rs) => rs.children.filter((p) => p.health === 'healthy' && !p.deleting).map((p) => p.key.name));
+    const until = async (what: string, ok: (t: AppLiveTree) => boolean): Promise<AppLiveTree> => {
+      const deadline = Date.now() + 30_000;
+      while (!ok(watch.tree())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the tree: ${JSON.stringify(watch.tree().roots.map((r) => r.key.name))}, watches: ${JSON.stringify(watch.states())}`);
+        await sleep(100);
+      }
+      return watch.tree();
+    };
+    try {
+      await until('the watches to sync', () => watch.states().every((s) => s.state.phase === 'synced'));
+      expect(webPods(watch.tree())).toHaveLength(2);
+      expect(watch.states().map((s) => s.key)).toEqual(expect.arrayContaining([`apps/v1/deployments@${NS}`, `apps/v1/replicasets@${NS}`, `v1/pods@${NS}`, `v1/events@${NS}`, `discovery.k8s.io/v1/endpointslices@${NS}`]));
+      expect(watch.states().some((s) => s.key.startsWith('v1/secrets'))).toBe(false);
+      kubectl(['scale', 'deployment', 'web', '-n', NS, '--replicas=3']);
+      const scaled = await until('a third Pod', (t) => webPods(t).length === 3 && t.health === 'healthy');
+      expect(scaled.roots.find((n) => n.key.name === 'web' && n.key.kind === 'Service')?.children[0]?.message).toMatch(/of 3 endpoints ready|of 2 endpoints ready/);
+      kubectl(['scale', 'deployment', 'web', '-n', NS, '--replicas=2']);
+      await until('back to two Pods', (t) => webPods(t).length === 2);
+      expect(trees.length).toBeGreaterThan(2);
+      expect(JSON.stringify(trees)).not.toContain(CANARY);
+    } finally {
+      await watch.close();
+      h.close();
+      await opened.close();
     }
   });
 
