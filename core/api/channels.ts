@@ -32,6 +32,8 @@ export const COMMAND_CHANNELS = {
   startLogs: 'start-logs',
   stopLogs: 'stop-logs',
   liveTree: 'live-tree',
+  watchLiveTree: 'watch-live-tree',
+  stopLiveTree: 'stop-live-tree',
 } as const;
 
 /** The Electron channel engine events travel on (main → the trusted window only). */

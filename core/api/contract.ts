@@ -14,6 +14,7 @@ import { HEALTH_STATUSES } from '../apply/health/assess.js';
 import { KIND_ORDER } from '../apply/kind-order.js';
 import { SYNC_PHASES } from '../model/hooks.js';
 import { LOG_END_REASONS } from '../model/logs.js';
+import { WATCH_PHASES } from '../watch/watcher.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
@@ -525,8 +526,7 @@ export type { LogEndReason } from '../model/logs.js';
  * newest first; what could not be read (a 403) in `gaps`. The app is chosen as for `plan`; nothing
  * is rendered. Never a Secret's data: a Secret is its key and health.
  */
-export const liveTreeRequestSchema = z
-  .strictObject({
+const liveTreeFields = {
     repoId,
     /** The revision the app is found at (its slipway.yaml, its identity); default HEAD. */
     rev: revision.optional(),
@@ -538,8 +538,10 @@ export const liveTreeRequestSchema = z
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit' }).max(63).optional(),
     /** At most this many Events (default 50). */
     events: z.number().int().min(0).max(500).optional(),
-  })
-  .refine((r) => (r.app === undefined) !== (r.path === undefined), { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' });
+};
+const oneApp = (r: { app?: string | undefined; path?: string | undefined }): boolean => (r.app === undefined) !== (r.path === undefined);
+const oneAppError = { path: ['app'], error: 'give exactly one of app (an app name) or path (a folder of the repository)' };
+export const liveTreeRequestSchema = z.strictObject(liveTreeFields).refine(oneApp, oneAppError);
 
 const healthStatus = z.enum(HEALTH_STATUSES);
 export interface LiveTreeNode {
@@ -623,6 +625,25 @@ export const liveTreeSchema = z.object({
 });
 export type LiveTreeResult = z.infer<typeof liveTreeSchema>;
 
+/** Chosen by the caller, unique among the engine's running live trees: e.g. crypto.randomUUID(). */
+const liveTreeStreamId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: 'a stream id: 1 to 100 letters, digits, ".", "_", ":" or "-"' });
+/**
+ * The live tree kept current (core/engine/live-tree.ts watchLiveTreeOf): answers the tree as
+ * liveTree does, then a `live-tree` event under `streamId` with the whole tree after each batch of
+ * changes the shared watches see (at most one every 250 ms), until stopLiveTree. At most 8 run at
+ * once: one more stops the oldest (its `live-tree-ended` says so).
+ */
+export const watchLiveTreeRequestSchema = z.strictObject({ ...liveTreeFields, streamId: liveTreeStreamId }).refine(oneApp, oneAppError);
+export const liveTreeStartedSchema = liveTreeSchema.extend({ streamId: z.string() });
+export const stopLiveTreeRequestSchema = z.strictObject({ streamId: liveTreeStreamId });
+export const stopLiveTreeResultSchema = z.object({
+  /** False when no live tree of this id runs (it ended already, or never started). */
+  stopped: z.boolean(),
+});
+/** A watch the live tree uses ("apps/v1/deployments@shop") and its state: connecting, synced, reconnecting (the view says so), forbidden. */
+const liveTreeWatchSchema = z.object({ key: z.string(), phase: z.enum(WATCH_PHASES), reason: z.string().optional() });
+export type LiveTreeWatchState = z.infer<typeof liveTreeWatchSchema>;
+
 // ── events ───────────────────────────────────────────────────────────────────
 
 const KIND_GROUP_NAMES = KIND_ORDER.map((g) => g.name);
@@ -662,12 +683,18 @@ export const engineEventSchema = z.discriminatedUnion('type', [
    * many streams), `failed` (`error` says why).
    */
   z.strictObject({ type: z.literal('log-ended'), streamId: z.string(), reason: z.enum(LOG_END_REASONS), error: engineErrorSchema.optional() }),
+  /** The live tree of a watchLiveTree stream after a batch of changes, with the state of each watch it uses. */
+  z.strictObject({ type: z.literal('live-tree'), streamId: z.string(), tree: liveTreeSchema, watches: z.array(liveTreeWatchSchema) }),
+  /** A live tree stopped: stopLiveTree, or the oldest of too many; its last event. */
+  z.strictObject({ type: z.literal('live-tree-ended'), streamId: z.string(), reason: z.literal('stopped') }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;
 /** The events of an apply run (they name its runId). */
 export type ApplyEngineEvent = Extract<EngineEvent, { type: `apply-${string}` }>;
 /** The events of a log stream (they name its streamId). */
 export type LogEngineEvent = Extract<EngineEvent, { type: `log-${string}` }>;
+/** The events of a live tree stream (they name its streamId). */
+export type LiveTreeEngineEvent = Extract<EngineEvent, { type: 'live-tree' | 'live-tree-ended' }>;
 export type { ObjectState } from '../model/run.js';
 
 /** Every command: its wire name, request schema and result schema. */
@@ -700,6 +727,8 @@ export const commands = {
   startLogs: { channel: COMMAND_CHANNELS.startLogs, request: startLogsRequestSchema, result: logsStartedSchema },
   stopLogs: { channel: COMMAND_CHANNELS.stopLogs, request: stopLogsRequestSchema, result: stopLogsResultSchema },
   liveTree: { channel: COMMAND_CHANNELS.liveTree, request: liveTreeRequestSchema, result: liveTreeSchema },
+  watchLiveTree: { channel: COMMAND_CHANNELS.watchLiveTree, request: watchLiveTreeRequestSchema, result: liveTreeStartedSchema },
+  stopLiveTree: { channel: COMMAND_CHANNELS.stopLiveTree, request: stopLiveTreeRequestSchema, result: stopLiveTreeResultSchema },
 } as const satisfies Record<CommandId, { channel: string; request: z.ZodType; result: z.ZodType }>;
 
 /** What a caller sends (before defaults and trimming). */

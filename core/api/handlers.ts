@@ -27,6 +27,7 @@ import { WORKING_COPY } from '../git/types.js';
 import { objectHealth } from '../apply/object-health.js';
 import { liveTreeOf } from '../engine/live-tree.js';
 import { toLiveTreeResult } from './live-tree.js';
+import { LiveTreeStreams } from './live-trees.js';
 import { openHistory, type History } from '../history/history.js';
 import { listContexts, loadKubeconfig, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
@@ -93,6 +94,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   const plans = new Map<string, KeptPlan>();
   const applies = new ApplyRuns((e) => hub.publish(e));
   const logs = new LogStreams((e) => hub.publish(e));
+  const liveTrees = new LiveTreeStreams((e) => hub.publish(e));
   const repos = new OpenRepositories(env);
   let history: History | undefined;
   let closed = false;
@@ -347,6 +349,28 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return toLiveTreeResult(tree);
     },
 
+    watchLiveTree: async ({ streamId, repoId, rev, app, path, context, kubeconfig, namespace, events }) => {
+      const open = repos.byId(repoId);
+      const o = options();
+      return liveTrees.start(streamId, {
+        repo: open.repo,
+        repoLabel: open.dir,
+        ...(rev !== undefined && { rev }),
+        selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
+        kubeconfig: kubeconfigFor(kubeconfig),
+        context,
+        ...(namespace !== undefined && { overrides: { namespace } }),
+        cacheDir: o.cacheDir,
+        ...(o.tools && { tools: o.tools }),
+        ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+        ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+        lastApply: historyDb(),
+        ...(events !== undefined && { eventLimit: events }),
+      });
+    },
+
+    stopLiveTree: async ({ streamId }) => ({ stopped: liveTrees.stop(streamId) }),
+
     rememberRepository: async ({ dir, app, path }) => ({ repositories: rememberRecent(settingsPath, { dir, ...(app !== undefined && { app }), ...(path !== undefined && { path }) }) }),
 
     startLogs: async ({ streamId, context, kubeconfig, ...log }) => {
@@ -359,7 +383,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     events: { subscribe: (listener) => hub.subscribe(listener) },
 
     close: async () => {
-      await Promise.all([applies.close(), logs.close()]);
+      await Promise.all([applies.close(), logs.close(), liveTrees.close()]);
       closed = true;
       history?.close();
       history = undefined;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dispatchCommand } from '../../core/api/dispatch.js';
+import type { EngineEvent } from '../../core/api/contract.js';
 import { createHandlers } from '../../core/api/handlers.js';
 import { watchLiveTreeOf, type AppLiveTree } from '../../core/engine/live-tree.js';
 import { openRepository } from '../../core/git/repository.js';
@@ -228,6 +229,39 @@ describe('slipway status', () => {
       await watch.close();
       h.close();
       await opened.close();
+    }
+  });
+
+  it('streams the live tree to the UI through the contract (watchLiveTree, live-tree events, stopLiveTree)', async () => {
+    const engine = createHandlers({ transport: 'memory', historyPath: history, settingsPath: join(tmp, 'settings.json'), env: { HOME: tmp, KUBECONFIG: kubeconfigPath } });
+    const events: EngineEvent[] = [];
+    const unsubscribe = engine.events.subscribe((e) => events.push(e));
+    try {
+      const opened = await dispatchCommand(engine, 'openRepository', { path: repo.dir });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { id } = opened.value as { id: string };
+      const started = await dispatchCommand(engine, 'watchLiveTree', { streamId: 'tree-1', repoId: id, path: 'app', context: 'slipway-admin', namespace: NS });
+      if (!started.ok) throw new Error(started.error.message);
+      expect(started.value).toMatchObject({ streamId: 'tree-1', health: 'healthy' });
+      const pods = (t: JsonTree): number => root(t, 'Deployment', 'web')?.children.flatMap((rs) => rs.children.filter((p) => p.health === 'healthy')).length ?? 0;
+      /** Healthy Pods of web in the stream's last live-tree event. */
+      const lastCount = (): number => {
+        const e = events.filter((x) => x.type === 'live-tree' && x.streamId === 'tree-1').at(-1);
+        return e?.type === 'live-tree' ? pods(e.tree as unknown as JsonTree) : 0;
+      };
+      kubectl(['scale', 'deployment', 'web', '-n', NS, '--replicas=3']);
+      const deadline = Date.now() + 30_000;
+      while (lastCount() !== 3 && Date.now() < deadline) await sleep(100);
+      expect(lastCount()).toBe(3);
+      kubectl(['scale', 'deployment', 'web', '-n', NS, '--replicas=2']);
+      const stopped = await dispatchCommand(engine, 'stopLiveTree', { streamId: 'tree-1' });
+      expect(stopped).toEqual({ ok: true, value: { stopped: true } });
+      await sleep(50);
+      expect(events.at(-1)).toEqual({ type: 'live-tree-ended', streamId: 'tree-1', reason: 'stopped' });
+      expect(JSON.stringify(events)).not.toContain(CANARY);
+    } finally {
+      unsubscribe();
+      await engine.close();
     }
   });
 
