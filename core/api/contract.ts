@@ -14,7 +14,7 @@ import { HEALTH_STATUSES } from '../apply/health/assess.js';
 import { KIND_ORDER } from '../apply/kind-order.js';
 import { SYNC_PHASES } from '../model/hooks.js';
 import { LOG_END_REASONS } from '../model/logs.js';
-import { WATCH_PHASES } from '../watch/watcher.js';
+import type { WatchPhase } from '../watch/watcher.js';
 import { FINISH_STATUSES, OBJECT_OUTCOMES, OBJECT_STATES, RUN_KINDS, RUN_STATUSES } from '../model/run.js';
 import { checkedPlanSchema } from '../plan/schema.js';
 import { COMMAND_CHANNELS, type CommandId } from './channels.js';
@@ -641,7 +641,9 @@ export const stopLiveTreeResultSchema = z.object({
   stopped: z.boolean(),
 });
 /** A watch the live tree uses ("apps/v1/deployments@shop") and its state: connecting, synced, reconnecting (the view says so), forbidden. */
-const liveTreeWatchSchema = z.object({ key: z.string(), phase: z.enum(WATCH_PHASES), reason: z.string().optional() });
+/** watcher.ts WATCH_PHASES (not imported: it brings the Kubernetes client into the renderer's bundle; a unit test keeps them equal). */
+export const LIVE_TREE_WATCH_PHASES = ['connecting', 'synced', 'reconnecting', 'forbidden'] as const satisfies readonly WatchPhase[];
+const liveTreeWatchSchema = z.object({ key: z.string(), phase: z.enum(LIVE_TREE_WATCH_PHASES), reason: z.string().optional() });
 export type LiveTreeWatchState = z.infer<typeof liveTreeWatchSchema>;
 
 // ── events ───────────────────────────────────────────────────────────────────

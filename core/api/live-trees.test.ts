@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AppLiveTree, AppLiveTreeWatch, LiveTreeWatchRequest } from '../engine/live-tree.js';
-import { engineEventSchema, type EngineEvent } from './contract.js';
+import { WATCH_PHASES } from '../watch/watcher.js';
+import { engineEventSchema, LIVE_TREE_WATCH_PHASES, type EngineEvent } from './contract.js';
 import { LiveTreeStreams } from './live-trees.js';
 
 const tree = (pods: number): AppLiveTree => ({
@@ -44,6 +45,10 @@ function fakeStart(opts: { slow?: Promise<void> } = {}) {
 const base = { repo: {} as LiveTreeWatchRequest['repo'], selection: { app: 'web' }, kubeconfig: {} as LiveTreeWatchRequest['kubeconfig'], context: 'dev', cacheDir: '/tmp' };
 
 describe('LiveTreeStreams', () => {
+  it('names every phase a watch has in the contract', () => {
+    expect([...LIVE_TREE_WATCH_PHASES]).toEqual([...WATCH_PHASES]);
+  });
+
   it('publishes each rebuilt tree with its watches’ states, valid against the contract, until stopped', async () => {
     const events: EngineEvent[] = [];
     const fake = fakeStart();
