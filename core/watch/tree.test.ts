@@ -103,6 +103,7 @@ describe('buildLiveTree', () => {
     const bounded = buildLiveTree(snapshot(['pending']), TREE_RULES, { eventLimit: 1 });
     expect(bounded.events.map((e) => e.reason)).toEqual(['FailedScheduling']);
     expect(bounded.moreEvents).toBe(2);
+    expect(renderTreeText(buildLiveTree(snapshot(['pending']), TREE_RULES, { eventLimit: 0 }))).toContain('\nEvents: 3, none shown (--events).\n');
   });
 
   it('marks the nodes whose children could not be read, and counts an unreadable member kind as unknown', () => {

@@ -106,6 +106,7 @@ export function renderTreeText(tree: LiveTree, opts: TreeTextOptions = {}): stri
 }
 
 function eventLines(tree: LiveTree, paint: (style: Style, text: string) => string): string[] {
+  if (tree.events.length === 0 && tree.moreEvents > 0) return [`Events: ${tree.moreEvents}, none shown (--events).`];
   if (tree.events.length === 0) return [tree.gaps.some((g) => g.of === 'events') ? 'Events: not read (see "Not read" below).' : 'Events: none.'];
   const total = tree.events.length + tree.moreEvents;
   const lines = [`Events (newest first${tree.moreEvents > 0 ? `, ${tree.events.length} of ${total}` : ''}):`];
