@@ -17,6 +17,7 @@ import { addRevOption } from './common.js';
 import { registerContexts, registerDiff } from './diff.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
+import { registerStatus } from './status.js';
 
 /** The built renderer: next to dist/cli when running the build, under dist/ when running from sources. */
 export function rendererDir(): string {
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerDiff(program);
   registerApply(program);
+  registerStatus(program);
   registerContexts(program);
 
   const serve = program
