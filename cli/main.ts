@@ -17,6 +17,7 @@ import { addRevOption } from './common.js';
 import { registerContexts, registerDiff } from './diff.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
+import { registerWatch } from './watch.js';
 import { registerStatus } from './status.js';
 
 /** The built renderer: next to dist/cli when running the build, under dist/ when running from sources. */
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerContexts(program);
+  registerWatch(program);
 
   const serve = program
     .command('serve')

@@ -12,9 +12,10 @@
  * Secret values: the applied object comes from the history, where every Secret value is masked
  * (core/model/secrets.ts). A value is compared when both sides carry comparable stand-ins (the
  * keyed digests core/watch/drift.ts takes of the live Secret as applied); against a masked value,
- * the key has drifted when Slipway no longer owns it on the live object (an update by anyone else
- * takes ownership of what it changes). Either way only the path (`data.password`) comes out,
- * never a value.
+ * the key has drifted when Slipway no longer owns it on the live object or another manager owns it
+ * that did not when it was applied (an update by anyone else takes ownership of what it changes;
+ * a value Slipway set through stringData stays "Slipway's" but gains the other manager). Either
+ * way only the path (`data.password`) comes out, never a value.
  *
  * Paths read like the plan's (core/plan/diff.ts): `spec.replicas`, `metadata.labels.app`,
  * `spec.template.spec.containers[name=web].image`; a list element keyed by other fields reads
@@ -71,7 +72,7 @@ export function compareDrift(input: DriftInput): DriftComparison {
   if (!fields) return { status: 'unknown', paths: [], reason: `the applied object records no field owned by the field manager "${manager}"` };
 
   const found: Found[] = [];
-  walk(fields, applied, live, { secret, liveFields: fieldsOf(live, manager, secret) ?? {} }, [], [], found);
+  walk(fields, applied, live, { manager, applied, live, secret, liveFields: fieldsOf(live, manager, secret) ?? {} }, [], [], found);
   const skip = ignoredPaths(live, input.ignore ?? []);
   const paths = [...new Set(found.filter((f) => !skip.some((prefix) => startsWith(f.raw, prefix))).map((f) => formatSteps(f.steps)))].sort();
   return paths.length === 0 ? IN_SYNC : { status: 'drifted', paths };
@@ -111,6 +112,9 @@ interface Found {
 }
 
 interface WalkContext {
+  readonly manager: string;
+  readonly applied: JsonObject;
+  readonly live: JsonObject;
   readonly secret: boolean;
   /** Slipway's fields on the live object: whether it still owns a Secret value. */
   readonly liveFields: JsonObject;
@@ -140,8 +144,12 @@ function walk(fields: JsonObject, applied: unknown, live: unknown, ctx: WalkCont
     if (children.length > 0) {
       walk(sub as JsonObject, a.value, l.value, ctx, nextSteps, nextRaw, out);
     } else if (ctx.secret && raw.length === 1 && raw[0] === 'data' && a.value === MASK) {
-      // A masked Secret value: drifted when Slipway no longer owns it on the live object.
-      if (!ownsField(ctx.liveFields, ['f:data', name])) out.push({ steps: nextSteps, raw: nextRaw });
+      // A masked Secret value: drifted when Slipway no longer owns it on the live object, or another
+      // manager has taken it since (Slipway still "owns" a value it set through stringData).
+      const path = ['f:data', name];
+      const before = managersOwning(ctx.applied, path);
+      const taken = [...managersOwning(ctx.live, path)].some((m) => m !== ctx.manager && !before.has(m));
+      if (taken || !ownsField(ctx.liveFields, path)) out.push({ steps: nextSteps, raw: nextRaw });
     } else if (!deepEqual(a.value, l.value)) {
       out.push({ steps: nextSteps, raw: nextRaw });
     }
@@ -178,6 +186,18 @@ function ownsField(fields: JsonObject, path: readonly string[]): boolean {
     node = node[name];
   }
   return true;
+}
+
+/** The managers whose fields (main resource) name the path. */
+function managersOwning(obj: JsonObject, path: readonly string[]): Set<string> {
+  const meta = obj.metadata;
+  const out = new Set<string>();
+  for (const e of isPlainObject(meta) && Array.isArray(meta.managedFields) ? meta.managedFields : []) {
+    if (!isPlainObject(e) || typeof e.manager !== 'string' || !isPlainObject(e.fieldsV1)) continue;
+    if (typeof e.subresource === 'string' && e.subresource !== '') continue;
+    if (ownsField(e.fieldsV1, path)) out.add(e.manager);
+  }
+  return out;
 }
 
 function parseJson(text: string): unknown {
