@@ -56,7 +56,7 @@ export function speedup(slipwayMs: number, comparisonMs: number): string {
 export function markdownTable(rows: readonly BenchRow[]): string {
   const lines = ['| measurement | Slipway: median (min–max) | comparison: median (min–max) | ratio | target | met | notes |', '|---|---:|---:|---|---|---|---|'];
   for (const r of rows) {
-    const comparison = r.comparison ? `${r.comparison.name}: ${figure(r.comparison)}` : '';
+    const comparison = r.comparison ? `${r.comparison.name}: ${figure(r.comparison, r.unit)}` : '';
     const met = r.target ? (r.target.met ? 'yes' : '**no**') : '';
     lines.push(`| ${r.name} | ${figure(r, r.unit)} | ${comparison} | ${r.ratio ?? ''} | ${r.target?.text ?? ''} | ${met} | ${r.notes ?? ''} |`);
   }

@@ -51,6 +51,10 @@ const benchmarks: Benchmark[] = [
     name: 'live',
     run: async () => (await import('./live-bench.js')).liveSection(),
   },
+  {
+    name: 'watch',
+    run: async () => (await import('./watch-bench.js')).watchSection(),
+  },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--only');
