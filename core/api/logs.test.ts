@@ -32,11 +32,11 @@ function fakeCluster() {
     context: 'ctx',
     server: 'https://127.0.0.1:6443',
     readPod: async (_ns, name) => (name === 'web-1' ? pod : null),
-    streamLog: async (_ns, _pod, _container, sink: Writable) => {
+    streamLog: async (_ns, _pod, _container, sink: Writable, _options, signal) => {
       const source = new PassThrough();
       sources.push(source);
       source.pipe(sink);
-      return { abort: () => source.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' })) };
+      signal.addEventListener('abort', () => source.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' })));
     },
     close: async () => {},
   });

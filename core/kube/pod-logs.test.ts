@@ -67,15 +67,13 @@ describe('logContainerOf', () => {
 });
 
 describe('toLogOptions', () => {
-  const now = new Date('2026-03-01T10:00:00.123Z');
   it.each([
     ['defaults', {}, { follow: false, previous: false, timestamps: false }],
     ['follow, previous, timestamps', { follow: true, previous: true, timestamps: true }, { follow: true, previous: true, timestamps: true }],
     ['tail, since and a byte limit', { tailLines: 50, sinceSeconds: 300, limitBytes: 4096 }, { follow: false, previous: false, timestamps: false, tailLines: 50, sinceSeconds: 300, limitBytes: 4096 }],
-    // client-node leaves out a tailLines of 0: it becomes "since now".
-    ['tail 0: only what comes next', { tailLines: 0, follow: true, sinceSeconds: 60 }, { follow: true, previous: false, timestamps: false, sinceTime: '2026-03-01T10:00:00Z' }],
+    ['tail 0: only what comes next', { tailLines: 0, follow: true }, { follow: true, previous: false, timestamps: false, tailLines: 0 }],
   ])('%s', (_name, req, want) => {
-    expect(toLogOptions({ namespace: 'shop', pod: 'web-1', ...req }, now)).toEqual(want);
+    expect(toLogOptions({ namespace: 'shop', pod: 'web-1', ...req })).toEqual(want);
   });
 
   it.each([
@@ -97,17 +95,16 @@ function fakePort(opts: { pod?: KubeObject | null; refuse?: KubeError } = {}) {
     context: 'ctx',
     server: 'https://127.0.0.1:6443',
     readPod: async () => current,
-    streamLog: async (_ns, _pod, container, sink: Writable, options) => {
+    streamLog: async (_ns, _pod, container, sink: Writable, options, signal) => {
       calls.push({ container, options });
       if (opts.refuse) throw opts.refuse;
       source.pipe(sink);
-      return {
-        abort: () => {
-          aborted = true;
-          // What undici does on abort: the response stream errors.
-          source.destroy(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }));
-        },
-      };
+      signal.addEventListener('abort', () => {
+        if (source.readableEnded) return;
+        aborted = true;
+        // What undici does on abort: the response stream errors.
+        source.destroy(Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }));
+      });
     },
   };
   return { port, source, calls, setPod: (p: KubeObject | null) => (current = p), wasAborted: () => aborted };
@@ -149,6 +146,13 @@ describe('openPodLogs', () => {
       code: 'no-previous-container',
       message: 'the log of container "app" of Pod shop/web-1 could not be read (context ctx): previous terminated container "app" in pod "web-1" not found',
     });
+  });
+
+  it('following: opens before the server answers (a quiet log answers with its first line); a refusal then ends it as failed', async () => {
+    const refuse = new KubeError('forbidden', 'jane may not get pods/log in namespace shop', { context: 'ctx', server: 's', status: 403 });
+    const f = fakePort({ refuse });
+    const stream = await openPodLogs(f.port, { namespace: 'shop', pod: 'web-1', follow: true }, { podCheckMs: 0 });
+    expect(await stream.done).toEqual({ reason: 'failed', error: refuse });
   });
 
   it('following: a deleted Pod ends the stream (pod-deleted) and the request is aborted', async () => {

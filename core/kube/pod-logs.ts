@@ -15,7 +15,7 @@
  * here logs, and no error message carries a line.
  */
 import { Writable } from 'node:stream';
-import { Log, type LogOptions } from '@kubernetes/client-node';
+import { Log, type KubeConfig, type LogOptions } from '@kubernetes/client-node';
 import { SlipwayError } from '../model/diagnostics.js';
 import type { LogEndReason } from '../model/logs.js';
 import { KubeClient } from './client.js';
@@ -91,9 +91,12 @@ export interface PodLogPort {
   readPod(namespace: string, name: string): Promise<KubeObject | null>;
   /**
    * Starts the log request: resolves once the server answered 200 (the log then flows into `sink`,
-   * which is ended when the server ends it), rejects with a KubeError that carries the server's reason.
+   * which is ended when the server ends it), rejects with a KubeError that carries the server's
+   * reason. A followed log's answer comes with its first line, however long that takes.
+   * `signal` ends the request at any time, answered or not, and releases its connection; it is
+   * aborted once the stream has ended whatever the reason.
    */
-  streamLog(namespace: string, pod: string, container: string, sink: Writable, options: LogOptions): Promise<{ abort(): void }>;
+  streamLog(namespace: string, pod: string, container: string, sink: Writable, options: LogOptions, signal: AbortSignal): Promise<void>;
 }
 
 export interface OpenLogOptions {
@@ -205,20 +208,14 @@ function checkCount(value: number | undefined, name: string, min: number): void 
   if (!Number.isInteger(value) || value < min) throw new SlipwayError('invalid-log-request', `${name} must be a whole number of at least ${min} (got ${value})`);
 }
 
-/**
- * The request as client-node's LogOptions. client-node leaves out a tailLines of 0 (it reads as
- * "absent"): 0 lines of the past becomes sinceTime now, so only what is written next comes.
- */
-export function toLogOptions(req: PodLogRequest, now: Date = new Date()): LogOptions {
+/** The request as client-node's LogOptions (checked: whole numbers in range). */
+export function toLogOptions(req: PodLogRequest): LogOptions {
   checkCount(req.tailLines, 'tailLines', 0);
   checkCount(req.sinceSeconds, 'sinceSeconds', 1);
   checkCount(req.limitBytes, 'limitBytes', 1);
   const out: LogOptions = { follow: req.follow === true, previous: req.previous === true, timestamps: req.timestamps === true };
-  if (req.tailLines === 0) out.sinceTime = now.toISOString().replace(/\.\d+Z$/, 'Z');
-  else {
-    if (req.tailLines !== undefined) out.tailLines = req.tailLines;
-    if (req.sinceSeconds !== undefined) out.sinceSeconds = req.sinceSeconds;
-  }
+  if (req.tailLines !== undefined) out.tailLines = req.tailLines;
+  if (req.sinceSeconds !== undefined) out.sinceSeconds = req.sinceSeconds;
   if (req.limitBytes !== undefined) out.limitBytes = req.limitBytes;
   return out;
 }
@@ -235,7 +232,9 @@ function podNotFound(namespace: string, name: string, context: string, cause?: u
 /**
  * Opens the log of one container of a Pod. Rejects with a SlipwayError (codes: PodLogErrorCode) or
  * a KubeError (unreachable, forbidden, …) when there is no log to read; afterwards, failures end
- * the stream (`done`, reason `failed`).
+ * the stream (`done`, reason `failed`). A follow resolves once the Pod was read and the request
+ * sent (the server answers with the first line): a refusal of the log request itself then ends
+ * the stream as `failed`, with the same error.
  */
 export async function openPodLogs(port: PodLogPort, req: PodLogRequest, opts: OpenLogOptions = {}): Promise<PodLogStream> {
   const { context } = port;
@@ -250,14 +249,14 @@ export async function openPodLogs(port: PodLogPort, req: PodLogRequest, opts: Op
   let resolveDone!: (end: LogEnd) => void;
   const done = new Promise<LogEnd>((r) => (resolveDone = r));
   let ended = false;
-  let handle: { abort(): void } | undefined;
+  const request = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const finish = (end: LogEnd): void => {
     if (ended) return;
     ended = true;
     if (timer) clearInterval(timer);
     opts.signal?.removeEventListener('abort', stop);
-    if (end.reason !== 'complete') handle?.abort();
+    request.abort();
     buffer.end();
     resolveDone(end);
   };
@@ -295,12 +294,28 @@ export async function openPodLogs(port: PodLogPort, req: PodLogRequest, opts: Op
   });
   sink.on('error', () => {});
 
-  try {
-    handle = await port.streamLog(req.namespace, req.pod, chosen.container, sink, options);
-  } catch (err) {
-    throw refused(err, req, chosen.container, context);
+  const answered = port.streamLog(req.namespace, req.pod, chosen.container, sink, options, request.signal);
+  if (!req.follow) {
+    try {
+      await answered;
+    } catch (err) {
+      request.abort();
+      throw refused(err, req, chosen.container, context);
+    }
+  } else {
+    // A followed log answers with its first line: a quiet one (or a tail of 0) would hold the
+    // open until something is written. The Pod was read just now; a refusal ends the stream.
+    answered.then(
+      () => {},
+      (err: unknown) => {
+        if (ended) return;
+        const e = refused(err, req, chosen.container, context);
+        // Deleted between the read and the log request.
+        if (e instanceof SlipwayError && e.code === 'pod-not-found') return finish({ reason: 'pod-deleted' });
+        finish({ reason: 'failed', error: e instanceof SlipwayError ? e : toKubeError(e, { context, server: port.server, verb: 'get', resource: 'pods/log' }) });
+      },
+    );
   }
-  if (ended) handle.abort();
   if (opts.signal?.aborted) stop();
   else opts.signal?.addEventListener('abort', stop, { once: true });
 
@@ -360,7 +375,7 @@ export interface KubePodLogPort extends PodLogPort {
  */
 export function kubePodLogPort(kubeconfig: LoadedKubeconfig, context: string, opts: { readonly timeoutMs?: number } = {}): KubePodLogPort {
   const client = new KubeClient(kubeconfig, context, { ...(opts.timeoutMs !== undefined && { timeoutMs: opts.timeoutMs }) });
-  const log = new Log(kubeConfigFor(kubeconfig, context));
+  const kc = kubeConfigFor(kubeconfig, context);
   const info = (extra: Partial<KubeRequestInfo> = {}): KubeRequestInfo => ({ context, server: client.server, timeoutMs: client.timeoutMs, ...extra });
   const podPath = (namespace: string, name: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
 
@@ -377,21 +392,47 @@ export function kubePodLogPort(kubeconfig: LoadedKubeconfig, context: string, op
       }
     },
 
-    async streamLog(namespace, pod, container, sink, options) {
-      const started = log.log(namespace, pod, container, sink, options);
+    async streamLog(namespace, pod, container, sink, options, signal) {
+      // Each call of client-node's Log makes its own connection pool (an undici Agent) and hands
+      // back an AbortController only once the server answered. The pool is taken as it is made,
+      // so that `signal` can end the request before an answer (a quiet followed log answers with
+      // its first line) and release the connection after it.
+      let dispatcher: { destroy(): Promise<void> } | undefined;
+      let controller: AbortController | undefined;
+      const forCall = Object.create(kc) as KubeConfig;
+      forCall.applySecurityAuthentication = async (ctx) => {
+        await kc.applySecurityAuthentication(ctx);
+        dispatcher = ctx.getDispatcher() as typeof dispatcher;
+        if (signal.aborted) void dispatcher?.destroy().catch(() => {});
+      };
+      const release = (): void => {
+        controller?.abort();
+        void dispatcher?.destroy().catch(() => {});
+      };
+      signal.addEventListener('abort', release, { once: true });
+      // client-node's Log takes tailLines 0 for "absent": as text it is sent.
+      const sent: LogOptions = options.tailLines === 0 ? { ...options, tailLines: '0' as unknown as number } : options;
+      const started = new Log(forCall).log(namespace, pod, container, sink, sent).then((c) => {
+        controller = c;
+        if (signal.aborted) c.abort();
+        return c;
+      });
+      started.catch(() => {}); // a late refusal after the time limit, or after a stop: already answered for
       let timer: NodeJS.Timeout | undefined;
+      // A followed log answers only with its first line: no time limit on it.
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })), client.timeoutMs);
+        if (!options.follow) timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })), client.timeoutMs);
       });
       try {
-        const controller = await Promise.race([started, timeout]);
-        return { abort: () => controller.abort() };
+        await Promise.race([started, timeout]);
       } catch (err) {
-        // A late answer is closed at once.
-        started.then((c) => c.abort(), () => {});
-        if (!(typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number')) throw toKubeError(err, info({ verb: 'get', resource: 'pods/log' }));
-        // client-node's Log drops the body of a refusal: ask once more without following for the server's reason.
-        throw await reasonOfRefusal(client, `${podPath(namespace, pod)}/log`, container, options, err, info({ verb: 'get', resource: 'pods/log' }));
+        release();
+        if (signal.aborted) throw Object.assign(new Error('the log request was stopped'), { name: 'AbortError' });
+        const what = info({ verb: 'get', resource: 'pods/log' });
+        if (!(typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number')) throw toKubeError(err, what);
+        // client-node's Log drops the body of a refusal (and calls a network failure a 500): ask
+        // once more, without following, for the server's reason.
+        throw await reasonOfRefusal(client, `${podPath(namespace, pod)}/log`, container, options, err, what);
       } finally {
         clearTimeout(timer);
       }
