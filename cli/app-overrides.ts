@@ -12,7 +12,7 @@ export interface OverrideFlags {
 }
 
 /** A namespace name as the API server accepts it (RFC 1123 label). */
-function namespaceName(value: string): string {
+export function namespaceName(value: string): string {
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || value.length > 63) throw new InvalidArgumentError('expected a namespace name: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
   return value;
 }

@@ -15,6 +15,7 @@ import { registerApply } from './apply.js';
 import { registerApps } from './apps.js';
 import { addRevOption } from './common.js';
 import { registerContexts, registerDiff } from './diff.js';
+import { registerLogs } from './logs.js';
 import { registerPlan } from './plan.js';
 import { registerRender } from './render.js';
 import { registerWatch } from './watch.js';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerStatus(program);
   registerContexts(program);
+  registerLogs(program);
   registerWatch(program);
 
   const serve = program
