@@ -55,6 +55,10 @@ const benchmarks: Benchmark[] = [
     name: 'watch',
     run: async () => (await import('./watch-bench.js')).watchSection(),
   },
+  {
+    name: 'logs',
+    run: async () => (await import('./logs-bench.js')).logsSection(),
+  },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--only');
