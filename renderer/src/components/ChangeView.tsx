@@ -101,7 +101,7 @@ export function ChangeView(props: { change: Change; findings?: readonly Finding[
 function WhyList(props: { why: NonNullable<Change['why']> }): React.JSX.Element {
   const { why } = props;
   return (
-    <details className="change-why" data-testid="change-why" open={why.length <= 5}>
+    <details className="change-why" data-testid="change-why" open={why.length <= 2}>
       <summary>
         Why: {why.length} commit{why.length === 1 ? '' : 's'} changed its sources
       </summary>
