@@ -15,5 +15,7 @@ export default defineConfig({
     sourcemap: true,
     // Monaco's editor core is one large lazy chunk by nature (~3 MB unminified source).
     chunkSizeWarningLimit: 4096,
+    // Rolldown reports slow plugins when the machine is busy (a timing, not a problem): noise on the user's terminal.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
 });
