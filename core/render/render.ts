@@ -10,7 +10,7 @@ import type { DesiredObject } from '../model/desired.js';
 import { SlipwayError, carriedOptions, formatLocation, type Diagnostic } from '../model/diagnostics.js';
 import { canonicalJson, textHash } from '../model/canonical.js';
 import { formatKey, identityOf } from '../model/resource.js';
-import { detectSourceType, type DirectoryOptions, type SourceType } from '../source/apps.js';
+import { detectSourceType, type DirectoryOptions, type HelmValuesLayer, type SourceType } from '../source/apps.js';
 import { clearClosureCache, closureSnapshot } from './closure.js';
 import { materialize, resolveSymlink } from './materialize.js';
 import { parseManifests, type ParsedFile } from '../manifest/manifests.js';
@@ -30,7 +30,6 @@ import { chartWorkRoot, resolveOptionsFor } from './charts/cache-root.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { decryptSopsObjects } from './sops.js';
 import { mergeValuesLayers } from './secret-values.js';
-import type { HelmValuesLayer } from '../source/apps.js';
 
 /** What rendering needs to know about an App (the App type of core/source satisfies it). */
 export interface RenderableApp {
@@ -215,7 +214,9 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revi
     if (role === 'ignored') continue;
     const reason = leftOutBy(relative, role);
     if (reason) {
-      leftOut.set(reason, [...(leftOut.get(reason) ?? []), relative]);
+      const paths = leftOut.get(reason);
+      if (paths) paths.push(relative);
+      else leftOut.set(reason, [relative]);
       continue;
     }
     if (role === 'jsonnet' || role === 'library') byRole[role].push(file.path);
