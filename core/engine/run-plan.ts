@@ -11,8 +11,6 @@ export function planOfRun(history: History, runId: string): Plan {
   const run = runOf(history, runId);
   const plan = history.planById(run.planId);
   if (!plan) throw new SlipwayError('unknown-plan', `the history (${history.path}) has no plan ${run.planId} of run ${runId}`);
-  // Format 5 only added findings and Change.why: a format-4 plan is shown as one without them.
-  if ((plan.formatVersion as number) === 4) return { ...plan, formatVersion: PLAN_FORMAT_VERSION, findings: [] };
   // Plans of an earlier format stay in the history for rollbacks; this Slipway shows only its own format.
   if ((plan.formatVersion as number) !== PLAN_FORMAT_VERSION) throw new SlipwayError('plan-format-version', `run ${runId} was planned by an earlier Slipway (plan format ${String(plan.formatVersion)}; this one shows format ${PLAN_FORMAT_VERSION})`, { hint: 'its objects are listed with the run' });
   return plan;

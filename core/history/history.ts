@@ -16,6 +16,7 @@ import { appliedEverything } from '../model/run.js';
 import { userDataDir } from '../paths.js';
 import type { AppliedObject, AppliedObjectsQuery } from '../plan/ports.js';
 import type { Plan } from '../plan/types.js';
+import { upgradeStoredPlan } from '../plan/plan-file.js';
 import type { Encoded, PreparedSnapshot } from './codec.js';
 import { decodeJson, encodePlan, encodeText, prepareSnapshot } from './codec.js';
 import { decodeCursor, newRunId, pageSize } from './ids.js';
@@ -451,7 +452,7 @@ class SqliteHistory implements History {
 
   planById(id: string): Plan | undefined {
     const row = this.read(() => this.stmt<[string], { codec: string; body: Buffer }>(`SELECT codec, body FROM plans WHERE id = ?`).get(id));
-    return row ? (decodeJson(row.codec, row.body, `plan ${id}`) as Plan) : undefined;
+    return row ? upgradeStoredPlan(decodeJson(row.codec, row.body, `plan ${id}`) as Plan) : undefined;
   }
 
   lastSucceededRun(query: { readonly repo: string; readonly app: string; readonly clusterUid: string }): RunRecord | undefined {

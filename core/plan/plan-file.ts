@@ -58,3 +58,12 @@ function formatIssuePath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
+/**
+ * A plan as stored by an earlier Slipway, in this format where the step is only additions: format 5
+ * added `findings` and `Change.why`, so a format-4 plan reads as one without them. Others stay as
+ * they are (their readers say which format they have).
+ */
+export function upgradeStoredPlan(plan: Plan): Plan {
+  if ((plan.formatVersion as number) === 4) return { ...plan, formatVersion: PLAN_FORMAT_VERSION, findings: [] };
+  return plan;
+}
