@@ -33,7 +33,7 @@ import { decidePrunes, desiredSyncOptions, predictReplace, revertDelete, sendLen
 import type { SyncOptions } from '../model/sync-options.js';
 import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet, type PlanInputs, type PlanMode, type PlannedHook } from './types.js';
 import { splitHooks } from './hooks.js';
-import { computeFindings } from './findings/index.js';
+import { planFindings } from './findings/index.js';
 import { readFindingsContext } from './findings-live.js';
 import { checkWaitAnnotations } from '../model/wait.js';
 
@@ -98,7 +98,8 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   // Rollout impact and risks (core/plan/findings), from the changes and the little of the cluster they ask for.
   const done = async (changes: Change[], adopts?: PlanApplySet['adopts']): Promise<Plan> => {
-    const findings = changes.length === 0 ? [] : computeFindings({ changes, live: await readFindingsContext(client, discovery, changes, { concurrency }) });
+    const rules = planFindings(changes);
+    const findings = rules.findings(await readFindingsContext(client, discovery, rules.needs, { concurrency }));
     return finalizePlan({ inputs: adopts && adopts.length > 0 ? { ...inputs, applySet: { ...inputs.applySet, adopts } } : inputs, changes, diagnostics, hooks, findings, createdAt });
   };
   if (hasErrors(render.diagnostics)) {

@@ -9,6 +9,7 @@ import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import { buildChange } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { readFindingsContext } from './findings-live.js';
+import { planFindings } from './findings/index.js';
 
 const resource = (group: string, version: string, kind: string, plural: string, namespaced = true, verbs = ['list']): ApiResource => ({ group, version, kind, plural, namespaced, verbs, preferred: true });
 const discovery: Discovery = {
@@ -68,7 +69,7 @@ const cluster = [
 describe('readFindingsContext', () => {
   it('reads the PodDisruptionBudgets where workloads change, what a deleted Namespace holds (Events aside) and the objects of a deleted CRD', async () => {
     const { client, lists } = fakeClient(cluster);
-    const live = await readFindingsContext(client, discovery, [rolled, namespaceGone, crdGone]);
+    const live = await readFindingsContext(client, discovery, planFindings([rolled, namespaceGone, crdGone]).needs);
     expect(live).toEqual({
       podDisruptionBudgets: [cluster[0]],
       namespaceContents: { old: { total: 3, byKind: { ConfigMap: 2, Secret: 1 } } },
@@ -80,12 +81,12 @@ describe('readFindingsContext', () => {
   it('reads nothing for a plan that needs nothing', async () => {
     const { client, lists } = fakeClient(cluster);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data: { a: '1' } };
-    expect(await readFindingsContext(client, discovery, [buildChange({ key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, after: cm })])).toEqual({});
+    expect(await readFindingsContext(client, discovery, planFindings([buildChange({ key: { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'c' }, after: cm })]).needs)).toEqual({});
     expect(lists).toEqual([]);
   });
 
   it('leaves out what the user may not list, and counts a Namespace it could not fully list as partial', async () => {
     const { client } = fakeClient(cluster, ['PodDisruptionBudget', 'Secret', 'Widget']);
-    expect(await readFindingsContext(client, discovery, [rolled, namespaceGone, crdGone])).toEqual({ namespaceContents: { old: { total: 2, byKind: { ConfigMap: 2 }, partial: true } } });
+    expect(await readFindingsContext(client, discovery, planFindings([rolled, namespaceGone, crdGone]).needs)).toEqual({ namespaceContents: { old: { total: 2, byKind: { ConfigMap: 2 }, partial: true } } });
   });
 });

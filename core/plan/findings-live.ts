@@ -1,8 +1,9 @@
 /**
  * The small live context the finding rules read (core/plan/findings/context.ts), fetched at plan
- * time: the PodDisruptionBudgets in the namespaces of the workloads the plan changes, what each
- * Namespace the plan deletes holds, and how many objects of each CustomResourceDefinition it
- * deletes exist. Only what the changes ask for (contextNeeds); nothing at all for most plans.
+ * time: the PodDisruptionBudgets in the namespaces of the workloads whose Pods the plan replaces,
+ * what each Namespace the plan deletes holds, and how many objects of each CustomResourceDefinition
+ * it deletes exist. Only what the rules ask for (planFindings(changes).needs); nothing at all for
+ * most plans.
  *
  * Findings are advice: a read the user may not make (403) or a kind that went away (404) leaves
  * its part out (or counts it as partial); it never stops the plan.
@@ -13,9 +14,8 @@ import { mapConcurrent, DEFAULT_CONCURRENCY } from '../kube/concurrency.js';
 import { resourceFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
-import { contextNeeds, type FindingsContext, type NamespaceContents } from './findings/index.js';
+import type { ContextNeeds, FindingsContext, NamespaceContents } from './findings/index.js';
 import { listInScope } from './list.js';
-import type { Change } from './types.js';
 
 const PDB = { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' };
 /** Kinds that are records about objects rather than objects a Namespace holds. */
@@ -23,8 +23,7 @@ const NOT_CONTENTS = new Set(['|Event', 'events.k8s.io|Event', 'metrics.k8s.io|P
 
 const skippable = (e: unknown): boolean => e instanceof KubeError && (e.code === 'forbidden' || e.code === 'not-found');
 
-export async function readFindingsContext(client: KubeClient, discovery: Discovery, changes: readonly Change[], opts: { readonly concurrency?: number } = {}): Promise<FindingsContext> {
-  const needs = contextNeeds(changes);
+export async function readFindingsContext(client: KubeClient, discovery: Discovery, needs: ContextNeeds, opts: { readonly concurrency?: number } = {}): Promise<FindingsContext> {
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const [podDisruptionBudgets, namespaceContents, customResources] = await Promise.all([
     pdbs(client, discovery, needs.pdbNamespaces),

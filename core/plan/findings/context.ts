@@ -3,13 +3,11 @@
  * plan time (core/plan/findings-live.ts), absent in a comparison of revisions. Which reads are
  * needed is decided here, from the changes, so the reader asks only for those.
  */
-import type { ResourceKey } from '../../model/resource.js';
-import type { Change } from '../types.js';
-import { at, plannedObject, str, type Obj } from './fields.js';
-import { workloadKind } from './workloads.js';
+import { identityOf, type ResourceKey } from '../../model/resource.js';
+import { at, str, type Obj, type PlannedObject } from './fields.js';
 
 export interface FindingsContext {
-  /** PodDisruptionBudgets in the namespaces of the workloads the plan changes, as the API server returns them. */
+  /** PodDisruptionBudgets in the namespaces of the workloads whose Pods the plan replaces, as the API server returns them. */
   readonly podDisruptionBudgets?: readonly Obj[];
   /** What each Namespace the plan deletes holds now, by its name. */
   readonly namespaceContents?: Readonly<Record<string, NamespaceContents>>;
@@ -44,19 +42,23 @@ export interface ContextNeeds {
 
 const sorted = (s: Iterable<string>): string[] => [...new Set(s)].sort();
 
-/** The live reads the rules need for these changes (none when nothing asks for them). */
-export function contextNeeds(changes: readonly Change[]): ContextNeeds {
-  const pdbNamespaces = changes.filter((c) => workloadKind(c.key) && (c.action === 'update' || c.action === 'replace' || c.action === 'create') && c.key.namespace).map((c) => c.key.namespace!);
-  const deletes = changes.filter((c) => c.action === 'delete');
-  const deletedNamespaces = deletes.filter((c) => isKind(c.key, '', 'Namespace')).map((c) => c.key.name);
-  const deletedCrds = deletes.filter((c) => isKind(c.key, 'apiextensions.k8s.io', 'CustomResourceDefinition')).flatMap((c) => {
-    const crd = crdOf(c.key.name, plannedObject(c).before);
+/**
+ * The live reads the rules need for these objects (none when nothing asks for them): the
+ * PodDisruptionBudgets only where the plan replaces a workload's Pods (`replacing`, identityOf the
+ * workloads: pdb-blocks-eviction reads them for no other), and what deleted Namespaces and CRDs hold.
+ */
+export function contextNeeds(objects: readonly PlannedObject[], replacing: ReadonlySet<string>): ContextNeeds {
+  const pdbNamespaces = objects.filter((o) => o.key.namespace && replacing.has(identityOf(o.key))).map((o) => o.key.namespace!);
+  const deletes = objects.filter((o) => o.action === 'delete');
+  const deletedNamespaces = deletes.filter((o) => isKind(o.key, '', 'Namespace')).map((o) => o.key.name);
+  const deletedCrds = deletes.filter((o) => isKind(o.key, 'apiextensions.k8s.io', 'CustomResourceDefinition')).flatMap((o) => {
+    const crd = crdOf(o.key.name, o.before);
     return crd ? [crd] : [];
   });
   return { pdbNamespaces: sorted(pdbNamespaces), deletedNamespaces: sorted(deletedNamespaces), deletedCrds };
 }
 
-export const isKind = (key: Pick<ResourceKey, 'group' | 'kind'>, group: string, kind: string): boolean => key.group === group && key.kind === kind;
+const isKind = (key: Pick<ResourceKey, 'group' | 'kind'>, group: string, kind: string): boolean => key.group === group && key.kind === kind;
 
 export function crdOf(name: string, crd: Obj | undefined): DeletedCrd | undefined {
   const group = str(crd, 'spec', 'group');

@@ -11,7 +11,7 @@ import { keyOfObject } from '../../model/resource.js';
 import { buildChange, buildReplaceChange } from '../assemble.js';
 import type { JsonObject } from '../json.js';
 import type { Change, Finding } from '../types.js';
-import { computeFindings, contextNeeds, FINDING_RULES, sortFindings, type FindingsContext } from './index.js';
+import { computeFindings, FINDING_RULES, planFindings, sortFindings, type FindingsContext } from './index.js';
 
 interface FixtureChange {
   readonly before?: JsonObject;
@@ -185,22 +185,28 @@ describe('sortFindings', () => {
   });
 });
 
-describe('contextNeeds', () => {
-  it('asks for PodDisruptionBudgets where workloads change, and for what deleted Namespaces and CRDs hold', () => {
+describe('planFindings(…).needs', () => {
+  it('asks for PodDisruptionBudgets where workloads replace their Pods, and for what deleted Namespaces and CRDs hold', () => {
     const changes = [
       ...fixtureChanges(read<{ fires: Case }>(rulesDir, 'pod-template-changed').fires.changes),
       ...fixtureChanges(read<{ fires: Case }>(rulesDir, 'namespace-deleted').fires.changes),
       ...fixtureChanges(read<{ fires: Case }>(rulesDir, 'crd-deleted').fires.changes),
       ...fixtureChanges(read<{ 'near-miss': Case }>(rulesDir, 'config-volume')['near-miss'].changes),
     ];
-    expect(contextNeeds(changes)).toEqual({
+    expect(planFindings(changes).needs).toEqual({
       pdbNamespaces: ['shop'],
       deletedNamespaces: ['old-shop'],
       deletedCrds: [{ name: 'widgets.example.com', group: 'example.com', kind: 'Widget', plural: 'widgets', version: 'v1', namespaced: true }],
     });
   });
 
+  it('asks for no PodDisruptionBudget where a workload keeps its Pods or is created', () => {
+    const kept = fixtureChanges(read<{ fires: Case }>(rulesDir, 'pods-kept').fires.changes);
+    const created = fixtureChanges(read<{ fires: Case }>(rulesDir, 'pod-template-changed').fires.changes.map((c) => ({ after: c.after! })));
+    expect(planFindings([...kept, ...created]).needs.pdbNamespaces).toEqual([]);
+  });
+
   it('asks for nothing when nothing needs it', () => {
-    expect(contextNeeds(fixtureChanges(read<{ fires: Case }>(rulesDir, 'config-env').fires.changes))).toEqual({ pdbNamespaces: [], deletedNamespaces: [], deletedCrds: [] });
+    expect(planFindings(fixtureChanges(read<{ fires: Case }>(rulesDir, 'config-env').fires.changes)).needs).toEqual({ pdbNamespaces: [], deletedNamespaces: [], deletedCrds: [] });
   });
 });

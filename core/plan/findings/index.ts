@@ -7,12 +7,12 @@
 import { compareForReview } from '../assemble.js';
 import type { Change, Finding, FindingSeverity } from '../types.js';
 import { CONFIG_DELETED_IN_USE, configFindings, USE_RULES } from './config-use.js';
-import type { FindingsContext } from './context.js';
+import { contextNeeds, type ContextNeeds, type FindingsContext } from './context.js';
 import { plannedObject } from './fields.js';
 import { RISK_RULES, riskFindings } from './risks.js';
 import { replacing, ROLLOUT_RULES, rollouts } from './rollout.js';
 
-export { contextNeeds, type ContextNeeds, type DeletedCrd, type FindingsContext, type NamespaceContents } from './context.js';
+export type { ContextNeeds, DeletedCrd, FindingsContext, NamespaceContents } from './context.js';
 
 export interface FindingsInput {
   readonly changes: readonly Change[];
@@ -25,12 +25,30 @@ export const FINDING_RULES: readonly string[] = [...ROLLOUT_RULES, ...USE_RULES.
 
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { danger: 0, warning: 1, info: 2 };
 
-export function computeFindings(input: FindingsInput): Finding[] {
-  const objects = input.changes.map(plannedObject);
+/**
+ * The rules' reading of a plan's changes, in two steps around the live reads: the changes are read
+ * once (each side parsed on first use) and the rollouts worked out, which decide what of the
+ * cluster the rules need (`needs`); then the findings, given what was read of it.
+ */
+export interface PlanFindings {
+  /** The live reads the rules need for these changes (none when nothing asks for them). */
+  readonly needs: ContextNeeds;
+  /** Most severe first (sortFindings). Without `live` (a comparison), the rules that need it stay quiet or say less. */
+  findings(live?: FindingsContext): Finding[];
+}
+
+export function planFindings(changes: readonly Change[]): PlanFindings {
+  const objects = changes.map(plannedObject);
   const rolled = rollouts(objects);
   const replaced = replacing(rolled);
-  const all = [...riskFindings({ objects, live: input.live ?? {}, replacing: replaced }), ...rolled.map((r) => r.finding), ...configFindings(objects, replaced)];
-  return sortFindings(all);
+  return {
+    needs: contextNeeds(objects, replaced),
+    findings: (live = {}) => sortFindings([...riskFindings({ objects, live, replacing: replaced }), ...rolled.map((r) => r.finding), ...configFindings(objects, replaced)]),
+  };
+}
+
+export function computeFindings(input: FindingsInput): Finding[] {
+  return planFindings(input.changes).findings(input.live);
 }
 
 /** Most severe first; then risks before impact, the subject in review order, the rule, the message. */
