@@ -6,7 +6,7 @@
  * Event objects in. An Event's text is the controller's; no object's content is ever read here.
  */
 import type { KubeObject } from '../kube/types.js';
-import { at, int, str } from './fields.js';
+import { at, int, str } from '../model/fields.js';
 
 /** Normal or Warning, as Kubernetes says it (anything else is kept as it came). */
 export type EventType = string;

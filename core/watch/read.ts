@@ -14,7 +14,7 @@ import { withRetry } from '../kube/retry.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, applySetId, groupKindString, parentRef, parseGroupKinds, type ApplySetParent } from '../model/applyset.js';
 import { apiVersionOf, identityOf, keyOfObject, parseApiVersion, type ResourceKey } from '../model/resource.js';
-import { stringMap } from './fields.js';
+import { stringMap } from '../model/fields.js';
 import { childKindsOf, snapshotOf, type GroupKind, type LiveSnapshot, type ReadGap } from './tree.js';
 
 /** What the reader needs of a KubeClient (a fake in unit tests). */

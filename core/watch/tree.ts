@@ -18,7 +18,7 @@ import { APPLYSET_PART_OF_LABEL, groupKindString } from '../model/applyset.js';
 import type { Health, HealthStatus } from '../model/health.js';
 import { identityOf, keyOfObject, parseApiVersion, type ResourceKey } from '../model/resource.js';
 import { eventRowOf, eventsAbout, indexEvents, newestFirst, type EventRow } from './events.js';
-import { at, int, list, str, stringMap } from './fields.js';
+import { at, int, list, str, stringMap } from '../model/fields.js';
 
 export interface GroupKind {
   /** "" for the core group. */

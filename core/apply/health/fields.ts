@@ -1,43 +1,14 @@
 /**
  * Reading an object as the API server returns it (plain JSON, any field may be absent or of the
- * wrong type) without `any`: every helper returns undefined rather than throwing.
+ * wrong type) without `any`: every helper returns undefined rather than throwing. The plain
+ * readers are core/model/fields.ts (the watch floor reads with them too); conditions and wording here.
  */
 import { isPlainObject } from '../../model/desired.js';
+import { int, list } from '../../model/fields.js';
 import type { HealthResult } from './types.js';
 import { progressing } from './types.js';
 
-/** The value at a path of object keys, or undefined. */
-export function at(obj: unknown, ...path: readonly string[]): unknown {
-  let cur = obj;
-  for (const seg of path) {
-    if (!isPlainObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
-    cur = cur[seg];
-  }
-  return cur;
-}
-
-export function int(obj: unknown, ...path: readonly string[]): number | undefined {
-  const v = at(obj, ...path);
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-}
-
-export function str(obj: unknown, ...path: readonly string[]): string | undefined {
-  const v = at(obj, ...path);
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function bool(obj: unknown, ...path: readonly string[]): boolean {
-  return at(obj, ...path) === true;
-}
-
-export function list(obj: unknown, ...path: readonly string[]): readonly unknown[] {
-  const v = at(obj, ...path);
-  return Array.isArray(v) ? v : [];
-}
-
-export function strings(obj: unknown, ...path: readonly string[]): string[] {
-  return list(obj, ...path).filter((v): v is string => typeof v === 'string');
-}
+export { at, bool, int, list, str, strings } from '../../model/fields.js';
 
 /** A status condition (metav1.Condition and the older per-API condition types alike). */
 export interface Condition {
