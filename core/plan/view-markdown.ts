@@ -19,6 +19,7 @@ import { formatLocation } from '../model/diagnostics.js';
 import { formatKey } from '../model/resource.js';
 import type { PlanSet } from './plan-set.js';
 import type { Plan } from './types.js';
+import { esc } from './view-html.js';
 import {
   SEVERITY_TITLE,
   SUMMARY_COLUMNS,
@@ -174,8 +175,8 @@ function childOverview(children: readonly ReportSection[]): string {
 }
 
 function changePiece(e: ChangeEntry): ChangePiece {
-  const notes = [...(e.dangerous ? ['<b>dangerous</b>'] : []), ...e.flags.filter((f) => f !== 'dangerous').map(htmlText)];
-  const summaryLine = `<details><summary><code>${htmlText(`${e.symbol} ${e.verb}`)}</code> <b>${htmlText(e.name)}</b>${notes.map((n) => ` · ${n}`).join('')}</summary>\n\n`;
+  const notes = [...(e.dangerous ? ['<b>dangerous</b>'] : []), ...e.flags.filter((f) => f !== 'dangerous').map(esc)];
+  const summaryLine = `<details><summary><code>${esc(`${e.symbol} ${e.verb}`)}</code> <b>${esc(e.name)}</b>${notes.map((n) => ` · ${n}`).join('')}</summary>\n\n`;
   const body: string[] = [];
   if (e.source) body.push(`Source: ${mdCode(e.source)}\n`);
   if (e.message) body.push(`${e.message.split('\n').map((l) => `> ${mdText(l)}`).join('\\\n')}\n`);
@@ -257,7 +258,7 @@ function seeAll(command: string): string {
   return `Run ${mdCode(command)} with the same options to see everything, or add ${mdCode('--format html')} for one page with every diff.`;
 }
 
-// ── Markdown and HTML text ──
+// ── Markdown text (HTML inside `<summary>` is escaped by view-html.ts esc) ──
 
 /**
  * Plain text in Markdown: characters that would mark up are escaped; a newline becomes a space;
@@ -288,9 +289,4 @@ function fenced(info: string, lines: readonly string[]): string {
   const longest = Math.max(2, ...lines.flatMap((l) => [...l.matchAll(/`+/g)].map((m) => m[0].length)));
   const fence = '`'.repeat(longest + 1);
   return `${fence}${info}\n${lines.join('\n')}\n${fence}\n`;
-}
-
-/** Text inside an HTML element (`<summary>`): &, <, >, quotes escaped. */
-export function htmlText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
