@@ -25,7 +25,7 @@ import { whyFromHistory } from '../engine/why.js';
 import { listFolders } from './folders.js';
 import { WORKING_COPY } from '../git/types.js';
 import { objectHealth } from '../apply/object-health.js';
-import { liveTreeOf } from '../engine/live-tree.js';
+import { liveTreeOf, type LiveTreeRequest } from '../engine/live-tree.js';
 import { toLiveTreeResult } from './live-tree.js';
 import { LiveTreeStreams } from './live-trees.js';
 import { openHistory, type History } from '../history/history.js';
@@ -40,7 +40,7 @@ import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
 import { LogStreams } from './logs.js';
 import { exportPlan } from './plan-export.js';
-import type { AppSummary, ChildPlanSummary, CommandHandlers, EngineInfo, Startup } from './contract.js';
+import type { AppSummary, ChildPlanSummary, CommandHandlers, EngineInfo, Startup, ValidRequest } from './contract.js';
 import { argoCdSyncsChildren, planChildApps, type ChildPlan } from '../plan/plan-set.js';
 import { selectionOf } from '../source/load.js';
 import { createEventHub, type EventSource } from './events.js';
@@ -125,6 +125,28 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     ...(context !== undefined && { context }),
     options: options(),
   });
+
+  /** What liveTree and watchLiveTree ask the engine for: the app as plan finds it, with the history for members that are gone. */
+  const liveTreeRequest = ({ repoId, rev, app, path, context, kubeconfig, namespace, events }: ValidRequest<'liveTree'>): LiveTreeRequest => {
+    const open = repos.byId(repoId);
+    const o = options();
+    return {
+      repo: open.repo,
+      repoLabel: open.dir,
+      ...(rev !== undefined && { rev }),
+      selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
+      kubeconfig: kubeconfigFor(kubeconfig),
+      context,
+      ...(namespace !== undefined && { overrides: { namespace } }),
+      cacheDir: o.cacheDir,
+      ...(o.tools && { tools: o.tools }),
+      ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+      ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+      // Members the app's last apply left that are gone show as missing.
+      lastApply: historyDb(),
+      ...(events !== undefined && { eventLimit: events }),
+    };
+  };
 
   return {
     engineInfo: async () => ({ version: SLIPWAY_VERSION, platform: process.platform, transport: opts.transport, folderDialog: opts.chooseFolder ? 'native' : 'browse' }),
@@ -327,47 +349,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       return { path: await opts.chooseFolder(start && expandHome(start, env)) };
     },
 
-    liveTree: async ({ repoId, rev, app, path, context, kubeconfig, namespace, events }) => {
-      const open = repos.byId(repoId);
-      const o = options();
-      const tree = await liveTreeOf({
-        repo: open.repo,
-        repoLabel: open.dir,
-        ...(rev !== undefined && { rev }),
-        selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
-        kubeconfig: kubeconfigFor(kubeconfig),
-        context,
-        ...(namespace !== undefined && { overrides: { namespace } }),
-        cacheDir: o.cacheDir,
-        ...(o.tools && { tools: o.tools }),
-        ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
-        ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
-        // Members the app's last apply left that are gone show as missing.
-        lastApply: historyDb(),
-        ...(events !== undefined && { eventLimit: events }),
-      });
-      return toLiveTreeResult(tree);
-    },
+    liveTree: async (request) => toLiveTreeResult(await liveTreeOf(liveTreeRequest(request))),
 
-    watchLiveTree: async ({ streamId, repoId, rev, app, path, context, kubeconfig, namespace, events }) => {
-      const open = repos.byId(repoId);
-      const o = options();
-      return liveTrees.start(streamId, {
-        repo: open.repo,
-        repoLabel: open.dir,
-        ...(rev !== undefined && { rev }),
-        selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
-        kubeconfig: kubeconfigFor(kubeconfig),
-        context,
-        ...(namespace !== undefined && { overrides: { namespace } }),
-        cacheDir: o.cacheDir,
-        ...(o.tools && { tools: o.tools }),
-        ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
-        ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
-        lastApply: historyDb(),
-        ...(events !== undefined && { eventLimit: events }),
-      });
-    },
+    watchLiveTree: async ({ streamId, ...request }) => liveTrees.start(streamId, liveTreeRequest(request)),
 
     stopLiveTree: async ({ streamId }) => ({ stopped: liveTrees.stop(streamId) }),
 
