@@ -146,12 +146,6 @@ export function keptLines(plan: Plan): Array<{ readonly name: string; readonly m
   return plan.changes.filter((c) => c.action === 'noop' && c.flags.includes('kept')).map((c) => ({ name: formatKey(c.key), ...(c.message && { message: c.message }) }));
 }
 
-/** "shop: 2 unchanged objects are not shown." */
-export function unchangedLine(plan: Plan): string | undefined {
-  const n = plan.summary.noop;
-  return n > 0 ? `${n} unchanged ${n === 1 ? 'object is' : 'objects are'} not shown.` : undefined;
-}
-
 /** What to run to see everything: `slipway diff` for a comparison, `slipway plan` otherwise. */
 export function fullViewCommand(plan: Plan): string {
   return plan.inputs.mode.kind === 'compare' ? 'slipway diff' : 'slipway plan';
