@@ -15,15 +15,15 @@ import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import type { HealthStatus } from '../core/model/health.js';
 import { renderTreeText } from '../core/watch/view-text.js';
+import { namespaceName, overridesOf, type OverrideFlags } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 /** The exit code for the app's health (the worst of its members'). */
 export const STATUS_EXIT_CODES: Readonly<Record<HealthStatus, number>> = { healthy: 0, progressing: 2, unknown: 2, missing: 3, degraded: 3 };
 
-interface StatusFlags extends AppFlags {
+interface StatusFlags extends AppFlags, Pick<OverrideFlags, 'namespace'> {
   context?: string;
   kubeconfig?: string;
-  namespace?: string;
   json?: boolean;
   color: boolean;
   events: number;
@@ -47,7 +47,7 @@ export function registerStatus(program: Command): void {
 Exit codes: 0 healthy; 2 progressing (or unknown: a kind could not be read); 3 degraded or
 missing (a member is gone, or the app was never applied to this context); 1 error.`))))
     .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('-n, --namespace <namespace>', "the app's namespace, where its ApplySet is (default: the app's destination, else the context's namespace), as given to plan and apply")
+    .option('-n, --namespace <namespace>', "the app's namespace, where its ApplySet is (default: the app's destination, else the context's namespace), as given to plan and apply", namespaceName)
     .option('--events <n>', 'show at most this many events, newest first', eventCount, 20)
     .option('--json', 'print the tree and the events as JSON')
     .option('--no-color', 'no ANSI colours (also when NO_COLOR is set or the output is not a terminal)')
@@ -65,7 +65,7 @@ missing (a member is gone, or the app was never applied to this context); 1 erro
           selection: selectionOf(flags),
           kubeconfig,
           context,
-          ...(flags.namespace !== undefined && { overrides: { namespace: flags.namespace } }),
+          overrides: overridesOf(flags),
           cacheDir: treesCacheDir(),
           ...(history && { lastApply: history }),
           ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
