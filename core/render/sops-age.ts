@@ -13,8 +13,11 @@
 import { webcrypto } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { Decrypter, armor, identityToRecipient } from 'age-encryption';
+import type { Decrypter } from 'age-encryption';
 import type { AgeStanza } from './sops-tree.js';
+
+/** typage, imported when a file is first decrypted in process: loading it costs ~70 ms, which every other command (--version too) would pay at start-up. */
+const age = () => import('age-encryption');
 
 export interface AgeIdentities {
   /** The public keys of the identities (age1…), to try the stanza made for them first. */
@@ -77,6 +80,7 @@ export async function loadAgeIdentities(env: NodeJS.ProcessEnv): Promise<AgeIden
     }
   }
   let complete = sources.complete;
+  const { Decrypter, identityToRecipient } = await age();
   const decrypter = new Decrypter();
   const recipients = new Set<string>();
   for (const text of texts) {
@@ -117,6 +121,7 @@ async function x25519Identity(key: Uint8Array): Promise<webcrypto.CryptoKey | st
  */
 export async function openAgeDataKey(stanzas: readonly AgeStanza[], identities: AgeIdentities): Promise<Uint8Array | undefined> {
   if (identities.count === 0) return undefined;
+  const { armor } = await age();
   const ours = stanzas.filter((s) => identities.recipients.has(s.recipient.trim()));
   for (const s of [...ours, ...stanzas.filter((x) => !ours.includes(x))]) {
     try {
