@@ -19,12 +19,13 @@ type ParseState =
   | { readonly at: 'body'; readonly type: ObjectType; readonly body: Buffer; filled: number }
   | { readonly at: 'newline'; readonly type: ObjectType; readonly body: Buffer };
 
-/** Thrown when git itself fails; `stderr` is git's own words. */
+/** Thrown when git itself fails; `stderr` is git's own words, `exitCode` its exit status when a command ended with one (runGit). */
 export class GitProcessError extends Error {
   constructor(
     message: string,
     readonly stderr: string,
     readonly oid?: string,
+    readonly exitCode?: number,
   ) {
     super(message);
     this.name = 'GitProcessError';
@@ -212,10 +213,14 @@ export class CatFileBatch {
   }
 }
 
-/** Runs a read-only git command and returns its stdout as bytes. */
-function runGit(gitdir: string, args: readonly string[]): Promise<Buffer> {
+/**
+ * Runs a read-only git command and returns its stdout as bytes. `where` comes before the command:
+ * the repository (`--git-dir <dir>`, or `-C <work tree>`) and global options. Its failure is a
+ * GitProcessError with git's own words and exit status.
+ */
+export function runGit(where: readonly string[], args: readonly string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitdir, ...args], { env: gitChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn('git', [...where, ...args], { env: gitChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -225,7 +230,7 @@ function runGit(gitdir: string, args: readonly string[]): Promise<Buffer> {
     child.on('error', (e) => reject(new GitProcessError(`could not run git ${args[0] ?? ''}: ${e.message}`, '')));
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new GitProcessError(`git ${args.join(' ')} failed: ${err.trim() || `exit ${code}`}`, err));
+      else reject(new GitProcessError(`git ${args[0] ?? ''} failed: ${err.trim() || `exit ${code}`}`, err, undefined, code ?? undefined));
     });
   });
 }
@@ -252,7 +257,7 @@ export class GitCliBackend implements ObjectBackend {
   async expandPrefix(prefix: string): Promise<string[]> {
     if (!/^[0-9a-f]{4,40}$/.test(prefix)) return [];
     // `--disambiguate` lists every object with the prefix, one per line; nothing when there is none.
-    const out = await runGit(this.gitdir, ['rev-parse', `--disambiguate=${prefix}`]).catch(() => Buffer.alloc(0));
+    const out = await runGit(['--git-dir', this.gitdir], ['rev-parse', `--disambiguate=${prefix}`]).catch(() => Buffer.alloc(0));
     return out
       .toString('latin1')
       .split('\n')
@@ -264,7 +269,7 @@ export class GitCliBackend implements ObjectBackend {
     this.treeListings++;
     let out: Buffer;
     try {
-      out = await runGit(this.gitdir, ['ls-tree', '-r', '-t', '-z', '--full-tree', treeOid]);
+      out = await runGit(['--git-dir', this.gitdir], ['ls-tree', '-r', '-t', '-z', '--full-tree', treeOid]);
     } catch (err) {
       if (err instanceof GitProcessError) return null; // let the caller fall back to object reads, which name the missing object
       throw err;

@@ -5,9 +5,7 @@
  * backend finds it): read-only, without a shell, in an environment that cannot point git at
  * another repository (gitChildEnv), paths taken literally (--literal-pathspecs).
  */
-import { spawn } from 'node:child_process';
-import { gitChildEnv } from './backend.js';
-import { GitProcessError } from './backend-cli.js';
+import { GitProcessError, runGit } from './backend-cli.js';
 
 /** A commit with the paths (among those asked for) it changed. */
 export interface PathCommit {
@@ -42,7 +40,7 @@ const UNCOMMITTED = '0'.repeat(40);
 export async function logOfPaths(dir: string, opts: { readonly head: string; readonly base?: string; readonly paths: readonly string[]; readonly limit: number }): Promise<{ commits: PathCommit[]; truncated: boolean }> {
   if (opts.paths.length === 0) return { commits: [], truncated: false };
   const range = opts.base ? `${opts.base}..${opts.head}` : opts.head;
-  const out = await runGit(dir, ['log', '-z', '--no-merges', '--no-renames', '--name-only', `--max-count=${opts.limit + 1}`, `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, range, '--', ...opts.paths.map((p) => (p === '' ? '.' : p))]);
+  const out = await git(dir, ['log', '-z', '--no-merges', '--no-renames', '--name-only', `--max-count=${opts.limit + 1}`, `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, range, '--', ...opts.paths.map((p) => (p === '' ? '.' : p))]);
   const commits: PathCommit[] = [];
   for (const record of out.split(RECORD)) {
     if (record === '') continue;
@@ -68,7 +66,7 @@ export async function blameLines(dir: string, opts: { readonly rev?: string; rea
     ranges.push('-L', `${sorted[i]},${sorted[j]}`);
     i = j + 1;
   }
-  const out = await runGit(dir, ['blame', '--porcelain', ...ranges, ...(opts.rev ? [opts.rev] : []), '--', opts.file]);
+  const out = await git(dir, ['blame', '--porcelain', ...ranges, ...(opts.rev ? [opts.rev] : []), '--', opts.file]);
   // "<oid> <orig> <final> [<count>]", then the commit's headers the first time it appears, then "\t<line>".
   const commits = new Map<string, { author: string; email: string; time: number; subject: string }>();
   let current: { oid: string; final: number } | undefined;
@@ -108,7 +106,7 @@ export async function blameLines(dir: string, opts: { readonly rev?: string; rea
 /** Paths (among `paths`, files or folders) whose working-tree content differs from HEAD, untracked files included. */
 export async function uncommittedFiles(dir: string, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) return [];
-  const out = await runGit(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...paths.map((p) => (p === '' ? '.' : p))]);
+  const out = await git(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...paths.map((p) => (p === '' ? '.' : p))]);
   const files: string[] = [];
   const entries = out.split('\0');
   for (let i = 0; i < entries.length; i++) {
@@ -123,10 +121,10 @@ export async function uncommittedFiles(dir: string, paths: readonly string[]): P
 
 /** Whether `ancestor` is reachable from `rev`. */
 export async function isAncestor(dir: string, ancestor: string, rev: string): Promise<boolean> {
-  return runGit(dir, ['merge-base', '--is-ancestor', ancestor, rev]).then(
+  return git(dir, ['merge-base', '--is-ancestor', ancestor, rev]).then(
     () => true,
     (e: unknown) => {
-      if (e instanceof GitExitError && e.exitCode === 1) return false;
+      if (e instanceof GitProcessError && e.exitCode === 1) return false;
       throw e;
     },
   );
@@ -138,30 +136,7 @@ function isoUtc(date: string): string {
   return Number.isNaN(t) ? date : new Date(t).toISOString().replace('.000Z', 'Z');
 }
 
-/** git's failure with its exit code (`merge-base --is-ancestor` answers "no" with 1). */
-class GitExitError extends GitProcessError {
-  constructor(
-    message: string,
-    stderr: string,
-    readonly exitCode: number | null,
-  ) {
-    super(message, stderr);
-  }
-}
-
-function runGit(dir: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, '--literal-pathspecs', '-c', 'core.quotePath=false', ...args], { env: gitChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => {
-      err = (err + c.toString('utf8')).slice(-4000);
-    });
-    child.on('error', (e) => reject(new GitExitError(`could not run git ${args[0] ?? ''}: ${e.message}`, '', null)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new GitExitError(`git ${args[0] ?? ''} failed: ${err.trim() || `exit ${code}`}`, err, code));
-    });
-  });
+/** A git command in the work tree `dir` (blame and status read it), pathspecs taken literally, paths printed as they are. */
+async function git(dir: string, args: readonly string[]): Promise<string> {
+  return (await runGit(['-C', dir, '--literal-pathspecs', '-c', 'core.quotePath=false'], args)).toString('utf8');
 }
