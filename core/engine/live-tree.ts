@@ -31,11 +31,8 @@ import { readLiveSnapshot, type LiveReadClient } from '../watch/read.js';
 import { buildLiveTree, type LiveTree, type TreeRules } from '../watch/tree.js';
 import { WatchHub, type WatchHubOptions } from '../watch/watcher.js';
 
-export type { EventRow, EventSubject } from '../watch/events.js';
-export type { ChildVia, LiveSnapshot, LiveTree, ReadGap, TreeNode, TreeRules, WatchEvent } from '../watch/tree.js';
-export { APP_HEALTH_ORDER, applyWatchEvents, buildLiveTree, snapshotOf, worstHealth } from '../watch/tree.js';
-export { readLiveSnapshot } from '../watch/read.js';
-export { watchLiveTree, type LiveTreeWatch } from '../watch/live-tree-watch.js';
+export type { TreeNode } from '../watch/tree.js';
+export { buildLiveTree, snapshotOf } from '../watch/tree.js';
 
 /** An Event row as the Pod reason rules read it. */
 const podEvent = (e: EventRow): PodEvent => ({ type: e.type, reason: e.reason, message: e.message, involved: { kind: e.object.kind, name: e.object.name, ...(e.object.uid !== undefined && { uid: e.object.uid }) }, time: e.lastSeen });
