@@ -14,7 +14,6 @@
  * Keys are sops' own: SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt, or the key
  * file named in settings.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,7 @@ import { SlipwayError, formatLocation } from '../model/diagnostics.js';
 import { keyOfObject } from '../model/resource.js';
 import { isX25519Recipient, loadAgeIdentities, openAgeDataKey, type AgeIdentities } from './sops-age.js';
 import { SopsTreeError, decryptSopsTree, readSopsMetadata } from './sops-tree.js';
-import { findTool, missingTool, type ToolPaths } from './tools.js';
+import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
 
 /** An object sops encrypted: a top-level `sops` map with its MAC (what Flux's isSOPSEncryptedResource checks). */
 export function isSopsEncrypted(manifest: unknown): boolean {
@@ -179,8 +178,17 @@ export async function decryptInProcess(object: DesiredObject, identities: () => 
 }
 
 async function decryptWithBinary(sops: string, object: DesiredObject, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<DesiredObject> {
-  const { code, stdout, stderr } = await runWithStdin(sops, ['decrypt', '--input-type', 'json', '--output-type', 'json'], JSON.stringify(object.manifest), opts);
-  if (code !== 0) throw sopsError(classifySopsFailure(code, stderr), object, stderr);
+  let stdout: string;
+  try {
+    // Plaintext in, plaintext out: the object goes on stdin and comes back on stdout, never through a file.
+    stdout = await runTool(sops, ['decrypt', '--input-type', 'json', '--output-type', 'json'], { env: opts.env, timeoutMs: opts.timeoutMs, what: `sops decrypt of ${formatLocation(object.source)}`, input: JSON.stringify(object.manifest) });
+  } catch (err) {
+    if (!(err instanceof SlipwayError) || err.code !== 'render-failed') throw err;
+    // runTool's failure carries sops' exit code (its cause) and what it printed on stderr (output).
+    const exit = (err.cause as { code?: unknown } | undefined)?.code;
+    const stderr = err.output ?? '';
+    throw sopsError(classifySopsFailure(typeof exit === 'number' ? exit : null, stderr), object, stderr || err.message);
+  }
   let manifest: unknown;
   try {
     manifest = JSON.parse(stdout);
@@ -197,23 +205,4 @@ function decryptedObject(object: DesiredObject, manifest: unknown): DesiredObjec
   }
   // Identity fields may have been encrypted too (no encrypted_regex): the key is the decrypted one's.
   return { ...object, manifest: manifest as Manifest, key: keyOfObject(manifest as Manifest) };
-}
-
-/** Runs a process with `input` on stdin; stdout stays in memory (it is plaintext). */
-function runWithStdin(file: string, args: readonly string[], input: string, opts: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, [...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, timeout: opts.timeoutMs });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr.on('data', (c: Buffer) => stderr.push(c));
-    child.on('error', reject);
-    child.stdin.on('error', () => undefined); // sops may exit before reading all of it; its exit code says why
-    child.on('close', (code, signal) => {
-      const err = Buffer.concat(stderr).toString('utf8');
-      if (signal) return reject(new SlipwayError('render-timeout', `sops did not finish within ${Math.round(opts.timeoutMs / 1000)} s`));
-      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: err });
-    });
-    child.stdin.end(input);
-  });
 }

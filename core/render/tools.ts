@@ -51,7 +51,8 @@ export function missingTool(what: string, install: string): SlipwayError {
 }
 
 export interface RunOptions {
-  readonly cwd: string;
+  /** Default: the process's working folder. */
+  readonly cwd?: string;
   /** Default 120 s. */
   readonly timeoutMs?: number;
   /** Used in messages, e.g. "helm template" for app "shop". */
