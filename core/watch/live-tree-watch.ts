@@ -11,10 +11,10 @@
  * tells which watches are reconnecting, for the view to say so.
  */
 import { preferredFor } from '../kube/discovery.js';
-import type { Discovery, KubeObject } from '../kube/types.js';
+import type { Discovery } from '../kube/types.js';
 import { groupKindString } from '../model/applyset.js';
 import { parseApiVersion } from '../model/resource.js';
-import { applyWatchEvents, buildLiveTree, childKindsOf, isMember, objectId, type BuildOptions, type GroupKind, type LiveSnapshot, type LiveTree, type ReadGap, type TreeRules, type WatchEvent } from './tree.js';
+import { applyWatchEvents, buildLiveTree, childKindsOf, gkOf, isMember, objectId, uniqueKinds, type BuildOptions, type GroupKind, type LiveSnapshot, type LiveTree, type ReadGap, type TreeRules, type WatchEvent } from './tree.js';
 import type { WatchHub, WatchState, WatchSubscription } from './watcher.js';
 
 /** Kinds the tree shows but never watches (their first read is all it keeps). */
@@ -44,14 +44,12 @@ export interface LiveTreeWatch {
   close(): void;
 }
 
-const gkOf = (obj: KubeObject): GroupKind => ({ group: parseApiVersion(obj.apiVersion).group, kind: obj.kind });
-
 export function watchLiveTree(input: LiveTreeWatchInput): LiveTreeWatch {
   const now = input.now ?? (() => new Date().toISOString());
   let snapshot = input.initial;
   const objects = [...snapshot.objects.values()];
   const members = objects.filter((o) => isMember(o, snapshot.applySet.id));
-  const memberKinds = uniq([...members.map(gkOf), ...snapshot.expected, ...snapshot.gaps.filter((g) => g.of === 'members')]);
+  const memberKinds = uniqueKinds([...members.map(gkOf), ...snapshot.expected, ...snapshot.gaps.filter((g) => g.of === 'members')]);
   const namespaces = [...new Set([...members.flatMap((m) => m.metadata.namespace ?? []), ...snapshot.expected.flatMap((k) => k.namespace ?? [])])].sort();
   const watched: { gk: GroupKind; of: ReadGap['of'] }[] = [
     ...memberKinds.filter((gk) => !NOT_WATCHED.has(gk.kind)).map((gk) => ({ gk, of: 'members' as const })),
@@ -127,10 +125,4 @@ export function watchLiveTree(input: LiveTreeWatchInput): LiveTreeWatch {
       for (const s of subs) s.close();
     },
   };
-}
-
-function uniq(list: readonly GroupKind[]): GroupKind[] {
-  const seen = new Map<string, GroupKind>();
-  for (const gk of list) if (!seen.has(groupKindString(gk))) seen.set(groupKindString(gk), { group: gk.group, kind: gk.kind });
-  return [...seen.values()];
 }

@@ -13,9 +13,9 @@ import { preferredFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
 import type { ApiResource, Discovery, KubeObject } from '../kube/types.js';
 import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PART_OF_LABEL, applySetId, groupKindString, parentRef, parseGroupKinds, type ApplySetParent } from '../model/applyset.js';
-import { apiVersionOf, identityOf, keyOfObject, parseApiVersion, type ResourceKey } from '../model/resource.js';
+import { apiVersionOf, identityOf, keyOfObject, type ResourceKey } from '../model/resource.js';
 import { stringMap } from '../model/fields.js';
-import { childKindsOf, snapshotOf, type GroupKind, type LiveSnapshot, type ReadGap } from './tree.js';
+import { childKindsOf, gkOf, snapshotOf, uniqueKinds, type GroupKind, type LiveSnapshot, type ReadGap } from './tree.js';
 
 /** What the reader needs of a KubeClient (a fake in unit tests). */
 export type LiveReadClient = Pick<KubeClient, 'context' | 'list' | 'request'>;
@@ -86,7 +86,7 @@ export async function readLiveSnapshot(input: ReadLiveInput): Promise<LiveSnapsh
   const members = await run(kinds.flatMap((gk) => inNamespaces(discovery, gk, namespaces).map((namespace) => ({ gk, ...(namespace !== undefined && { namespace }), of: 'members' as const, labelSelector: selector }))));
   const stillThere = await notMembersAnyMore(client, discovery, expected, members, input.concurrency ?? 8);
   const where = [...new Set(members.flatMap((m) => m.metadata.namespace ?? []))].sort();
-  const present = uniqueKinds(members.map((m) => ({ group: parseApiVersion(m.apiVersion).group, kind: m.kind })));
+  const present = uniqueKinds(members.map(gkOf));
   const childReads = childKindsOf(present).flatMap((gk) => where.map((namespace) => ({ gk, namespace, of: 'children' as const })));
   const eventReads = input.events === false ? [] : where.map((namespace) => ({ gk: EVENT, namespace, of: 'events' as const }));
   const others = await run([...childReads, ...eventReads]);
@@ -114,12 +114,6 @@ async function notMembersAnyMore(client: LiveReadClient, discovery: Discovery, e
     }
   });
   return new Set(found.filter((id): id is string => id !== undefined));
-}
-
-function uniqueKinds(list: readonly GroupKind[]): GroupKind[] {
-  const seen = new Map<string, GroupKind>();
-  for (const gk of list) if (!seen.has(groupKindString(gk))) seen.set(groupKindString(gk), { group: gk.group, kind: gk.kind });
-  return [...seen.values()];
 }
 
 /** The namespaces to list a kind in: each of them, or once (undefined) for a cluster-scoped or unknown kind. */

@@ -64,7 +64,15 @@ export const CHILD_RULES: readonly ChildRule[] = [
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 const gkId = (gk: GroupKind): string => groupKindString(gk);
-const gkOf = (obj: KubeObject): GroupKind => ({ group: parseApiVersion(obj.apiVersion).group, kind: obj.kind });
+/** An object's group and kind. */
+export const gkOf = (obj: KubeObject): GroupKind => ({ group: parseApiVersion(obj.apiVersion).group, kind: obj.kind });
+
+/** Each group/kind once, in first-seen order (only group and kind kept). */
+export function uniqueKinds(list: readonly GroupKind[]): GroupKind[] {
+  const seen = new Map<string, GroupKind>();
+  for (const gk of list) if (!seen.has(gkId(gk))) seen.set(gkId(gk), { group: gk.group, kind: gk.kind });
+  return [...seen.values()];
+}
 
 /**
  * The kinds to read for the children of members of these kinds: every kind CHILD_RULES reaches
