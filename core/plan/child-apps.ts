@@ -197,6 +197,8 @@ export async function resolveApp(repo: Repository, revision: Revision, sel: AppS
  * not planned by itself (Flux never applies the base as written): the error names its overlays' children.
  */
 async function refuseOverlaidBase(repo: Repository, revision: Revision, app: App, opts: ChildAppOptions): Promise<void> {
+  // Only a kustomize build renders a base patched (overlaidBases): when no kustomization of the repository reads the app's file, it is none, and the app tree (a render of every app that may have children) is not needed to tell.
+  if (app.origin.file === undefined || !(await readByAKustomization(repo, revision, app.origin.file))) return;
   const tree = await loadAppTree(repo, revision, opts);
   const found = tree.bases.find((b) => b.base.name === app.name && b.base.origin.file === app.origin.file && b.base.origin.line === app.origin.line);
   if (!found) return;
@@ -218,9 +220,23 @@ export async function mayRenderChildren(repo: Repository, revision: Revision, ap
   const files = new Set(catalog.files ?? []);
   if (argoFiles.length === 0 || app.source.chart || (app.source.type !== 'auto' && app.source.type !== 'kustomize')) return false;
   if (!KUSTOMIZATION_FILES.some((name) => files.has(app.path ? `${app.path}/${name}` : name))) return false;
-  const whole = await repo.snapshot(revision, '');
-  const read = new Set((await closureSnapshot(repo, whole, { type: 'kustomize', appPath: app.path })).snapshot.files.map((f) => f.path));
+  const read = await kustomizeReads(repo, revision, app.path);
   return argoFiles.some((f) => read.has(f));
+}
+
+/** The files of the repository that the kustomize build of a folder reads (core/render/closure.ts, which keeps them per tree and folder). */
+async function kustomizeReads(repo: Repository, revision: Revision, folder: string): Promise<ReadonlySet<string>> {
+  const whole = await repo.snapshot(revision, '');
+  return new Set((await closureSnapshot(repo, whole, { type: 'kustomize', appPath: folder })).snapshot.files.map((f) => f.path));
+}
+
+/** Whether the kustomize build of some folder of the repository (one with a kustomization file) reads `file`. */
+async function readByAKustomization(repo: Repository, revision: Revision, file: string): Promise<boolean> {
+  const whole = await repo.snapshot(revision, '');
+  const kustomizations = (KUSTOMIZATION_FILES as readonly string[]).map((name) => `/${name}`);
+  const folders = new Set(whole.files.map((f) => `/${f.path}`).flatMap((p) => kustomizations.filter((k) => p.endsWith(k)).map((k) => p.slice(1, -k.length))));
+  for (const folder of folders) if ((await kustomizeReads(repo, revision, folder)).has(file)) return true;
+  return false;
 }
 
 /** The child apps `app` renders (names not yet settled against other apps), and the apps of the repository's files some of them stand in for (child → base). */
@@ -236,8 +252,7 @@ export async function childrenOf(repo: Repository, revision: Revision, app: App,
   const found = importChildApps(app, render.objects, { files: opts.catalog.files ?? [] });
   // A kustomization's HelmReleases may be bases of other folders it patches (Flux's apps/base + apps/staging): the files its build reads tell.
   if (render.sourceType !== 'kustomize' || !found.apps.some((c) => c.origin.object?.kind === 'HelmRelease')) return { ...found, bases: new Map() };
-  const whole = await repo.snapshot(revision, '');
-  const read = new Set((await closureSnapshot(repo, whole, { type: 'kustomize', appPath: app.path })).snapshot.files.map((f) => f.path));
+  const read = await kustomizeReads(repo, revision, app.path);
   return { ...found, bases: overlaidBases(found.apps, opts.catalog.apps, (file) => read.has(file)) };
 }
 
