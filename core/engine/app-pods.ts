@@ -15,6 +15,7 @@ import { contextNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { discover, resolveTarget } from '../kube/target.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import { list, str } from '../model/fields.js';
 import type { ResourceKey } from '../model/resource.js';
 import { resolveApp } from '../plan/child-apps.js';
 import { helmCapabilities } from '../render/capabilities.js';
@@ -81,18 +82,17 @@ const POD_KINDS_NOT_FOUND_BY_SELECTOR = new Set(['CronJob.batch']);
 
 /** A Pod as AppPod (pure). */
 export function appPodOf(pod: KubeObject, workload: ResourceKey): AppPod {
-  const spec = pod.spec as { containers?: Array<{ name?: string }>; initContainers?: Array<{ name?: string }> } | undefined;
-  const status = pod.status as { phase?: string } | undefined;
-  const created = pod.metadata.creationTimestamp;
+  const names = (field: string): string[] => list(pod, 'spec', field).flatMap((c) => str(c, 'name') || []);
+  const created = str(pod, 'metadata', 'creationTimestamp');
   return {
     namespace: pod.metadata.namespace ?? workload.namespace ?? '',
     name: pod.metadata.name,
     uid: pod.metadata.uid ?? '',
-    phase: status?.phase ?? 'Unknown',
-    containers: (spec?.containers ?? []).map((c) => c.name ?? '').filter(Boolean),
-    initContainers: (spec?.initContainers ?? []).map((c) => c.name ?? '').filter(Boolean),
+    phase: str(pod, 'status', 'phase') ?? 'Unknown',
+    containers: names('containers'),
+    initContainers: names('initContainers'),
     workload,
-    ...(typeof created === 'string' && { createdAt: created }),
+    ...(created !== undefined && { createdAt: created }),
   };
 }
 
