@@ -86,6 +86,12 @@ describe('mergeValuesLayers', () => {
     expect(rendered).toEqual(['apps/staging']);
   });
 
+  it('renders an overlay once for all the Secrets of it that the layers name', async () => {
+    rendered.length = 0;
+    expect(await mergeValuesLayers([secret('generated', { from: { render: 'apps/staging' } }), { values: { a: 1 } }, secret('generated', { from: { render: 'apps/staging' } })], ctx)).toEqual({ replicaCount: 5, a: 1 });
+    expect(rendered).toEqual(['apps/staging']);
+  });
+
   it.each<[string, HelmValuesLayer, RegExp]>([
     ['a Secret that is not there', secret('nowhere'), /^app podinfo: spec\.valuesFrom\[0\]: Secret podinfo\/nowhere \(apps\/secrets\.yaml\) is not there at this revision$/],
     ['a key that is not there', secret('plain', { key: 'nope' }), /^app podinfo: spec\.valuesFrom\[0\]: Secret podinfo\/plain \(apps\/secrets\.yaml\) has no key nope$/],

@@ -28,11 +28,18 @@ export interface SecretValuesContext {
 
 /** The layers merged in order (later wins, maps merged key by key). */
 export async function mergeValuesLayers(layers: readonly HelmValuesLayer[], ctx: SecretValuesContext): Promise<Record<string, unknown>> {
+  // Several Secrets of one overlay (a secretGenerator of two): it is rendered once.
+  const renderings = new Map<string, Promise<readonly DesiredObject[]>>();
+  const renderFolder = (path: string): Promise<readonly DesiredObject[]> => {
+    let objects = renderings.get(path);
+    if (!objects) renderings.set(path, (objects = ctx.renderFolder(path)));
+    return objects;
+  };
   let merged: Record<string, unknown> = {};
   for (const layer of layers) {
     if ('values' in layer) merged = deepMerge(merged, { ...layer.values });
     else {
-      const values = await secretValues(layer.secret, ctx);
+      const values = await secretValues(layer.secret, { ...ctx, renderFolder });
       if (values) merged = deepMerge(merged, values);
     }
   }
