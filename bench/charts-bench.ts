@@ -26,7 +26,7 @@ import { selectApp } from '../core/source/load.js';
 import { ensureClientTools } from '../test/cluster/build.js';
 import { packageCharts, startChartRepo } from '../test/support/chart-servers.js';
 import { createTestRepo } from '../test/support/git-repo.js';
-import { markdownTable, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
+import { markdownTable, measure, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
 
 const log = (m: string): void => console.error(`[bench] charts: ${m}`);
 const AUTH = { user: 'bench', password: 'bench-password' };
@@ -174,17 +174,11 @@ export async function chartsSection(opts: { runs?: number } = {}): Promise<Bench
     await render(ranged, cacheDir);
     await settle();
     const rangedBefore = server.requests().length;
-    const rangedTimes: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      await render(ranged, cacheDir);
-      rangedTimes.push(performance.now() - t);
-    }
+    const r = await measure(runs, () => render(ranged, cacheDir));
     await settle();
     const rangedRequests = server.requests().slice(rangedBefore);
 
     const c = summarizeSamples(cached);
-    const r = summarizeSamples(rangedTimes);
     const v = summarizeSamples(local);
     const f = summarizeSamples(fetchTimes);
     const ratio = c.medianMs / v.medianMs;

@@ -25,7 +25,7 @@ import type { Plan } from '../core/plan/types.js';
 import type { ToolPaths } from '../core/render/tools.js';
 import { up } from '../test/cluster/cluster.js';
 import { CORPUS_CRD, CORPUS_LABEL, generateCorpus, type Corpus } from './corpus.js';
-import { speedup, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
+import { measure, speedup, summarizeSamples, type BenchRow, type BenchSection } from './report.js';
 
 const CONTEXT = 'slipway-admin';
 const log = (m: string): void => console.error(`[bench] ${m}`);
@@ -56,16 +56,6 @@ export function benchCluster(): Promise<BenchCluster> {
     return { kubeconfigPath: state.kubeconfig, kubeconfig: loadKubeconfig({ path: state.kubeconfig }), tools, kubectl };
   })();
   return cluster;
-}
-
-async function timed(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ medianMs: number; minMs: number; maxMs: number }> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn(i);
-    samples.push(performance.now() - t);
-  }
-  return summarizeSamples(samples);
 }
 
 const suffix = (): string => `${Date.now().toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
@@ -164,22 +154,22 @@ export async function planSection(opts: { objects?: number; runs?: number; kubec
     // 1. Commit 1 changes 10 % of the objects.
     log('plan: 10 % changed — Slipway (every object dry-run)');
     let full: Plan | undefined;
-    const slipwayFull = await timed(runs, async () => (full = await slipwayPlan(c, corpus, corpus.commits[1]!, { cacheDir })));
+    const slipwayFull = await measure(runs, async () => (full = await slipwayPlan(c, corpus, corpus.commits[1]!, { cacheDir })));
     log('plan: 10 % changed — Slipway with the last-apply lookup');
     let fast: Plan | undefined;
-    const slipwayFast = await timed(runs, async () => (fast = await slipwayPlan(c, corpus, corpus.commits[1]!, { cacheDir, lastApply: history })));
+    const slipwayFast = await measure(runs, async () => (fast = await slipwayPlan(c, corpus, corpus.commits[1]!, { cacheDir, lastApply: history })));
     log('plan: 10 % changed — kubectl diff --server-side (default concurrency)');
-    const kubectlDefault = await timed(kubectlRuns, () => kubectlDiff(1));
+    const kubectlDefault = await measure(kubectlRuns, () => kubectlDiff(1));
     log('plan: 10 % changed — kubectl diff --server-side --concurrency=16');
-    const kubectl16 = await timed(kubectlRuns, () => kubectlDiff(1, 16));
+    const kubectl16 = await measure(kubectlRuns, () => kubectlDiff(1, 16));
     // 2. Nothing changed since Slipway's apply.
     log('plan: re-plan with nothing changed — Slipway with the last-apply lookup');
     let replan: Plan | undefined;
-    const slipwayReplan = await timed(runs, async () => (replan = await slipwayPlan(c, corpus, corpus.commits[0]!, { cacheDir, lastApply: history })));
+    const slipwayReplan = await measure(runs, async () => (replan = await slipwayPlan(c, corpus, corpus.commits[0]!, { cacheDir, lastApply: history })));
     log('plan: re-plan with nothing changed — Slipway without it (every object dry-run)');
-    const slipwayReplanFull = await timed(runs, () => slipwayPlan(c, corpus, corpus.commits[0]!, { cacheDir }));
+    const slipwayReplanFull = await measure(runs, () => slipwayPlan(c, corpus, corpus.commits[0]!, { cacheDir }));
     log('plan: re-plan with nothing changed — kubectl diff --server-side (default concurrency)');
-    const kubectlReplan = await timed(kubectlRuns, () => kubectlDiff(0));
+    const kubectlReplan = await measure(kubectlRuns, () => kubectlDiff(0));
     const restore = countDryRuns();
     let counted: { full: number; fast: number; replan: number };
     try {

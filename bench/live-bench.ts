@@ -19,22 +19,12 @@ import type { KubeObject } from '../core/kube/types.js';
 import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_ID_LABEL, APPLYSET_PART_OF_LABEL, APPLYSET_TOOLING_ANNOTATION, applySetId, type ApplySetParent } from '../core/model/applyset.js';
 import { buildLiveTree, snapshotOf } from '../core/watch/tree.js';
 import { benchCluster } from './cluster-bench.js';
-import { summarizeSamples, speedup, type BenchRow, type BenchSection } from './report.js';
+import { measure, speedup, type BenchRow, type BenchSection } from './report.js';
 
 const log = (m: string): void => console.error(`[bench] live: ${m}`);
 const UNITS = 100;
 const TARGET_MS = 500;
 const CONTEXT = 'slipway-admin';
-
-function samples(runs: number, fn: () => void): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 /** 100 × (Deployment, its ReplicaSet, its Pod, a Service, its EndpointSlice) as the API server returns them, and an Event for each Pod. */
 function syntheticApp(setId: string): KubeObject[] {
@@ -81,8 +71,8 @@ export async function liveSection(opts: { runs?: number } = {}): Promise<BenchSe
 
   // 1. The pure build, from 500 objects in memory.
   const snapshot = snapshotOf({ applySet: { parent: 'Secret/bench/slipway-bench', id: 'applyset-bench-v1', found: true }, objects: syntheticApp('applyset-bench-v1'), expected: [], gaps: [], readAt: '2026-01-01T12:00:00Z' });
-  samples(3, () => buildLiveTree(snapshot, TREE_RULES)); // warm
-  const built = summarizeSamples(samples(runs, () => buildLiveTree(snapshot, TREE_RULES)));
+  await measure(3, () => buildLiveTree(snapshot, TREE_RULES)); // warm
+  const built = await measure(runs, () => buildLiveTree(snapshot, TREE_RULES));
   const tree = buildLiveTree(snapshot, TREE_RULES);
   const nodes = Object.values(tree.counts).reduce((a, b) => a + b, 0);
   log(`build: ${built.medianMs.toFixed(1)} ms for ${nodes} nodes`);
@@ -117,20 +107,8 @@ export async function liveSection(opts: { runs?: number } = {}): Promise<BenchSe
     const liveNodes = Object.values(first.counts).reduce((a, b) => a + b, 0);
     log(`read + build: ${liveNodes} nodes (${first.health}), ${first.events.length} events`);
     await read();
-    const readSamples: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t = performance.now();
-      await read();
-      readSamples.push(performance.now() - t);
-    }
-    const kubectlSamples: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      await c.kubectl(['get', 'deployments,replicasets,pods,services,endpointslices,events', '-n', ns, '-o', 'json']);
-      kubectlSamples.push(performance.now() - t);
-    }
-    const mine = summarizeSamples(readSamples);
-    const theirs = summarizeSamples(kubectlSamples);
+    const mine = await measure(7, read);
+    const theirs = await measure(5, () => c.kubectl(['get', 'deployments,replicasets,pods,services,endpointslices,events', '-n', ns, '-o', 'json']));
     rows.push({
       name: `read a ${liveNodes}-object app from the local cluster and build its tree (slipway status, the UI's liveTree), engine running`,
       ...mine,

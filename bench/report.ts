@@ -25,19 +25,16 @@ export interface BenchSection {
   readonly rows: readonly BenchRow[];
 }
 
-/** Runs `fn` `runs` times and returns median, min and max in milliseconds. */
-export async function measure(runs: number, fn: () => Promise<void> | void, before?: () => Promise<void> | void): Promise<Pick<BenchRow, 'medianMs' | 'minMs' | 'maxMs'>> {
+/** Runs `fn` `runs` times (`before` each time, not timed) and returns median, min and max in milliseconds. */
+export async function measure(runs: number, fn: (i: number) => unknown, before?: () => unknown): Promise<Pick<BenchRow, 'medianMs' | 'minMs' | 'maxMs'>> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     await before?.();
     const t = performance.now();
-    await fn();
+    await fn(i);
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  const mid = Math.floor(times.length / 2);
-  const median = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
-  return { medianMs: median, minMs: times[0]!, maxMs: times[times.length - 1]! };
+  return summarizeSamples(times);
 }
 
 const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
