@@ -6,9 +6,9 @@
  */
 import { createTestRepo, type TestRepo } from './git-repo.js';
 
-/** The files, with namespaces made unique by `prefix` (the HelmRelease's targetNamespace: <prefix><env>). */
-export function fluxHelmFiles(prefix: string): Record<string, string> {
-  const cluster = (env: string): Record<string, string> => ({
+/** clusters/<env>/flux-system/gotk-sync.yaml: the GitRepository of this repository that `flux bootstrap` writes. */
+function gotkSync(env: string): Record<string, string> {
+  return {
     [`clusters/${env}/flux-system/gotk-sync.yaml`]: `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
@@ -20,6 +20,13 @@ spec:
   ref:
     branch: main
 `,
+  };
+}
+
+/** The files, with namespaces made unique by `prefix` (the HelmRelease's targetNamespace: <prefix><env>). */
+export function fluxHelmFiles(prefix: string): Record<string, string> {
+  const cluster = (env: string): Record<string, string> => ({
+    ...gotkSync(env),
     [`clusters/${env}/apps.yaml`]: `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -114,17 +121,7 @@ export function createFluxHelmRepo(prefix: string): TestRepo {
  */
 export function fluxExternalArtifactFiles(): Record<string, string> {
   const cluster = (env: string): Record<string, string> => ({
-    [`clusters/${env}/flux-system/gotk-sync.yaml`]: `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: flux-system
-  namespace: flux-system
-spec:
-  interval: 1m
-  url: https://github.com/example/flux2-kustomize-helm-example
-  ref:
-    branch: main
-`,
+    ...gotkSync(env),
     [`clusters/${env}/artifacts.yaml`]: `apiVersion: source.extensions.fluxcd.io/v1beta1
 kind: ArtifactGenerator
 metadata:
