@@ -4,8 +4,15 @@
  * (`git status`). isomorphic-git has no blame, so these run the git CLI (on PATH, as the object
  * backend finds it): read-only, without a shell, in an environment that cannot point git at
  * another repository (gitChildEnv), paths taken literally (--literal-pathspecs).
+ *
+ * What commit oids fix — the log between two commits, the blame of a file at a commit, whether one
+ * commit contains another — is kept (a bounded LRU): planning the same commit again, as the app
+ * does on every re-plan, runs none of them again. The working tree (status, blame of the work
+ * tree) and revisions given by name are read every time.
  */
 import { GitProcessError, runGit } from './backend-cli.js';
+import { LruMap } from './cache.js';
+import { isFullOid } from './objects.js';
 
 /** A commit with the paths (among those asked for) it changed. */
 export interface PathCommit {
@@ -40,7 +47,8 @@ const UNCOMMITTED = '0'.repeat(40);
 export async function logOfPaths(dir: string, opts: { readonly head: string; readonly base?: string; readonly paths: readonly string[]; readonly limit: number }): Promise<{ commits: PathCommit[]; truncated: boolean }> {
   if (opts.paths.length === 0) return { commits: [], truncated: false };
   const range = opts.base ? `${opts.base}..${opts.head}` : opts.head;
-  const out = await git(dir, ['log', '-z', '--no-merges', '--no-renames', '--name-only', `--max-count=${opts.limit + 1}`, `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, range, '--', ...opts.paths.map((p) => (p === '' ? '.' : p))]);
+  const fixed = isFullOid(opts.head) && (opts.base === undefined || isFullOid(opts.base));
+  const out = await (fixed ? gitOfCommits : git)(dir, ['log', '-z', '--no-merges', '--no-renames', '--name-only', `--max-count=${opts.limit + 1}`, `--format=${RECORD}%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, range, '--', ...opts.paths.map((p) => (p === '' ? '.' : p))]);
   const commits: PathCommit[] = [];
   for (const record of out.split(RECORD)) {
     if (record === '') continue;
@@ -66,7 +74,7 @@ export async function blameLines(dir: string, opts: { readonly rev?: string; rea
     ranges.push('-L', `${sorted[i]},${sorted[j]}`);
     i = j + 1;
   }
-  const out = await git(dir, ['blame', '--porcelain', ...ranges, ...(opts.rev ? [opts.rev] : []), '--', opts.file]);
+  const out = await (opts.rev !== undefined && isFullOid(opts.rev) ? gitOfCommits : git)(dir, ['blame', '--porcelain', ...ranges, ...(opts.rev ? [opts.rev] : []), '--', opts.file]);
   // "<oid> <orig> <final> [<count>]", then the commit's headers the first time it appears, then "\t<line>".
   const commits = new Map<string, { author: string; email: string; time: number; subject: string }>();
   let current: { oid: string; final: number } | undefined;
@@ -121,7 +129,7 @@ export async function uncommittedFiles(dir: string, paths: readonly string[]): P
 
 /** Whether `ancestor` is reachable from `rev`. */
 export async function isAncestor(dir: string, ancestor: string, rev: string): Promise<boolean> {
-  return git(dir, ['merge-base', '--is-ancestor', ancestor, rev]).then(
+  return (isFullOid(ancestor) && isFullOid(rev) ? gitOfCommits : git)(dir, ['merge-base', '--is-ancestor', ancestor, rev]).then(
     () => true,
     (e: unknown) => {
       if (e instanceof GitProcessError && e.exitCode === 1) return false;
@@ -139,4 +147,22 @@ function isoUtc(date: string): string {
 /** A git command in the work tree `dir` (blame and status read it), pathspecs taken literally, paths printed as they are. */
 async function git(dir: string, args: readonly string[]): Promise<string> {
   return (await runGit(['-C', dir, '--literal-pathspecs', '-c', 'core.quotePath=false'], args)).toString('utf8');
+}
+
+/** Outputs of commands whose answer the commit oids they name fix, by repository and command line. */
+const FIXED_BY_COMMITS = new LruMap<string>(8 * 1024 * 1024);
+
+/** Forgets the kept outputs (a benchmark of the first plan of a commit). */
+export function forgetCommitOutputs(): void {
+  FIXED_BY_COMMITS.clear();
+}
+
+/** `git` for a command whose output the full commit oids it names fix: answered from FIXED_BY_COMMITS when it ran before. */
+async function gitOfCommits(dir: string, args: readonly string[]): Promise<string> {
+  const key = [dir, ...args].join('\0');
+  const kept = FIXED_BY_COMMITS.get(key);
+  if (kept !== undefined) return kept;
+  const out = await git(dir, args);
+  FIXED_BY_COMMITS.set(key, out, 2 * (key.length + out.length));
+  return out;
 }

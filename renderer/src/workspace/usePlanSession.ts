@@ -103,7 +103,7 @@ export function usePlanning(host: HostApi, session: PlanSession, inputs: PlanInp
       run({
         planned,
         running: planned,
-        // The commits behind each change come with the plan: ~60 ms for a typical review (bench/why-bench.ts).
+        // The commits behind each change come with the plan: ~60 ms for a typical review, ~5 ms for a re-plan of the same commit (bench/why-bench.ts).
         request: () => host.plan({ repoId: planned.repoId, rev: planned.rev, context: planned.context, ...planned.app, ...planOptionsRequest(planned), why: true }),
         received: (p) => performance.mark(PLAN_RECEIVED_MARK, { detail: { changes: p.changes.length } }),
       });
