@@ -87,10 +87,9 @@ async function appOnCluster(req: LiveTreeRequest, client: KubeClient): Promise<{
   const namespace = app.destination.namespace!;
   const identity = await appIdentity(req.repo, revision, app);
   const parent = parentForApp({ name: app.name, namespace, identity });
-  const discovery = await discover(client);
+  const [discovery, target] = await Promise.all([discover(client), req.lastApply && resolveTarget(client)]);
   let expected: ResourceKey[] = [];
-  if (req.lastApply) {
-    const target = await resolveTarget(client);
+  if (req.lastApply && target) {
     const applied = await req.lastApply.appliedObjects({ repo: req.repoLabel ?? req.repo.dir, app: app.name, clusterUid: target.clusterUid, clusterVersion: target.serverVersion.gitVersion });
     expected = keysOf([...applied.keys()], discovery);
   }
