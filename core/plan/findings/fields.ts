@@ -1,42 +1,28 @@
 /**
  * Reading the plan's objects for the finding rules: each Change's before and after sides parsed
  * from their YAML once (only for the changes a rule asks about), and small readers that return
- * undefined instead of throwing on a field that is absent or of another type.
+ * undefined instead of throwing on a field that is absent or of another type (core/model/fields.ts,
+ * with an empty string read as absent and lists of objects).
  */
 import { parse } from 'yaml';
+import { at, int, list, strings } from '../../model/fields.js';
 import { isPlainObject } from '../json.js';
 import type { ResourceKey } from '../../model/resource.js';
 import type { Action, Change } from '../types.js';
 
+export { at, int, strings };
+
 export type Obj = Record<string, unknown>;
 
-export function at(obj: unknown, ...path: readonly string[]): unknown {
-  let cur = obj;
-  for (const seg of path) {
-    if (!isPlainObject(cur) || !Object.hasOwn(cur, seg)) return undefined;
-    cur = cur[seg];
-  }
-  return cur;
-}
-
+/** A string field; an empty one reads as absent (a name, a tag, a type the author left blank). */
 export function str(obj: unknown, ...path: readonly string[]): string | undefined {
   const v = at(obj, ...path);
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-export function int(obj: unknown, ...path: readonly string[]): number | undefined {
-  const v = at(obj, ...path);
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-}
-
+/** The objects of a list field (entries of another type left out). */
 export function objects(obj: unknown, ...path: readonly string[]): Obj[] {
-  const v = at(obj, ...path);
-  return Array.isArray(v) ? v.filter(isPlainObject) : [];
-}
-
-export function strings(obj: unknown, ...path: readonly string[]): string[] {
-  const v = at(obj, ...path);
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+  return list(obj, ...path).filter(isPlainObject);
 }
 
 /** An int-or-string field (maxSurge, maxUnavailable, minAvailable): 25% or 1, as written. */
