@@ -367,7 +367,8 @@ export function parseWarnings(value: string): string[] {
   return out.length > 0 ? out : [value];
 }
 
-function resourceName(r: ApiResource): string {
+/** How kubectl names a resource: "deployments.apps", "pods". */
+export function resourceName(r: ApiResource): string {
   return r.group ? `${r.plural}.${r.group}` : r.plural;
 }
 

@@ -7,7 +7,7 @@
  * metadata only (PartialObjectMetadata), so their data never even reaches the engine here.
  */
 import { KubeError } from '../kube/errors.js';
-import { resourcePath, type KubeClient } from '../kube/client.js';
+import { resourceName, resourcePath, type KubeClient } from '../kube/client.js';
 import { mapConcurrent } from '../kube/concurrency.js';
 import { preferredFor } from '../kube/discovery.js';
 import { withRetry } from '../kube/retry.js';
@@ -167,7 +167,7 @@ async function listMetadata(client: LiveReadClient, r: ApiResource, opts: { name
       client.request('GET', resourcePath(r, { namespace: opts.namespace }), {
         query: { labelSelector: opts.labelSelector, limit: PAGE, continue: token },
         accept: METADATA_LIST_ACCEPT,
-        info: { verb: 'list', resource: r.group ? `${r.plural}.${r.group}` : r.plural },
+        info: { verb: 'list', resource: resourceName(r) },
       }),
     )) as { items?: { metadata?: KubeObject['metadata'] }[]; metadata?: { continue?: string } };
     // Only the metadata is kept, whatever the server sent (a server that ignores the Accept header sends whole objects).

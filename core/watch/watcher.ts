@@ -27,7 +27,7 @@
  */
 import type { HttpMethod } from '@kubernetes/client-node';
 import { apiVersionOf } from '../model/resource.js';
-import { resourcePath } from '../kube/client.js';
+import { resourceName, resourcePath } from '../kube/client.js';
 import { KubeError, toKubeError } from '../kube/errors.js';
 import type { ApiResource, KubeObject, RequestOptions } from '../kube/types.js';
 
@@ -569,10 +569,6 @@ class SharedWatch {
       );
     });
   }
-}
-
-function resourceName(r: ApiResource): string {
-  return r.group ? `${r.plural}.${r.group}` : r.plural;
 }
 
 function statusOf(err: unknown): number | undefined {
