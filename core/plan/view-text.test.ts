@@ -2,41 +2,19 @@
  * Like Terraform's jsonformat renderer tests: a plan in, the exact text out (golden files in
  * testdata/views), plus table-driven checks of the closing lines.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { expectGolden } from '../../test/support/golden.js';
+import { fixture, INPUTS as inputs, key as k } from '../../test/support/view-plans.js';
 import type { ResourceKey } from '../model/resource.js';
 import { buildChange, buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { normalize } from './normalize.js';
-import type { Change, Plan, PlanInputs, PlannedHook, PlanSummary } from './types.js';
+import type { Change, Plan, PlannedHook, PlanSummary } from './types.js';
 import { renderPlanText } from './view-text.js';
 import { computeFindings, sortFindings } from './findings/index.js';
 
 const ESC = String.fromCharCode(27);
-const changesDir = new URL('./testdata/changes/', import.meta.url);
 const viewsDir = new URL('./testdata/views/', import.meta.url);
-const fixture = (name: string, file: string) => parse(readFileSync(new URL(`${name}/${file}`, changesDir), 'utf8')) as JsonObject;
-
-const inputs: PlanInputs = {
-  app: { name: 'shop', path: 'apps/shop', sourceType: 'kustomize', namespace: 'shop' },
-  repo: '/home/dev/src/shop-deploy',
-  commit: '3f9c2a7e1b4d5c6a8e9f0b1c2d3e4f5a6b7c8d9e',
-  treeOid: '9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
-  renderedHash: 'sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae',
-  cluster: { context: 'kind-dev', server: 'https://127.0.0.1:6443', uid: '6c1f0d3a-4b2e-4e8f-9a71-0d2c5b8e1f44', version: 'v1.31.2' },
-  mode: { kind: 'normal' },
-  applySet: { parent: 'Secret/shop/applyset-shop', id: 'applyset-0pDG5M3jYq0ZbDQ5p0fQk2yXbRQ-v1' },
-};
-
-const k = (kind: string, name: string, opts: { namespace?: string; group?: string; version?: string } = {}): ResourceKey => ({
-  group: opts.group ?? '',
-  version: opts.version ?? 'v1',
-  kind,
-  name,
-  ...(opts.namespace && { namespace: opts.namespace }),
-});
 
 const service = (clusterIP: string): JsonObject => ({
   apiVersion: 'v1',

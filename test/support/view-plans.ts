@@ -17,7 +17,8 @@ export const CANARY = 'slipway-canary-7f3c9e1a4b2d';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 const changesDir = new URL('../../core/plan/testdata/changes/', import.meta.url);
-const fixture = (name: string, file: string): JsonObject => parse(readFileSync(new URL(`${name}/${file}`, changesDir), 'utf8')) as JsonObject;
+/** A live or predicted object of core/plan/testdata/changes/<name>/. */
+export const fixture = (name: string, file: string): JsonObject => parse(readFileSync(new URL(`${name}/${file}`, changesDir), 'utf8')) as JsonObject;
 
 export const INPUTS: PlanInputs = {
   app: { name: 'shop', path: 'apps/shop', sourceType: 'kustomize', namespace: 'shop' },
