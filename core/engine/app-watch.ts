@@ -9,8 +9,7 @@
  *   watch.report();   // every object's drift so far, and the watches' states
  *   await watch.close();
  *
- * Pass `hub` to share the watches with other views of the same context (the live tree); without
- * it, the app watch makes a client and a hub of its own and closes them with itself.
+ * The app watch makes a client and a hub of its own and closes them with itself.
  */
 import { assessHealth } from '../apply/health/assess.js';
 import type { Repository } from '../git/types.js';
@@ -56,9 +55,7 @@ export interface AppWatchRequest {
   readonly cacheDir: string;
   readonly tools?: ToolPaths;
   readonly history: Pick<History, 'appliedState'>;
-  /** A hub of the same context to share; default: one of its own. */
-  readonly hub?: WatchHub;
-  /** Options of the hub it makes (ignored with `hub`). */
+  /** Options of the hub it makes (tests: backoff, probes). */
   readonly hubOptions?: WatchHubOptions;
   readonly requestTimeoutMs?: number;
   readonly listener?: AppWatchListener;
@@ -91,7 +88,7 @@ export async function watchApp(req: AppWatchRequest): Promise<AppWatch> {
         hint: 'apply the app first (slipway apply), or name the history that recorded it (--history)',
       });
     }
-    hub = req.hub ?? new WatchHub(client, req.hubOptions);
+    hub = new WatchHub(client, req.hubOptions);
     const listener = req.listener ?? {};
     const health = new Map<string, string>();
     const drift = watchDrift({
@@ -114,7 +111,6 @@ export async function watchApp(req: AppWatchRequest): Promise<AppWatch> {
         },
       },
     });
-    const own = req.hub === undefined;
     const usedHub = hub;
     return {
       app: { name: app.name, path: app.path },
@@ -126,12 +122,12 @@ export async function watchApp(req: AppWatchRequest): Promise<AppWatch> {
       report: () => drift.report(),
       async close() {
         drift.close();
-        if (own) usedHub.close();
+        usedHub.close();
         await client.close();
       },
     };
   } catch (err) {
-    if (hub && req.hub === undefined) hub.close();
+    hub?.close();
     await client.close();
     throw err;
   }
