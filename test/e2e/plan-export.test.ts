@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { cleanUp } from '../support/cleanup.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
-import { findLeaks, sentinel, type Output } from '../support/leaks.js';
+import { captureOutputs, findLeaks, sentinel, type Output, type PageOutputs } from '../support/leaks.js';
 import { closeUi, openUi, pickRevision, reportUiFailure, type UiSession } from './browser.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -30,7 +30,7 @@ let commit: string;
 let ui: UiSession;
 let page: Page;
 const outputs: Output[] = [];
-const pending: Promise<unknown>[] = [];
+let received: PageOutputs;
 const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig });
 
 beforeAll(async () => {
@@ -46,8 +46,7 @@ beforeAll(async () => {
   ui = await openUi({ KUBECONFIG: kubeconfig, SLIPWAY_APP_CACHE_DIR: join(tmp, 'cache'), SLIPWAY_DATA_DIR: join(tmp, 'data'), SLIPWAY_HISTORY: join(tmp, 'history.db'), SLIPWAY_SETTINGS: undefined });
   page = ui.page;
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ui.app.url).origin });
-  page.on('response', (r) => pending.push(r.body().then((body) => outputs.push({ where: `HTTP ${r.status()} ${r.url()}`, content: body }), () => undefined)));
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => outputs.push({ where: `WebSocket frame from ${ws.url()}`, content: typeof f.payload === 'string' ? f.payload : Buffer.from(f.payload) })));
+  received = captureOutputs(page, outputs);
 }, 120_000);
 
 afterEach((ctx) => reportUiFailure('ui-export', ctx, ui));
@@ -57,7 +56,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function expectNoLeaks(): Promise<void> {
-  await Promise.all(pending);
+  await received.settled();
   outputs.push({ where: 'the page (HTML)', content: await page.content() });
   const leaks = findLeaks(outputs, S);
   expect(leaks.map((l) => `${l.sentinel} (${l.form}) in ${l.where}: …${l.around}…`)).toEqual([]);

@@ -26,7 +26,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
-import { findLeaks, sentinel, type Output } from '../support/leaks.js';
+import { captureOutputs, findLeaks, sentinel, type Output, type PageOutputs } from '../support/leaks.js';
 import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
 import { cleanUp } from '../support/cleanup.js';
 import { kubectlRunner } from '../support/kubectl.js';
@@ -366,9 +366,7 @@ describe('secrets through the CLI', () => {
 describe('secrets in browser mode', () => {
   let page: Page;
   const pageHtml = async (step: string): Promise<void> => void outputs.push({ where: `page.content() ${step}`, content: await page.content() });
-  let responses = 0;
-  let frames = 0;
-  const pending: Array<Promise<unknown>> = [];
+  let received: PageOutputs;
 
   const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
   const pickRevision = (oid: string): Promise<void> => pickRevisionOf(page, oid);
@@ -383,23 +381,7 @@ describe('secrets in browser mode', () => {
   beforeAll(async () => {
     ui = await openUi(env());
     page = ui.page;
-    page.on('response', (r) => {
-      pending.push(
-        r.body().then(
-          (body) => {
-            responses++;
-            outputs.push({ where: `HTTP ${r.status()} ${r.request().method()} ${r.url()}`, content: body });
-          },
-          () => undefined, // redirects and aborted requests have no body
-        ),
-      );
-    });
-    page.on('websocket', (ws) => {
-      ws.on('framereceived', (f) => {
-        frames++;
-        outputs.push({ where: `WebSocket frame from ${ws.url()}`, content: typeof f.payload === 'string' ? f.payload : Buffer.from(f.payload) });
-      });
-    });
+    received = captureOutputs(page, outputs);
   }, 120_000);
 
   it('plans the rotated key: the Secret update shows key names and "changed", never values', async () => {
@@ -431,7 +413,7 @@ describe('secrets in browser mode', () => {
     expect(await page.getByTestId('apply-object').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toContain(`Secret ${ns}/vault-creds`);
     await pageHtml('after applying');
     expect(decoded('vault-creds', 'rotate')).toBe(S.rotate3);
-    expect(frames).toBeGreaterThan(0); // the progress came over the WebSocket
+    expect(received.frames).toBeGreaterThan(0); // the progress came over the WebSocket
     expectNoLeaks();
   }, 180_000);
 
@@ -465,8 +447,8 @@ describe('secrets in browser mode', () => {
   }, 120_000);
 
   it('leaves no value in any response, frame, the server\'s output or the open history database', async () => {
-    await Promise.all(pending);
-    expect(responses).toBeGreaterThan(10);
+    await received.settled();
+    expect(received.responses).toBeGreaterThan(10);
     expect(outputs.some((o) => o.where.includes('/api/plan') && o.content.includes('vault-creds'))).toBe(true);
     readDatabase('while slipway serve holds it open');
     await ui!.app.stop();

@@ -27,7 +27,7 @@ import { ensureSopsTools, type SopsTools } from '../cluster/sops-tools.js';
 import { cleanUp } from '../support/cleanup.js';
 import { createTestRepo, type TestRepo } from '../support/git-repo.js';
 import { kubectlRunner } from '../support/kubectl.js';
-import { findLeaks, sentinel, type Output } from '../support/leaks.js';
+import { captureOutputs, findLeaks, sentinel, type Output, type PageOutputs } from '../support/leaks.js';
 import { closeUi, diffSide as diffSideOf, openUi, pickRevision as pickRevisionOf, reportUiFailure, type UiSession } from './browser.js';
 
 const kubeconfig = inject('kubeconfig');
@@ -54,9 +54,7 @@ const commits: string[] = [];
 let ui: UiSession | undefined;
 let page: Page;
 const outputs: Output[] = [];
-const pending: Array<Promise<unknown>> = [];
-let responses = 0;
-let frames = 0;
+let received: PageOutputs;
 
 const historyFile = (): string => join(tmp, 'data', 'history.db');
 const diffSide = (side: 'original' | 'modified'): Promise<string> => diffSideOf(page, side);
@@ -163,23 +161,7 @@ beforeAll(async () => {
     NO_COLOR: '1',
   });
   page = ui.page;
-  page.on('response', (r) => {
-    pending.push(
-      r.body().then(
-        (body) => {
-          responses++;
-          outputs.push({ where: `HTTP ${r.status()} ${r.request().method()} ${r.url()}`, content: body });
-        },
-        () => undefined, // redirects and aborted requests have no body
-      ),
-    );
-  });
-  page.on('websocket', (ws) => {
-    ws.on('framereceived', (f) => {
-      frames++;
-      outputs.push({ where: `WebSocket frame from ${ws.url()}`, content: typeof f.payload === 'string' ? f.payload : Buffer.from(f.payload) });
-    });
-  });
+  received = captureOutputs(page, outputs);
 }, 1_200_000);
 
 afterEach((ctx) => reportUiFailure('sops-e2e', ctx, ui));
@@ -279,9 +261,9 @@ describe('a SOPS-encrypted Secret in browser mode', () => {
   }, 240_000);
 
   it("leaves no value in any response, frame, serve's output, the history database or the test's folders", async () => {
-    await Promise.all(pending);
-    expect(responses).toBeGreaterThan(10);
-    expect(frames).toBeGreaterThan(0);
+    await received.settled();
+    expect(received.responses).toBeGreaterThan(10);
+    expect(received.frames).toBeGreaterThan(0);
     // Not vacuous: the plan's response named the Secret and its keys.
     expect(outputs.some((o) => o.where.includes('/api/plan') && o.content.includes('db-creds') && o.content.includes('password'))).toBe(true);
     readDatabase('while slipway serve holds it open');

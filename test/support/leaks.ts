@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
 
 /** A random, unique value; `prefix` says where it was seeded (shown when it leaks). */
 export function sentinel(prefix: string): string {
@@ -62,4 +63,44 @@ export function findLeaks(outputs: readonly Output[], sentinels: Readonly<Record
     }
   }
   return leaks;
+}
+
+/** What a page received, counted as it arrives (its contents are in the outputs). */
+export interface PageOutputs {
+  readonly responses: number;
+  readonly frames: number;
+  /** Resolves once the bodies of the responses received so far are read into the outputs. */
+  settled(): Promise<void>;
+}
+
+/** Every HTTP response body and WebSocket frame the page receives from now on joins `outputs`. */
+export function captureOutputs(page: Page, outputs: Output[]): PageOutputs {
+  const pending: Promise<unknown>[] = [];
+  const seen = { responses: 0, frames: 0 };
+  page.on('response', (r) => {
+    pending.push(
+      r.body().then(
+        (body) => {
+          seen.responses++;
+          outputs.push({ where: `HTTP ${r.status()} ${r.request().method()} ${r.url()}`, content: body });
+        },
+        () => undefined, // redirects and aborted requests have no body
+      ),
+    );
+  });
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => {
+      seen.frames++;
+      outputs.push({ where: `WebSocket frame from ${ws.url()}`, content: typeof f.payload === 'string' ? f.payload : Buffer.from(f.payload) });
+    });
+  });
+  return {
+    get responses() {
+      return seen.responses;
+    },
+    get frames() {
+      return seen.frames;
+    },
+    settled: async () => void (await Promise.all(pending)),
+  };
 }
