@@ -23,8 +23,14 @@ export interface LiveTreeStreamsOptions {
   readonly start?: (req: LiveTreeWatchRequest) => Promise<AppLiveTreeWatch>;
 }
 
+/** A live tree of this engine: its watch once read; stopped when stopped or evicted (maybe while still read). */
+interface Entry {
+  watch?: AppLiveTreeWatch;
+  stopped: boolean;
+}
+
 export class LiveTreeStreams {
-  private readonly running = new Map<string, { watch?: AppLiveTreeWatch; stopped: boolean }>();
+  private readonly running = new Map<string, Entry>();
   private closed = false;
 
   constructor(
@@ -36,7 +42,7 @@ export class LiveTreeStreams {
   async start(streamId: string, req: Omit<LiveTreeWatchRequest, 'onTree' | 'debounceMs'>): Promise<LiveTreeResult & { streamId: string }> {
     if (this.closed) throw new SlipwayError('engine-closed', 'the engine is shutting down');
     if (this.running.has(streamId)) throw new SlipwayError('live-tree-exists', `a live tree ${streamId} is running already`, { hint: 'choose a new stream id for each start (e.g. crypto.randomUUID())' });
-    const entry: { watch?: AppLiveTreeWatch; stopped: boolean } = { stopped: false };
+    const entry: Entry = { stopped: false };
     this.running.set(streamId, entry);
     let watch: AppLiveTreeWatch;
     try {
@@ -78,7 +84,7 @@ export class LiveTreeStreams {
     await Promise.all([...this.running].map(([id, entry]) => this.end(id, entry)));
   }
 
-  private async end(streamId: string, entry: { watch?: AppLiveTreeWatch; stopped: boolean }): Promise<void> {
+  private async end(streamId: string, entry: Entry): Promise<void> {
     this.running.delete(streamId);
     if (entry.stopped) return;
     entry.stopped = true;
