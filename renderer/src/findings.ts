@@ -8,13 +8,14 @@ import type { Change, Plan, ResourceKey } from '../../core/api/contract.js';
 export type Finding = Plan['findings'][number];
 export type FindingSeverity = Finding['severity'];
 
-/** Most severe first (the plan's order). */
-export const SEVERITIES: readonly FindingSeverity[] = ['danger', 'warning', 'info'];
+/** Most severe first (the plan's order; core/plan/types.ts FINDING_SEVERITIES, which the renderer may not import). */
+const SEVERITIES: readonly FindingSeverity[] = ['danger', 'warning', 'info'];
 
-export const SEVERITY_TEXT: Readonly<Record<FindingSeverity, { label: string; explain: string; symbol: string }>> = {
-  danger: { label: 'danger', explain: 'loses data or availability', symbol: '⛔' },
-  warning: { label: 'warning', explain: 'check before applying', symbol: '⚠' },
-  info: { label: 'info', explain: 'worth knowing', symbol: 'ℹ' },
+/** What a severity means, for its badge's tooltip (the badge says the severity itself, as the text plan does). */
+export const SEVERITY_EXPLAIN: Readonly<Record<FindingSeverity, string>> = {
+  danger: 'loses data or availability',
+  warning: 'check before applying',
+  info: 'worth knowing',
 };
 
 /** The sections of the panel, as the text plan has them: risks, then rollout impact. */

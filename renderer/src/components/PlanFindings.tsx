@@ -5,7 +5,7 @@
  */
 import type { Change } from '../../../core/api/contract.js';
 import { changeId, keyLabel } from '../format.js';
-import { FINDING_SECTIONS, objectId, SEVERITY_TEXT, severityCounts, type Finding } from '../findings.js';
+import { FINDING_SECTIONS, objectId, SEVERITY_EXPLAIN, severityCounts, type Finding } from '../findings.js';
 
 export function PlanFindings(props: { findings: readonly Finding[]; changes: readonly Change[]; selectedId: string | null; onOpen: (c: Change) => void }): React.JSX.Element | null {
   const { findings } = props;
@@ -73,10 +73,9 @@ function FindingItem(props: { finding: Finding; change: Change | undefined; sele
 }
 
 export function SeverityBadge(props: { severity: Finding['severity'] }): React.JSX.Element {
-  const s = SEVERITY_TEXT[props.severity];
   return (
-    <span className={`severity-badge severity-${props.severity}`} title={`${s.label}: ${s.explain}`}>
-      {s.label}
+    <span className={`severity-badge severity-${props.severity}`} title={`${props.severity}: ${SEVERITY_EXPLAIN[props.severity]}`}>
+      {props.severity}
     </span>
   );
 }

@@ -8,7 +8,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Action, Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, ACTION_SYMBOL, ACTIONS, changeId, keyLabel } from '../format.js';
-import { findingsOf, SEVERITY_TEXT, worstSeverity, type Finding } from '../findings.js';
+import { findingsOf, worstSeverity, type Finding } from '../findings.js';
 import { buildRows, countByAction, filterChanges, step, type TreeRow } from '../planTree.js';
 import { matchShortcut } from '../shortcuts.js';
 import { useShortcuts } from '../workspace/useShortcuts.js';
@@ -38,8 +38,8 @@ export function FindingBadge(props: { findings: readonly Finding[] }): React.JSX
       className={`finding-badge severity-${worst}`}
       data-testid="finding-badge"
       data-severity={worst}
-      aria-label={`${n} finding${n === 1 ? '' : 's'}, the most severe: ${SEVERITY_TEXT[worst].label}`}
-      title={props.findings.map((f) => `${SEVERITY_TEXT[f.severity].label}: ${f.message}`).join('\n')}
+      aria-label={`${n} finding${n === 1 ? '' : 's'}, the most severe: ${worst}`}
+      title={props.findings.map((f) => `${f.severity}: ${f.message}`).join('\n')}
     >
       {BADGE_MARK[worst]}
       {n > 1 && <span className="finding-count"> {n}</span>}
