@@ -83,6 +83,8 @@ interface KeptPlan {
   readonly plan: Plan;
   readonly repo: OpenRepo;
   readonly kubeconfig?: string;
+  /** Planned with the commits behind each change (PlanRequest.why): its child apps are too. */
+  readonly why?: true;
 }
 
 export function createHandlers(opts: HandlerOptions): EngineHandlers {
@@ -215,7 +217,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         // The commits behind each change, since that apply (core/plan/why).
         ...(why && { why: whyFromHistory(historyDb()) }),
       });
-      return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }) });
+      return keep({ plan, repo: open, ...(kubeconfig && { kubeconfig }), ...(why && { why }) });
     },
 
     planChildren: async ({ planId }) => {
@@ -237,8 +239,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
         ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
         lastApply: historyDb(),
-        // Planned with the commits behind each change (its notes say so): the children too.
-        ...(kept.plan.diagnostics.some((d) => d.code.startsWith('why-')) && { why: whyFromHistory(historyDb()) }),
+        // Planned with the commits behind each change: the children too (also when the parent had no change to explain, and so no note saying it).
+        ...(kept.why && { why: whyFromHistory(historyDb()) }),
       });
       const summaries = (list: readonly ChildPlan[], depth: number): ChildPlanSummary[] =>
         list.flatMap((c) => [
@@ -247,7 +249,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
             parent: c.parent,
             path: c.path,
             depth,
-            ...(c.plan && { planId: keep({ plan: c.plan, repo: kept.repo, ...(kept.kubeconfig && { kubeconfig: kept.kubeconfig }) }).id, summary: { ...c.plan.summary }, errors: c.plan.diagnostics.filter((d) => d.severity === 'error').length }),
+            ...(c.plan && { planId: keep({ plan: c.plan, repo: kept.repo, ...(kept.kubeconfig && { kubeconfig: kept.kubeconfig }), ...(kept.why && { why: kept.why }) }).id, summary: { ...c.plan.summary }, errors: c.plan.diagnostics.filter((d) => d.severity === 'error').length }),
             ...(c.error && { error: c.error.message }),
           },
           ...summaries(c.children, depth + 1),
