@@ -13,9 +13,13 @@ import { formatKey } from '../model/resource.js';
 import type { PlanSet } from './plan-set.js';
 import type { Plan } from './types.js';
 import {
+  KEPT_INTRO,
   SEVERITY_TITLE,
   SUMMARY_COLUMNS,
+  WHY_INTRO,
   changeEntries,
+  changesHeading,
+  commitLines,
   closingLines,
   findingGroups,
   findingSubject,
@@ -73,7 +77,7 @@ function sectionHtml(section: ReportSection): string {
   const h = section.child ? 'h3' : 'h2';
   out.push(header(plan), summary(plan), findings(plan, h), diagnostics(plan, h), hooks(plan, h));
   const entries = changeEntries(plan);
-  if (entries.length > 0) out.push(`<${h}>${plan.inputs.mode.kind === 'compare' ? 'Differences' : 'Changes'}</${h}>`, ...entries.map(change));
+  if (entries.length > 0) out.push(`<${h}>${changesHeading(plan)}</${h}>`, ...entries.map(change));
   out.push(kept(plan));
   return `<section class="plan">\n${out.filter(Boolean).join('\n')}\n</section>`;
 }
@@ -122,20 +126,20 @@ function diagnostics(plan: Plan, h: string): string {
 
 function hooks(plan: Plan, h: string): string {
   if (plan.hooks.length === 0) return '';
-  const { run, skipped } = hookLines(plan.hooks);
+  const { run, runIntro, skipped, skippedIntro } = hookLines(plan.hooks);
   const out = [`<${h}>Hooks</${h}>`];
   if (run.length > 0) {
-    out.push(`<p>On apply, ${run.length} hook${run.length === 1 ? ' runs' : 's run'} (no changes: created on every apply, then deleted by their policy):</p>`, '<ul class="hooks">');
+    out.push(`<p>${esc(runIntro)}</p>`, '<ul class="hooks">');
     out.push(...run.map((x) => `<li><b>${esc(x.phases)}</b> <code>${esc(x.name)}</code> (${esc(x.notes)})${x.where ? ` <code class="muted">${esc(x.where)}</code>` : ''}</li>`), '</ul>');
   }
-  if (skipped.length > 0) out.push(`<p>Not run (${skipped.length}):</p>`, '<ul class="hooks">', ...skipped.map((x) => `<li><code>${esc(x.name)}</code>: ${esc(x.why)}</li>`), '</ul>');
+  if (skipped.length > 0) out.push(`<p>${esc(skippedIntro)}</p>`, '<ul class="hooks">', ...skipped.map((x) => `<li><code>${esc(x.name)}</code>: ${esc(x.why)}</li>`), '</ul>');
   return out.join('\n');
 }
 
 function kept(plan: Plan): string {
   const list = keptLines(plan);
   if (list.length === 0) return '';
-  return `<p>Kept, although no longer in the revision:</p>\n<ul class="kept">\n${list.map((k) => `<li><code>${esc(k.name)}</code>${k.message ? `: ${esc(k.message)}` : ''}</li>`).join('\n')}\n</ul>`;
+  return `<p>${esc(KEPT_INTRO)}</p>\n<ul class="kept">\n${list.map((k) => `<li><code>${esc(k.name)}</code>${k.message ? `: ${esc(k.message)}` : ''}</li>`).join('\n')}\n</ul>`;
 }
 
 function childOverview(children: readonly ReportSection[]): string {
@@ -151,9 +155,9 @@ function change(e: ChangeEntry): string {
   if (e.syncOptions) out.push(`<p>Sync options: <code>${esc(e.syncOptions)}</code></p>`);
   if (e.secretKeys.length > 0) out.push('<ul class="secret-keys">', ...e.secretKeys.map((k) => `<li><code>${esc(k.path)}</code>: ${esc(k.state)}</li>`), '</ul>');
   if (e.why.length > 0) {
-    out.push('<p><b>Why:</b> the commits that changed its sources</p>', '<ul class="why">');
+    out.push(`<p><b>Why:</b> ${esc(WHY_INTRO)}</p>`, '<ul class="why">');
     for (const c of e.why) {
-      const files = c.files.length > 0 ? ` (${c.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}${c.lines?.length ? `; ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}` : ''})` : '';
+      const files = c.files.length > 0 ? ` (${c.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}${commitLines(c) ? `; ${commitLines(c)}` : ''})` : '';
       out.push(`<li><code title="${esc(c.oid)}">${esc(shortOid(c.oid))}</code> ${esc(c.subject)} — ${esc(c.author)}, <time datetime="${esc(c.date)}">${esc(c.date.slice(0, 10))}</time>${files}</li>`);
     }
     out.push('</ul>');

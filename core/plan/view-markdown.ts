@@ -21,9 +21,13 @@ import type { PlanSet } from './plan-set.js';
 import type { Plan } from './types.js';
 import { esc } from './view-html.js';
 import {
+  KEPT_INTRO,
   SEVERITY_TITLE,
   SUMMARY_COLUMNS,
+  WHY_INTRO,
   changeEntries,
+  changesHeading,
+  commitLines,
   closingLines,
   findingGroups,
   findingSubject,
@@ -96,7 +100,7 @@ function buildDocument(set: PlanSet): Piece[] {
     text(hooks(plan, level));
     const entries = changeEntries(plan);
     if (entries.length > 0) {
-      text(`${level} ${plan.inputs.mode.kind === 'compare' ? 'Differences' : 'Changes'}\n\n`);
+      text(`${level} ${changesHeading(plan)}\n\n`);
       for (const e of entries) pieces.push(changePiece(e));
     }
     text(kept(plan));
@@ -153,20 +157,20 @@ function diagnostics(plan: Plan, level: string): string {
 
 function hooks(plan: Plan, level: string): string {
   if (plan.hooks.length === 0) return '';
-  const { run, skipped } = hookLines(plan.hooks);
+  const { run, runIntro, skipped, skippedIntro } = hookLines(plan.hooks);
   const out = [`${level} Hooks\n`];
   if (run.length > 0) {
-    out.push(`On apply, ${run.length} hook${run.length === 1 ? ' runs' : 's run'} (no changes: created on every apply, then deleted by their policy):\n`);
+    out.push(`${runIntro}\n`);
     out.push(...run.map((h) => `- **${mdText(h.phases)}** ${mdCode(h.name)} (${mdText(h.notes)})${h.where ? ` ${mdCode(h.where)}` : ''}`), '');
   }
-  if (skipped.length > 0) out.push(`Not run (${skipped.length}):\n`, ...skipped.map((h) => `- ${mdCode(h.name)}: ${mdText(h.why)}`), '');
+  if (skipped.length > 0) out.push(`${skippedIntro}\n`, ...skipped.map((h) => `- ${mdCode(h.name)}: ${mdText(h.why)}`), '');
   return `${out.join('\n')}\n`;
 }
 
 function kept(plan: Plan): string {
   const list = keptLines(plan);
   if (list.length === 0) return '';
-  return `Kept, although no longer in the revision:\n\n${list.map((k) => `- ${mdCode(k.name)}${k.message ? `: ${mdText(k.message)}` : ''}`).join('\n')}\n\n`;
+  return `${KEPT_INTRO}\n\n${list.map((k) => `- ${mdCode(k.name)}${k.message ? `: ${mdText(k.message)}` : ''}`).join('\n')}\n\n`;
 }
 
 function childOverview(children: readonly ReportSection[]): string {
@@ -184,8 +188,8 @@ function changePiece(e: ChangeEntry): ChangePiece {
   if (e.secretKeys.length > 0) body.push(`${e.secretKeys.map((k) => `- ${mdCode(k.path)}: ${k.state}`).join('\n')}\n`);
   if (e.why.length > 0) {
     const commit = (c: ChangeEntry['why'][number]): string =>
-      `- ${mdCode(shortOid(c.oid))} ${mdText(c.subject)} — ${mdText(c.author)}, ${mdText(c.date.slice(0, 10))}${c.files.length > 0 ? ` (${c.files.map(mdCode).join(', ')}${c.lines?.length ? `; ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}` : ''})` : ''}`;
-    body.push(`**Why:** the commits that changed its sources\n\n${e.why.map(commit).join('\n')}\n`);
+      `- ${mdCode(shortOid(c.oid))} ${mdText(c.subject)} — ${mdText(c.author)}, ${mdText(c.date.slice(0, 10))}${c.files.length > 0 ? ` (${c.files.map(mdCode).join(', ')}${commitLines(c) ? `; ${commitLines(c)}` : ''})` : ''}`;
+    body.push(`**Why:** ${WHY_INTRO}\n\n${e.why.map(commit).join('\n')}\n`);
   }
   const lines = e.hunks.flatMap((h) => [...(h.header ? [h.header] : []), ...h.lines]);
   const diff = lines.length > 0 ? `${fenced('diff', lines)}\n` : '';

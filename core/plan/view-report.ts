@@ -83,10 +83,18 @@ export function findingSubject(f: Finding): { readonly subject: string; readonly
   return { subject: formatKey(f.subject), ...(f.cause && { cause: formatKey(f.cause) }) };
 }
 
-/** Hooks that run on apply (phase order), and those left out with why. */
-export function hookLines(hooks: readonly PlannedHook[]): { readonly run: Array<{ readonly phases: string; readonly name: string; readonly notes: string; readonly where?: string }>; readonly skipped: Array<{ readonly name: string; readonly why: string }> } {
+/** Hooks that run on apply (phase order), and those left out with why; each list with the sentence that opens it. */
+export function hookLines(hooks: readonly PlannedHook[]): {
+  readonly run: Array<{ readonly phases: string; readonly name: string; readonly notes: string; readonly where?: string }>;
+  readonly runIntro: string;
+  readonly skipped: Array<{ readonly name: string; readonly why: string }>;
+  readonly skippedIntro: string;
+} {
   const name = (h: PlannedHook): string => `${formatKey(h.key)}${h.generateName ? '…' : ''}`;
+  const runs = hooks.filter((h) => h.skipped === undefined).length;
   return {
+    runIntro: `On apply, ${runs} hook${runs === 1 ? ' runs' : 's run'} (no changes: created on every apply, then deleted by their policy):`,
+    skippedIntro: `Not run (${hooks.length - runs}):`,
     run: hooks
       .filter((h) => h.skipped === undefined)
       .map((h) => ({
@@ -140,6 +148,22 @@ function changeEntry(change: Change & { action: ListedAction }): ChangeEntry {
     hunks: showsDiff(change) ? changeHunks(change) : [],
   };
 }
+
+/** The heading of the listed changes. */
+export function changesHeading(plan: Plan): string {
+  return plan.inputs.mode.kind === 'compare' ? 'Differences' : 'Changes';
+}
+
+/** What opens a change's commits (after a bold "Why:"). */
+export const WHY_INTRO = 'the commits that changed its sources';
+
+/** The lines of the after side a commit last changed, as its file list ends: "line 32", "lines 12, 14"; undefined for none. */
+export function commitLines(c: ChangeCommit): string | undefined {
+  return c.lines?.length ? `${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}` : undefined;
+}
+
+/** What opens the list of objects that are kept. */
+export const KEPT_INTRO = 'Kept, although no longer in the revision:';
 
 /** Objects no longer in the revision that are kept (not deleted), with why. */
 export function keptLines(plan: Plan): Array<{ readonly name: string; readonly message?: string }> {
