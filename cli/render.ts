@@ -9,6 +9,7 @@ import { diagnosticsText, renderJson, renderedObjectsText } from '../core/render
 import { contextNamespace, loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { withOverrides } from '../core/source/apps.js';
 import { resolveApp } from '../core/plan/child-apps.js';
+import { namespaceName } from './app-overrides.js';
 import { addAppOptions, addKubeconfigOption, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
 
 interface RenderFlags extends AppFlags {
@@ -40,7 +41,7 @@ export function registerRender(program: Command): void {
   addKubeconfigOption(addAppOptions(program
     .command('render')
     .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them')))
-    .option('-n, --namespace <namespace>', "the app's namespace: Helm's release namespace and objects that name none (default: the app's destination, else the context's namespace)")
+    .option('-n, --namespace <namespace>', "the app's namespace: Helm's release namespace and objects that name none (default: the app's destination, else the context's namespace)", namespaceName)
     .option('--context <name>', "kubeconfig context whose namespace is the default (default: the current context); nothing is read from the cluster")
     .option('--json', 'print JSON for scripts')
     .option('--verbose', 'also list informational diagnostics (skipped documents)')
