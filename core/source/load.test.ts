@@ -125,6 +125,13 @@ describe('selectApp with neither --app nor --path', () => {
     ]);
   });
 
+  it('refuses to render a repository that defines several apps whole, and asks for --app', async () => {
+    const err = await selectApp(repo, await repo.resolve(withConfig), {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlipwayError);
+    expect(err).toMatchObject({ code: 'app-required', message: 'the repository defines 3 apps: choose one with --app (api, imported, web) or a folder with --path' });
+    expect((err as SlipwayError).hint).toContain('slipway apps');
+  });
+
   it.each([
     ['a kustomization at the root', 'rootKustomization'],
     ['plain manifests only', 'plain'],
