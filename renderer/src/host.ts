@@ -44,14 +44,13 @@ export function errorInfo(err: unknown): EngineErrorInfo {
 type EventListener = (event: EngineEvent) => void;
 type Subscribe = (listener: EventListener) => () => void;
 
-/** A light check of what arrives on an event channel (the engine validated it with the contract's schema): an apply's event names its run, a log stream's its stream. */
+/** A light check of what arrives on an event channel (the engine validated it with the contract's schema): an apply's event names its run, any other (a log stream's, a live tree's) its stream. */
 export function isEngineEvent(value: unknown): value is EngineEvent {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as { type?: unknown; runId?: unknown; streamId?: unknown };
   if (typeof v.type !== 'string') return false;
   if (v.type.startsWith('apply-')) return typeof v.runId === 'string';
-  if (v.type.startsWith('log-')) return typeof v.streamId === 'string';
-  return false;
+  return typeof v.streamId === 'string';
 }
 
 /** Builds a HostApi from one function that sends a command and returns the engine's reply, and one that subscribes to events. */
