@@ -21,6 +21,22 @@ describe('README: Coming from Argo CD', () => {
     expect(listed, `${option} is not in the README's table`).toBe(true);
   });
 
+  // What an Argo CD sync does when an option is not given (user-guide/sync-options.md: it applies every object,
+  // migrates client-side apply fields, prunes in the foreground…), so that the page does not call Slipway's ways Argo CD's.
+  const ARGO_DEFAULTS = ['CreateNamespace=false', 'Validate=true', 'Replace=false', 'ServerSideApply=false', 'ApplyOutOfSyncOnly=false', 'RespectIgnoreDifferences=false', 'FailOnSharedResource=false', 'ClientSideApplyMigration=true'];
+  const optionOf = (r: (typeof SYNC_OPTION_TABLE)[number]): string => (r.value === '' ? r.name : `${r.name}=${r.value}`);
+  const rowOf = (words: string): string => section.split('\n').find((l) => l.startsWith('|') && l.includes(words)) ?? '';
+
+  it("calls Argo CD's defaults only what Argo CD does when the option is not given", () => {
+    const listed = [...rowOf("| Argo CD's defaults, and what Slipway always does").matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const expected = SYNC_OPTION_TABLE.filter((r) => r.support === 'always' && ARGO_DEFAULTS.includes(optionOf(r))).map(optionOf);
+    expect(listed.sort()).toEqual(expected.sort());
+  });
+
+  it.each(SYNC_OPTION_TABLE.filter((r) => r.support === 'not-honoured' && ARGO_DEFAULTS.includes(optionOf(r))).map(optionOf))("says that %s, which Slipway does not honour, is Argo CD's default", (option) => {
+    expect(rowOf(`\`${option}\``)).toMatch(/Argo CD's default/);
+  });
+
   it.each([...Object.keys(HOOK_TYPES), ...DELETE_POLICIES, ...Object.keys(HELM_HOOKS)])('names %s', (word) => {
     // As a code word of its own ("`BeforeHookCreation`") or after a colon or comma ("`helm.sh/hook: test`").
     expect(section).toMatch(new RegExp(`[\`:,] ?${word.replace('-', '\\-')}[\`,]`));
