@@ -1,7 +1,7 @@
 /** Argo CD Applications as apps (the table in ../gitops.ts). */
 import { z } from 'zod';
 import type { ResourceKey } from '../../model/resource.js';
-import { parseSyncOptions } from '../../model/sync-options.js';
+import { COMPARE_OPTIONS_ANNOTATION, parseSyncOptions } from '../../model/sync-options.js';
 import type { App, AppOptions, DirectoryOptions, HelmOptions, IgnoreDifferencesRule, JsonnetOptions, NamespaceMetadata, SourceType } from '../apps.js';
 import { compareStrings, DEFAULT_APP_OPTIONS, toAppName } from '../apps.js';
 import { normalizeRepoPath, resolveRepoPath } from '../paths.js';
@@ -232,6 +232,14 @@ function argoOptions(application: ArgoApplication, report: Reporter): AppOptions
   // Every sync option is honoured, or a warning naming this Application says why not (core/model/sync-options.ts).
   const parsed = parseSyncOptions(sync?.syncOptions ?? [], { where: 'app', field: 'spec.syncPolicy.syncOptions' });
   for (const d of parsed.diagnostics) report.add(d.severity, d.code, d.message);
+  // The Application's own compare options (Argo CD's diff-strategies.md: ServerSideDiff, IncludeMutationWebhook) are about
+  // how its app is compared: Slipway always diffs a server-side dry-run, so what it cannot honour is said here.
+  const annotations: unknown = application.metadata.annotations;
+  const compare = typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>)[COMPARE_OPTIONS_ANNOTATION] : undefined;
+  if (typeof compare === 'string') {
+    const field = `annotation ${COMPARE_OPTIONS_ANNOTATION}`;
+    for (const d of parseSyncOptions(compare, { where: 'object', annotation: 'compare-options', field }).diagnostics) report.add(d.severity, d.code, d.message);
+  }
   const { CreateNamespace: createNamespace, ...syncOptions } = parsed.options;
   const metadata = namespaceMetadata(sync?.managedNamespaceMetadata, report);
   if (metadata && createNamespace !== 'true') report.add('warning', 'argocd-namespace-metadata', 'spec.syncPolicy.managedNamespaceMetadata does nothing without the sync option CreateNamespace=true (as in Argo CD)');
