@@ -55,6 +55,11 @@ export class ApplyRuns {
     });
   }
 
+  /** Resolves when the run has ended (at once when it is not running here: finished already, or unknown). */
+  async finished(runId: string): Promise<void> {
+    await this.running.get(runId)?.done;
+  }
+
   /** False when the run is not running here (finished already, or unknown). */
   cancel(runId: string): boolean {
     const run = this.running.get(runId);

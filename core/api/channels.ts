@@ -34,6 +34,8 @@ export const COMMAND_CHANNELS = {
   liveTree: 'live-tree',
   watchLiveTree: 'watch-live-tree',
   stopLiveTree: 'stop-live-tree',
+  watchDrift: 'watch-drift',
+  stopDrift: 'stop-drift',
 } as const;
 
 /** The Electron channel engine events travel on (main → the trusted window only). */

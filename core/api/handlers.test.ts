@@ -79,7 +79,18 @@ describe('history commands', () => {
 
 describe('settings', () => {
   it('starts from the defaults', async () => {
-    expect(await dispatch(handlers, 'get-settings', {})).toEqual({ ok: true, value: { settings: { tools: {}, concurrency: 16, timeouts: {}, protectedContexts: [], theme: 'system' }, file: join(dir, 'settings.json') } });
+    expect(await dispatch(handlers, 'get-settings', {})).toEqual({
+      ok: true,
+      value: { settings: { tools: {}, concurrency: 16, timeouts: {}, protectedContexts: [], theme: 'system', notifications: { drift: true, applyFinished: true, unreachable: true } }, file: join(dir, 'settings.json') },
+    });
+  });
+
+  it('reads a file saved before notifications were a setting with every notification on, and keeps a turned-off one', async () => {
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ tools: {}, concurrency: 8, timeouts: {}, protectedContexts: [], theme: 'dark' }));
+    expect(await dispatch(handlers, 'get-settings', {})).toMatchObject({ ok: true, value: { settings: { concurrency: 8, notifications: { drift: true, applyFinished: true, unreachable: true } } } });
+    expect(await dispatch(handlers, 'save-settings', { notifications: { drift: false } })).toMatchObject({ ok: true, value: { settings: { notifications: { drift: false, applyFinished: true, unreachable: true } } } });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ notifications: { drift: false, applyFinished: true, unreachable: true } });
+    expect(await dispatch(handlers, 'save-settings', { notifications: { drift: 'no' } })).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('notifications.drift') } });
   });
 
   it('saves valid settings as JSON and marks protected contexts', async () => {

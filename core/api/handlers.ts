@@ -28,6 +28,8 @@ import { objectHealth } from '../apply/object-health.js';
 import { liveTreeOf, type LiveTreeRequest } from '../engine/live-tree.js';
 import { toLiveTreeResult } from './live-tree.js';
 import { LiveTreeStreams } from './live-trees.js';
+import { DriftStreams, type DriftStreamRequest } from './drift-streams.js';
+import { WatchHubs } from '../engine/watch-hubs.js';
 import { openHistory, type History } from '../history/history.js';
 import { listContexts, loadKubeconfig, type LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { SlipwayError } from '../model/diagnostics.js';
@@ -97,6 +99,9 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   const applies = new ApplyRuns((e) => hub.publish(e));
   const logs = new LogStreams((e) => hub.publish(e));
   const liveTrees = new LiveTreeStreams((e) => hub.publish(e));
+  const drifts = new DriftStreams((e) => hub.publish(e));
+  // One client and WatchHub per context, shared by the live trees and drift streams of that context.
+  const watchHubs = new WatchHubs();
   const repos = new OpenRepositories(env);
   let history: History | undefined;
   let closed = false;
@@ -147,6 +152,25 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       // Members the app's last apply left that are gone show as missing.
       lastApply: historyDb(),
       ...(events !== undefined && { eventLimit: events }),
+    };
+  };
+
+  /** What watchDrift asks the engine for: the app as plan finds it, its applied state from the history, the context's shared watches. */
+  const driftRequest = ({ repoId, rev, app, path, context, kubeconfig }: Omit<ValidRequest<'watchDrift'>, 'streamId'>): DriftStreamRequest => {
+    const open = repos.byId(repoId);
+    const o = options();
+    return {
+      repo: open.repo,
+      repoLabel: open.dir,
+      ...(rev !== undefined && { rev }),
+      selection: { ...(app !== undefined && { app }), ...(path !== undefined && { path }) },
+      kubeconfig: kubeconfigFor(kubeconfig),
+      context,
+      cacheDir: o.cacheDir,
+      ...(o.tools && { tools: o.tools }),
+      ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+      history: historyDb(),
+      hubs: watchHubs,
     };
   };
 
@@ -264,6 +288,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
       checkConfirmation(applyGuard(kept.plan, { protectedContexts: s.protectedContexts }), confirmContext);
       checkDeleteConfirmation(kept.plan, confirmPrune, { how: 'the confirmation of these deletes ticked' });
       const o = options();
+      // The app's drift streams on this context wait for the apply, then compare with what it left.
+      const release = drifts.hold({ repo: kept.repo.dir, app: kept.plan.inputs.app.name, context: kept.plan.inputs.cluster?.context ?? '' });
       // A second apply of the same app is refused by the app's Lease in the cluster (status `refused`).
       const runId = await applies.start({
         plan: kept.plan,
@@ -277,7 +303,11 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
         ...(o.healthTimeoutMs !== undefined && { timeoutMs: o.healthTimeoutMs }),
         ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
         ...(o.requestTimeoutMs !== undefined && { requestTimeoutMs: o.requestTimeoutMs }),
+      }).catch((err: unknown) => {
+        release();
+        throw err;
       });
+      void applies.finished(runId).then(release);
       return { runId, planId };
     },
 
@@ -353,9 +383,13 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
 
     liveTree: async (request) => toLiveTreeResult(await liveTreeOf(liveTreeRequest(request))),
 
-    watchLiveTree: async ({ streamId, ...request }) => liveTrees.start(streamId, liveTreeRequest(request)),
+    watchLiveTree: async ({ streamId, ...request }) => liveTrees.start(streamId, { ...liveTreeRequest(request), hubs: watchHubs }),
 
     stopLiveTree: async ({ streamId }) => ({ stopped: liveTrees.stop(streamId) }),
+
+    watchDrift: async ({ streamId, ...request }) => drifts.start(streamId, driftRequest(request)),
+
+    stopDrift: async ({ streamId }) => ({ stopped: drifts.stop(streamId) }),
 
     rememberRepository: async ({ dir, app, path }) => ({ repositories: rememberRecent(settingsPath, { dir, ...(app !== undefined && { app }), ...(path !== undefined && { path }) }) }),
 
@@ -369,7 +403,8 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     events: { subscribe: (listener) => hub.subscribe(listener) },
 
     close: async () => {
-      await Promise.all([applies.close(), logs.close(), liveTrees.close()]);
+      await Promise.all([applies.close(), logs.close(), liveTrees.close(), drifts.close()]);
+      await watchHubs.close();
       closed = true;
       history?.close();
       history = undefined;

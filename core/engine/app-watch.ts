@@ -9,13 +9,15 @@
  *   watch.report();   // every object's drift so far, and the watches' states
  *   await watch.close();
  *
- * The app watch makes a client and a hub of its own and closes them with itself.
+ * Given the engine's WatchHubs (watch-hubs.ts), it leases the context's shared client and hub, so
+ * the live tree of the same app shares its watches; without, it makes a client and a hub of its
+ * own. Either is released when the watch closes. An app with no apply recorded on the context's
+ * cluster is a NothingAppliedError (code `nothing-applied`), which names the app found.
  */
 import { assessHealth } from '../apply/health/assess.js';
 import type { Repository } from '../git/types.js';
 import type { History } from '../history/port.js';
 import type { AppliedObjectState } from '../history/types.js';
-import { KubeClient } from '../kube/client.js';
 import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import { resolveTarget } from '../kube/target.js';
 import type { HealthStatus } from '../model/health.js';
@@ -25,7 +27,8 @@ import { resolveApp } from '../plan/child-apps.js';
 import type { ToolPaths } from '../render/tools.js';
 import type { AppSelection } from '../source/load.js';
 import { watchDrift, type DriftListener, type DriftReport } from '../watch/drift.js';
-import { WatchHub, type WatchHubOptions } from '../watch/watcher.js';
+import type { WatchHub, WatchHubOptions } from '../watch/watcher.js';
+import { ownHub, type HubLease, type WatchHubs } from './watch-hubs.js';
 
 export type { DriftReport, DriftStatus, DriftWatchState, ObjectDrift } from '../watch/drift.js';
 export type { WatchPhase, WatchState } from '../watch/watcher.js';
@@ -55,7 +58,9 @@ export interface AppWatchRequest {
   readonly cacheDir: string;
   readonly tools?: ToolPaths;
   readonly history: Pick<History, 'appliedState'>;
-  /** Options of the hub it makes (tests: backoff, probes). */
+  /** The engine's shared hubs, one per context; default: a client and hub of its own. */
+  readonly hubs?: WatchHubs;
+  /** Options of the hub it makes when it has no `hubs` (tests: backoff, probes). */
   readonly hubOptions?: WatchHubOptions;
   readonly requestTimeoutMs?: number;
   readonly listener?: AppWatchListener;
@@ -75,20 +80,30 @@ export interface AppWatch {
   close(): Promise<void>;
 }
 
+/** The history has no apply of the app to the context's cluster: nothing to compare with. */
+export class NothingAppliedError extends SlipwayError {
+  constructor(
+    readonly app: { readonly name: string; readonly path: string },
+    readonly context: string,
+    readonly server: string,
+  ) {
+    super('nothing-applied', `the history has no apply of ${app.name} to the cluster of context ${context} (${server}): there is nothing to compare with`, {
+      hint: 'apply the app first (slipway apply), or name the history that recorded it (--history)',
+    });
+    this.name = 'NothingAppliedError';
+  }
+}
+
 export async function watchApp(req: AppWatchRequest): Promise<AppWatch> {
   const revision = await req.repo.resolve(req.rev ?? 'HEAD');
   const { app } = await resolveApp(req.repo, revision, req.selection, { cacheDir: req.cacheDir, ...(req.tools && { tools: req.tools }) });
-  const client = new KubeClient(req.kubeconfig, req.context, { ...(req.requestTimeoutMs !== undefined && { timeoutMs: req.requestTimeoutMs }) });
-  let hub: WatchHub | undefined;
+  const leaseOptions = { ...(req.requestTimeoutMs !== undefined && { requestTimeoutMs: req.requestTimeoutMs }) };
+  const lease: HubLease = req.hubs ? req.hubs.lease(req.kubeconfig, req.context, leaseOptions) : ownHub(req.kubeconfig, req.context, { ...leaseOptions, ...(req.hubOptions && { hubOptions: req.hubOptions }) });
+  const { client, hub } = lease;
   try {
     const target = await resolveTarget(client);
     const objects = req.history.appliedState({ repo: req.repoLabel ?? req.repo.dir, app: app.name, clusterUid: target.clusterUid });
-    if (objects.length === 0) {
-      throw new SlipwayError('nothing-applied', `the history has no apply of ${app.name} to the cluster of context ${req.context} (${target.server}): there is nothing to compare with`, {
-        hint: 'apply the app first (slipway apply), or name the history that recorded it (--history)',
-      });
-    }
-    hub = new WatchHub(client, req.hubOptions);
+    if (objects.length === 0) throw new NothingAppliedError({ name: app.name, path: app.path }, req.context, target.server);
     const listener = req.listener ?? {};
     const health = new Map<string, string>();
     const drift = watchDrift({
@@ -111,24 +126,21 @@ export async function watchApp(req: AppWatchRequest): Promise<AppWatch> {
         },
       },
     });
-    const usedHub = hub;
     return {
       app: { name: app.name, path: app.path },
       context: req.context,
       server: target.server,
       clusterUid: target.clusterUid,
       objects,
-      hub: usedHub,
+      hub,
       report: () => drift.report(),
       async close() {
         drift.close();
-        usedHub.close();
-        await client.close();
+        await lease.release();
       },
     };
   } catch (err) {
-    hub?.close();
-    await client.close();
+    await lease.release();
     throw err;
   }
 }

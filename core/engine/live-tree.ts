@@ -7,7 +7,9 @@
  *
  * watchLiveTreeOf keeps the tree current instead of reading again: one read, then the shared
  * watches of a WatchHub (core/watch/watcher.ts) feed each change through applyWatchEvents and the
- * tree is built again after each batch (core/watch/live-tree-watch.ts).
+ * tree is built again after each batch (core/watch/live-tree-watch.ts). Given the engine's
+ * WatchHubs (watch-hubs.ts), it leases the context's shared client and hub, so the drift check of
+ * the same app (app-watch.ts) shares its watches.
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
@@ -29,7 +31,8 @@ import type { EventRow } from '../watch/events.js';
 import { watchLiveTree, type LiveTreeWatch } from '../watch/live-tree-watch.js';
 import { readLiveSnapshot, type LiveReadClient } from '../watch/read.js';
 import { buildLiveTree, type LiveTree, type TreeRules } from '../watch/tree.js';
-import { WatchHub, type WatchHubOptions } from '../watch/watcher.js';
+import type { WatchHubOptions } from '../watch/watcher.js';
+import { ownHub, type WatchHubs } from './watch-hubs.js';
 
 export type { TreeNode } from '../watch/tree.js';
 export { buildLiveTree, snapshotOf } from '../watch/tree.js';
@@ -115,7 +118,9 @@ export interface LiveTreeWatchRequest extends LiveTreeRequest {
   readonly onTree: (tree: AppLiveTree) => void;
   /** Changes this close together make one rebuild (default 100 ms). */
   readonly debounceMs?: number;
-  /** Options of the WatchHub it makes (tests: backoff, probes). */
+  /** The engine's shared hubs, one per context; default: a client and hub of its own. */
+  readonly hubs?: WatchHubs;
+  /** Options of the WatchHub it makes when it has no `hubs` (tests: backoff, probes). */
   readonly hubOptions?: WatchHubOptions;
 }
 
@@ -128,15 +133,15 @@ export interface AppLiveTreeWatch {
 
 /**
  * The app's live tree kept current by watches (core/watch/live-tree-watch.ts): read once, then one
- * watch per kind and namespace the tree shows, shared through a WatchHub of its own.
+ * watch per kind and namespace the tree shows, shared through the context's hub of `hubs`, else a WatchHub of its own.
  */
 export async function watchLiveTreeOf(req: LiveTreeWatchRequest): Promise<AppLiveTreeWatch> {
-  const client = clientFor(req);
-  let hub: WatchHub | undefined;
+  const leaseOptions = { ...(req.requestTimeoutMs !== undefined && { requestTimeoutMs: req.requestTimeoutMs }) };
+  const lease = req.hubs ? req.hubs.lease(req.kubeconfig, req.context, leaseOptions) : ownHub(req.kubeconfig, req.context, { ...leaseOptions, ...(req.hubOptions && { hubOptions: req.hubOptions }) });
+  const { client, hub } = lease;
   try {
     const { app, parent, discovery, expected } = await appOnCluster(req, client);
     const initial = await readLiveSnapshot({ client, discovery, parent, expected, ...(req.concurrency !== undefined && { concurrency: req.concurrency }) });
-    hub = new WatchHub(client, req.hubOptions);
     const withApp = (tree: LiveTree): AppLiveTree => ({ ...tree, app, context: req.context, server: client.server });
     const watch = watchLiveTree({
       hub,
@@ -147,19 +152,16 @@ export async function watchLiveTreeOf(req: LiveTreeWatchRequest): Promise<AppLiv
       ...(req.debounceMs !== undefined && { debounceMs: req.debounceMs }),
       ...(req.eventLimit !== undefined && { build: { eventLimit: req.eventLimit } }),
     });
-    const usedHub = hub;
     return {
       tree: () => withApp(watch.tree()),
       states: () => watch.states(),
       async close() {
         watch.close();
-        usedHub.close();
-        await client.close();
+        await lease.release();
       },
     };
   } catch (err) {
-    hub?.close();
-    await client.close();
+    await lease.release();
     throw err;
   }
 }

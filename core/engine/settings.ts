@@ -42,6 +42,14 @@ export const settingsSchema = z.strictObject({
   /** Applying to these contexts needs the context name typed; they are marked red. */
   protectedContexts: z.array(contextName).max(200).default([]),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Desktop notifications of the app window: drift found, an apply that ended while the window was in the background, a watched cluster unreachable (and back). */
+  notifications: z
+    .strictObject({
+      drift: z.boolean().default(true),
+      applyFinished: z.boolean().default(true),
+      unreachable: z.boolean().default(true),
+    })
+    .default({ drift: true, applyFinished: true, unreachable: true }),
   /** The start screen's recent repositories, newest first (rememberRepository keeps them; a save without them keeps those on disk). */
   recentRepositories: z.array(recentRepositorySchema).max(20).optional(),
 });

@@ -6,7 +6,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { SettingsResult } from '../../../core/api/contract.js';
+import { settingsResultSchema, type SettingsResult } from '../../../core/api/contract.js';
 import { App } from '../App.js';
 import { SETTINGS } from '../testing/fixtures.js';
 import { EngineError } from '../host.js';
@@ -18,7 +18,7 @@ const SAVED: SettingsResult = {
 };
 
 async function openSettings(saved: SettingsResult) {
-  const host = testHost({ getSettings: () => saved, saveSettings: (s) => ({ ...saved, settings: { ...saved.settings, ...s } }) });
+  const host = testHost({ getSettings: () => saved, saveSettings: (s) => settingsResultSchema.parse({ ...saved, settings: { ...saved.settings, ...s } }) });
   renderWithHost(<App />, host);
   const user = userEvent.setup();
   // The settings are read when the app starts: wait for them before opening the dialog.
@@ -88,7 +88,7 @@ describe('Settings opened before the settings are read', () => {
         await gate;
         return saved;
       },
-      saveSettings: (s) => ({ ...saved, settings: { ...saved.settings, ...s } }),
+      saveSettings: (s) => settingsResultSchema.parse({ ...saved, settings: { ...saved.settings, ...s } }),
     });
     renderWithHost(<App />, host);
     const user = userEvent.setup();

@@ -5,6 +5,7 @@
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { Settings, SettingsResult } from '../../../core/api/contract.js';
 import { errorInfo, useHost } from '../host.js';
+import { askNotificationPermission } from '../notify.js';
 import { ErrorMessage } from './Errors.js';
 import { Modal } from './Modal.js';
 
@@ -49,6 +50,13 @@ const FILES: ReadonlyArray<{ field: 'sopsAgeKeyFile' | 'chartCredentialsFile'; l
     placeholder: '$SLIPWAY_CHART_CREDENTIALS',
     help: 'a YAML file of chart repository URLs and their credentials; only its path is kept here',
   },
+];
+
+/** The desktop notifications, each with its checkbox. */
+const NOTIFICATIONS: ReadonlyArray<{ field: keyof Settings['notifications']; label: string; testId: string }> = [
+  { field: 'drift', label: 'Drift found in the app on screen (the objects and fields that changed)', testId: 'setting-notify-drift' },
+  { field: 'applyFinished', label: 'An apply ended while Slipway was in the background', testId: 'setting-notify-apply' },
+  { field: 'unreachable', label: 'A watched cluster cannot be reached (and when it is back)', testId: 'setting-notify-unreachable' },
 ];
 
 /** A number field's text as a value: blank is "not set". */
@@ -115,6 +123,7 @@ function SettingsForm(props: { onClose: () => void; focus?: SettingsField; resul
   const [request, setRequest] = useState(initial.timeouts.requestSeconds !== undefined ? String(initial.timeouts.requestSeconds) : '');
   const [protectedText, setProtectedText] = useState(initial.protectedContexts.join('\n'));
   const [theme, setTheme] = useState<Settings['theme']>(initial.theme);
+  const [notifications, setNotifications] = useState<Settings['notifications']>(initial.notifications);
   const [state, setState] = useState<{ status: 'idle' | 'saving' } | { status: 'failed'; error: unknown }>({ status: 'idle' });
 
   const conc = parseCount(concurrency);
@@ -133,7 +142,10 @@ function SettingsForm(props: { onClose: () => void; focus?: SettingsField; resul
       timeouts: { ...(healthSeconds !== undefined && { healthSeconds }), ...(requestSeconds !== undefined && { requestSeconds }) },
       protectedContexts: [...new Set(protectedText.split(/[\n,]/).map((s) => s.trim()).filter(Boolean))],
       theme,
+      notifications,
     };
+    // Asked while the user clicks Save: the browser (or Electron) shows its permission prompt for a user's gesture.
+    if (Object.values(notifications).some(Boolean)) askNotificationPermission();
     host.saveSettings(value).then(
       (r) => {
         saved(r);
@@ -201,6 +213,17 @@ function SettingsForm(props: { onClose: () => void; focus?: SettingsField; resul
               ))}
             </select>
           </label>
+          <div className="setting" role="group" aria-labelledby="setting-notifications-label" data-testid="setting-notifications">
+            <span id="setting-notifications-label">Notifications</span>
+            <div className="setting-checks">
+              {NOTIFICATIONS.map(({ field, label, testId }) => (
+                <label className="check" key={field}>
+                  <input type="checkbox" data-testid={testId} checked={notifications[field]} onChange={(e) => setNotifications({ ...notifications, [field]: e.target.checked })} /> {label}
+                </label>
+              ))}
+            </div>
+            <span className="muted small">desktop notifications; the system asks once whether Slipway may show them</span>
+          </div>
           {!valid && <p className="text-error small">Concurrency is a whole number from 1 to 64; the timeouts whole numbers of seconds (a request at most 3600), or blank.</p>}
           {state.status === 'failed' && <ErrorMessage compact title="Cannot save the settings" error={errorInfo(state.error)} />}
         </div>

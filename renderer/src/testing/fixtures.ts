@@ -70,7 +70,7 @@ export const CONTEXTS = valid('listContexts', {
 });
 
 export const SETTINGS = valid('getSettings', {
-  settings: { tools: {}, concurrency: 16, timeouts: {}, protectedContexts: ['prod'], theme: 'light' },
+  settings: { tools: {}, concurrency: 16, timeouts: {}, protectedContexts: ['prod'], theme: 'light', notifications: { drift: true, applyFinished: true, unreachable: true } },
   file: '/home/me/.config/slipway/settings.json',
 });
 
