@@ -5,7 +5,7 @@
  * says its Pods are Pending on "Insufficient cpu (FailedScheduling)" and names one; when the
  * progress deadline fails it, the view counts what did not finish and offers "Roll back to" the
  * v1.2.0 commit first, then "Revert this run", with "Back to the plan" second; Roll back opens the
- * rollback preview, which applies and recovers the app.
+ * rollback preview, which applies and recovers the app; History keeps the failed run with its reason.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -100,6 +100,19 @@ describe('a failed apply in the browser: why, and the way back', () => {
     await expect.poll(status, { timeout: 120_000 }).toBe('succeeded');
     expect(kubectl(['get', 'deployment', 'storefront', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].resources.requests.cpu}'])).toBe('100m');
   }, 180_000);
+
+  it("History keeps the reason: the failed run's error and its Deployment's row (unhealthy) name the Pending Pods", async () => {
+    await page.getByTestId('tab-history').click();
+    const runs = page.getByTestId('history-run');
+    await expect.poll(() => runs.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-status')))).toEqual(['succeeded', 'failed', 'succeeded']);
+    await runs.nth(1).click();
+    const details = page.getByTestId('run-details');
+    await expect.poll(() => details.getAttribute('data-run-id')).toBe(await runs.nth(1).getAttribute('data-run-id'));
+    expect(await details.locator('.result-banner.status-failed').textContent()).toContain('Insufficient cpu (FailedScheduling)');
+    const row = details.locator(`[data-testid=run-objects] tr[data-key="Deployment ${ns}/storefront"]`);
+    expect(await row.getAttribute('data-outcome')).toBe('unhealthy');
+    expect(await row.locator('td').last().textContent()).toMatch(new RegExp(`Pods? Pending: 0/1 nodes are available: 1 Insufficient cpu \\(FailedScheduling\\), e\\.g\\. ${ns}/storefront-`));
+  }, 60_000);
 
   it('raised no page errors', () => {
     expect(ui.pageErrors).toEqual([]);
