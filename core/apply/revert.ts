@@ -73,7 +73,7 @@ export async function revertSource(opts: { history: History; runId: string; repo
   const recorded = plan?.inputs.app.namespace;
   const app = recorded === undefined ? selected : { ...selected, destination: { ...selected.destination, namespace: recorded } };
 
-  const secretsBefore = await secretsOfPreviousApply(run, opts);
+  const secretsBefore = await secretsOfPreviousApply(run, { ...opts, ...(app.destination.namespace !== undefined && { namespace: app.destination.namespace }) });
   const objects: DesiredObject[] = [];
   const deletes: ResourceKey[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -115,12 +115,20 @@ export async function revertSource(opts: { history: History; runId: string; repo
   return { app, revision, render, deletes };
 }
 
-/** The Secrets of the app at the commit of its last successful apply before `run`, rendered from Git. */
-async function secretsOfPreviousApply(run: RunDetail, opts: { history: History; repo: Repository; cacheDir: string; tools?: ToolPaths }): Promise<{ objects: Map<string, Manifest>; why: string }> {
+/**
+ * The Secrets of the app at the commit of its last successful apply before `run`, rendered from Git
+ * as that apply had them: the app chosen the same way (by name, or its folder), in the namespace
+ * recorded with its plan (else `namespace`, the reverted run's) — a folder app applied with -n names none itself.
+ */
+async function secretsOfPreviousApply(run: RunDetail, opts: { history: History; repo: Repository; cacheDir: string; tools?: ToolPaths; namespace?: string }): Promise<{ objects: Map<string, Manifest>; why: string }> {
   const previous = lastAppliedBefore(opts.history, run);
   if (!previous) return { objects: new Map(), why: 'there is no earlier successful apply of this app to take the values from' };
   const revision = await opts.repo.resolve(previous.commit === ':working' ? ':working' : previous.commit);
-  const { app } = await selectApp(opts.repo, revision, { app: previous.app.name }).catch(() => selectApp(opts.repo, revision, { path: previous.app.path }));
+  const recorded = opts.history.planById(previous.planId)?.inputs.app;
+  const selection = selectionOf({ ...previous.app, ...(recorded?.selectedBy && { selectedBy: recorded.selectedBy }) });
+  const { app: selected } = await resolveApp(opts.repo, revision, selection, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) }).catch(() => selectApp(opts.repo, revision, { path: previous.app.path }));
+  const namespace = recorded?.namespace ?? opts.namespace;
+  const app = namespace === undefined ? selected : { ...selected, destination: { ...selected.destination, namespace } };
   const rendered = await renderApp(opts.repo, revision, app, { cacheDir: opts.cacheDir, ...(opts.tools && { tools: opts.tools }) });
   const ns = app.destination.namespace;
   const objects = new Map<string, Manifest>();

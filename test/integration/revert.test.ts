@@ -17,6 +17,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const ns = `revert-it-${Date.now().toString(36)}`;
 const historyFile = join(mkdtempSync(join(tmpdir(), 'slipway-revert-')), 'history.db');
 let repo: TestRepo;
+const folderNs = `${ns}-path`;
+let folder: TestRepo | undefined;
 
 const k = (...args: string[]): string => execFileSync(kubectl, ['--kubeconfig', kubeconfig, '--context', 'slipway-admin', ...args], { encoding: 'utf8' });
 function slipway(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -51,6 +53,8 @@ beforeAll(() => {
 
 afterAll(() => {
   k('delete', 'namespace', ns, '--ignore-not-found', '--wait=false');
+  k('delete', 'namespace', folderNs, '--ignore-not-found', '--wait=false');
+  folder?.cleanup();
   k('delete', 'secret', 'slipway-rev', '-n', ns, '--ignore-not-found');
   repo?.cleanup();
 });
@@ -86,5 +90,32 @@ describe('slipway revert', () => {
     expect(r.stdout + r.stderr).not.toMatch(/typed-by-hand|now-from-git/);
     // Nothing was applied: the plan had errors.
     expect(Buffer.from(k('get', 'secret', 'handmade', '-n', ns, '-o', 'jsonpath={.data.key}'), 'base64').toString()).toBe('now-from-git');
+  });
+});
+
+describe('slipway revert of a folder app (--path) applied with -n', () => {
+  // Its files name no namespace and no slipway.yaml gives it one: the runs' namespace is the one -n gave.
+  const files = (token: string): Record<string, string> => ({
+    'web/cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  kind: folder\n`,
+    'web/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  token: ${token}\n`,
+  });
+  beforeAll(() => {
+    k('create', 'namespace', folderNs);
+    folder = createTestRepo();
+    folder.write(files('folder-first-token'));
+    folder.commit('v1');
+    expect(slipway('apply', '--repo', folder.dir, '--path', 'web', '-n', folderNs, '--context', 'slipway-admin').status).toBe(0);
+    folder.write(files('folder-second-token-value'));
+    folder.commit('v2');
+    expect(slipway('apply', '--repo', folder.dir, '--path', 'web', '-n', folderNs, '--context', 'slipway-admin').status).toBe(0);
+  });
+
+  it("restores its Secret from Git at the previous apply, in that apply's namespace", () => {
+    const [second] = runs();
+    const r = slipway('revert', second!.id);
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).not.toMatch(/Secret values are never stored/);
+    expect(Buffer.from(k('get', 'secret', 'token', '-n', folderNs, '-o', 'jsonpath={.data.token}'), 'base64').toString()).toBe('folder-first-token');
+    expect(r.stdout + r.stderr).not.toMatch(/folder-first-token|folder-second-token-value/);
   });
 });
