@@ -112,6 +112,9 @@ describe('two repositories with an app of the same name', () => {
     // Each parent says whose it is.
     const origins = parents.map((p) => jsonOf('secret', p, NS.parents).metadata.annotations?.[ORIGIN_ANNOTATIONS.repository]).sort();
     expect(origins).toEqual([a.dir, b.dir].sort());
+    // The objects are in another namespace than the parent: the parent lists it, as kubectl's does.
+    const spans = parents.map((p) => jsonOf('secret', p, NS.parents).metadata.annotations?.['applyset.kubernetes.io/additional-namespaces']).sort();
+    expect(spans).toEqual([NS.a, NS.b].sort());
   });
 
   it('re-plans both to no changes; without prune nothing of the other app shows as "no longer in the revision"', () => {
