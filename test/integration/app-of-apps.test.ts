@@ -81,6 +81,9 @@ describe('an app of apps on a cluster without Argo CD', () => {
     expect(r.stdout).toContain('━━ child app guestbook of apps (guestbook): 3 to add, 0 to change, 0 to destroy');
     expect(r.stdout).toContain('━━ child app helm-guestbook of apps (helm-guestbook): 3 to add, 0 to change, 0 to destroy');
     expect(r.stdout).toContain(`+ create Deployment.apps ${prefix}guestbook/guestbook-ui`);
+    // The guestbook child's hook Jobs are hooks of its plan, not changes of it.
+    expect(r.stdout).toMatch(new RegExp(`PreSync\\s+Job.batch ${prefix}guestbook/upgrade-sql-schema-… \\(Argo CD hook; deleted HookSucceeded; named when it runs\\)  guestbook/upgrade-sql-schema.yaml:1`));
+    expect(r.stdout).not.toMatch(/create Job/);
     expect(r.stdout).toMatch(/App of apps: apps and 4 child apps\napps: no changes\n {2}└ env-dev: 2 to add, 0 to change, 0 to destroy\n {2}└ env-prod: 2 to add/);
 
     const json = JSON.parse(slipway(['plan', '--repo', repo.dir, '--app', 'apps', '--json', ...target]).stdout) as PlanJson;
@@ -108,6 +111,13 @@ describe('an app of apps on a cluster without Argo CD', () => {
     expect(r.status, show(r)).toBe(0);
     expect(r.stderr).toMatch(/━━ env-dev \(1 of 4\)[\s\S]*━━ helm-guestbook \(4 of 4\)/);
     expect(r.stderr).not.toMatch(/Application\.argoproj\.io|ApplicationSet|AppProject/);
+    // The guestbook child's run: its namespace, its PreSync hook, its objects, its PostSync hook; both hooks deleted as they succeeded.
+    const guestbook = r.stderr.slice(r.stderr.indexOf('━━ guestbook ('), r.stderr.indexOf('━━ helm-guestbook ('));
+    const steps = guestbook.split('\n').filter((l) => l.startsWith('[step')).map((l) => l.replace(/^\[step \d+\] /, ''));
+    expect(steps, show(r)).toEqual(['wave 0 · upsert · namespaces · 1 object', 'PreSync hooks · wave 0 · workloads · 1 hook', 'wave 0 · upsert · services · 1 object', 'wave 0 · upsert · workloads · 1 object', 'PostSync hooks · wave 0 · workloads · 1 hook']);
+    expect(guestbook).toMatch(new RegExp(`✓ Job.batch ${prefix}guestbook/upgrade-sql-schema-[0-9a-f]{7}-presync-\\d+ healthy`));
+    expect(guestbook).toContain(`✓ Job.batch ${prefix}guestbook/slack-notification healthy`);
+    expect(kubectl(['get', 'jobs', '-n', `${prefix}guestbook`, '-o', 'name'])).toBe('');
     expect(kubectl(['get', 'deployment', 'guestbook-ui', '-n', `${prefix}guestbook`, '-o', 'jsonpath={.spec.replicas}'])).toBe('1');
     expect(kubectl(['get', 'deployment', 'helm-guestbook', '-n', `${prefix}helm-guestbook`, '-o', 'jsonpath={.spec.replicas}'])).toBe('2');
     expect(kubectl(['get', 'configmap', 'env', '-n', `${prefix}env-prod`, '-o', 'jsonpath={.data.env}'])).toBe('prod');

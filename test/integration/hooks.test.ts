@@ -272,7 +272,7 @@ describe('Helm hooks in a chart', () => {
     repo.commit('chart');
   });
 
-  it('runs pre-install before the chart and post-install after it (as Argo CD maps them), and leaves the test hook out', () => {
+  it('runs pre-install before the chart and post-install after it (as Argo CD maps them), deletes by policy, and leaves the test hook out; the re-plan has no changes', () => {
     const plan = slipway(['plan', '--repo', repo.dir, ...target]);
     expect(plan.status, show(plan)).toBe(0);
     expect(plan.stdout).toMatch(/PreSync\s+Job.batch \S+\/chart-db-init \(Helm hook; wave -1; deleted BeforeHookCreation, HookSucceeded\)/);
@@ -280,9 +280,11 @@ describe('Helm hooks in a chart', () => {
     expect(plan.stdout).toContain('1 Helm test hook was left out');
     const r = slipway(['apply', '--repo', repo.dir, ...target, '--auto-approve']);
     expect(r.status, show(r)).toBe(0);
-    const steps = r.stderr.split('\n').filter((l) => l.startsWith('[step')).map((l) => l.replace(/^\[step \d+\] /, ''));
-    expect(steps, show(r)).toEqual(['wave -1 · upsert · namespaces · 1 object', 'PreSync hooks · wave -1 · workloads · 1 hook', 'wave 0 · upsert · config · 1 object', 'PostSync hooks · wave 0 · workloads · 1 hook']);
+    expect(stepLines(r), show(r)).toEqual(['wave -1 · upsert · namespaces · 1 object', 'PreSync hooks · wave -1 · workloads · 1 hook', 'wave 0 · upsert · config · 1 object', 'PostSync hooks · wave 0 · workloads · 1 hook']);
     expect(jobs(NS).map((j) => j.metadata.name)).toEqual(['chart-notify']);
     expect(kubectl.result(['get', 'pod', 'chart-test-connection', '-n', NS]).status).not.toBe(0);
+    const again = slipway(['plan', '--repo', repo.dir, ...target, '--detailed-exitcode']);
+    expect(again.status, show(again)).toBe(0);
+    expect(again.stdout).toContain('Nothing is applied, so its 2 hooks do not run');
   });
 });

@@ -4,6 +4,8 @@
  * Applications (a plain folder `guestbook/` and a chart `helm-guestbook/` with a values file), an
  * ApplicationSet with a list generator (`envs/dev`, `envs/prod`) and an AppProject; and the root
  * Application `apps` that points at the chart, as `argocd app create apps --path apps` would.
+ * The `guestbook` child carries hook Jobs as Argo CD's `pre-post-sync` example does: a PreSync
+ * schema upgrade with generateName and a PostSync notification, both deleted when they succeed.
  * Namespaces start with `prefix`, so each test run has its own.
  */
 import { createTestRepo, type TestRepo } from './git-repo.js';
@@ -39,6 +41,25 @@ spec:
       targetPort: 80
   selector:
     app: ${name}
+`;
+
+/** A hook Job of Argo CD's `pre-post-sync` example, deleted when it succeeds; on the test cluster kwok completes its Pod. */
+const hookJob = (phase: 'PreSync' | 'PostSync', metadata: string): string => `apiVersion: batch/v1
+kind: Job
+metadata:
+  ${metadata}
+  annotations:
+    argocd.argoproj.io/hook: ${phase}
+    argocd.argoproj.io/hook-delete-policy: HookSucceeded
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: main
+          image: busybox:1.37
+          command: ['true']
 `;
 
 /** The files of the repository; `prefix` starts every namespace. */
@@ -134,6 +155,8 @@ spec:
 `,
     'guestbook/guestbook-ui-deployment.yaml': deployment('guestbook-ui', '1'),
     'guestbook/guestbook-ui-svc.yaml': service('guestbook-ui'),
+    'guestbook/upgrade-sql-schema.yaml': hookJob('PreSync', 'generateName: upgrade-sql-schema-'),
+    'guestbook/slack-notification.yaml': hookJob('PostSync', 'name: slack-notification'),
     'helm-guestbook/Chart.yaml': 'apiVersion: v2\nname: helm-guestbook\nversion: 0.1.0\nappVersion: "1.0"\n',
     'helm-guestbook/values.yaml': 'replicaCount: 1\n',
     'helm-guestbook/values-production.yaml': 'replicaCount: 2\n',
