@@ -3,6 +3,7 @@
 //   renderer/  never imports Node built-ins, electron, or core runtime code (contract types and channel names only)
 //   core/      inside: floors, enforced by dependency-cruiser (.dependency-cruiser.cjs) in `npm run lint`
 //   electron/  never imports renderer/ code (it loads the built page)
+//   cli/commands/  the flags of each command, loaded at every start: imports commander and its siblings only
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
@@ -40,6 +41,15 @@ export const layerRules = {
     paths: [],
     patterns: [{ regex: '^(\\.{1,2}/)+(.*/)?renderer(/|$)', message: 'electron/ loads the built renderer page; it never imports renderer code.' }],
   },
+  /**
+   * cli/commands/ is loaded by every start of the CLI, also `slipway --version` and `--help`, which
+   * must print at once (issue 21): the flags only. What a command does is imported by its action
+   * (`await import('../plan.js')`), so the engine loads when a command runs.
+   */
+  cliCommands: {
+    paths: [],
+    patterns: [{ regex: '^(?!commander$|\\./)', allowTypeImports: true, message: "cli/commands/ loads at every start of the CLI (--version, --help): it imports only commander and its siblings; import a command's implementation in its action (await import('../x.js')), and other modules' types with `import type`." }],
+  },
 };
 
 export default tseslint.config(
@@ -61,5 +71,6 @@ export default tseslint.config(
   },
   { files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/src/testing/**'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.rendererTests] } },
   { files: ['electron/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.electron] } },
+  { files: ['cli/commands/**/*.ts'], ignores: ['cli/commands/**/*.test.ts'], rules: { '@typescript-eslint/no-restricted-imports': ['error', layerRules.cliCommands] } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

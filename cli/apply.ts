@@ -1,9 +1,10 @@
 /**
- * slipway apply | history | rollback: act on a reviewed plan, remember it, undo it.
+ * slipway apply | rollback | revert: act on a reviewed plan, or undo one (cli/commands/apply.ts
+ * defines their flags).
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { planRevertOfRun, planRollbackToRevision, planRollbackToRun, type PlanFromRun } from '../core/engine/from-run.js';
 import { applyGuard, checkConfirmation, checkDeleteConfirmation, deletesToConfirm } from '../core/engine/guard.js';
 import { defaultSettingsPath, readSettings } from '../core/engine/settings.js';
@@ -20,52 +21,10 @@ import { parsePlan } from '../core/plan/plan-file.js';
 import { planApp } from '../core/plan/service.js';
 import type { Plan } from '../core/plan/types.js';
 import { renderPlanText } from '../core/plan/view-text.js';
-import { addOverrideOptions, overridesOf, planRequestOf, type OverrideFlags } from './app-overrides.js';
-import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { overridesOf, planRequestOf } from './app-overrides.js';
+import type { ApplyFlags } from './commands/apply.js';
+import { contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 import { applyPrinter, exitCodeOf } from './apply-output.js';
-
-interface ApplyFlags extends AppFlags, OverrideFlags {
-  context?: string;
-  kubeconfig?: string;
-  autoApprove?: boolean;
-  /** The context name, typed ahead: the confirmation a protected app or context needs when there is no terminal. */
-  confirmContext?: string;
-  forceConflicts?: boolean;
-  timeout?: number;
-  /** Milliseconds (--request-timeout). */
-  requestTimeout?: number;
-  json?: boolean;
-  color: boolean;
-  history?: string;
-  /** Deletes the plan marks confirm (Argo CD's Prune=confirm, Delete=confirm) are confirmed. */
-  confirmPrune?: boolean;
-  /** False with --no-children (apply only). */
-  children?: boolean;
-}
-
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds greater than 0');
-  return n;
-}
-
-function addPlanOptions(cmd: Command): Command {
-  return addOverrideOptions(addRequestTimeoutOption(addKubeconfigOption(addAppOptions(cmd))))
-    .option('--context <name>', 'kubeconfig context (default: the plan\'s, else the current context)')
-    .option('--auto-approve', 'do not ask for confirmation')
-    .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
-    .option('--confirm-prune', CONFIRM_PRUNE_HELP)
-    .option('--force-conflicts', 'take over fields other field managers own (server-side apply force)')
-    .option('--timeout <seconds>', 'wait at most this long for each object to become healthy (default: per kind)', seconds)
-    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
-    .option('--json', 'print the result as JSON')
-    .option('--no-color', 'no ANSI colours');
-}
-
-const CONFIRM_PRUNE_HELP = 'confirm the deletes of objects that ask for it (Argo CD sync option Prune=confirm or Delete=confirm); without it apply refuses them, or asks on a terminal';
-
-const CONFIRM_CONTEXT_HELP = 'the target context\'s name, typed ahead: a protected app or context (settings: protectedContexts) needs it even with --auto-approve when there is no terminal';
 
 /**
  * The confirmation before an apply, by the engine's rule (core/engine/guard.ts). A protected app
@@ -236,130 +195,59 @@ async function execute(plan: Plan, flags: ApplyFlags): Promise<ApplyOutcome> {
   }
 }
 
-export function registerApply(program: Command): void {
-  addPlanOptions(
-    program
-      .command('apply [plan-file]')
-      .description('apply a saved plan exactly (plan.json), or plan with the given flags and apply after confirmation (an app of apps: the app, then each child app, each its own run)'),
-  )
-    .option('--no-children', 'apply the app only, not the child apps it defines (Argo CD Applications; Flux HelmReleases on a cluster without Flux)')
-    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
-    if (planFile) {
-      const given = (['namespace', 'prune', 'createNamespace', 'adopt'] as const).filter((f) => flags[f] !== undefined);
-      if (given.length > 0) throw new InvalidArgumentError(`${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} change${given.length === 1 ? 's' : ''} what is planned: a saved plan is applied exactly as it was made, so plan again with ${given.length === 1 ? 'it' : 'them'}`);
-      const plan = parsePlan(readFileSync(planFile, 'utf8'), { file: planFile });
-      return runApply(plan, flags);
-    }
+/** apply [plan-file]: a saved plan exactly, else plan with the flags and apply after confirmation (cli/commands/apply.ts defines the flags). */
+export async function runApplyCommand(planFile: string | undefined, flags: ApplyFlags): Promise<void> {
+  if (planFile) {
+    const given = (['namespace', 'prune', 'createNamespace', 'adopt'] as const).filter((f) => flags[f] !== undefined);
+    if (given.length > 0) throw new InvalidArgumentError(`${given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} change${given.length === 1 ? 's' : ''} what is planned: a saved plan is applied exactly as it was made, so plan again with ${given.length === 1 ? 'it' : 'them'}`);
+    const plan = parsePlan(readFileSync(planFile, 'utf8'), { file: planFile });
+    return runApply(plan, flags);
+  }
+  const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+  const context = contextOf(kubeconfig, flags.context);
+  const repo = await openRepositoryArg(flags.repo);
+  let set: PlanSet;
+  try {
+    const request = { repo, kubeconfig, context, ...planRequestOf(flags) };
+    set = flags.children ? await planAppSet(request) : { plan: await planApp(request), children: [] };
+  } finally {
+    await repo.close();
+  }
+  return runApplySet(set, { ...flags, context });
+}
+
+/** rollback --to: plan the app at an earlier apply's commit (or any revision), show it, apply after confirmation. */
+export async function runRollback(flags: ApplyFlags & { to: string }): Promise<void> {
+  const history = openHistory({ path: historyPath(flags) });
+  const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+  const options = { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) };
+  const adopt = flags.adopt ? { adopt: true } : {};
+  let made: PlanFromRun;
+  try {
+    // An apply run id goes back to that run as it was (its app, namespace, prune; flags given now still win); anything else is a revision.
+    made = history.run(flags.to)
+      ? await planRollbackToRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options, runId: flags.to, overrides: overridesOf(flags), ...adopt })
+      : await planRollbackToRevision({ history, kubeconfig, context: contextOf(kubeconfig, flags.context), options, repo: await openRepositoryArg(flags.repo), rev: flags.to, selection: selectionOf(flags), overrides: overridesOf(flags), ...adopt });
+    await made.repo.close();
+  } finally {
+    history.close();
+  }
+  // The plan's mode says what the run is: a rollback to the run it goes back to, or (a revision no run applied) an apply.
+  return runApply(made.plan, { ...flags, context: made.plan.inputs.cluster!.context });
+}
+
+/** revert <run-id>: plan the exact undo of an earlier run, show it, apply after confirmation. */
+export async function runRevert(runId: string, flags: ApplyFlags): Promise<void> {
+  const history = openHistory({ path: historyPath(flags) });
+  let made: PlanFromRun;
+  try {
     const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-    const context = contextOf(kubeconfig, flags.context);
-    const repo = await openRepositoryArg(flags.repo);
-    let set: PlanSet;
-    try {
-      const request = { repo, kubeconfig, context, ...planRequestOf(flags) };
-      set = flags.children ? await planAppSet(request) : { plan: await planApp(request), children: [] };
-    } finally {
-      await repo.close();
-    }
-    return runApplySet(set, { ...flags, context });
-  });
-
-  addPlanOptions(
-    program
-      .command('rollback')
-      .description('plan the app at the commit of an earlier apply (or any revision) against the cluster, show it, and apply it after confirmation')
-      .requiredOption('--to <run-id|rev>', 'an apply run id from `slipway history`, or a revision'),
-  ).action(async (flags: ApplyFlags & { to: string }) => {
-    const history = openHistory({ path: historyPath(flags) });
-    const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-    const options = { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) };
-    const adopt = flags.adopt ? { adopt: true } : {};
-    let made: PlanFromRun;
-    try {
-      // An apply run id goes back to that run as it was (its app, namespace, prune; flags given now still win); anything else is a revision.
-      made = history.run(flags.to)
-        ? await planRollbackToRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options, runId: flags.to, overrides: overridesOf(flags), ...adopt })
-        : await planRollbackToRevision({ history, kubeconfig, context: contextOf(kubeconfig, flags.context), options, repo: await openRepositoryArg(flags.repo), rev: flags.to, selection: selectionOf(flags), overrides: overridesOf(flags), ...adopt });
-      await made.repo.close();
-    } finally {
-      history.close();
-    }
-    // The plan's mode says what the run is: a rollback to the run it goes back to, or (a revision no run applied) an apply.
-    return runApply(made.plan, { ...flags, context: made.plan.inputs.cluster!.context });
-  });
-
-  addRequestTimeoutOption(addKubeconfigOption(program
-    .command('revert')
-    .description('plan the exact undo of an earlier run (recreate what it deleted, delete what it created, restore what it updated), show it, apply after confirmation')
-    .argument('<run-id>', 'the run to undo, from `slipway history`')))
-    .option('--context <name>', 'kubeconfig context (default: the run\'s)')
-    .option('--auto-approve', 'do not ask for confirmation')
-    .option('--confirm-context <name>', CONFIRM_CONTEXT_HELP)
-    .option('--confirm-prune', CONFIRM_PRUNE_HELP)
-    .option('--timeout <seconds>', 'wait at most this long for each object to become healthy', seconds)
-    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
-    .option('--json', 'print the result as JSON')
-    .option('--no-color', 'no ANSI colours')
-    .action(async (runId: string, flags: ApplyFlags) => {
-      const history = openHistory({ path: historyPath(flags) });
-      let made: PlanFromRun;
-      try {
-        const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-        made = await planRevertOfRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options: { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) }, runId });
-        await made.repo.close();
-      } finally {
-        history.close();
-      }
-      const { plan } = made;
-      // Restoring exactly means taking back fields others changed since: conflicts are forced.
-      return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit });
-    });
-
-  program
-    .command('history')
-    .description('list apply runs of an app or a context, or show one run with its objects')
-    .argument('[run-id]', 'show this run in detail')
-    .option('--repo <path>', 'with --app: the repository', '.')
-    .option('--app <name>', 'runs of this app')
-    .option('--context <name>', 'runs against this context')
-    .option('--resource <kind[.group]/name>', 'who changed this object, when, from which commit (Kind as Kubernetes spells it, e.g. Deployment.apps/web)')
-    .option('-n, --namespace <ns>', 'with --resource: the object\'s namespace')
-    .option('--limit <n>', 'how many runs', (v) => Number(v), 20)
-    .option('--history <file>', 'history database (default: in the user data folder, or $SLIPWAY_HISTORY)')
-    .option('--json', 'print JSON')
-    .action(async (runId: string | undefined, flags: { repo: string; app?: string; context?: string; resource?: string; namespace?: string; limit: number; history?: string; json?: boolean }) => {
-      const history = openHistory({ path: historyPath(flags) });
-      try {
-        if (runId) {
-          const run = history.run(runId);
-          if (!run) throw new SlipwayError('unknown-run', `no run ${runId} in ${history.path}`);
-          if (flags.json) return void process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-          process.stdout.write(`${run.id}  ${run.kind} ${run.status}  ${run.app.name} @ ${run.commit.slice(0, 12)} → ${run.cluster.context}  by ${run.user.kube}  ${run.startedAt}\n`);
-          if (run.error) process.stdout.write(`  error: ${run.error}\n`);
-          for (const o of run.objects) process.stdout.write(`  ${o.outcome.padEnd(9)} ${(o.hook ? `hook ${o.hook}` : o.action).padEnd(7)} ${formatKey(o.key)}${o.message ? `  ${o.message}` : ''}\n`);
-          return;
-        }
-        if (flags.resource) {
-          const m = /^([^./]+)(?:\.([^/]+))?\/(.+)$/.exec(flags.resource);
-          if (!m) throw new InvalidArgumentError('--resource takes Kind[.group]/name, e.g. Deployment.apps/web');
-          const entries = history.historyOfResource({ key: { group: m[2] ?? '', version: '', kind: m[1]!, name: m[3]!, ...(flags.namespace && { namespace: flags.namespace }) }, limit: flags.limit });
-          if (flags.json) return void process.stdout.write(`${JSON.stringify(entries.items, null, 2)}\n`);
-          if (entries.items.length === 0) process.stdout.write('no runs touched it\n');
-          for (const e of entries.items) process.stdout.write(`${e.run.startedAt}  ${e.result.action.padEnd(7)} ${e.result.outcome.padEnd(9)} ${e.run.id}  ${e.run.app.name} @ ${e.run.commit.slice(0, 12)} → ${e.run.cluster.context}  by ${e.run.user.kube}${e.run.user.gitAuthor ? ` (commit by ${e.run.user.gitAuthor})` : ''}\n`);
-          return;
-        }
-        let page;
-        if (flags.context) page = history.runsOfContext({ context: flags.context, limit: flags.limit });
-        else {
-          if (!flags.app) throw new InvalidArgumentError('give --app (with --repo) or --context, or a run id');
-          const repo = await openRepositoryArg(flags.repo);
-          page = history.runsOfApp({ repo: repo.dir, app: flags.app, limit: flags.limit });
-          await repo.close();
-        }
-        if (flags.json) return void process.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`);
-        if (page.items.length === 0) process.stdout.write('no runs\n');
-        for (const r of page.items) process.stdout.write(`${r.id}  ${r.startedAt}  ${r.kind.padEnd(8)} ${r.status.padEnd(11)} ${r.app.name} @ ${r.commit.slice(0, 12)} → ${r.cluster.context}  by ${r.user.kube}\n`);
-      } finally {
-        history.close();
-      }
-    });
+    made = await planRevertOfRun({ history, openRepository: openRepositoryArg, kubeconfig, ...(flags.context !== undefined && { context: flags.context }), options: { cacheDir: treesCacheDir(), ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }) }, runId });
+    await made.repo.close();
+  } finally {
+    history.close();
+  }
+  const { plan } = made;
+  // Restoring exactly means taking back fields others changed since: conflicts are forced.
+  return runApply(plan, { ...flags, forceConflicts: true, repo: plan.inputs.repo, rev: plan.inputs.commit });
 }

@@ -5,7 +5,6 @@
  * (Argo CD Applications an app renders: app of apps) are listed under their parent.
  */
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import type { Revision } from '../core/git/types.js';
 import { hasErrors } from '../core/model/diagnostics.js';
 import { diagnosticsText } from '../core/render/view.js';
@@ -13,16 +12,8 @@ import { defaultApp, type App } from '../core/source/apps.js';
 import type { AppCandidate } from '../core/source/candidates.js';
 import { loadApps } from '../core/source/load.js';
 import { loadAppTree, type AppNode, type AppTree } from '../core/plan/child-apps.js';
-import { addRevOption, openRepositoryArg, revisionLabel, treesCacheDir } from './common.js';
-
-interface AppsFlags {
-  repo: string;
-  rev: string;
-  json?: boolean;
-  verbose?: boolean;
-  /** False with --no-children. */
-  children: boolean;
-}
+import type { AppsFlags } from './commands/apps.js';
+import { openRepositoryArg, revisionLabel, treesCacheDir } from './common.js';
 
 /** One row of the listing: an app of the catalog, or a folder usable with --path. */
 interface Row {
@@ -81,45 +72,36 @@ function revisionJson(revision: Revision): unknown {
   return revision.kind === 'commit' ? { kind: revision.kind, oid: revision.oid, refs: revision.refs } : { kind: revision.kind, ...(revision.head !== undefined && { head: revision.head }) };
 }
 
-export function registerApps(program: Command): void {
-  const cmd = program
-    .command('apps')
-    .description('list the apps of a repository at a revision (slipway.yaml, Argo CD, Flux), or the folders that look like apps when it defines none')
-    .option('--repo <path|url>', 'repository: a folder inside a local repository, or an HTTPS URL', '.');
-  addRevOption(cmd, 'branch, tag, commit (full or short), or :working for uncommitted files', 'HEAD')
-    .option('--json', 'print JSON for scripts')
-    .option('--verbose', 'also list informational diagnostics')
-    .option('--no-children', 'do not render apps to find the child apps they define (Argo CD Applications, Flux HelmReleases)')
-    .action(async (flags: AppsFlags) => {
-      const repo = await openRepositoryArg(flags.repo);
-      try {
-        const revision = await repo.resolve(flags.rev);
-        const catalog = await loadApps(repo, revision);
-        // Apps whose files mention Argo CD are rendered: the Applications they render are their child apps.
-        const tree: Pick<AppTree, 'apps' | 'folders' | 'diagnostics'> = flags.children
-          ? await loadAppTree(repo, revision, { cacheDir: treesCacheDir(), catalog })
-          : { apps: catalog.apps.map((app) => ({ app, children: [] })), folders: (catalog.folders ?? []).map((folder) => ({ folder, app: defaultApp(folder.path), children: [] })), diagnostics: catalog.diagnostics };
-        const folders = catalog.apps.length === 0 ? tree.folders : [];
-        const repoName = basename(repo.dir);
-        const diagnostics = tree.diagnostics.filter((d) => d.severity !== 'info' || flags.verbose);
-        const appRows = treeRows(tree.apps, appRow);
-        const folderRows = folders.flatMap((f) => [{ ...folderRow(f.folder, repoName), depth: 0 }, ...treeRows(f.children, appRow, 1)]);
-        const children = [...appRows, ...folderRows].filter((r) => r.parent !== undefined).length;
-        if (flags.json) {
-          const strip = ({ depth: _depth, ...row }: Row): Omit<Row, 'depth'> => row;
-          const json = { revision: revisionJson(revision), configured: catalog.configured, apps: [...appRows, ...folderRows.filter((r) => r.parent !== undefined)].map(strip), folders: folderRows.filter((r) => r.parent === undefined).map(strip), diagnostics };
-          process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-        } else {
-          const rows = catalog.apps.length > 0 ? appRows : folderRows;
-          if (rows.length > 0) process.stdout.write(table(rows));
-          process.stderr.write(diagnosticsText(diagnostics));
-          process.stderr.write(`${revisionLabel(revision)}: ${summary(appRows.length - children, folders.map((f) => f.folder), children)}\n`);
-        }
-        if (hasErrors(tree.diagnostics)) process.exitCode = 1;
-      } finally {
-        await repo.close?.();
-      }
-    });
+/** Lists the apps (cli/commands/apps.ts defines the flags). */
+export async function runApps(flags: AppsFlags): Promise<void> {
+  const repo = await openRepositoryArg(flags.repo);
+  try {
+    const revision = await repo.resolve(flags.rev);
+    const catalog = await loadApps(repo, revision);
+    // Apps whose files mention Argo CD are rendered: the Applications they render are their child apps.
+    const tree: Pick<AppTree, 'apps' | 'folders' | 'diagnostics'> = flags.children
+      ? await loadAppTree(repo, revision, { cacheDir: treesCacheDir(), catalog })
+      : { apps: catalog.apps.map((app) => ({ app, children: [] })), folders: (catalog.folders ?? []).map((folder) => ({ folder, app: defaultApp(folder.path), children: [] })), diagnostics: catalog.diagnostics };
+    const folders = catalog.apps.length === 0 ? tree.folders : [];
+    const repoName = basename(repo.dir);
+    const diagnostics = tree.diagnostics.filter((d) => d.severity !== 'info' || flags.verbose);
+    const appRows = treeRows(tree.apps, appRow);
+    const folderRows = folders.flatMap((f) => [{ ...folderRow(f.folder, repoName), depth: 0 }, ...treeRows(f.children, appRow, 1)]);
+    const children = [...appRows, ...folderRows].filter((r) => r.parent !== undefined).length;
+    if (flags.json) {
+      const strip = ({ depth: _depth, ...row }: Row): Omit<Row, 'depth'> => row;
+      const json = { revision: revisionJson(revision), configured: catalog.configured, apps: [...appRows, ...folderRows.filter((r) => r.parent !== undefined)].map(strip), folders: folderRows.filter((r) => r.parent === undefined).map(strip), diagnostics };
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      const rows = catalog.apps.length > 0 ? appRows : folderRows;
+      if (rows.length > 0) process.stdout.write(table(rows));
+      process.stderr.write(diagnosticsText(diagnostics));
+      process.stderr.write(`${revisionLabel(revision)}: ${summary(appRows.length - children, folders.map((f) => f.folder), children)}\n`);
+    }
+    if (hasErrors(tree.diagnostics)) process.exitCode = 1;
+  } finally {
+    await repo.close?.();
+  }
 }
 
 /** The line under the table: how many, and how to pick one. */

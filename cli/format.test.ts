@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { planSet } from '../test/support/view-plans.js';
-import { addFormatOptions, formatOf, renderPlanSetAs, type PlanFormat } from './format.js';
+import { addFormatOptions, type PlanFormat } from './commands/options.js';
+import { formatOf, renderPlanSetAs } from './format.js';
 
 function parse(...args: string[]): { format?: PlanFormat; json?: boolean } {
   const cmd = addFormatOptions(new Command('plan')).exitOverride().configureOutput({ writeErr: () => undefined });

@@ -9,7 +9,6 @@
  * slow terminal or pipe (the stream waits for it). Notes (a Pod deleted while followed, a container
  * that has not started) go to stderr.
  */
-import { InvalidArgumentError, type Command } from 'commander';
 import { appPods } from '../core/engine/app-pods.js';
 import { loadKubeconfig, contextNamespace, type LoadedKubeconfig } from '../core/kube/kubeconfig.js';
 import { kubePodLogPort, openPodLogs, type PodLogPort, type PodLogRequest, type PodLogStream } from '../core/kube/pod-logs.js';
@@ -17,33 +16,9 @@ import { SlipwayError, formatDiagnostic } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
 import { resolveApp } from '../core/plan/child-apps.js';
 import { withOverrides } from '../core/source/apps.js';
-import { namespaceName, overridesOf, type OverrideFlags } from './app-overrides.js';
-import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, openRepositoryArg, parseDuration, selectionOf, treesCacheDir, type AppFlags } from './common.js';
-
-export interface LogsFlags extends AppFlags, Pick<OverrideFlags, 'namespace'> {
-  context?: string;
-  kubeconfig?: string;
-  /** Milliseconds (--request-timeout). */
-  requestTimeout?: number;
-  pod?: string;
-  container?: string;
-  follow?: boolean;
-  previous?: boolean;
-  tail?: number;
-  /** Milliseconds (--since). */
-  since?: number;
-  limitBytes?: number;
-  timestamps?: boolean;
-  prefix?: boolean;
-}
-
-function count(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number of at least ${min}`);
-    return n;
-  };
-}
+import { overridesOf } from './app-overrides.js';
+import type { LogsFlags } from './commands/logs.js';
+import { contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
 /** What to read of each log, from the flags (pure). --since rounds up to whole seconds. */
 export function logOptionsOf(flags: Pick<LogsFlags, 'follow' | 'previous' | 'tail' | 'since' | 'limitBytes' | 'timestamps'>): Omit<PodLogRequest, 'namespace' | 'pod' | 'container'> {
@@ -75,41 +50,26 @@ export function endNote(pod: string, container: string, end: Awaited<PodLogStrea
   }
 }
 
-export function registerLogs(program: Command): void {
-  addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
-    .command('logs')
-    .description("print or follow the logs of an app's Pods (every Pod of its workloads, each line prefixed [pod/<pod>/<container>]), or of one Pod"))))
-    .option('-n, --namespace <namespace>', "the app's namespace (default: the app's destination, else the context's namespace)", namespaceName)
-    .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--pod <name>', "one Pod (in -n, else the namespace of --app/--path, else the context's): its default container, or -c")
-    .option('-c, --container <name>', 'only this container (default: every container of each Pod; with --pod, its default container)')
-    .option('-f, --follow', 'keep printing as the containers write, until they stop or Ctrl-C')
-    .option('--previous', "the containers' previous run (after a restart)")
-    .option('--tail <lines>', 'only the last lines of each log (0: none, only new ones with -f)', count(0))
-    .option('--since <duration>', 'only lines of the last while, e.g. 30s, 5m, 1h', parseDuration)
-    .option('--limit-bytes <bytes>', 'stop each log after about this many bytes', count(1))
-    .option('--timestamps', 'start each line with the time it was written (RFC 3339)')
-    .option('--prefix', 'prefix each line with [pod/<pod>/<container>] also for one Pod')
-    .action(async (flags: LogsFlags) => {
-      const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-      const context = contextOf(kubeconfig, flags.context);
-      const stop = new AbortController();
-      const onSignal = (): void => stop.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      const port = kubePodLogPort(kubeconfig, context, { ...(flags.requestTimeout !== undefined && { timeoutMs: flags.requestTimeout }) });
-      try {
-        const targets = flags.pod !== undefined ? await onePod(flags, kubeconfig, context) : await podsOfApp(flags, kubeconfig, context);
-        if (targets === undefined) return;
-        const opened = await printLogs(port, targets, { ...logOptionsOf(flags), prefix: flags.prefix === true || flags.pod === undefined, signal: stop.signal, single: flags.pod !== undefined });
-        // Ctrl-C is how a follow ends: not an error. A container with no log to read among several is a note; with nothing read at all, exit 1.
-        if (opened.failed > 0 && opened.read === 0 && !stop.signal.aborted) process.exitCode = 1;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await port.close();
-      }
-    });
+/** Prints or follows the logs (cli/commands/logs.ts defines the flags). */
+export async function runLogs(flags: LogsFlags): Promise<void> {
+  const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+  const context = contextOf(kubeconfig, flags.context);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const port = kubePodLogPort(kubeconfig, context, { ...(flags.requestTimeout !== undefined && { timeoutMs: flags.requestTimeout }) });
+  try {
+    const targets = flags.pod !== undefined ? await onePod(flags, kubeconfig, context) : await podsOfApp(flags, kubeconfig, context);
+    if (targets === undefined) return;
+    const opened = await printLogs(port, targets, { ...logOptionsOf(flags), prefix: flags.prefix === true || flags.pod === undefined, signal: stop.signal, single: flags.pod !== undefined });
+    // Ctrl-C is how a follow ends: not an error. A container with no log to read among several is a note; with nothing read at all, exit 1.
+    if (opened.failed > 0 && opened.read === 0 && !stop.signal.aborted) process.exitCode = 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await port.close();
+  }
 }
 
 /** One log to print: a container of a Pod. */

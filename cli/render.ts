@@ -2,23 +2,14 @@
  * slipway render: prints what Slipway sees in a repository at a revision (the rendered objects,
  * or the diagnostics), so a user can check it before planning.
  */
-import type { Command } from 'commander';
 import { hasErrors } from '../core/model/diagnostics.js';
 import { renderApp } from '../core/render/render.js';
 import { diagnosticsText, renderJson, renderedObjectsText } from '../core/render/view.js';
 import { contextNamespace, loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { withOverrides } from '../core/source/apps.js';
 import { resolveApp } from '../core/plan/child-apps.js';
-import { namespaceName } from './app-overrides.js';
-import { addAppOptions, addKubeconfigOption, openRepositoryArg, revisionLabel, selectionOf, treesCacheDir, type AppFlags } from './common.js';
-
-interface RenderFlags extends AppFlags {
-  json?: boolean;
-  verbose?: boolean;
-  namespace?: string;
-  kubeconfig?: string;
-  context?: string;
-}
+import type { RenderFlags } from './commands/render.js';
+import { openRepositoryArg, revisionLabel, selectionOf, treesCacheDir } from './common.js';
 
 /**
  * The namespace a render uses for Helm's release and objects that name none, as plan would: -n,
@@ -37,38 +28,30 @@ function renderNamespace(flags: RenderFlags): string {
   }
 }
 
-export function registerRender(program: Command): void {
-  addKubeconfigOption(addAppOptions(program
-    .command('render')
-    .description('print the objects an app renders to at a revision (Secret values hidden), or what is wrong with them')))
-    .option('-n, --namespace <namespace>', "the app's namespace: Helm's release namespace and objects that name none (default: the app's destination, else the context's namespace)", namespaceName)
-    .option('--context <name>', "kubeconfig context whose namespace is the default (default: the current context); nothing is read from the cluster")
-    .option('--json', 'print JSON for scripts')
-    .option('--verbose', 'also list informational diagnostics (skipped documents)')
-    .action(async (flags: RenderFlags) => {
-      const repo = await openRepositoryArg(flags.repo);
-      try {
-        const revision = await repo.resolve(flags.rev);
-        const selected = await resolveApp(repo, revision, selectionOf(flags), { cacheDir: treesCacheDir() });
-        const app = withOverrides(selected.app, flags.namespace ? { namespace: flags.namespace } : {}, selected.app.destination.namespace ?? renderNamespace(flags));
-        const appDiagnostics = selected.diagnostics;
-        const result = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
-        const diagnostics = [...appDiagnostics.filter((d) => d.severity !== 'info' || flags.verbose), ...result.diagnostics];
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(renderJson(result, diagnostics), null, 2)}\n`);
-        } else {
-          process.stdout.write(renderedObjectsText(result));
-          const shown = diagnostics.filter((d) => d.severity !== 'info' || flags.verbose);
-          process.stderr.write(diagnosticsText(shown));
-          const hidden = diagnostics.length - shown.length;
-          process.stderr.write(
-            `app ${app.name} (${result.sourceType}, ${app.path || '.'}) at ${revisionLabel(revision)}: ${result.objects.length} object${result.objects.length === 1 ? '' : 's'}` +
-              `${hidden ? `, ${hidden} document${hidden === 1 ? '' : 's'} skipped (--verbose lists them)` : ''}\n`,
-          );
-        }
-        if (hasErrors(diagnostics)) process.exitCode = 1;
-      } finally {
-        await repo.close?.();
-      }
-    });
+/** Renders the app (cli/commands/render.ts defines the flags). */
+export async function runRender(flags: RenderFlags): Promise<void> {
+  const repo = await openRepositoryArg(flags.repo);
+  try {
+    const revision = await repo.resolve(flags.rev);
+    const selected = await resolveApp(repo, revision, selectionOf(flags), { cacheDir: treesCacheDir() });
+    const app = withOverrides(selected.app, flags.namespace ? { namespace: flags.namespace } : {}, selected.app.destination.namespace ?? renderNamespace(flags));
+    const appDiagnostics = selected.diagnostics;
+    const result = await renderApp(repo, revision, app, { cacheDir: treesCacheDir() });
+    const diagnostics = [...appDiagnostics.filter((d) => d.severity !== 'info' || flags.verbose), ...result.diagnostics];
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(renderJson(result, diagnostics), null, 2)}\n`);
+    } else {
+      process.stdout.write(renderedObjectsText(result));
+      const shown = diagnostics.filter((d) => d.severity !== 'info' || flags.verbose);
+      process.stderr.write(diagnosticsText(shown));
+      const hidden = diagnostics.length - shown.length;
+      process.stderr.write(
+        `app ${app.name} (${result.sourceType}, ${app.path || '.'}) at ${revisionLabel(revision)}: ${result.objects.length} object${result.objects.length === 1 ? '' : 's'}` +
+          `${hidden ? `, ${hidden} document${hidden === 1 ? '' : 's'} skipped (--verbose lists them)` : ''}\n`,
+      );
+    }
+    if (hasErrors(diagnostics)) process.exitCode = 1;
+  } finally {
+    await repo.close?.();
+  }
 }

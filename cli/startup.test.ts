@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startupOf } from './main.js';
+import { startupOf } from './serve.js';
 
 describe('slipway serve: what the page opens first', () => {
   it.each([

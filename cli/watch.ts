@@ -4,99 +4,79 @@
  * drifted or deleted object (for cron and CI), naming the drifted fields; Ctrl-C exits 0. Errors
  * exit 1. Secret values never appear: drift is field paths, health is a status and a sentence.
  */
-import type { Command } from 'commander';
 import { watchApp, type AppWatch, type DriftWatchState, type ObjectDrift, type ObjectHealthChange } from '../core/engine/app-watch.js';
 import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import { formatKey } from '../core/model/resource.js';
-import { addAppOptions, addKubeconfigOption, addRequestTimeoutOption, contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir, type AppFlags } from './common.js';
+import { DRIFT_EXIT_CODE, type WatchFlags } from './commands/watch.js';
+import { contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
-/** The exit code of --exit-on-drift when it finds drift (as plan --detailed-exitcode's 2: differences found). */
-export const DRIFT_EXIT_CODE = 2;
-
-interface WatchFlags extends AppFlags {
-  context?: string;
-  kubeconfig?: string;
-  history?: string;
-  requestTimeout?: number;
-  json?: boolean;
-  exitOnDrift?: boolean;
-}
-
-export function registerWatch(program: Command): void {
-  addRequestTimeoutOption(addKubeconfigOption(addAppOptions(program
-    .command('watch')
-    .description('follow an applied app on a context: print drift (fields changed since the last apply) and health changes as they happen, until Ctrl-C'))))
-    .option('--context <name>', 'kubeconfig context (default: the current context)')
-    .option('--history <file>', 'history database that recorded the apply (default: in the user data folder, or $SLIPWAY_HISTORY)')
-    .option('--json', 'print one JSON object per line')
-    .option('--exit-on-drift', `exit ${DRIFT_EXIT_CODE} at the first drifted or deleted object, naming the drifted fields`)
-    .action(async (flags: WatchFlags) => {
-      const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
-      const context = contextOf(kubeconfig, flags.context);
-      const repo = await openRepositoryArg(flags.repo);
-      const history = openHistory({ path: historyPath(flags) });
-      const out = printer(flags.json === true);
-      let watch: AppWatch | undefined;
-      let finish: (() => void) | undefined;
-      const finished = new Promise<void>((resolve) => (finish = resolve));
-      let stopping = false;
-      const stop = (code: number): void => {
-        if (stopping) return;
-        stopping = true;
-        process.exitCode = code;
-        finish?.();
-      };
-      const onSignal = (): void => stop(0);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      let summarized = false;
-      try {
-        watch = await watchApp({
-          repo,
-          rev: flags.rev,
-          selection: selectionOf(flags),
-          kubeconfig,
-          context,
-          cacheDir: treesCacheDir(),
-          history,
-          ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
-          listener: {
-            onDrift: (d) => {
-              if (stopping) return;
-              // Objects as applied are news only when they were not before.
-              if (d.status !== 'in-sync' || summarized) out.drift(d);
-              if (flags.exitOnDrift && (d.status === 'drifted' || d.status === 'deleted')) stop(DRIFT_EXIT_CODE);
-              summarize();
-            },
-            onHealth: (h) => {
-              if (!stopping) out.health(h);
-            },
-            onState: (s) => {
-              if (!stopping) out.state(s);
-            },
-          },
-        });
-        out.start(watch);
-        // Judgements that came before `watch` was set are summarized on the next one; check once now too.
-        summarize();
-        await finished;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        await watch?.close();
-        history.close();
-        await repo.close();
-      }
-      /** Once every object has been compared: one line saying how many drifted. */
-      function summarize(): void {
-        if (!watch || summarized || stopping) return;
-        const report = watch.report();
-        if (report.pending > 0) return;
-        summarized = true;
-        out.summary(report.objects.length, report.drifted);
-      }
+/** Follows the app until Ctrl-C, or the first drift with --exit-on-drift (cli/commands/watch.ts defines the flags). */
+export async function runWatch(flags: WatchFlags): Promise<void> {
+  const kubeconfig = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {});
+  const context = contextOf(kubeconfig, flags.context);
+  const repo = await openRepositoryArg(flags.repo);
+  const history = openHistory({ path: historyPath(flags) });
+  const out = printer(flags.json === true);
+  let watch: AppWatch | undefined;
+  let finish: (() => void) | undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    process.exitCode = code;
+    finish?.();
+  };
+  const onSignal = (): void => stop(0);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let summarized = false;
+  try {
+    watch = await watchApp({
+      repo,
+      rev: flags.rev,
+      selection: selectionOf(flags),
+      kubeconfig,
+      context,
+      cacheDir: treesCacheDir(),
+      history,
+      ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
+      listener: {
+        onDrift: (d) => {
+          if (stopping) return;
+          // Objects as applied are news only when they were not before.
+          if (d.status !== 'in-sync' || summarized) out.drift(d);
+          if (flags.exitOnDrift && (d.status === 'drifted' || d.status === 'deleted')) stop(DRIFT_EXIT_CODE);
+          summarize();
+        },
+        onHealth: (h) => {
+          if (!stopping) out.health(h);
+        },
+        onState: (s) => {
+          if (!stopping) out.state(s);
+        },
+      },
     });
+    out.start(watch);
+    // Judgements that came before `watch` was set are summarized on the next one; check once now too.
+    summarize();
+    await finished;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await watch?.close();
+    history.close();
+    await repo.close();
+  }
+  /** Once every object has been compared: one line saying how many drifted. */
+  function summarize(): void {
+    if (!watch || summarized || stopping) return;
+    const report = watch.report();
+    if (report.pending > 0) return;
+    summarized = true;
+    out.summary(report.objects.length, report.drifted);
+  }
 }
 
 interface Printer {

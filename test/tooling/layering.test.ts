@@ -24,6 +24,9 @@ describe('layering lint', () => {
     ['renderer/src/bad.ts', "import { SLIPWAY_VERSION } from '../../core/version.js';\nexport const v = SLIPWAY_VERSION;\n", /contract types from core/],
     ['renderer/src/bad.ts', "import { commands } from '../../core/api/contract.js';\nexport const c = commands;\n", /contract types from core/],
     ['electron/bad.ts', "import { App } from '../renderer/src/App.js';\nexport const a = App;\n", /never imports renderer code/],
+    ['cli/commands/bad.ts', "import { planApp } from '../../core/plan/service.js';\nexport const p = planApp;\n", /imports only commander and its siblings/],
+    ['cli/commands/bad.ts', "import { runPlan } from '../plan.js';\nexport const r = runPlan;\n", /imports only commander and its siblings/],
+    ['cli/commands/bad.ts', "import { parse } from 'yaml';\nexport const p = parse;\n", /imports only commander and its siblings/],
     ['renderer/src/components/Bad.test.tsx', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", /no Node built-ins/],
   ])('%s: rejects %j', async (file, code, message) => {
     const messages = await restrictedImportMessages(file, code);
@@ -41,6 +44,7 @@ describe('layering lint', () => {
     ['renderer/src/components/Good.test.tsx', "import { commands } from '../../../core/api/contract.js';\nexport const c = commands;\n"],
     ['renderer/src/testing/good.ts', "import { commands } from '../../../core/api/contract.js';\nexport const c = commands;\n"],
     ['electron/good.ts', "import { app } from 'electron';\nimport { SLIPWAY_VERSION } from '../core/version.js';\nexport const a = [app, SLIPWAY_VERSION];\n"],
+    ['cli/commands/good.ts', "import { Command } from 'commander';\nimport type { Plan } from '../../core/plan/types.js';\nimport { addAppOptions } from './options.js';\nexport const c: [Command?, Plan?, typeof addAppOptions?] = [];\n"],
   ])('%s: allows %j', async (file, code) => {
     expect(await restrictedImportMessages(file, code)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from './common.js';
+import { parseDuration } from './options.js';
 
 describe('parseDuration (--request-timeout)', () => {
   it.each([

@@ -1,0 +1,45 @@
+/**
+ * slipway serve: the engine with its HTTP and WebSocket server on loopback, serving the built UI
+ * (cli/commands/serve.ts defines the flags). It runs until SIGINT or SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from 'commander';
+import type { Startup } from '../core/api/contract.js';
+import { createHandlers } from '../core/api/handlers.js';
+import { startParsePool } from '../core/manifest/parse-pool.js';
+import { startEngineServer } from '../core/server/http.js';
+import { SLIPWAY_VERSION } from '../core/version.js';
+import type { ServeFlags, StartupFlags } from './commands/serve.js';
+
+/** The built renderer: next to dist/cli when running the build, under dist/ when running from sources. */
+export function rendererDir(): string {
+  for (const rel of ['../renderer/', '../dist/renderer/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(`${dir}index.html`)) return dir;
+  }
+  throw new Error('the renderer is not built: run `npm run build` first');
+}
+
+/** What the page opens first; a relative repository path is taken from where `serve` was started. */
+export function startupOf(flags: StartupFlags): Startup {
+  if ((flags.app !== undefined || flags.rev !== undefined) && flags.repo === undefined) throw new InvalidArgumentError('--app and --rev need --repo (the repository they belong to)');
+  return {
+    ...(flags.repo !== undefined && { repository: /^~(\/|$)/.test(flags.repo) ? flags.repo : resolve(flags.repo) }),
+    ...(flags.app !== undefined && { app: flags.app }),
+    ...(flags.rev !== undefined && { rev: flags.rev }),
+    ...(flags.context !== undefined && { context: flags.context }),
+  };
+}
+
+export async function runServe(opts: ServeFlags): Promise<void> {
+  const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
+  startParsePool(); // a long-lived engine: parse large revisions on every core
+  const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
+  console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
+  console.log(`Open this address in your browser (it carries a one-time token and works once): ${running.url}`);
+  const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
