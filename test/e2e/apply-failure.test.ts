@@ -3,8 +3,8 @@
  * the real local cluster with the demo repository, v1.2.0 is applied (the last good run), then the
  * bad release v2.0.0, whose Pods ask for 250 CPUs. While the rollout waits, the Deployment's row
  * says its Pods are Pending on "Insufficient cpu (FailedScheduling)" and names one; when the
- * progress deadline fails it, the view counts what did not finish and offers "Roll back to" the
- * v1.2.0 commit first, then "Revert this run", with "Back to the plan" second; Roll back opens the
+ * progress deadline fails it, the view counts what did not finish and offers "Roll back to v1.2.0"
+ * (the last good run, by its tag) first, then "Revert this run", with "Back to the plan" second; Roll back opens the
  * rollback preview, which applies and recovers the app; History keeps the failed run with its reason.
  */
 import { randomBytes } from 'node:crypto';
@@ -88,7 +88,7 @@ describe('a failed apply in the browser: why, and the way back', () => {
     expect(await page.getByTestId('apply-error').textContent()).toContain('Insufficient cpu (FailedScheduling)');
     expect(await page.getByTestId('apply-count').textContent()).toMatch(/^Failed: 1 of 1 change did not finish/);
     const good = demo.commits['v1.2.0']!.slice(0, 7);
-    await expect.poll(headButtons).toEqual([`Roll back to ${good} (primary)`, 'Revert this run', 'Show in History', 'Back to the plan']);
+    await expect.poll(headButtons).toEqual(['Roll back to v1.2.0 (primary)', 'Revert this run', 'Show in History', 'Back to the plan']);
     expect(await page.getByTestId('recovery-hint').textContent()).toMatch(new RegExp(`^The cluster is as this run left it\\. Roll back to .*${good}.* or revert this run`));
   }, 120_000);
 

@@ -4,12 +4,14 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { engineEventSchema, type EngineEvent, type ResourceKey } from '../../../core/api/contract.js';
 import { RUNS, SHOP_PLAN } from '../testing/fixtures.js';
 import { EngineError } from '../host.js';
 import { renderWithHost, testHost } from '../testing/host.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
+import { RevisionLabelsProvider, useRevisionLabelSource } from './CommitLabel.js';
 
 const RUN = 'run-0003';
 const k = (kind: string, name: string, namespace?: string, group = ''): ResourceKey => ({ group, version: 'v1', kind, name, ...(namespace && { namespace }) });
@@ -273,6 +275,29 @@ describe('ApplyProgressView', () => {
       view([...STEP, ...FAILED], host);
       await waitFor(() => expect(host.requests('listRuns').length).toBe(1));
       await waitFor(() => expect(buttons()).toEqual(expected));
+    });
+
+    it('names the last good run by its tag when it has one: "Roll back to v1.2.0", its subject in the hint', async () => {
+      const host = testHost({
+        listRuns: () => ({ runs: [failedRun, newer!, older!] }),
+        describeRevisions: (r) => ({ revisions: r.commits.filter((c) => c === newer!.commit).map((c) => ({ commit: c, shortOid: c.slice(0, 7), subject: 'storefront: scale up', tags: ['v1.2.0', 'latest'], label: `v1.2.0, latest · storefront: scale up (${c.slice(0, 7)})` })) }),
+      });
+      /** The window's provider, naming commits of one open repository. */
+      function Named(props: { children: ReactNode }): React.JSX.Element {
+        useRevisionLabelSource('repo-1', null);
+        return <>{props.children}</>;
+      }
+      renderWithHost(
+        <RevisionLabelsProvider>
+          <Named>
+            <ApplyProgressView runId={RUN} plan={SHOP_PLAN} events={[...STEP, ...FAILED]} startedAt={Date.now()} onClose={vi.fn()} onShowHistory={vi.fn()} onPreview={vi.fn()} watchIntervalMs={5} />
+          </Named>
+        </RevisionLabelsProvider>,
+        host,
+      );
+      await waitFor(() => expect(buttons()).toEqual(['Roll back to v1.2.0 (primary)', 'Revert this run', 'Show in History', 'Back to the plan']));
+      expect(screen.getByTestId('recovery-hint').textContent).toContain(`Roll back to v1.2.0, latest · storefront: scale up (${newer!.commit.slice(0, 7)})`);
+      expect(host.requests('describeRevisions')).toEqual([{ repoId: 'repo-1', commits: [newer!.commit] }]);
     });
 
     it('asks again while history still has the run running (its last event comes just before history finishes it)', async () => {

@@ -14,7 +14,7 @@ import { PHASE_TEXT, stepTitle } from '../syncPhase.js';
 import { progressingKeys, useHealthWatch, withWatched } from '../healthWatch.js';
 import { errorInfo, useHost } from '../host.js';
 import { ErrorMessage } from './Errors.js';
-import { CommitLabel } from './CommitLabel.js';
+import { CommitLabel, useCommitName } from './CommitLabel.js';
 
 const STATUS_TEXT: Readonly<Record<ProgressStatus, string>> = {
   starting: 'Starting…',
@@ -35,6 +35,8 @@ export function ApplyProgressView(props: {
   startedAt: number;
   onClose: () => void;
   onShowHistory: () => void;
+  /** After a successful apply: the Live tab on the app just applied. */
+  onOpenLive?: () => void;
   /** Opens a rollback or revert of a run as a plan preview (History's); without it, a failed run offers only "Back to the plan". */
   onPreview?: (kind: PreviewKind, run: RunSummary) => void;
   /** How often objects the run left progressing are read again while the view is open (healthWatch.ts). */
@@ -68,6 +70,8 @@ export function ApplyProgressView(props: {
   const recovery = useRecovery(host, props.runId, cluster?.context, onPreview !== undefined && (progress.status === 'failed' || progress.status === 'cancelled'));
   const { lastGood, run: thisRun } = recovery ?? {};
   const recovers = onPreview !== undefined && (lastGood !== undefined || thisRun !== undefined);
+  // The button names the last good run's commit by its tag when it has one ("Roll back to v1.2.0").
+  const lastGoodName = useCommitName(lastGood?.commit ?? '');
 
   return (
     <div className="progress" data-testid="apply-progress" data-status={progress.status} data-run-id={props.runId}>
@@ -106,12 +110,17 @@ export function ApplyProgressView(props: {
                 title={`Plan ${lastGood.app.name} at ${lastGood.commit.slice(0, 7)}, the commit of its last good run ${lastGood.id} (${lastGood.status}, ${relativeTime(lastGood.startedAt)}), against ${lastGood.cluster.context}, and preview it`}
                 onClick={() => onPreview('rollback', lastGood)}
               >
-                Roll back to {lastGood.commit.slice(0, 7)}
+                Roll back to {lastGoodName}
               </button>
             )}
             {onPreview && thisRun && (
               <button type="button" className={lastGood ? 'btn' : 'btn primary'} data-testid="revert-this-run" title="Plan the exact undo of what this run changed, and preview it" onClick={() => onPreview('revert', thisRun)}>
                 Revert this run
+              </button>
+            )}
+            {props.onOpenLive && (progress.status === 'succeeded' || progress.status === 'progressing') && (
+              <button type="button" className="btn" data-testid="open-live" title="The app's objects on the cluster, kept current: health, events and Pod logs" onClick={props.onOpenLive}>
+                Open live view
               </button>
             )}
             <button type="button" className="btn" data-testid="show-history" onClick={props.onShowHistory}>

@@ -2,7 +2,8 @@
  * Commits named as a reviewer knows them ("v1.2.0 · storefront: scale up (3f2a9c1)", the engine's
  * describeRevisions): the provider asks once for the commits on screen, batched, in the repository
  * the workspace has open; a CommitLabel shows the short id until the name arrives, and keeps it for
- * a commit of another repository. New tags (another refs key) make it ask again.
+ * a commit of another repository. New tags (another refs key) make it ask again. Where a label does
+ * not fit (a button), useCommitName gives the commit's newest tag alone ("v1.2.0").
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RevisionList } from '../../../core/api/contract.js';
@@ -19,8 +20,14 @@ interface Source {
   readonly refs: string;
 }
 
+/** What the engine said of a commit: its label, and its tags (newest version first). */
+interface Named {
+  readonly label: string;
+  readonly tags: readonly string[];
+}
+
 interface Labels {
-  readonly labels: ReadonlyMap<string, string>;
+  readonly labels: ReadonlyMap<string, Named>;
   readonly want: (commit: string) => void;
   readonly setSource: (source: Source | null) => void;
 }
@@ -30,7 +37,7 @@ const LabelsContext = createContext<Labels | null>(null);
 /** What names commits: one per window, around the workspace. */
 export function RevisionLabelsProvider(props: { children: ReactNode }): React.JSX.Element {
   const host = useHost();
-  const [labels, setLabels] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const [labels, setLabels] = useState<ReadonlyMap<string, Named>>(() => new Map());
   const source = useRef<Source | null>(null);
   const shown = useRef(new Set<string>());
   const queued = useRef(new Set<string>());
@@ -44,7 +51,7 @@ export function RevisionLabelsProvider(props: { children: ReactNode }): React.JS
     queued.current = new Set();
     for (let i = 0; i < commits.length; i += BATCH) {
       host.describeRevisions({ repoId: from.repoId, commits: commits.slice(i, i + BATCH) }).then(
-        (r) => r.revisions.length > 0 && setLabels((m) => new Map([...m, ...r.revisions.map((d) => [d.commit, d.label] as const)])),
+        (r) => r.revisions.length > 0 && setLabels((m) => new Map([...m, ...r.revisions.map((d) => [d.commit, { label: d.label, tags: d.tags }] as const)])),
         () => undefined, // unnamed: the short id stays
       );
     }
@@ -95,13 +102,25 @@ export function useRevisionLabelSource(repoId: string | null, revisions: Revisio
   useEffect(() => setSource?.(repoId ? { repoId, refs } : null), [setSource, repoId, refs]);
 }
 
-/** "v1.2.0 · storefront: scale up (3f2a9c1)", the short id until the engine answers, "working copy" for the working copy. */
-export function useCommitLabel(commit: string): string {
+function useNamed(commit: string): Named | undefined {
   const ctx = useContext(LabelsContext);
   const want = ctx?.want;
   useEffect(() => want?.(commit), [want, commit]);
+  return ctx?.labels.get(commit);
+}
+
+/** "v1.2.0 · storefront: scale up (3f2a9c1)", the short id until the engine answers, "working copy" for the working copy. */
+export function useCommitLabel(commit: string): string {
+  const named = useNamed(commit);
   if (commit === WORKING) return 'working copy';
-  return ctx?.labels.get(commit) ?? commit.slice(0, 7);
+  return named?.label ?? commit.slice(0, 7);
+}
+
+/** The commit's newest tag ("v1.2.0") where a whole label does not fit; the short id when it has none (or until the engine answers). */
+export function useCommitName(commit: string): string {
+  const named = useNamed(commit);
+  if (commit === WORKING) return 'working copy';
+  return named?.tags[0] ?? commit.slice(0, 7);
 }
 
 export function CommitLabel(props: { commit: string }): React.JSX.Element {
