@@ -25,115 +25,15 @@
  *
  * Objects stay in the engine: nothing here logs or prints them (Secrets are watched like any kind).
  */
-import type { HttpMethod } from '@kubernetes/client-node';
 import { apiVersionOf } from '../model/resource.js';
 import { resourceName, resourcePath } from '../kube/client.js';
-import { KubeError, toKubeError } from '../kube/errors.js';
-import type { ApiResource, KubeObject, RequestOptions } from '../kube/types.js';
+import { KubeError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { describe, forbiddenReason, isTimeout, statusOf } from './watch-errors.js';
+import type { BackoffOptions, SubscribeOptions, WatchChange, WatchClient, WatchHubOptions, WatchInfo, WatchListener, WatchState, WatchSubscription, WatchTarget } from './watch-types.js';
 
-/** What a watch needs of a Kubernetes client (a KubeClient). */
-export interface WatchClient {
-  readonly context: string;
-  readonly server: string;
-  /** The kubeconfig user, named when a right is missing. */
-  readonly user: string;
-  request(method: HttpMethod, path: string, opts?: RequestOptions): Promise<unknown>;
-  watch(
-    path: string,
-    query: Readonly<Record<string, string | number | boolean | undefined>>,
-    onEvent: (type: string, object: unknown) => void,
-    onDone: (err: unknown) => void,
-    opts?: { readonly idleTimeoutMs?: number },
-  ): Promise<AbortController>;
-}
-
-/** A kind in one namespace; no namespace: every namespace (and cluster-scoped kinds). */
-export interface WatchTarget {
-  readonly resource: ApiResource;
-  readonly namespace?: string;
-}
-
-export const WATCH_PHASES = ['connecting', 'synced', 'reconnecting', 'forbidden'] as const;
-export type WatchPhase = (typeof WATCH_PHASES)[number];
-
-/**
- * - connecting: listing or opening the stream for the first time;
- * - synced: the objects are the server's and the stream is open (`since`: ISO time);
- * - reconnecting: the stream was lost (`reason`), retried after a backoff (`attempt` 1, 2, …; `retryAt`: ISO time of the next try);
- * - forbidden: the context may not list or watch this kind here (`reason` names the user, verb and resource); retried at the longest backoff.
- */
-export type WatchState =
-  | { readonly phase: 'connecting' }
-  | { readonly phase: 'synced'; readonly since: string }
-  | { readonly phase: 'reconnecting'; readonly reason: string; readonly attempt: number; readonly retryAt?: string }
-  | { readonly phase: 'forbidden'; readonly reason: string };
-
-/** A change to one object, in the API server's words (the shape core/watch/tree.ts applyWatchEvents reads). */
-export interface WatchChange {
-  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  readonly object: KubeObject;
-}
-
-export interface WatchListener {
-  onChange?(change: WatchChange): void;
-  onState?(state: WatchState): void;
-}
-
-export interface SubscribeOptions {
-  /**
-   * A list the caller already made (its objects and the list's resourceVersion): a watch that is
-   * not running yet starts from it instead of listing again. A version the server no longer keeps
-   * is answered 410 Gone, and the watch lists again. Ignored when the watch is already running.
-   */
-  readonly from?: { readonly resourceVersion: string; readonly objects: readonly KubeObject[] };
-}
-
-export interface WatchSubscription {
-  /** The watch's key: "apps/v1/deployments@shop", "v1/namespaces@*". */
-  readonly key: string;
-  readonly target: WatchTarget;
-  state(): WatchState;
-  /** The objects the watch holds now. */
-  objects(): KubeObject[];
-  get(name: string, namespace?: string): KubeObject | undefined;
-  /** Leaves the watch (it stops with its last subscription). Idempotent. */
-  close(): void;
-}
-
-export interface BackoffOptions {
-  /** First delay. Default 1 s. */
-  readonly initialMs?: number;
-  /** Longest delay. Default 30 s. */
-  readonly maxMs?: number;
-}
-
-export interface WatchHubOptions {
-  readonly backoff?: BackoffOptions;
-  /** A stream without any event or bookmark for this long is reopened (from its resourceVersion). Also how long opening a stream may take. Default 90 s. */
-  readonly idleTimeoutMs?: number;
-  /** Ask the server for /version when the hub's streams have been quiet this long. Default 10 s; 0: never. */
-  readonly probeIntervalMs?: number;
-  /** A probe without an answer for this long means the server is gone. Default 5 s. */
-  readonly probeTimeoutMs?: number;
-  /** Page size of lists. Default 500. */
-  readonly pageSize?: number;
-  /** A listener that throws: default, the error is thrown again outside the watch (an uncaught exception), never swallowed. */
-  readonly onListenerError?: (err: unknown) => void;
-  /** Clock and randomness (tests). */
-  readonly now?: () => number;
-  readonly random?: () => number;
-}
-
-/** What the hub knows of one of its watches. */
-export interface WatchInfo {
-  readonly key: string;
-  readonly target: WatchTarget;
-  readonly state: WatchState;
-  readonly objects: number;
-  readonly subscribers: number;
-  /** How many times it listed (the first list included): each 410 Gone adds one. */
-  readonly lists: number;
-}
+export { WATCH_PHASES } from './watch-types.js';
+export type { BackoffOptions, SubscribeOptions, WatchChange, WatchClient, WatchHubOptions, WatchInfo, WatchListener, WatchPhase, WatchState, WatchSubscription, WatchTarget } from './watch-types.js';
 
 /** How long an opened stream must stay open (without a first event) before the watch counts as synced. */
 const SYNC_GRACE_MS = 200;
@@ -569,33 +469,4 @@ class SharedWatch {
       );
     });
   }
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (err instanceof KubeError) return err.status;
-  const code = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-function isTimeout(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === 'TimeoutError';
-}
-
-/** The missing right, when the server said 403 to the list or the watch. */
-function forbiddenReason(err: unknown, client: WatchClient, target: WatchTarget): string | undefined {
-  if (err instanceof KubeError) return err.code === 'forbidden' ? err.message : undefined;
-  if (statusOf(err) !== 403) return undefined;
-  const where = target.resource.namespaced && target.namespace ? `in namespace ${target.namespace}` : target.resource.namespaced ? 'in any namespace' : 'at cluster scope';
-  return `${client.user || 'the user'} may not watch ${resourceName(target.resource)} ${where} (context ${client.context})`;
-}
-
-/** Why a watch is reconnecting, naming the context and server. */
-function describe(err: unknown, client: WatchClient, target: WatchTarget): string {
-  if (err instanceof KubeError) return err.message;
-  const status = statusOf(err);
-  const info = { context: client.context, server: client.server, verb: 'watch', resource: resourceName(target.resource) };
-  if (status === 401) return `credentials for context ${client.context} were rejected (expired token?)`;
-  if (status !== undefined) return `the API server of context ${client.context} answered ${status} to the watch of ${resourceName(target.resource)}`;
-  if (err instanceof Error && err.message.startsWith('the watch of')) return err.message;
-  return toKubeError(err, info).message;
 }
