@@ -7,12 +7,12 @@
  * from a controller the cluster may not have: Argo CD's sync succeeded too, and shows the app
  * Progressing); 1 for every other status (failed, cancelled, refused).
  */
-import type { ApplyEvent, ObjectResult, RunStatus } from '../core/apply/executor.js';
+import type { ApplyEvent, ObjectResult } from '../core/apply/executor.js';
 import { formatKey } from '../core/model/resource.js';
-import { appliedEverything } from '../core/model/run.js';
+import { appliedEverything, type FinishStatus } from '../core/model/run.js';
 
 /** The process exit code of a run's status. */
-export function exitCodeOf(status: RunStatus | string): 0 | 1 {
+export function exitCodeOf(status: FinishStatus | string): 0 | 1 {
   return appliedEverything(status) ? 0 : 1;
 }
 

@@ -9,15 +9,12 @@ import type { Change } from '../plan/types.js';
 import type { SyncPhase } from '../model/hooks.js';
 import type { Step } from './order.js';
 
-/** How an apply ends, as its own process decides. */
-export type RunStatus = FinishStatus;
-
 export type ApplyEvent =
   | { readonly type: 'started'; readonly steps: number; readonly changes: number; /** Hook runs among the steps (not counted in changes). */ readonly hooks?: number }
   | { readonly type: 'step-started'; readonly step: number; readonly wave: number; readonly phase: Step['phase']; readonly group: Step['group']; readonly early?: true; readonly count: number; readonly syncPhase: SyncPhase; readonly hooks?: true }
   | { readonly type: 'object'; readonly key: ResourceKey; readonly state: ObjectState; readonly message?: string; readonly step: number }
   | { readonly type: 'message'; readonly text: string }
-  | { readonly type: 'finished'; readonly status: RunStatus; readonly error?: string; readonly elapsedMs: number };
+  | { readonly type: 'finished'; /** How the run ends, as its own process decides. */ readonly status: FinishStatus; readonly error?: string; readonly elapsedMs: number };
 
 /** One object's outcome, reported as soon as it is known (history records it then). */
 export interface ObjectResult {
@@ -41,7 +38,7 @@ export interface ObjectResult {
 }
 
 export interface ApplyResult {
-  readonly status: RunStatus;
+  readonly status: FinishStatus;
   readonly error?: string;
   readonly results: readonly ObjectResult[];
 }

@@ -13,10 +13,11 @@ import type { KubeObject } from '../kube/types.js';
 import { parseParentRef } from '../model/applyset.js';
 import { SlipwayError, hasErrors } from '../model/diagnostics.js';
 import { identityOf } from '../model/resource.js';
+import type { FinishStatus } from '../model/run.js';
 import type { Change, Plan } from '../plan/types.js';
 import { ApplySetParentWriter } from './applyset-parent.js';
 import type { ClusterPort } from './cluster-port.js';
-import type { ApplyEvent, ApplyResult, ObjectResult, RunStatus } from './events.js';
+import type { ApplyEvent, ApplyResult, ObjectResult } from './events.js';
 import { checkFresh } from './freshness.js';
 import { WAIT_BEFORE_NEXT_GROUP } from './kind-order.js';
 import { RunLease } from './lease.js';
@@ -28,7 +29,7 @@ import { ApplyTask, type TaskSink } from './task.js';
 import { waitTogether } from './waits.js';
 
 export type { ObjectState } from '../model/run.js';
-export type { ApplyEvent, ApplyResult, ObjectResult, RunStatus } from './events.js';
+export type { ApplyEvent, ApplyResult, ObjectResult } from './events.js';
 
 export interface ExecuteOptions extends RunSettings {
   readonly plan: Plan;
@@ -249,7 +250,7 @@ class ApplyRun implements StepContext, TaskSink {
     }
   }
 
-  private finish(status: RunStatus, error?: string): ApplyResult {
+  private finish(status: FinishStatus, error?: string): ApplyResult {
     this.emit({ type: 'finished', status, ...(error !== undefined && { error }), elapsedMs: Date.now() - this.started });
     return { status, ...(error !== undefined && { error }), results: this.results };
   }
