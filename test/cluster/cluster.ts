@@ -1,7 +1,7 @@
 /**
  * A real local Kubernetes for tests: etcd, two kube-apiservers (the main cluster and an
  * independent second one, each with its own etcd prefix and therefore its own kube-system uid),
- * kube-controller-manager and kube-scheduler, and kwok faking one Node so Pods run and
+ * kube-controller-manager and kube-scheduler, and kwok faking Nodes (capacity.ts) so Pods run and
  * Deployments become Available, Jobs finish (or fail, or hang: test/support/kwok-outcomes.ts) and
  * Pod logs stream through the API server (kwok's kubelet server). All on loopback, RBAC on, token
  * authentication.
@@ -17,13 +17,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ensureClientTools, ensureControlPlane, type ClientTools, type ControlPlaneBinaries, type Log } from './build.js';
+import { capacityKey, KWOK_NODE_ANNOTATION, KWOK_NODE_COUNT, kwokNodeName, kwokNodes, SERVICE_CLUSTER_IP_RANGE } from './capacity.js';
 import { KWOK_CRDS, kwokConfigKey, writeKwokLogsConfig } from './kwok-config.js';
 import { clusterDir } from './paths.js';
 import { KUBERNETES_VERSION } from './versions.js';
 
 export const CONTEXTS = { admin: 'slipway-admin', readonly: 'slipway-readonly', second: 'slipway-second' } as const;
-/** The Node kwok pretends to run. Pods scheduled to it become Running and Ready. */
-export const FAKE_NODE = 'kwok-node-0';
+/** The first of the Nodes kwok pretends to run (capacity.ts). Pods scheduled to them become Running and Ready. */
+export const FAKE_NODE = kwokNodeName(0);
 
 interface ProcessRecord {
   readonly name: string;
@@ -46,6 +47,8 @@ export interface ClusterState {
   readonly etcdUrl?: string;
   /** kwokConfigKey() when kwok was started (absent before it was recorded): another value means a restart. */
   readonly kwokConfig?: string;
+  /** capacityKey() when the cluster was started (absent before it was recorded); another value is reported, not restarted (see up). */
+  readonly capacity?: string;
   readonly apiservers: readonly ApiServerRecord[];
   readonly processes: readonly ProcessRecord[];
   readonly tools: ClientTools;
@@ -214,6 +217,8 @@ export async function up(opts: { log: Log }): Promise<UpResult> {
   const current = existing && existing.version === KUBERNETES_VERSION && existing.kwokConfig === kwokConfigKey();
   if (existing && current && (await healthy(existing))) {
     log(`cluster already running (Kubernetes v${existing.version}); kubeconfig: ${existing.kubeconfig}`);
+    // Not replaced on its own, unlike a changed version or kwok configuration: a test run would restart the cluster under the runs using it.
+    if (existing.capacity !== capacityKey()) log(`the running cluster holds less than this checkout expects (${existing.capacity ?? 'started before capacity.ts: a /24 Service range and one Node'}; this checkout: ${capacityKey()}): run \`npm run cluster -- down\` and \`up\` when nobody uses it`);
     return { state: existing, startedNow: false };
   }
   if (existing) {
@@ -273,7 +278,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     const p = startProcess(dir, `kube-apiserver-${name}`, bins.kubeApiserver, [
       `--etcd-servers=${etcdUrl}`, `--etcd-prefix=/registry-${name}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`, `--cert-dir=${certDir}`,
-      '--service-cluster-ip-range=10.0.0.0/24', '--service-account-issuer=https://kubernetes.default.svc',
+      `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`, '--service-account-issuer=https://kubernetes.default.svc',
       `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--token-auth-file=${join(dir, `tokens-${name}.csv`)}`, '--authorization-mode=RBAC', '--endpoint-reconciler-type=none',
       '--allow-privileged=true', '--profiling=false', '--v=0',
@@ -332,26 +337,18 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
   // kwok also serves the kubelet API (container logs) on 127.0.0.1, the address and port its Node reports.
   processes.push(startProcess(dir, 'kwok', bins.kwok, [
     `--kubeconfig=${join(dir, 'component-main.kubeconfig')}`, '--manage-all-nodes=false',
-    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION.key}=${KWOK_NODE_ANNOTATION.value}`,
     `--server-address=127.0.0.1:${ports.kubelet}`, '--node-ip=127.0.0.1', `--node-port=${ports.kubelet}`,
     `--config=${bins.kwokStages}`, `--config=${writeKwokLogsConfig(dir)}`, `--enable-crds=${KWOK_CRDS.join(',')}`,
   ]));
 
-  await expectOk(apiCall(admin, 'POST', '/api/v1/nodes', {
-    apiVersion: 'v1', kind: 'Node',
-    metadata: {
-      name: FAKE_NODE,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-      labels: { 'kubernetes.io/hostname': FAKE_NODE, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
-    },
-    status: { allocatable: { cpu: '32', memory: '256Gi', pods: '110' }, capacity: { cpu: '32', memory: '256Gi', pods: '110' } },
-  }), `create Node ${FAKE_NODE}`);
+  for (const node of kwokNodes()) await expectOk(apiCall(admin, 'POST', '/api/v1/nodes', node), `create Node ${node.metadata.name}`);
 
-  await waitFor(`Node ${FAKE_NODE} to become Ready (kwok)`, 60_000, async () => {
-    const r = await apiCall(admin, 'GET', `/api/v1/nodes/${FAKE_NODE}`);
-    const node = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } };
-    const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    return ready && node.status?.daemonEndpoints?.kubeletEndpoint?.Port === ports.kubelet ? true : undefined;
+  await waitFor(`${KWOK_NODE_COUNT} Nodes to become Ready (kwok)`, 120_000, async () => {
+    const r = await apiCall(admin, 'GET', '/api/v1/nodes?labelSelector=type%3Dkwok');
+    const nodes = (JSON.parse(r.body) as { items?: { status?: { conditions?: { type: string; status: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } } }[] }).items ?? [];
+    const ready = nodes.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && node.status?.daemonEndpoints?.kubeletEndpoint?.Port === ports.kubelet);
+    return ready.length === KWOK_NODE_COUNT ? true : undefined;
   }, join(dir, 'logs', 'kwok.log'));
   for (const a of apiservers) {
     // The controller-manager creates each namespace's default ServiceAccount; Pods need it.
@@ -382,7 +379,7 @@ async function bootstrap(dir: string, bins: ControlPlaneBinaries, tools: ClientT
     'current-context': CONTEXTS.admin,
   }), { mode: 0o600 });
 
-  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, etcdUrl, kwokConfig: kwokConfigKey(), apiservers, processes, tools };
+  const state: ClusterState = { version: KUBERNETES_VERSION, kubeconfig, etcdUrl, kwokConfig: kwokConfigKey(), capacity: capacityKey(), apiservers, processes, tools };
   writeFileSync(statePath(), JSON.stringify(state, null, 2), { mode: 0o600 });
   log(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)}s (Kubernetes v${KUBERNETES_VERSION}); kubeconfig: ${kubeconfig}`);
   return { state, startedNow: true };

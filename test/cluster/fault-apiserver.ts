@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ensureControlPlane, type Log } from './build.js';
+import { SERVICE_CLUSTER_IP_RANGE } from './capacity.js';
 import { apiCall, etcdUrlOf, freePort, readState, waitFor } from './cluster.js';
 
 export interface FaultApiServer {
@@ -147,7 +148,7 @@ export async function startFaultApiServer(opts: FaultApiServerOptions = {}): Pro
     const args = [
       `--etcd-servers=${etcdUrl}`, `--etcd-prefix=${etcdPrefix}`,
       '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`, `--cert-dir=${certDir}`,
-      '--service-cluster-ip-range=10.0.0.0/24', '--service-account-issuer=https://kubernetes.default.svc',
+      `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`, '--service-account-issuer=https://kubernetes.default.svc',
       `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--token-auth-file=${join(dir, 'tokens.csv')}`, '--authorization-mode=RBAC', '--endpoint-reconciler-type=none',
       '--profiling=false', '--v=0',

@@ -183,7 +183,7 @@ describe('the engine reads Pod logs (client-node Log API)', () => {
       }
       return undefined;
     });
-    expect(message).toMatch(new RegExp(`^container "app" of Pod ${NS}/big has not started, so it has no log yet: the Pod is Pending and not scheduled to a node \\(Unschedulable: 0/1 nodes are available: 1 Insufficient cpu`));
+    expect(message).toMatch(new RegExp(`^container "app" of Pod ${NS}/big has not started, so it has no log yet: the Pod is Pending and not scheduled to a node \\(Unschedulable: 0/\\d+ nodes are available: \\d+ Insufficient cpu`));
   });
 
   it('a followed Pod that is deleted ends the stream: pod-deleted', async () => {
