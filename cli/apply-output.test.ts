@@ -8,6 +8,14 @@ const lb = { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name:
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
 const LB_MESSAGE = 'waiting for the load balancer to get an address (no load-balancer controller answered in 30 s)';
 
+/** The lines an applyPrinter prints for these events. */
+function print(events: ApplyEvent[]): string[] {
+  const lines: string[] = [];
+  const printer = applyPrinter((l) => lines.push(l));
+  for (const e of events) printer(e);
+  return lines;
+}
+
 describe('exitCodeOf', () => {
   it.each(FINISH_STATUSES.map((s) => [s, s === 'succeeded' || s === 'progressing' ? 0 : 1] as const))('%s → %i', (status, code) => {
     expect(exitCodeOf(status)).toBe(code);
@@ -15,12 +23,6 @@ describe('exitCodeOf', () => {
 });
 
 describe('applyPrinter', () => {
-  const print = (events: ApplyEvent[]): string[] => {
-    const lines: string[] = [];
-    const printer = applyPrinter((l) => lines.push(l));
-    for (const e of events) printer(e);
-    return lines;
-  };
 
   it('ends a progressing run naming what still progresses, and why', () => {
     expect(
@@ -49,6 +51,38 @@ describe('applyPrinter', () => {
     ],
   ])('%s', (_case, event, lines) => {
     expect(print([event])).toEqual(lines);
+  });
+});
+
+describe('applyPrinter: objects failing the same way', () => {
+  const svc = (name: string) => ({ group: '', version: 'v1', kind: 'Service', namespace: 'bench', name });
+  const full = (name: string): ApplyEvent => ({ type: 'object', key: svc(name), state: 'failed', message: `Service bench/${name} is invalid: spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full`, step: 0 });
+  const unreachable = (name: string): ApplyEvent => ({ type: 'object', key: svc(name), state: 'skipped', message: 'not sent: the cluster is unreachable', step: 0 });
+  const finished: ApplyEvent = { type: 'finished', status: 'failed', error: 'step 1 of 1 (wave 0) failed: …', elapsedMs: 4000 };
+  const FULL_A = '  ✗ Service bench/a failed: Service bench/a is invalid: spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full';
+
+  it.each<[string, ApplyEvent[], string[]]>([
+    ['one failure', [full('a'), finished], [FULL_A, 'Apply failed after 4.0 s: step 1 of 1 (wave 0) failed: …']],
+    ['two the same: the first, then the other counted at the end', [full('a'), full('b'), finished], [FULL_A, '  ✗ 1 more failed the same way: Service bench/b', 'Apply failed after 4.0 s: step 1 of 1 (wave 0) failed: …']],
+    [
+      '1,000 the same: the error once, the count and a few names',
+      [...Array.from({ length: 1000 }, (_, i) => full(i === 0 ? 'a' : `s${i}`)), finished],
+      [FULL_A, '  ✗ 999 more failed the same way: Service bench/s1, Service bench/s2, Service bench/s3 and 996 more', 'Apply failed after 4.0 s: step 1 of 1 (wave 0) failed: …'],
+    ],
+    [
+      'different errors and skips: each once, counted apart',
+      [full('a'), unreachable('x'), { type: 'object', key: svc('c'), state: 'failed', message: 'Service bench/c is invalid: spec.ports: Required value', step: 0 }, unreachable('y'), full('b'), unreachable('z'), finished],
+      [
+        FULL_A,
+        '  - Service bench/x skipped: not sent: the cluster is unreachable',
+        '  ✗ Service bench/c failed: Service bench/c is invalid: spec.ports: Required value',
+        '  ✗ 1 more failed the same way: Service bench/b',
+        '  - 2 more skipped the same way: Service bench/y and Service bench/z',
+        'Apply failed after 4.0 s: step 1 of 1 (wave 0) failed: …',
+      ],
+    ],
+  ])('%s', (_case, events, lines) => {
+    expect(print(events)).toEqual(lines);
   });
 });
 

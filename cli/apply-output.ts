@@ -8,7 +8,8 @@
  * Progressing); 1 for every other status (failed, cancelled, refused).
  */
 import type { ApplyEvent, ObjectResult } from '../core/apply/executor.js';
-import { formatKey } from '../core/model/resource.js';
+import { failureIdentity, keysText } from '../core/model/failures.js';
+import { formatKey, type ResourceKey } from '../core/model/resource.js';
 import { appliedEverything, type FinishStatus } from '../core/model/run.js';
 
 /** The process exit code of a run's status. */
@@ -34,9 +35,19 @@ export function stillProgressingText(objects: readonly Pick<ObjectResult, 'key' 
   return ['Apply complete, still progressing:', ...objects.map((o) => `  ${line(o)}`)].join('\n');
 }
 
-/** Prints a run's progress events, one line each, through `out` (stderr). */
+/** States whose objects failing (or skipped) the same way are printed once, and counted at the end. */
+const GROUPED: ReadonlySet<string> = new Set(['failed', 'skipped']);
+
+/**
+ * Prints a run's progress events, one line each, through `out` (stderr). Of the objects that fail
+ * (or are skipped) with the same message, the first is printed when it happens and the others are
+ * counted, with a few of their names, when the run ends: an apply of 1,000 objects into a full
+ * Service IP range prints the error once, not 1,000 times.
+ */
 export function applyPrinter(out: (line: string) => void = (s) => void process.stderr.write(`${s}\n`)): (e: ApplyEvent) => void {
   const progressing: Pick<ObjectResult, 'key' | 'message'>[] = [];
+  /** By state and failureIdentity: the objects after the first, which were not printed. */
+  const repeated = new Map<string, { state: string; keys: ResourceKey[] }>();
   return (e) => {
     switch (e.type) {
       case 'started':
@@ -50,6 +61,15 @@ export function applyPrinter(out: (line: string) => void = (s) => void process.s
         const mark = MARKS[e.state];
         if (!mark || ((e.state === 'applied' || e.state === 'waiting') && !e.message)) break;
         if (e.state === 'progressing') progressing.push({ key: e.key, ...(e.message !== undefined && { message: e.message }) });
+        if (GROUPED.has(e.state) && e.message) {
+          const same = `${e.state}\0${failureIdentity({ key: e.key, message: e.message })}`;
+          const seen = repeated.get(same);
+          if (seen) {
+            seen.keys.push(e.key);
+            break;
+          }
+          repeated.set(same, { state: e.state, keys: [] });
+        }
         out(`  ${mark} ${formatKey(e.key)} ${e.state}${e.message ? `: ${e.message}` : ''}`);
         break;
       }
@@ -57,6 +77,7 @@ export function applyPrinter(out: (line: string) => void = (s) => void process.s
         out(e.text);
         break;
       case 'finished':
+        for (const { state, keys } of repeated.values()) if (keys.length > 0) out(`  ${MARKS[state]} ${keys.length} more ${state} the same way: ${keysText(keys)}`);
         if (e.status === 'progressing') out(`${stillProgressingText(progressing)}\nApplied in ${(e.elapsedMs / 1000).toFixed(1)} s; Slipway does not wait for ${progressing.length === 1 ? 'it' : 'them'} (annotate slipway.dev/wait: strict to wait, and fail at the timeout)`);
         else out(`Apply ${e.status} after ${(e.elapsedMs / 1000).toFixed(1)} s${e.error ? `: ${e.error}` : ''}`);
         break;
