@@ -29,7 +29,7 @@ export interface LogBatch {
   readonly dropped: number;
 }
 
-export const isLine = (item: LogItem): item is { n: number; text: string } => 'text' in item;
+export const isLine = (item: LogItem): item is Extract<LogItem, { text: string }> => 'text' in item;
 
 /** The buffer with `batches` added in order, then trimmed from the oldest end to `max` lines. */
 export function appendLog(buf: LogBuffer, batches: readonly LogBatch[], max: number = MAX_LOG_LINES): LogBuffer {

@@ -17,6 +17,7 @@ import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import { useApplyAccess } from '../workspace/useApplyAccess.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
 import { useFollowApplied } from '../workspace/useFollowApplied.js';
+import { useLiveTarget } from '../workspace/useLiveTarget.js';
 import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
 import { usePreview } from '../workspace/usePreview.js';
 import { useRunPlan } from '../workspace/useRunPlan.js';
@@ -27,6 +28,7 @@ import { useRevisionLabelSource } from './CommitLabel.js';
 import { ErrorMessage } from './Errors.js';
 import { HistoryView } from './HistoryView.js';
 import { KubeconfigProblem } from './KubeconfigProblem.js';
+import { LiveView } from './LiveView.js';
 import { PlanArea } from './PlanArea.js';
 import { namespaceProblem } from './PlanOptions.js';
 import { StartBar } from './StartBar.js';
@@ -34,7 +36,7 @@ import { TopBar } from './TopBar.js';
 
 export function Workspace(): React.JSX.Element {
   const host = useHost();
-  const [view, setView] = useState<'plan' | 'history'>('plan');
+  const [view, setView] = useState<'plan' | 'history' | 'live'>('plan');
   const showPlan = useCallback(() => setView('plan'), []);
   const session = usePlanSession(showPlan);
   const selection = useSelection(host, session.clear);
@@ -46,6 +48,7 @@ export function Workspace(): React.JSX.Element {
   const followApplied = useFollowApplied(host, selection);
   useRevisionLabelSource(repo?.id ?? null, revisions);
   const access = useApplyAccess(host, session.plan);
+  const live = useLiveTarget(inputs, repo);
 
   if (!repo || !revisions) {
     if (selection.startup.status === 'pending') return <div className="start" aria-busy="true" data-testid="startup-pending" />;
@@ -93,10 +96,14 @@ export function Workspace(): React.JSX.Element {
         <button type="button" role="tab" aria-selected={view === 'history'} className={view === 'history' ? 'on' : ''} data-testid="tab-history" onClick={() => setView('history')}>
           History
         </button>
+        <button type="button" role="tab" aria-selected={view === 'live'} className={view === 'live' ? 'on' : ''} data-testid="tab-live" onClick={() => setView('live')}>
+          Live
+        </button>
       </nav>
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
       <KubeconfigProblem contexts={contexts} onReload={selection.reload} />
       <main className="workspace-main">
+        {view === 'live' && <LiveView target={live.target} onPlan={showPlan} />}
         {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} onOpenPlan={openRunPlan} />}
         {view === 'plan' && applying && (
           <ApplyProgressView
@@ -108,6 +115,10 @@ export function Workspace(): React.JSX.Element {
             onShowHistory={() => {
               runs.closeProgress();
               setView('history');
+            }}
+            onOpenLive={() => {
+              live.showApplied(applying.plan);
+              setView('live');
             }}
             // A failed run's way back: the rollback or revert opens as a plan preview, as from History.
             onPreview={(kind, run) => {
