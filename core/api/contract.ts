@@ -778,7 +778,7 @@ export type LogEngineEvent = Extract<EngineEvent, { type: `log-${string}` }>;
 export type LiveTreeEngineEvent = Extract<EngineEvent, { type: 'live-tree' | 'live-tree-ended' }>;
 /** The events of a drift stream (they name its streamId). */
 export type DriftEngineEvent = Extract<EngineEvent, { type: 'drift' | 'drift-ended' }>;
-export type { ObjectState } from '../model/run.js';
+export type { FinishStatus, ObjectState } from '../model/run.js';
 
 /** Every command: its wire name, request schema and result schema. */
 export const commands = {

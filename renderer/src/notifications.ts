@@ -9,10 +9,9 @@
  * The text names the app, the context, the objects and their drifted field paths; a field path is
  * all a report carries of an object, so no Secret value can ever be in a notification.
  */
-import type { DriftReportInfo, EngineEvent, ObjectDriftInfo, Settings } from '../../core/api/contract.js';
+import type { DriftReportInfo, FinishStatus, ObjectDriftInfo, Settings } from '../../core/api/contract.js';
 
 export type NotificationSettings = Settings['notifications'];
-export type FinishStatus = Extract<EngineEvent, { type: 'apply-finished' }>['status'];
 
 /** A notification to show: `tag` replaces an earlier one about the same thing. */
 export interface Notice {
