@@ -173,9 +173,13 @@ class ApplyRun implements StepContext, TaskSink {
     return this.finish(this.results.some((r) => r.outcome === 'progressing') ? 'progressing' : 'succeeded');
   }
 
-  /** A step's tasks: hooks have no "before" (each run is a new object) and record through the step's HookSink. */
+  /**
+   * A step's tasks: hooks have no "before" (each run is a new object), record through the step's
+   * HookSink and always run to the end (the app's wait per kind is for its objects only).
+   */
   private tasksOf(step: Step, liveBefore: ReadonlyMap<string, KubeObject>): StepTasks {
-    if (!step.hooks) return { step, tasks: step.changes.map((c) => new ApplyTask(c, step, liveBefore.get(identityOf(c.key)), this)) };
+    const waits = this.plan.inputs.app.wait;
+    if (!step.hooks) return { step, tasks: step.changes.map((c) => new ApplyTask(c, step, liveBefore.get(identityOf(c.key)), this, waits)) };
     const hooks = new HookSink(this, step.syncPhase);
     return { step, hooks, tasks: step.changes.map((c) => new ApplyTask(c, step, undefined, hooks)) };
   }

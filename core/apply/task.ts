@@ -4,6 +4,7 @@
  * what it waits for, and its result, reported the moment it is known.
  */
 import type { KubeObject } from '../kube/types.js';
+import type { KindWaits } from '../model/kind-waits.js';
 import type { ObjectState } from '../model/run.js';
 import { formatKey, type ResourceKey } from '../model/resource.js';
 import type { Change } from '../plan/types.js';
@@ -54,6 +55,8 @@ export class ApplyTask {
     /** The live object the freshness check read: the "before" history keeps for revert. */
     readonly before: KubeObject | undefined,
     private readonly sink: TaskSink,
+    /** The app's wait per kind (the plan's inputs.app.wait), under the object's slipway.dev/wait (waits.ts waitModeOf). */
+    readonly appWaits?: KindWaits,
   ) {}
 
   get key(): ResourceKey {

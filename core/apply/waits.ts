@@ -6,7 +6,8 @@
  * Sync result and health are separate, as in Argo CD: an object still progressing on something
  * outside the app (health/assess.ts OUTSIDE_WAITS: a load balancer's address) ends `progressing`
  * after that state's settle time instead of timing out, and fails nothing. The object's
- * `slipway.dev/wait` annotation (core/model/wait.ts) says `strict` (no settling) or `applied`
+ * `slipway.dev/wait` annotation (core/model/wait.ts), else the app's wait for its kind
+ * (slipway.yaml options.wait, core/model/kind-waits.ts), says `strict` (no settling) or `applied`
  * (no wait at all).
  */
 import { DEFAULT_CONCURRENCY, mapConcurrent } from '../kube/concurrency.js';
@@ -14,7 +15,8 @@ import { withRetry } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import type { ClusterPort } from './cluster-port.js';
 import { KubeError } from '../kube/errors.js';
-import { readWaitMode, type WaitMode } from '../model/wait.js';
+import { describeWait, resolveWaitMode } from '../model/kind-waits.js';
+import type { WaitMode } from '../model/wait.js';
 import { assessGone, assessHealth, outsideWaitOf, type HealthContext, type HealthResult, type VolumeBindingMode } from './health/assess.js';
 import { PodReasonReader } from './pod-reasons-reader.js';
 import type { ApplyTask } from './task.js';
@@ -57,16 +59,27 @@ export function pollInterval(waitedMs: number, maxMs: number): number {
 /** The deleted object's uid: another object of the same name is a new one, so the old one is gone. */
 const goneOptions = (task: ApplyTask): { uid?: string } => (task.before?.metadata.uid !== undefined ? { uid: task.before.metadata.uid } : {});
 
-/** An upsert's wait mode and, for a bad annotation value, the words added to its result; read once per task. */
-const waitModes = new WeakMap<ApplyTask, { readonly mode: WaitMode; readonly problem?: string }>();
+interface TaskWaitMode {
+  readonly mode: WaitMode;
+  /** What decided it, for an `applied` result: "slipway.dev/wait: applied", "the app's wait for Service: applied". */
+  readonly why: string;
+  /** For a bad annotation value, the words added to its result. */
+  readonly problem?: string;
+}
 
-/** The `slipway.dev/wait` of the object as it was applied (the apply answer), else as read now. */
-export function waitModeOf(task: ApplyTask, obj: KubeObject | null): { readonly mode: WaitMode; readonly problem?: string } {
+/** An upsert's wait mode, read once per task. */
+const waitModes = new WeakMap<ApplyTask, TaskWaitMode>();
+
+/**
+ * The `slipway.dev/wait` of the object as it was applied (the apply answer), else as read now;
+ * without one (or with a bad value), the app's wait for its kind; else `healthy`.
+ */
+export function waitModeOf(task: ApplyTask, obj: KubeObject | null): TaskWaitMode {
   let known = waitModes.get(task);
   if (!known) {
     const annotations: unknown = (task.after ?? obj ?? undefined)?.metadata.annotations;
-    const { mode, diagnostic } = readWaitMode(typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>) : undefined, task.key);
-    known = { mode, ...(diagnostic && { problem: diagnostic.message }) };
+    const resolved = resolveWaitMode(typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>) : undefined, task.key, task.appWaits);
+    known = { mode: resolved.mode, why: describeWait(resolved), ...(resolved.diagnostic && { problem: resolved.diagnostic.message }) };
     waitModes.set(task, known);
   }
   return known;
@@ -105,10 +118,10 @@ export function settle(task: ApplyTask, obj: KubeObject | null, ctx: HealthConte
     task.complete('deleted');
     return true;
   }
-  const { mode, problem } = waitModeOf(task, obj);
+  const { mode, why: decidedBy, problem } = waitModeOf(task, obj);
   const withProblem = (message: string): string => (problem ? `${message}; ${problem}` : message);
   if (mode === 'applied') {
-    const message = 'not waited for (slipway.dev/wait: applied)';
+    const message = withProblem(`not waited for (${decidedBy})`);
     task.report('applied', message);
     task.complete('applied', { message, after: obj ?? task.after });
     return true;

@@ -1,7 +1,7 @@
 /** The `slipway.dev/wait` annotation, table-driven: annotations in, wait mode and warning out. */
 import { describe, expect, it } from 'vitest';
 import type { ResourceKey } from './resource.js';
-import { checkWaitAnnotations, readWaitMode, WAIT_ANNOTATION, type WaitMode } from './wait.js';
+import { readWaitMode, WAIT_ANNOTATION, type WaitMode } from './wait.js';
 
 const key: ResourceKey = { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend-external' };
 
@@ -31,18 +31,5 @@ describe('readWaitMode', () => {
         resource: key,
       },
     });
-  });
-});
-
-describe('checkWaitAnnotations (the plan\'s warnings)', () => {
-  it('warns once per object with a bad value, at its file and line', () => {
-    const source = { file: 'apps/shop/frontend.yaml', documentIndex: 1, line: 12 };
-    expect(
-      checkWaitAnnotations([
-        { key, manifest: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend-external', annotations: { [WAIT_ANNOTATION]: 'ready' } } }, source },
-        { key: { ...key, name: 'frontend' }, manifest: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'frontend', annotations: { [WAIT_ANNOTATION]: 'applied' } } }, source: { file: 'a.yaml' } },
-        { key: { ...key, name: 'plain' }, manifest: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'plain' } }, source: { file: 'b.yaml' } },
-      ]),
-    ).toEqual([expect.objectContaining({ severity: 'warning', code: 'wait-invalid', resource: key, location: source })]);
   });
 });

@@ -12,9 +12,9 @@
  * |            | fails its step, whatever it waits for (for when the address matters to what comes next)     |
  * | `applied`  | does not wait: the object is done once the API server accepted it (outcome `applied`)        |
  *
- * Deletions always wait until the object is gone; the annotation is about upserts.
+ * Deletions always wait until the object is gone; the annotation is about upserts. An app can say
+ * the same per kind (slipway.yaml `options.wait`, ./kind-waits.ts); the annotation wins.
  */
-import { isPlainObject, type DesiredObject } from './desired.js';
 import type { Diagnostic } from './diagnostics.js';
 import { formatKey, type ResourceKey } from './resource.js';
 
@@ -25,30 +25,24 @@ export type WaitMode = (typeof WAIT_MODES)[number];
 
 export const DEFAULT_WAIT_MODE: WaitMode = 'healthy';
 
-/** The wait mode an object's annotations ask for; a bad value gives the default and a warning naming the object. */
-export function readWaitMode(annotations: Readonly<Record<string, unknown>> | undefined, key: ResourceKey): { mode: WaitMode; diagnostic?: Diagnostic } {
-  if (!annotations || !Object.hasOwn(annotations, WAIT_ANNOTATION)) return { mode: DEFAULT_WAIT_MODE };
+/**
+ * The wait mode an object's annotations ask for; without the annotation, or with a bad value, the
+ * `fallback` (the app's wait for its kind, else the default), with a warning naming the object
+ * for a bad value. Which of them decides: core/model/kind-waits.ts resolveWaitMode.
+ */
+export function readWaitMode(annotations: Readonly<Record<string, unknown>> | undefined, key: ResourceKey, fallback: WaitMode = DEFAULT_WAIT_MODE): { mode: WaitMode; diagnostic?: Diagnostic } {
+  if (!annotations || !Object.hasOwn(annotations, WAIT_ANNOTATION)) return { mode: fallback };
   const raw = annotations[WAIT_ANNOTATION];
   const text = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
   const mode = WAIT_MODES.find((m) => m === text);
   if (mode) return { mode };
   return {
-    mode: DEFAULT_WAIT_MODE,
+    mode: fallback,
     diagnostic: {
       severity: 'warning',
       code: 'wait-invalid',
-      message: `annotation ${WAIT_ANNOTATION}: ${JSON.stringify(raw)} is not one of ${WAIT_MODES.join(', ')}; ${formatKey(key)} is waited for as "${DEFAULT_WAIT_MODE}"`,
+      message: `annotation ${WAIT_ANNOTATION}: ${JSON.stringify(raw)} is not one of ${WAIT_MODES.join(', ')}; ${formatKey(key)} is waited for as "${fallback}"`,
       resource: key,
     },
   };
-}
-
-/** A warning for each rendered object whose `slipway.dev/wait` is not a wait mode, naming its file and line (for the plan). */
-export function checkWaitAnnotations(objects: readonly Pick<DesiredObject, 'key' | 'manifest' | 'source'>[]): Diagnostic[] {
-  return objects.flatMap((o) => {
-    const meta = o.manifest.metadata;
-    const annotations = isPlainObject(meta) && isPlainObject(meta.annotations) ? meta.annotations : undefined;
-    const { diagnostic } = readWaitMode(annotations, o.key);
-    return diagnostic ? [{ ...diagnostic, location: o.source }] : [];
-  });
 }

@@ -35,7 +35,7 @@ import { NORMAL_MODE, type Change, type ChangeFlag, type Plan, type PlanApplySet
 import { splitHooks } from './hooks.js';
 import { planFindings } from './findings/index.js';
 import { readFindingsContext } from './findings-live.js';
-import { checkWaitAnnotations } from '../model/wait.js';
+import { checkWaits } from '../model/kind-waits.js';
 
 export interface ComputePlanOptions {
   readonly client: KubeClient;
@@ -82,6 +82,7 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
       ...(app.options.protected && { protected: true }),
       ...(app.options.prune && { prune: true }),
       ...(app.options.createNamespace && { createNamespace: true }),
+      ...(app.options.wait && { wait: app.options.wait }),
     },
     repo: opts.repo,
     commit: revision.kind === 'commit' ? revision.oid : ':working',
@@ -115,7 +116,8 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   }
   // Hooks run at the apply's phases; they are no members and no changes (core/plan/hooks.ts).
   const split = splitHooks(render, { discovery, defaultNamespace: namespace });
-  diagnostics.push(...split.diagnostics, ...checkWaitAnnotations(split.objects));
+  const waitsAt = app.origin.file === undefined ? undefined : { file: app.origin.file, ...(app.origin.line !== undefined && { line: app.origin.line }) };
+  diagnostics.push(...split.diagnostics, ...checkWaits(split.objects, { ...(app.options.wait && { waits: app.options.wait }), ...(waitsAt && { location: waitsAt }) }));
   hooks = split.planned;
   const desired = [...(created ? [created] : []), ...settleAll(split, { discovery, id, defaultNamespace: namespace, diagnostics })];
   const namespacesInPlan = new Set(desired.filter((d) => d.key.group === '' && d.key.kind === 'Namespace').map((d) => d.key.name));

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DELETE_POLICIES, SYNC_PHASES } from '../model/hooks.js';
+import { WAIT_MODES } from '../model/wait.js';
 import type { Plan } from './types.js';
 import { FINDING_SEVERITIES, PLAN_FORMAT_VERSION } from './types.js';
 
@@ -97,6 +98,7 @@ export const planSchema = z.strictObject({
       protected: z.boolean().optional(),
       prune: z.boolean().optional(),
       createNamespace: z.boolean().optional(),
+      wait: z.record(z.string(), z.enum(WAIT_MODES)).optional(),
     }),
     repo: z.string(),
     commit: z.string(),

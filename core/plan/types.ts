@@ -6,6 +6,7 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostics.js';
 import type { AppIdentity } from '../model/applyset.js';
 import type { DeletePolicy, SyncPhase } from '../model/hooks.js';
+import type { KindWaits } from '../model/kind-waits.js';
 import type { ResourceKey } from '../model/resource.js';
 
 /** 2: `inputs.mode` replaced the optional `comparison` and `revertOf`. 3: `hooks`. 4: `inputs.charts`. 5: `findings`, `Change.why`. */
@@ -141,6 +142,8 @@ export interface PlanInputs {
     readonly prune?: boolean;
     /** The app's namespace is created when missing (createNamespace, CreateNamespace=true, --create-namespace). */
     readonly createNamespace?: boolean;
+    /** What apply waits for per kind (slipway.yaml options.wait); apply reads it from here, under each object's slipway.dev/wait. */
+    readonly wait?: KindWaits;
   };
   readonly repo: string;
   /** Commit oid, or ":working" for the working copy. */

@@ -68,6 +68,17 @@ describe('renderPlanJson', () => {
     expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(withOptions);
   });
 
+  it('keeps the app\'s wait per kind in its inputs, and loads it again (a plan without it loads as before)', () => {
+    const withWaits = finalizePlan({ inputs: { ...plan.inputs, app: { ...plan.inputs.app, wait: { 'Deployment.apps': 'strict', Service: 'applied' } } }, changes: plan.changes, diagnostics: [], createdAt: plan.createdAt });
+    const text = renderPlanJson(withWaits);
+    expect(JSON.parse(text).inputs.app.wait).toEqual({ 'Deployment.apps': 'strict', Service: 'applied' });
+    expect(parsePlan(text, { file: 'plan.json' })).toStrictEqual(withWaits);
+    expect(withWaits.id).not.toBe(finalizePlan({ inputs: plan.inputs, changes: plan.changes, diagnostics: [], createdAt: plan.createdAt }).id);
+    const bad = JSON.parse(text) as { inputs: { app: { wait: Record<string, string> } } };
+    bad.inputs.app.wait.Service = 'sometimes';
+    expect(() => parsePlan(JSON.stringify(bad), { file: 'plan.json' })).toThrow(/inputs\.app\.wait\.Service/);
+  });
+
   it('carries the findings in their documented shape (kind, rule, severity, subject, cause, message, paths), and loads them again', () => {
     const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { LOG_LEVEL: value } });
     const api = {

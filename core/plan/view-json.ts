@@ -29,6 +29,7 @@ export function projectPlan(plan: Plan): Plan {
         ...(app.protected !== undefined && { protected: app.protected }),
         ...(app.prune !== undefined && { prune: app.prune }),
         ...(app.createNamespace !== undefined && { createNamespace: app.createNamespace }),
+        ...(app.wait !== undefined && { wait: { ...app.wait } }),
       },
       repo: plan.inputs.repo,
       commit: plan.inputs.commit,

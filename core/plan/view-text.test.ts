@@ -111,6 +111,14 @@ describe('renderPlanText', () => {
     expectGolden(new URL('no-changes.txt', viewsDir).pathname, renderPlanText(plan));
   });
 
+  it('an app that says what to wait for per kind: one line under the header', () => {
+    const plan = finalizePlan({ inputs: { ...inputs, app: { ...inputs.app, wait: { 'Deployment.apps': 'strict', Service: 'applied' } } }, changes: [], diagnostics: [], createdAt: '2026-01-01T00:00:00.000Z' });
+    const lines = renderPlanText(plan).split('\n');
+    expect(lines.filter((l) => l.includes('waits'))).toEqual(["  waits     Deployment.apps: strict, Service: applied (options.wait; an object's slipway.dev/wait wins)"]);
+    expect(lines.indexOf("  waits     Deployment.apps: strict, Service: applied (options.wait; an object's slipway.dev/wait wins)")).toBe(lines.findIndex((l) => l.startsWith('  applyset')) + 1);
+    expect(renderPlanText(finalizePlan({ inputs, changes: [], diagnostics: [], createdAt: '2026-01-01T00:00:00.000Z' }))).not.toContain('waits');
+  });
+
   it('why this change (plan --why): the commits behind an object, newest first, with the after-side lines blame gives each', () => {
     const change: Change = {
       key: k('ConfigMap', 'web', { namespace: 'shop' }),

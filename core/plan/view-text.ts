@@ -70,6 +70,7 @@ function header(plan: Plan, paint: Paint): string {
     ...(plan.inputs.charts ?? []).map((c) => `  chart     ${c.chart} ${c.version} from ${c.repoURL} (${c.digest.slice(0, 19)})`),
     ...(cluster ? [`  cluster   ${cluster.context}  ${cluster.server}  ${cluster.version}`] : []),
     ...(comparison ? [] : [`  applyset  ${plan.inputs.applySet.parent}${(plan.inputs.applySet.adopts ?? []).map((a) => `, taking over ${a.parent}`).join('')}`]),
+    ...(app.wait ? [`  waits     ${Object.entries(app.wait).map(([kind, mode]) => `${kind}: ${mode}`).join(', ')} (options.wait; an object's slipway.dev/wait wins)`] : []),
     ...(mode.kind === 'revert' ? [`  reverts   ${mode.of} (restores what that run changed)`] : []),
     ...(mode.kind === 'rollback' ? [`  rollback  to run ${mode.to} (the app as that run left it)`] : []),
     ...(comparison ? [`  before    ${comparison.before}`, `  after     ${comparison.after}`, '  (a comparison: nothing here can be applied)'] : []),

@@ -12,6 +12,7 @@
  * with "/", never leave the repository; "" is the repository root (`./paths.ts`).
  */
 import { SlipwayError } from '../model/diagnostics.js';
+import type { KindWaits } from '../model/kind-waits.js';
 import type { SyncOptions } from '../model/sync-options.js';
 import { lastSegment, normalizeRepoPath } from './paths.js';
 
@@ -113,6 +114,8 @@ export interface AppOptions {
   readonly syncOptions?: SyncOptions;
   /** Labels and annotations of the namespace createNamespace creates (Argo CD's spec.syncPolicy.managedNamespaceMetadata). */
   readonly managedNamespaceMetadata?: NamespaceMetadata;
+  /** What apply waits for per kind (slipway.yaml's options.wait); an object's slipway.dev/wait annotation wins. */
+  readonly wait?: KindWaits;
 }
 
 export interface NamespaceMetadata {

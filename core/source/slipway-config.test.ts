@@ -66,6 +66,13 @@ const invalidCases: [file: string, apps: string[], diagnostics: string[]][] = [
   ['bad-source-type.yaml', [], [
     'slipway.yaml:6:21: error: apps[0].source.type: expected one of "auto", "directory", "kustomize", "helm", got "helmm" (did you mean "helm"?) [config-invalid]',
   ]],
+  ['bad-wait.yaml', ['fine'], [
+    'slipway.yaml:8:9: error: apps[0].options.wait["apps/Deployment"]: a kind is written Kind or Kind.group, as a manifest names it (Service, Deployment.apps), not apiVersion/Kind; did you mean "Deployment.apps"? [config-invalid]',
+    'slipway.yaml:9:9: error: apps[0].options.wait.service: "service" is not a kind: a kind is written Kind or Kind.group, as a manifest names it (Service, Deployment.apps), starting with a capital letter [config-invalid]',
+    'slipway.yaml:10:9: error: apps[0].options.wait["Service.v1"]: "v1" is not an API group: the core group has no name; did you mean "Service"? [config-invalid]',
+    'slipway.yaml:11:36: error: apps[0].options.wait["Ingress.networking.k8s.io"]: expected one of "healthy", "strict", "applied", got "Applied" (did you mean "applied"?) [config-invalid]',
+    'slipway.yaml:12:20: error: apps[0].options.wait["Job.batch"]: expected one of "healthy", "strict", "applied", got "forever" [config-invalid]',
+  ]],
   ['duplicate-names.yaml', ['api', 'web'], [
     'slipway.yaml:8:11: error: apps[2].name: app name "web" is used twice, at slipway.yaml:4:11 and slipway.yaml:8:11; app names must be unique [duplicate-app]',
   ]],
@@ -116,8 +123,8 @@ const invalidCases: [file: string, apps: string[], diagnostics: string[]][] = [
     'slipway.yaml:8:7: error: unknown field "namepsace" in apps[0].destination (did you mean "namespace"?); expected one of: context, namespace [config-unknown-field]',
   ]],
   ['unknown-option-fields.yaml', [], [
-    'slipway.yaml:7:7: error: unknown field "prun" in apps[0].options (did you mean "prune"?); expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata [config-unknown-field]',
-    'slipway.yaml:8:7: error: unknown field "dryRun" in apps[0].options; expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata [config-unknown-field]',
+    'slipway.yaml:7:7: error: unknown field "prun" in apps[0].options (did you mean "prune"?); expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata, wait [config-unknown-field]',
+    'slipway.yaml:8:7: error: unknown field "dryRun" in apps[0].options; expected one of: prune, createNamespace, protected, ignoreDifferences, syncOptions, managedNamespaceMetadata, wait [config-unknown-field]',
   ]],
   ['unknown-top-level-field.yaml', [], [
     'slipway.yaml:1:1: error: missing required field "apps" [config-missing-field]',

@@ -41,6 +41,8 @@
  *         - Prune=confirm            #   (core/model/sync-options.ts: each honoured, or a warning)
  *       managedNamespaceMetadata:    # labels and annotations of the namespace createNamespace creates
  *         labels: { team: web }
+ *       wait:                        # what apply waits for per kind (./wait-config.ts); the
+ *         Service: applied           #   slipway.dev/wait annotation of an object wins
  * ```
  *
  * The file is YAML 1.2 (`yes`, `on` are strings, not booleans) holding one document. Unknown
@@ -56,6 +58,7 @@ import type { App, DirectoryOptions, HelmOptions, IgnoreDifferencesRule } from '
 import { APP_NAME_MAX_LENGTH, APP_NAME_PATTERN, APP_NAME_RULE, compareApps, DEFAULT_APP_OPTIONS } from './apps.js';
 import { normalizeRepoPath, resolveRepoPath } from './paths.js';
 import { jsonnetConfigSchema, toJsonnetOptions } from './jsonnet-config.js';
+import { kindWaitsSchema, toKindWaits } from './wait-config.js';
 import type { PathSegment, YamlSource } from './yaml-locations.js';
 import { isRecord, sortDiagnostics } from './util.js';
 import { formatPath, locate, lookupNode, parseYamlSource, scalarSource } from './yaml-locations.js';
@@ -162,6 +165,7 @@ const optionsSchema = z
       .strictObject({ labels: z.record(z.string(), z.string()).optional(), annotations: z.record(z.string(), z.string()).optional() })
       .optional()
       .describe('Labels and annotations of the namespace createNamespace creates'),
+    wait: kindWaitsSchema.optional(),
   })
   .describe('How the app is planned and applied');
 
@@ -270,6 +274,7 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
   });
   const { CreateNamespace: createNamespace, ...otherSyncOptions } = syncOptions;
   const metadata = options?.managedNamespaceMetadata;
+  const wait = toKindWaits(options?.wait);
   return {
     name: parsed.name,
     path,
@@ -286,6 +291,7 @@ function toApp(source: YamlSource, parsed: ParsedApp, index: number, diagnostics
           protected: options.protected,
           ...(Object.keys(otherSyncOptions).length > 0 && { syncOptions: otherSyncOptions }),
           ...(metadata && (metadata.labels || metadata.annotations) && { managedNamespaceMetadata: { ...(metadata.labels && { labels: metadata.labels }), ...(metadata.annotations && { annotations: metadata.annotations }) } }),
+          ...(wait && { wait }),
         }
       : DEFAULT_APP_OPTIONS,
     origin: { kind: 'slipway.yaml', file: source.file, line: locate(source, ['apps', index]).line ?? 1 },
@@ -365,6 +371,11 @@ function issueDiagnostics(source: YamlSource, root: unknown, issue: ZodIssue): D
         { at: 'key' },
       );
     });
+  }
+  if (issue.code === 'invalid_key') {
+    // A key of a mapping whose keys are checked (options.wait): the key's own words, at the key.
+    const why = issue.issues.map((i) => i.message).join('; ');
+    return [configError(source, path, 'config-invalid', `${formatPath(path)}: ${why}`, { at: 'key' })];
   }
   if (!lookupNode(source, path).complete) {
     const parent = path.slice(0, -1);

@@ -5,7 +5,8 @@
  * the run ends `progressing` after the Service's settle time (30 s, core/apply/health/assess.ts
  * OUTSIDE_WAITS) — not failed after 300 s. `slipway apply` exits 0 and names the Service; history
  * records the run and the object as progressing; a re-plan has nothing to change. A Deployment
- * that cannot become available still fails its apply.
+ * that cannot become available still fails its apply — unless the app's slipway.yaml says, per
+ * kind (options.wait), not to wait for it: then both are done once applied, at once.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ const tools = inject('tools');
 const kubectl = kubectlRunner({ kubectl: tools.kubectl, kubeconfig });
 const root = new URL('../..', import.meta.url).pathname;
 const suffix = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const NS = { shop: `progressing-it-${suffix}`, broken: `progressing-it-${suffix}-broken` } as const;
+const NS = { shop: `progressing-it-${suffix}`, broken: `progressing-it-${suffix}-broken`, unwaited: `progressing-it-${suffix}-unwaited` } as const;
 /** As a Pod could never match it: the Deployment that carries it never becomes Available. */
 const NO_NODE_SELECTOR = { 'slipway.test/no-such-node': 'true' };
 
@@ -78,9 +79,15 @@ apps:
   - name: broken
     path: apps/broken
     destination: {namespace: ${NS.broken}}
+  - name: unwaited
+    path: apps/unwaited
+    destination: {namespace: ${NS.unwaited}}
+    options:
+      wait: {Service: applied, Deployment.apps: applied, CronJob.batch: strict}
 `,
     'apps/shop/all.yaml': app(NS.shop),
     'apps/broken/all.yaml': app(NS.broken, NO_NODE_SELECTOR),
+    'apps/unwaited/all.yaml': app(NS.unwaited, NO_NODE_SELECTOR),
   });
   commit = fixture.commit('a frontend behind a LoadBalancer Service');
 });
@@ -133,6 +140,34 @@ describe('a LoadBalancer Service on a cluster without a load-balancer controller
       expect(run?.status).toBe('failed');
       expect(run?.objects.find((o) => o.key.kind === 'Deployment')?.outcome).toBe('timeout');
       expect(run?.objects.find((o) => o.key.kind === 'Service')?.outcome).toBe('progressing');
+    } finally {
+      history.close();
+    }
+  });
+});
+
+describe("slipway.yaml's wait per kind (options.wait)", () => {
+  it('Service and Deployment.apps applied: the plan says so, and the same broken Deployment and LoadBalancer Service end applied at once (exit 0)', () => {
+    const plan = slipway(['plan', '--repo', fixture.dir, '--rev', commit, '--app', 'unwaited', '--context', 'slipway-admin']);
+    expect(plan.status, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("  waits     CronJob.batch: strict, Deployment.apps: applied, Service: applied (options.wait; an object's slipway.dev/wait wins)");
+    // A kind the app has no object of: a warning at the app's definition in slipway.yaml.
+    expect(plan.stdout).toMatch(/slipway\.yaml:\d+.*warning: options\.wait: "CronJob\.batch" is the kind of no object of the app, so the entry does nothing \(its kinds: Deployment\.apps, Namespace, Service;/);
+
+    const applied = slipway(['apply', '--repo', fixture.dir, '--rev', commit, '--app', 'unwaited', '--context', 'slipway-admin', '--auto-approve']);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stderr).not.toContain('still progressing');
+    // Neither the Service's 30 s settle time nor the Deployment's timeout.
+    expect(applied.seconds).toBeLessThan(25);
+    const history = openHistory({ path: join(tmp, 'history.db') });
+    try {
+      const run = history.run(runIdOf(applied.stderr));
+      expect(run?.status).toBe('succeeded');
+      const results = Object.fromEntries((run?.objects ?? []).map((o) => [`${o.key.kind} ${o.key.name}`, [o.outcome, o.message]]));
+      expect(results).toMatchObject({
+        'Deployment frontend': ['applied', "not waited for (the app's wait for Deployment.apps: applied)"],
+        'Service frontend-external': ['applied', "not waited for (the app's wait for Service: applied)"],
+      });
     } finally {
       history.close();
     }
