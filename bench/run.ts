@@ -13,6 +13,10 @@ type Benchmark = { readonly name: string; readonly run: () => Promise<BenchSecti
 
 const benchmarks: Benchmark[] = [
   {
+    name: 'cli',
+    run: async () => (await import('./cli-bench.js')).cliSection(),
+  },
+  {
     name: 'git-read',
     run: async () => {
       const { gitReadSection } = await import('./git-read.js');

@@ -23,20 +23,12 @@ import { openHistory } from '../core/history/history.js';
 import { planApp } from '../core/plan/service.js';
 import { createTestRepo } from '../test/support/git-repo.js';
 import { benchCluster } from './cluster-bench.js';
+import { cpuMs } from './process-time.js';
 import { summarizeSamples, type BenchRow, type BenchSection } from './report.js';
 
 const log = (m: string): void => console.error(`[bench] watch: ${m}`);
 const CONTEXT = 'slipway-admin';
 const root = new URL('..', import.meta.url).pathname;
-
-/** Clock ticks per second of /proc/<pid>/stat (Linux: 100). */
-const TICKS = 100;
-
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS; // utime, stime
-}
 
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

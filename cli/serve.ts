@@ -35,10 +35,12 @@ export function startupOf(flags: StartupFlags): Startup {
 
 export async function runServe(opts: ServeFlags): Promise<void> {
   const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
-  startParsePool(); // a long-lived engine: parse large revisions on every core
   const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
   console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
   console.log(`Open this address in your browser (it carries a one-time token and works once): ${running.url}`);
+  // A long-lived engine parses large revisions on every core. The workers start once the address is
+  // out: each loads the parser (~0.3 s of CPU), which on a small machine delayed the address.
+  startParsePool();
   const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
