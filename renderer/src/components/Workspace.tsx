@@ -10,24 +10,29 @@ import { useCallback, useState } from 'react';
 import { applyGate } from '../applyGate.js';
 import { applyButton } from '../destroy.js';
 import { errorInfo, useHost } from '../host.js';
+import { liveTargetOfInputs } from '../liveTarget.js';
 import { folderFailure, ORIGIN_TEXT } from '../planInputs.js';
 import { planPrompt } from '../planPrompt.js';
 import { sameSelection, selectedAppName } from '../selection.js';
 import { PLAN_SHORTCUT } from '../workspace/planShortcut.js';
 import { useApplyAccess } from '../workspace/useApplyAccess.js';
 import { useApplyRuns } from '../workspace/useApplyRuns.js';
+import { useDrift } from '../workspace/useDrift.js';
 import { useFollowApplied } from '../workspace/useFollowApplied.js';
 import { useLiveTarget } from '../workspace/useLiveTarget.js';
+import { useNotifications } from '../workspace/useNotifications.js';
 import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
 import { usePreview } from '../workspace/usePreview.js';
 import { useRunPlan } from '../workspace/useRunPlan.js';
 import { useSelection } from '../workspace/useSelection.js';
 import { ApplyDialog } from './ApplyDialog.js';
 import { ApplyProgressView } from './ApplyProgressView.js';
+import { DriftBadge } from './DriftBadge.js';
 import { useRevisionLabelSource } from './CommitLabel.js';
 import { ErrorMessage } from './Errors.js';
 import { HistoryView } from './HistoryView.js';
 import { KubeconfigProblem } from './KubeconfigProblem.js';
+import { useSettings } from './Settings.js';
 import { LiveView } from './LiveView.js';
 import { PlanArea } from './PlanArea.js';
 import { namespaceProblem } from './PlanOptions.js';
@@ -48,6 +53,9 @@ export function Workspace(): React.JSX.Element {
   const followApplied = useFollowApplied(host, selection);
   useRevisionLabelSource(repo?.id ?? null, revisions);
   const access = useApplyAccess(host, session.plan);
+  // Drift of the chosen app on the chosen context: the badge beside the tabs, and the desktop notifications.
+  const drift = useDrift(host, liveTargetOfInputs(inputs));
+  useNotifications(host, drift, runs.planOf, useSettings().result?.settings.notifications);
   const live = useLiveTarget(inputs, repo);
 
   if (!repo || !revisions) {
@@ -99,6 +107,7 @@ export function Workspace(): React.JSX.Element {
         <button type="button" role="tab" aria-selected={view === 'live'} className={view === 'live' ? 'on' : ''} data-testid="tab-live" onClick={() => setView('live')}>
           Live
         </button>
+        <DriftBadge state={drift} planning={planning} onPlanFix={runPlan} />
       </nav>
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
       <KubeconfigProblem contexts={contexts} onReload={selection.reload} />

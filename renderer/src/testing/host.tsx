@@ -48,6 +48,9 @@ export const DEFAULT_HANDLERS: Handlers = {
   listFolders: () => ({ path: '/home/me', home: '/home/me', repository: false, folders: [] }),
   getSettings: () => SETTINGS,
   saveSettings: (s) => ({ ...SETTINGS, settings: { ...SETTINGS.settings, ...s } }) as CommandResult<'saveSettings'>,
+  // The chosen app was never applied to the chosen context: the drift badge says so and nothing else happens.
+  watchDrift: (r) => ({ streamId: r.streamId, report: { app: { name: r.app ?? r.path ?? '', path: r.path ?? '' }, context: r.context, state: 'not-applied', message: `the history has no apply of ${r.app ?? r.path ?? ''} to the cluster of context ${r.context}`, objects: [], drifted: 0, pending: 0, watches: [] } }),
+  stopDrift: () => ({ stopped: true }),
 };
 
 /** A HostApi answering from the fixtures; `handlers` replace single commands (throw an EngineError to fail one). */

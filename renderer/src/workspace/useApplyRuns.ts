@@ -3,7 +3,7 @@
  * every run, and each run's status as they tell it (the plan session marks the plan it applied).
  * `historyKey` moves when a run finishes.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineEvent, HostApi, Plan } from '../../../core/api/contract.js';
 
 export interface ApplyingRun {
@@ -24,6 +24,8 @@ export interface ApplyRuns {
   readonly statusOf: (runId: string) => string;
   /** The engine accepted `plan` and runs it as `runId`. */
   readonly started: (plan: Plan, runId: string) => void;
+  /** The plan of a run this window started (its app and context for a notification); undefined for another window's. */
+  readonly planOf: (runId: string) => Plan | undefined;
 }
 
 export function useApplyRuns(host: HostApi): ApplyRuns {
@@ -44,11 +46,14 @@ export function useApplyRuns(host: HostApi): ApplyRuns {
     [host],
   );
 
+  const plans = useRef(new Map<string, Plan>());
   const started = useCallback((plan: Plan, runId: string) => {
+    plans.current.set(runId, plan);
     setConfirming(false);
     setApplying({ runId, plan, startedAt: Date.now() });
   }, []);
   const closeProgress = useCallback(() => setApplying(null), []);
   const statusOf = useCallback((runId: string) => events.findLast((e): e is Extract<EngineEvent, { type: 'apply-finished' }> => e.type === 'apply-finished' && e.runId === runId)?.status ?? 'running', [events]);
-  return { confirming, setConfirming, applying, closeProgress, events, historyKey, statusOf, started };
+  const planOf = useCallback((runId: string) => plans.current.get(runId), []);
+  return { confirming, setConfirming, applying, closeProgress, events, historyKey, statusOf, started, planOf };
 }
