@@ -455,6 +455,20 @@ describe('failure: a failed step ends the run and skips the rest', () => {
     expect(sent(fake).filter((l) => l.includes('later'))).toEqual([]);
   });
 
+  it('many objects failing the same way: the run\'s error says it once, with how many and a few names', async () => {
+    const fake = cluster();
+    const services = Array.from({ length: 300 }, (_, i) => configMap(`c${String(i).padStart(3, '0')}`));
+    // As a full Service IP range answers each create: the same error, naming the object.
+    for (const c of services) fake.fail('apply', key(c), () => kubeError('invalid', `ConfigMap shop/${c.metadata.name} is invalid: spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full`, { status: 422 }));
+    const other = configMap('other');
+    fake.fail('apply', key(other), () => kubeError('invalid', 'ConfigMap shop/other is invalid: data: Too long', { status: 422 }));
+    const { result } = await run(fake, [...services, other].map((c) => ['create', c] as const));
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe(
+      'step 1 of 1 (wave 0) failed: 300 objects, e.g. ConfigMap shop/c000: ConfigMap shop/c000 is invalid: spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full (also ConfigMap shop/c001, ConfigMap shop/c002 and 297 more); ConfigMap shop/other: ConfigMap shop/other is invalid: data: Too long',
+    );
+  });
+
   it('a cluster that stops answering: the objects of the step not sent yet are skipped, not tried', async () => {
     const fake = cluster();
     fake.fail('apply', key(configMap('a')), () => kubeError('cluster-unreachable', 'connect ECONNREFUSED 127.0.0.1:6443'), 100);

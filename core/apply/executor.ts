@@ -12,6 +12,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { parseParentRef } from '../model/applyset.js';
 import { SlipwayError, hasErrors } from '../model/diagnostics.js';
+import type { ObjectFailure } from '../model/failures.js';
 import { identityOf } from '../model/resource.js';
 import type { FinishStatus } from '../model/run.js';
 import type { Change, Plan } from '../plan/types.js';
@@ -118,8 +119,8 @@ class ApplyRun implements StepContext, TaskSink {
     this.opts.onObjectResult?.(r);
   }
 
-  fail(reason: string): void {
-    this.wave.failures.push(reason);
+  fail(failure: ObjectFailure): void {
+    this.wave.failures.push(failure);
   }
 
   async run(): Promise<ApplyResult> {

@@ -10,6 +10,7 @@ import { KubeError } from '../kube/errors.js';
 import { withRetry, type RetryOptions } from '../kube/retry.js';
 import type { KubeObject } from '../kube/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
+import { failuresText, type ObjectFailure } from '../model/failures.js';
 import { formatKey, identityOf } from '../model/resource.js';
 import type { JsonObject } from '../plan/json.js';
 import { FIELD_MANAGER } from '../plan/prepare.js';
@@ -35,7 +36,7 @@ export interface ObjectsToSend {
 /** What the steps of one wave share: tasks still waited for, and what went wrong so far. */
 export interface WaveState {
   readonly waiting: ApplyTask[];
-  readonly failures: string[];
+  readonly failures: ObjectFailure[];
 }
 
 /** What a step needs of the run it is part of; the run (executor.ts) holds this state. */
@@ -100,7 +101,8 @@ export async function runStep(tasks: readonly ApplyTask[], run: StepContext, set
   }
   wave.waiting.length = 0;
   if (settings.signal?.aborted && wave.failures.length === 0) throw new StepCancelled('cancelled');
-  if (wave.failures.length > 0) throw new StepFailed(wave.failures.join('; '));
+  // Objects that failed the same way are named once, with how many (a full Service IP range fails them all).
+  if (wave.failures.length > 0) throw new StepFailed(failuresText(wave.failures));
 }
 
 /** Sends one task's change (delete, replace, or server-side apply) and leaves it waiting, or records why it ended. */

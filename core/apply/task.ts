@@ -4,9 +4,10 @@
  * what it waits for, and its result, reported the moment it is known.
  */
 import type { KubeObject } from '../kube/types.js';
+import type { ObjectFailure } from '../model/failures.js';
 import type { KindWaits } from '../model/kind-waits.js';
 import type { ObjectState } from '../model/run.js';
-import { formatKey, type ResourceKey } from '../model/resource.js';
+import type { ResourceKey } from '../model/resource.js';
 import type { Change } from '../plan/types.js';
 import type { ApplyEvent, ObjectResult } from './events.js';
 import type { HealthResult } from './health/assess.js';
@@ -18,8 +19,8 @@ export type TaskState = 'pending' | 'running' | 'waiting' | 'done';
 export interface TaskSink {
   emit(e: ApplyEvent): void;
   record(r: ObjectResult): void;
-  /** One object that makes its step fail, worded as the step's failure message lists it. */
-  fail(reason: string): void;
+  /** One object that makes its step fail, and why: the step's failure message names it (core/model/failures.ts). */
+  fail(failure: ObjectFailure): void;
 }
 
 /** Outcomes that fail the step the object is in. */
@@ -97,7 +98,7 @@ export class ApplyTask {
       ...(c.after && { after: c.after }),
       finishedAt: new Date().toISOString(),
     });
-    if (c.stepFails || FAILING.has(outcome)) this.sink.fail(`${formatKey(key)}: ${c.message ?? outcome}`);
+    if (c.stepFails || FAILING.has(outcome)) this.sink.fail({ key, message: c.message ?? outcome });
   }
 
   /** The task's step never started (an earlier one failed, the run was cancelled or refused): no event, no "before". */
