@@ -10,6 +10,9 @@
  *   plan          the plan of v1.2.0 (the scale-up), the Deployment's diff open;
  *   apply-failed  the apply of the bad release v2.0.0, failed: its Pods Pending on "Insufficient cpu" named on the
  *                 Deployment's row, and the way back first (Roll back to the v1.2.0 commit, Revert this run);
+ *   live          the Live tab on that bad release: Deployment → ReplicaSets → Pods, the new Pods degraded, Pending on
+ *                 "Insufficient cpu", the Deployment chosen, the scheduler's Warnings among the Events;
+ *   live-logs     the same tree with a running Pod's logs open (podinfo's JSON lines, served by kwok);
  *   history       after the bad release v2.0.0 failed and a rollback to v1.2.0: the runs, the failed one open;
  *   plan-destroy  the plan of v2.1.0, which deletes the ConfigMap and the Secret (prune): the count in red,
  *                 "Apply (destroys 2)", the deleted ConfigMap open;
@@ -33,6 +36,8 @@ import { CONTEXTS } from '../cluster/cluster.js';
 import { repoRoot } from '../cluster/paths.js';
 import { launchChromium, serveApp } from '../e2e/browser.js';
 import { demoEnv, prepareDemo } from './prepare.js';
+import { kubectlRunner } from '../support/kubectl.js';
+import { podLogFiles } from '../support/pod-log-files.js';
 import { DEMO_NAMESPACE } from './sample-repo.js';
 
 const started = Date.now();
@@ -77,6 +82,20 @@ async function span(from: Locator, to: Locator): Promise<Box> {
   const [a, b] = [await from.boundingBox(), await to.boundingBox()];
   if (!a || !b) throw new Error('nothing to picture: an element is not shown');
   return { x: a.x, y: a.y, width: a.width, height: Math.min(b.y + b.height + 16, VIEWPORT.height) - a.y };
+}
+
+/** What podinfo 6.7.0 writes as it starts and serves: JSON lines, as the live view's logs show them. */
+function podinfoLog(pod: string): string[] {
+  const at = (s: number): string => new Date(Date.now() - 3_600_000 + s * 1000).toISOString();
+  const line = (s: number, level: string, caller: string, msg: string, extra: Record<string, unknown> = {}): string => JSON.stringify({ level, ts: at(s), caller, msg, ...extra });
+  return [
+    line(0, 'info', 'podinfo/main.go:153', 'Starting podinfo', { version: '6.7.0', revision: '0b5f5f5', port: '9898' }),
+    line(0, 'info', 'api/server.go:255', 'Starting HTTP Server.', { addr: ':9898' }),
+    line(1, 'info', 'api/server.go:437', 'readiness probe enabled'),
+    ...Array.from({ length: 14 }, (_, i) => line(60 + i * 30, 'debug', 'api/server.go:331', 'request completed', { method: 'GET', path: i % 4 === 3 ? '/api/info' : '/readyz', status: 200, duration: `${(0.2 + (i % 5) * 0.07).toFixed(2)}ms`, host: pod })),
+    line(540, 'warn', 'api/server.go:331', 'request completed', { method: 'GET', path: '/api/cart', status: 503, duration: '2.41ms', host: pod }),
+    line(541, 'info', 'api/echo.go:40', 'echo request forwarded', { backend: 'storefront-api' }),
+  ];
 }
 
 /** Picks a tag in the revision picker. */
@@ -158,6 +177,27 @@ try {
   await until('Roll back offered', () => page.getByTestId('rollback-last-good').isVisible());
   await shoot(page, 'apply-failed');
 
+  log('the Live tab on the bad release: the new Pods Pending on "Insufficient cpu", the Warnings, a running Pod\'s logs');
+  await page.getByTestId('tab-live').click();
+  const liveView = page.getByTestId('live-view');
+  await until('the live tree, watched', async () => (await liveView.getAttribute('data-status')) === 'synced');
+  await until('the Pending Pods and why', async () => (await page.locator('[data-testid=live-node][data-kind=Pod]', { hasText: 'Insufficient cpu' }).count()) > 0);
+  await page.locator(`[data-testid=live-node][data-key="Deployment ${DEMO_NAMESPACE}/storefront"]`).click();
+  await until('the scheduler\'s Warnings', async () => (await page.locator('[data-testid=live-event][data-type=Warning]').count()) > 0);
+  await shoot(page, 'live');
+  const runningPod = (await page.locator('[data-testid=live-node][data-kind=Pod][data-health=healthy]').first().getAttribute('data-key'))!.split('/')[1]!;
+  // The Pod's log as podinfo writes it, served by kwok through the API server (its Logs resource).
+  await podLogFiles(kubectlRunner({ kubectl: cluster.tools.kubectl, kubeconfig: cluster.kubeconfig }), {
+    dir: join(work, 'logs'),
+    namespace: DEMO_NAMESPACE,
+    pod: runningPod,
+    containers: { web: { lines: podinfoLog(runningPod), at: new Date(Date.now() - 60_000) } },
+  });
+  await page.locator(`[data-testid=live-node][data-key="Pod ${DEMO_NAMESPACE}/${runningPod}"]`).click();
+  await until('the log lines', async () => (await page.getByTestId('log-line').count()) >= 10);
+  await shoot(page, 'live-logs');
+  await page.getByTestId('tab-plan').click();
+
   log('History: roll back to the v1.2.0 run');
   await page.getByTestId('show-history').click();
   const runs = page.getByTestId('history-run');
@@ -211,7 +251,7 @@ try {
   await shoot(page, 'plan-impact');
 
   if (errors.length) throw new Error(`the page raised errors: ${errors.join('; ')}`);
-  log(`done: ${only.size > 0 ? [...only].join(', ') : '18 pictures'} in ${outDir}`);
+  log(`done: ${only.size > 0 ? [...only].join(', ') : '22 pictures'} in ${outDir}`);
 } finally {
   await browser.close();
   await app.stop();

@@ -94,6 +94,13 @@ describe('PodLogs', () => {
     expect(screen.getByTestId('logs-count').textContent).toMatch(/^2 of 3 lines match/);
   });
 
+  it('wraps long lines until Wrap is turned off', async () => {
+    const { user } = await view();
+    expect(screen.getByTestId('log-lines').classList.contains('wrap')).toBe(true);
+    await user.click(screen.getByTestId('logs-wrap'));
+    expect(screen.getByTestId('log-lines').classList.contains('wrap')).toBe(false);
+  });
+
   it('says where and how many lines the engine skipped', async () => {
     const { host } = await view();
     lines(host, ['before']);

@@ -49,12 +49,16 @@ export function PodLogs(props: {
   const [follow, setFollow] = useState(true);
   const [previous, setPrevious] = useState(false);
   const [query, setQuery] = useState('');
+  // Long lines wrap by default (a narrow panel would hide what a JSON line says); each row is then measured.
+  const [wrap, setWrap] = useState(true);
   const logs = usePodLogs(host, { context: props.context, namespace: props.namespace, pod: props.pod, ...(container !== undefined && { container }), previous, follow });
   const { buffer, started } = logs;
   const shown = useMemo(() => filterLog(buffer.items, query), [buffer.items, query]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => LINE_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => LINE_HEIGHT, overscan: 20, getItemKey: (i) => shown[i]?.n ?? i });
+  // Rows measured again when wrapping is switched (their heights change).
+  useEffect(() => virtualizer.measure(), [wrap, virtualizer]);
   // The newest line stays in view while following, unless the reader scrolled up.
   const stick = useRef(true);
   useEffect(() => {
@@ -92,6 +96,9 @@ export function PodLogs(props: {
         <label className="small live-check" title="Read on as the container writes, the newest line in view">
           <input type="checkbox" checked={follow && !previous} disabled={previous} onChange={(e) => toggleFollow(e.target.checked)} data-testid="logs-follow" /> Follow
         </label>
+        <label className="small live-check" title="Wrap long lines instead of scrolling sideways">
+          <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} data-testid="logs-wrap" /> Wrap
+        </label>
         <label className="small live-check" title="The container's run before its last restart">
           <input type="checkbox" checked={previous} onChange={(e) => setPrevious(e.target.checked)} data-testid="logs-previous" /> Previous
         </label>
@@ -111,7 +118,7 @@ export function PodLogs(props: {
       {logs.status === 'failed' && <ErrorMessage compact title={START_PROBLEM[(logs.error as { code?: string } | undefined)?.code ?? ''] ?? 'Cannot read the log'} error={logs.error} />}
       {logs.end?.reason === 'failed' && <ErrorMessage compact title="The log ended with a failure" error={logs.end.error ?? { code: 'log-failed', message: 'the log stream broke off' }} />}
       <div
-        className="log-lines"
+        className={`log-lines${wrap ? ' wrap' : ''}`}
         ref={scroller}
         data-testid="log-lines"
         tabIndex={0}
@@ -125,16 +132,16 @@ export function PodLogs(props: {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const item = shown[v.index]!;
-            const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, height: LINE_HEIGHT, transform: `translateY(${v.start}px)` };
+            const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, minHeight: LINE_HEIGHT, transform: `translateY(${v.start}px)` };
             if (!isLine(item)) {
               return (
-                <div key={item.n} className="log-line log-skipped" style={style} data-testid="log-skipped">
+                <div key={item.n} ref={virtualizer.measureElement} data-index={v.index} className="log-line log-skipped" style={style} data-testid="log-skipped">
                   … {n(item.skipped)} line{item.skipped === 1 ? '' : 's'} skipped …
                 </div>
               );
             }
             return (
-              <div key={item.n} className="log-line" style={style} data-testid="log-line">
+              <div key={item.n} ref={virtualizer.measureElement} data-index={v.index} className="log-line" style={style} data-testid="log-line">
                 {markMatches(item.text, query).map(([part, hit], i) => (hit ? <mark key={i}>{part}</mark> : part))}
               </div>
             );
