@@ -33,14 +33,19 @@ export function startupOf(flags: StartupFlags): Startup {
   };
 }
 
+/** How long after the address is printed the parse workers start. */
+const PARSE_POOL_DELAY_MS = 3000;
+
 export async function runServe(opts: ServeFlags): Promise<void> {
   const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
   const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
   console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);
   console.log(`Open this address in your browser (it carries a one-time token and works once): ${running.url}`);
-  // A long-lived engine parses large revisions on every core. The workers start once the address is
-  // out: each loads the parser (~0.3 s of CPU), which on a small machine delayed the address.
-  startParsePool();
+  // A long-lived engine parses large revisions on every core. The workers start a little after the
+  // address is out: each loads the parser (~0.3 s of CPU), which on a 2-core machine delayed the
+  // address and then the browser's first screen by ~0.3 s each; the first plan comes later than that
+  // (and, should it not, parses on this thread).
+  setTimeout(startParsePool, PARSE_POOL_DELAY_MS).unref();
   const stop = (): void => void Promise.all([running.close(), handlers.close()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
