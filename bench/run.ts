@@ -56,6 +56,10 @@ const benchmarks: Benchmark[] = [
     run: async () => (await import('./live-bench.js')).liveSection(),
   },
   {
+    name: 'live-ui',
+    run: async () => (await import('./live-ui-bench.js')).liveUiSection(),
+  },
+  {
     name: 'watch',
     run: async () => (await import('./watch-bench.js')).watchSection(),
   },

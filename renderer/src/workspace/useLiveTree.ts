@@ -9,6 +9,9 @@ import type { HostApi, LiveTreeResult, LiveTreeWatchState } from '../../../core/
 import { liveTargetKey, watchRequest, type LiveTarget } from '../liveTarget.js';
 import { newStreamId } from '../streamId.js';
 
+/** A Performance API mark set when a stream's first tree reaches the page (bench/live-ui-bench.ts times the drawing from it). */
+export const LIVE_TREE_RECEIVED_MARK = 'slipway:live-tree-received';
+
 export type LiveTreeState =
   | { readonly status: 'idle' }
   | { readonly status: 'loading' }
@@ -51,7 +54,9 @@ export function useLiveTree(host: Pick<HostApi, 'watchLiveTree' | 'stopLiveTree'
     const started = host.watchLiveTree(watchRequest(target, streamId));
     started.then(
       (answer) => {
-        if (live && !evented) setState({ status: 'live', tree: answer, watches: [], receivedAt: Date.now(), ended: false });
+        if (!live || evented) return;
+        performance.mark(LIVE_TREE_RECEIVED_MARK, { detail: { streamId } });
+        setState({ status: 'live', tree: answer, watches: [], receivedAt: Date.now(), ended: false });
       },
       (error: unknown) => live && setState({ status: 'failed', error }),
     );
