@@ -4,7 +4,7 @@
 
 /** Bottom to top. A level lists its floors: folders of core/, or the files at its root. */
 const LEVELS = [
-  { base: ['core/model/', 'core/paths.ts', 'core/version.ts', 'core/secret-key.ts'] },
+  { base: ['core/model/', 'core/paths.ts', 'core/version.ts', 'core/secret-key.ts', 'core/disk-cache/'] },
   { kube: ['core/kube/'], git: ['core/git/'] },
   { manifest: ['core/manifest/'] },
   { source: ['core/source/'] },
