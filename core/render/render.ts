@@ -13,10 +13,10 @@ import { formatKey, identityOf } from '../model/resource.js';
 import { detectSourceType, type DirectoryOptions, type HelmValuesLayer, type SourceType } from '../source/apps.js';
 import { clearClosureCache, closureSnapshot } from './closure.js';
 import { materialize, resolveSymlink } from './materialize.js';
-import { parseManifests, type ParsedFile } from '../manifest/manifests.js';
+import { parseManifests } from '../manifest/manifests.js';
+import { clearParseCache, parseFiles } from './parse-files.js';
 import { directoryFileFilter, directoryFileRole, leftOutFilesDiagnostics, skippedFilesDiagnostic, type LeftOutReason } from './directory-files.js';
 import { clearJsonnetCache, renderJsonnetFiles } from './jsonnet.js';
-import { parsePool, POOL_MIN_FILES } from '../manifest/parse-pool.js';
 import { findTool, missingTool, runTool, type ToolPaths } from './tools.js';
 import { explainedFailure } from './tool-failure.js';
 import { testsLeftOut, withoutHelmTests } from './helm-tests.js';
@@ -82,64 +82,6 @@ export interface RenderResult {
   readonly renderedHash: string;
   /** Remote charts rendered (the app's chart, its dependencies), resolved to a version and digest. */
   readonly charts?: readonly ResolvedChart[];
-}
-
-/** Parse results by blob and path: re-rendering a revision that shares files reuses them. */
-const parseCache = new Map<string, ParsedFile>();
-const PARSE_CACHE_MAX = 50_000;
-
-/** Blob reads kept in flight while files are parsed in order (git answers them in one stream). */
-const READ_AHEAD = 256;
-
-function cacheParsed(key: string, parsed: ParsedFile): ParsedFile {
-  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
-  parseCache.set(key, parsed);
-  return parsed;
-}
-
-/**
- * Each file parsed (or taken from the parse cache, not even read), in order; the reads of the
- * next READ_AHEAD uncached files are already under way, so a cold revision costs one stream of
- * blob reads instead of a round trip per file. With many files to parse, the parsing goes to the
- * worker pool (one thread per core) while this thread keeps reading.
- */
-async function parseAll(repo: Repository, snapshot: Snapshot, files: readonly { readonly target: SnapshotFile; readonly path: string }[]): Promise<ParsedFile[]> {
-  const keys = files.map((f) => `${f.target.oid}:${f.path}`);
-  const cached = (i: number): ParsedFile | undefined => parseCache.get(keys[i]!);
-  let uncached = 0;
-  for (let i = 0; i < files.length && uncached < POOL_MIN_FILES; i++) if (!cached(i)) uncached++;
-  const pool = uncached >= POOL_MIN_FILES ? parsePool() : undefined;
-  const reads = new Map<number, Promise<Uint8Array>>();
-  const startRead = (i: number): void => {
-    if (i >= files.length || cached(i)) return;
-    const read = repo.readFile(snapshot, files[i]!.target);
-    read.catch(() => undefined); // awaited below in order; an early failure must not be an unhandled rejection
-    reads.set(i, read);
-  };
-  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) startRead(i);
-  const out: ParsedFile[] = new Array<ParsedFile>(files.length);
-  const onPool: Promise<void>[] = [];
-  for (let i = 0; i < files.length; i++) {
-    startRead(i + READ_AHEAD);
-    const read = reads.get(i);
-    reads.delete(i);
-    const hit = cached(i);
-    if (hit) {
-      out[i] = hit;
-      continue;
-    }
-    const { target, path } = files[i]!;
-    const bytes = await (read ?? repo.readFile(snapshot, target));
-    // A file that starts with "{" is most likely machine-printed JSON, which JSON.parse reads here in less time than a worker round trip takes.
-    if (!pool || bytes[0] === 0x7b) {
-      out[i] = cacheParsed(keys[i]!, parseManifests(bytes, { file: path }));
-      continue;
-    }
-    // What the pool cannot answer (a worker died, the parse threw there) is parsed here.
-    onPool.push(pool.parse(bytes, path).then((parsed) => void (out[i] = cacheParsed(keys[i]!, parsed ?? parseManifests(bytes, { file: path })))));
-  }
-  await Promise.all(onPool);
-  return out;
 }
 
 export async function renderApp(repo: Repository, revision: Revision, app: RenderableApp, opts: RenderOptions): Promise<RenderResult> {
@@ -239,7 +181,7 @@ async function renderDirectory(repo: Repository, snapshot: Snapshot, ctx: { revi
     }
     entries.push({ target: found, path: file.path });
   }
-  const parsed = await parseAll(repo, snapshot, entries.filter((e) => 'target' in e));
+  const parsed = await parseFiles(repo, snapshot, entries.filter((e) => 'target' in e));
   const objects: DesiredObject[] = [];
   const diagnostics: Diagnostic[] = [];
   let next = 0;
@@ -436,7 +378,7 @@ export function findDuplicates(objects: readonly DesiredObject[]): Diagnostic[] 
 
 /** Forgets every parsed file (a cold start, for benchmarks and tests). */
 export function clearRenderCaches(): void {
-  parseCache.clear();
+  clearParseCache();
   clearClosureCache();
   clearJsonnetCache();
 }
