@@ -8,6 +8,7 @@ import type { ObjectBackend } from './backend.js';
 import { GitProcessError } from './backend-cli.js';
 import type { GitCache, ListingEntry } from './cache.js';
 import { fileModeOf, parseCommit, parseTree, type ObjectType, type ParsedCommit, type RawObject, type TreeEntry } from './objects.js';
+import { persistedListing, persistListing } from './persisted-listings.js';
 import { pathSegments } from './repo-path.js';
 
 export const UNSHALLOW_HINT = 'git fetch --unshallow';
@@ -131,8 +132,27 @@ export class ObjectStore {
     return current;
   }
 
-  /** Every blob under a tree, recursively, in Git's tree order, with paths relative to it. Cached by tree oid. */
+  /**
+   * Every blob under a tree, recursively, in Git's tree order, with paths relative to it. Cached by
+   * tree oid in memory and, for the trees asked for here (a snapshot's folder; not every subtree
+   * of it), in the disk cache, where the next process finds it.
+   */
   listRecursive(treeOid: string): Promise<readonly ListingEntry[]> {
+    const hit = this.cache.getListing(treeOid);
+    if (hit) return Promise.resolve(hit);
+    const persisted = persistedListing(treeOid);
+    if (persisted) {
+      this.cache.setListing(treeOid, persisted);
+      return Promise.resolve(persisted);
+    }
+    return this.listSubtree(treeOid).then((listing) => {
+      persistListing(treeOid, listing);
+      return listing;
+    });
+  }
+
+  /** As listRecursive, from memory or Git only: the subtrees of a listing are not recorded on their own. */
+  private listSubtree(treeOid: string): Promise<readonly ListingEntry[]> {
     const hit = this.cache.getListing(treeOid);
     if (hit) return Promise.resolve(hit);
     let p = this.inflightListings.get(treeOid);
@@ -150,7 +170,7 @@ export class ObjectStore {
       const listed = await this.bulkList(treeOid);
       if (listed) return listed;
     }
-    const children = await Promise.all(subtrees.map((s) => this.listRecursive(s.oid)));
+    const children = await Promise.all(subtrees.map((s) => this.listSubtree(s.oid)));
     const out: ListingEntry[] = [];
     let k = 0;
     for (const e of entries) {
