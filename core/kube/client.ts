@@ -26,7 +26,8 @@ import { KubeError, toKubeError } from './errors.js';
 import type { KubeRequestInfo } from './errors.js';
 import { kubeConfigFor } from './kubeconfig.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
-import { discover } from './target.js';
+import { discover, invalidateCache } from './target.js';
+import { kindNotServed } from './not-served.js';
 import { resourceFor } from './discovery.js';
 import type { ApiResource, FieldValidation, KubeObject, PropagationPolicy, RequestOptions } from './types.js';
 
@@ -132,6 +133,39 @@ export class KubeClient {
 
   /** One request; resolves to the parsed JSON answer, rejects with a KubeError. */
   async request(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<unknown> {
+    const { status, headers, text, info, url } = await this.send(method, path, opts);
+    if (status < 200 || status > 299) throw this.failed(status, headers, text, info);
+    if (opts.text) return text;
+    return this.json(text, { method, url, status });
+  }
+
+  /**
+   * A GET that the server may answer "not modified" (304) when `etag` is still the document's ETag
+   * (discovery documents have one): `undefined` then, else the answer and its ETag.
+   */
+  async conditionalGet(path: string, opts: RequestOptions & { readonly etag?: string }): Promise<{ readonly body: unknown; readonly etag?: string } | undefined> {
+    const { status, headers, text, info, url } = await this.send('GET', path, { ...opts, ...(opts.etag !== undefined && { headers: { 'If-None-Match': opts.etag } }) });
+    if (status === 304 && opts.etag !== undefined) return undefined;
+    if (status < 200 || status > 299) throw this.failed(status, headers, text, info);
+    return { body: this.json(text, { method: 'GET', url, status }), ...(headers.etag !== undefined && { etag: headers.etag }) };
+  }
+
+  private failed(status: number, headers: Record<string, string>, text: string, info: KubeRequestInfo): KubeError {
+    // The URL itself is unknown: a kind discovery listed is no longer served (its CRD was deleted). Discovery is read again next time.
+    if (status === 404 && kindNotServed(text)) invalidateCache(this, 'discovery');
+    return toKubeError(new ApiException(status, 'Unsuccessful HTTP Request', text, headers), info);
+  }
+
+  private json(text: string, at: { method: string; url: URL; status: number }): unknown {
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new KubeError('api-error', `the API server of context ${this.context} answered ${at.method} ${at.url.pathname} with something that is not JSON`, { context: this.context, server: this.server, status: at.status, cause: err });
+    }
+  }
+
+  private async send(method: HttpMethod, path: string, opts: RequestOptions & { readonly headers?: Readonly<Record<string, string>> }): Promise<{ status: number; headers: Record<string, string>; text: string; info: KubeRequestInfo; url: URL }> {
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const info: KubeRequestInfo = { context: this.context, server: this.server, timeoutMs, ...opts.info };
     const url = new URL(this.server + path);
@@ -139,6 +173,7 @@ export class KubeClient {
     const ctx = new RequestContext(url.toString(), method);
     ctx.setHeaderParam('Accept', opts.accept ?? 'application/json');
     ctx.setHeaderParam('User-Agent', `slipway/${SLIPWAY_VERSION}`);
+    for (const [name, value] of Object.entries(opts.headers ?? {})) ctx.setHeaderParam(name, value);
     if (opts.body !== undefined) {
       ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
       ctx.setBody(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
@@ -175,14 +210,7 @@ export class KubeClient {
       throw toKubeError(err, info);
     }
     if (this.onWarning && headers.warning) for (const w of parseWarnings(headers.warning)) this.onWarning(w, info);
-    if (status < 200 || status > 299) throw toKubeError(new ApiException(status, 'Unsuccessful HTTP Request', text, headers), info);
-    if (opts.text) return text;
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (err) {
-      throw new KubeError('api-error', `the API server of context ${this.context} answered ${method} ${url.pathname} with something that is not JSON`, { context: this.context, server: this.server, status, cause: err });
-    }
+    return { status, headers, text, info, url };
   }
 
   /** The served resource for a group/version/kind; discovery is refreshed once before giving up (a CRD may be new). */

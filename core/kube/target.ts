@@ -1,7 +1,9 @@
 /**
  * Target (a context resolved to cluster identity) and Discovery (every served API resource), each
  * cached in memory per (context, server) for a TTL (default 5 min). Invalidate the discovery cache
- * after an apply that creates or changes CustomResourceDefinitions or APIServices.
+ * after an apply that creates or changes CustomResourceDefinitions or APIServices. Discovery is
+ * also kept in the disk cache, if the process has one, and used there only when the server says
+ * it is still current (persisted-discovery.ts).
  */
 import { mapConcurrent } from './concurrency.js';
 import {
@@ -13,6 +15,7 @@ import {
 } from './discovery.js';
 import type { ApiGroupList, ApiResourceList } from './discovery.js';
 import { KubeError } from './errors.js';
+import { forgetPersistedDiscovery, joinHalves, persistDiscovery, persistedDiscovery, type DiscoveryHalf, type PersistedDiscovery } from './persisted-discovery.js';
 import { withRetry } from './retry.js';
 import type { Discovery, DiscoveryClient, Target } from './types.js';
 
@@ -61,7 +64,10 @@ function cacheKey(client: Pick<DiscoveryClient, 'context' | 'server'>): string {
 
 /** Forgets the cached discovery and/or target of this context and server. */
 export function invalidateCache(client: Pick<DiscoveryClient, 'context' | 'server'>, what: 'discovery' | 'target' | 'all' = 'all'): void {
-  if (what !== 'target') discoveries.delete(cacheKey(client));
+  if (what !== 'target') {
+    discoveries.delete(cacheKey(client));
+    forgetPersistedDiscovery(client.server);
+  }
   if (what !== 'discovery') targets.delete(cacheKey(client));
 }
 
@@ -96,16 +102,35 @@ export function resolveTarget(client: DiscoveryClient, opts: CacheOptions = {}):
 
 /** Every served API resource: aggregated discovery when the server offers it, else /api + /apis group version by group version. */
 export function discover(client: DiscoveryClient, opts: CacheOptions = {}): Promise<Discovery> {
-  return discoveries.get(cacheKey(client), opts, async () => {
-    const [core, apis] = await Promise.all([
-      withRetry(() => client.request('GET', '/api', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/api)' } })),
-      withRetry(() => client.request('GET', '/apis', { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: 'discovery (/apis)' } })),
-    ]);
-    if (isAggregatedDiscovery(core) && isAggregatedDiscovery(apis)) return parseAggregatedDiscovery([core, apis]);
-    return legacyDiscovery(client, {
-      core: isAggregatedDiscovery(core) ? undefined : (core as { versions?: string[] }),
-      apis: isAggregatedDiscovery(apis) ? undefined : (apis as ApiGroupList),
-    });
+  return discoveries.get(cacheKey(client), opts, () => discoverNow(client));
+}
+
+async function discoverNow(client: DiscoveryClient, useSaved = true): Promise<Discovery> {
+  const saved = useSaved && client.conditionalGet ? persistedDiscovery(client.server) : undefined;
+  const read = (half: 'api' | 'apis'): Promise<{ readonly body: unknown; readonly etag?: string } | undefined> => {
+    const opts = { accept: AGGREGATED_DISCOVERY_ACCEPT, info: { verb: 'get', resource: `discovery (/${half})` } };
+    if (client.conditionalGet) return withRetry(() => client.conditionalGet!(`/${half}`, { ...opts, ...(saved && { etag: saved[half].etag }) }));
+    return withRetry(() => client.request('GET', `/${half}`, opts)).then((body) => ({ body }));
+  };
+  const [core, apis] = await Promise.all([read('api'), read('apis')]);
+  // undefined: not modified since the saved half (a 304 to If-None-Match).
+  const half = (answer: typeof core, which: 'api' | 'apis'): DiscoveryHalf | undefined => {
+    if (answer === undefined) return saved?.[which];
+    if (!isAggregatedDiscovery(answer.body) || answer.etag === undefined) return undefined;
+    const { resources, unavailable } = parseAggregatedDiscovery([answer.body]);
+    return { etag: answer.etag, resources, unavailable };
+  };
+  const both = { api: half(core, 'api'), apis: half(apis, 'apis') };
+  if (both.api && both.apis) {
+    if (core !== undefined || apis !== undefined) persistDiscovery(client.server, both as PersistedDiscovery);
+    return joinHalves(both as PersistedDiscovery);
+  }
+  // The server stopped sending one of them aggregated (or without an ETag) although the other was not modified: ask again from scratch.
+  if (core === undefined || apis === undefined) return discoverNow(client, false);
+  if (isAggregatedDiscovery(core.body) && isAggregatedDiscovery(apis.body)) return parseAggregatedDiscovery([core.body, apis.body]);
+  return legacyDiscovery(client, {
+    core: isAggregatedDiscovery(core.body) ? undefined : (core.body as { versions?: string[] }),
+    apis: isAggregatedDiscovery(apis.body) ? undefined : (apis.body as ApiGroupList),
   });
 }
 

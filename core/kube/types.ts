@@ -26,6 +26,8 @@ export interface DiscoveryClient {
   readonly server: string;
   readonly user: string;
   request(method: HttpMethod, path: string, opts?: RequestOptions): Promise<unknown>;
+  /** A GET answered `undefined` when the document still has ETag `etag` (304); KubeClient has it, fakes may not. */
+  conditionalGet?(path: string, opts: RequestOptions & { readonly etag?: string }): Promise<{ readonly body: unknown; readonly etag?: string } | undefined>;
 }
 
 /** An object exactly as the API server returned it (raw JSON: no typed-model conversion, no dates). */
