@@ -10,6 +10,7 @@ import { openRepository } from '../core/git/repository.js';
 import { openRemote } from '../core/git/remote.js';
 import type { Repository, Revision } from '../core/git/types.js';
 import { userCacheDir, userDataDir } from '../core/paths.js';
+import { useUserDiskCache } from '../core/disk-cache/user-cache.js';
 
 /** The history database: --history, else $SLIPWAY_HISTORY, else the user data folder. */
 export function historyPath(flags: { history?: string | false }): string {
@@ -26,6 +27,8 @@ export function treesCacheDir(): string {
  * end up in shell history.
  */
 export async function openRepositoryArg(arg: string): Promise<Repository> {
+  // Every command that reads a repository keeps what a second command would redo (parsed files, tree listings, discovery) in the user's cache folder.
+  useUserDiskCache();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) || /^[\w.-]+@[\w.-]+:/.test(arg)) {
     const env = process.env;
     const auth = env.SLIPWAY_GIT_TOKEN ? { token: env.SLIPWAY_GIT_TOKEN } : env.SLIPWAY_GIT_USERNAME ? { username: env.SLIPWAY_GIT_USERNAME, password: env.SLIPWAY_GIT_PASSWORD ?? '' } : undefined;

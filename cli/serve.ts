@@ -9,6 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import type { Startup } from '../core/api/contract.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { startParsePool } from '../core/manifest/parse-pool.js';
+import { useUserDiskCache } from '../core/disk-cache/user-cache.js';
 import { startEngineServer } from '../core/server/http.js';
 import { SLIPWAY_VERSION } from '../core/version.js';
 import type { ServeFlags, StartupFlags } from './commands/serve.js';
@@ -37,6 +38,8 @@ export function startupOf(flags: StartupFlags): Startup {
 const PARSE_POOL_DELAY_MS = 3000;
 
 export async function runServe(opts: ServeFlags): Promise<void> {
+  // The engine's first plans after a start read what earlier processes parsed, listed and discovered.
+  useUserDiskCache();
   const handlers = createHandlers({ transport: 'http', startup: startupOf(opts) });
   const running = await startEngineServer({ staticDir: rendererDir(), handlers, events: handlers.events, port: opts.port });
   console.log(`Slipway ${SLIPWAY_VERSION} is serving on http://127.0.0.1:${running.port}`);

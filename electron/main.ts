@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
 import { startParsePool } from '../core/manifest/parse-pool.js';
+import { useUserDiskCache } from '../core/disk-cache/user-cache.js';
 import { folderDialog } from './folder-dialog.js';
 import { commandListener, forwardEvents } from './ipc.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
   const chooseFolder = folderDialog((options) => (window ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)));
   const handlers = createHandlers({ transport: 'electron', startup: startupFromArgs(process.argv.slice(1), process.cwd()), chooseFolder });
   startParsePool(); // a long-lived engine: parse large revisions on every core
+  useUserDiskCache(); // its first plans read what earlier processes (the CLI too) parsed, listed and discovered
 
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();
