@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestRepo, type TestRepo } from '../../test/support/git-repo.js';
-import { DiskCache } from '../disk-cache/disk-cache.js';
+import { checksum, DiskCache } from '../disk-cache/disk-cache.js';
 import { diskCache, useDiskCache } from '../disk-cache/process.js';
 import { GitCache } from './cache.js';
 import { LISTING_NAMESPACE } from './persisted-listings.js';
@@ -61,7 +60,7 @@ describe('tree listings in the disk cache', () => {
     const db = new Sqlite(join(tmp, 'cache.db'));
     // A right checksum over a value that is no listing (as a bug of an older version could write): read, then refused.
     const bad = '[["", "nope", "q"]]';
-    db.prepare('UPDATE entries SET value = ?, sum = ? WHERE ns = ?').run(bad, createHash('sha1').update(bad).digest().subarray(0, 8), LISTING_NAMESPACE);
+    db.prepare('UPDATE entries SET value = ?, sum = ? WHERE ns = ?').run(bad, checksum(bad), LISTING_NAMESPACE);
     db.close();
     const second = await snapshotFresh();
     expect(second.snapshot).toEqual(first.snapshot);
