@@ -15,6 +15,7 @@ import { LogWalker } from './log.js';
 import { fileModeOf, hashObject, isFullOid, parseCommit, parseTag, subjectOf, type ParsedCommit } from './objects.js';
 import { classifyRef, followRef, readHead, readRefs, refCandidates, type RawRef } from './refs.js';
 import { comparePaths, joinRepoPath, normalizeRepoPath } from './repo-path.js';
+import { asksDisk, isRootCheckpoint, persistedRoot, persistRoots } from './persisted-roots.js';
 import { ObjectStore, UNSHALLOW_HINT } from './store.js';
 import { WORKING_COPY, type CommitRevision, type LogEntry, type LogPage, type RefInfo, type Repository, type Revision, type Snapshot, type SnapshotFile } from './types.js';
 import { listWorkingCopy } from './working-copy.js';
@@ -335,14 +336,17 @@ export class GitRepository implements Repository {
   async rootCommit(revision: Revision): Promise<string | undefined> {
     const start = revision.kind === 'commit' ? revision.oid : revision.head;
     if (start === undefined) return undefined;
-    const known = this.roots.get(start);
-    if (known) return known;
+    const known = this.roots.get(start) ?? persistedRoot(start);
+    if (known) {
+      this.roots.set(start, known);
+      return known;
+    }
     const shallow = await this.readShallow();
     const path: string[] = [];
     let oid = start;
     let root: string | undefined;
     for (;;) {
-      root = this.roots.get(oid);
+      root = this.roots.get(oid) ?? (oid !== start && asksDisk(path.length, oid) ? persistedRoot(oid) : undefined);
       if (root) break;
       path.push(oid);
       if (shallow.has(oid)) {
@@ -357,6 +361,11 @@ export class GitRepository implements Repository {
     }
     // Every 256th commit is remembered (and the start): a later walk from a newer commit stops soon, and memory stays small.
     for (const [i, seen] of path.entries()) if (i === 0 || i % 256 === 0) this.roots.set(seen, root);
+    // On disk, for later processes: the start and the checkpoints on the way.
+    persistRoots(
+      path.filter((seen, i) => i === 0 || isRootCheckpoint(seen)),
+      root,
+    );
     return root;
   }
 
