@@ -17,6 +17,10 @@ const benchmarks: Benchmark[] = [
     run: async () => (await import('./cli-bench.js')).cliSection(),
   },
   {
+    name: 'cache',
+    run: async () => (await import('./cache-bench.js')).cacheSection(),
+  },
+  {
     name: 'git-read',
     run: async () => {
       const { gitReadSection } = await import('./git-read.js');
