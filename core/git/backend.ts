@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import type { RawObject, ObjectType } from './objects.js';
+import { gitExecutableKey, persistedGitVersion, persistGitVersion } from './persisted-git-version.js';
 
 export type BackendKind = 'isomorphic-git' | 'git-cli';
 export type BackendChoice = 'auto' | BackendKind;
@@ -70,14 +71,21 @@ export function gitChildEnv(): NodeJS.ProcessEnv {
 
 let gitCliProbe: Promise<readonly [number, number] | null> | undefined;
 
-/** The version of the `git` on PATH as [major, minor], or null when there is none (checked once per process). */
+/** The version of the `git` on PATH as [major, minor], or null when there is none (checked once per process, or taken from the disk cache). */
 export function gitCliVersion(): Promise<readonly [number, number] | null> {
-  gitCliProbe ??= new Promise((resolve) => {
-    execFile('git', ['--version'], { env: gitChildEnv(), timeout: 10_000 }, (err, stdout) => {
-      const m = /^git version (\d+)\.(\d+)/.exec(stdout);
-      resolve(err || !m ? null : [Number(m[1]), Number(m[2])]);
+  gitCliProbe ??= (async () => {
+    const key = gitExecutableKey();
+    const saved = key === undefined ? undefined : persistedGitVersion(key);
+    if (saved) return saved;
+    const version = await new Promise<readonly [number, number] | null>((resolve) => {
+      execFile('git', ['--version'], { env: gitChildEnv(), timeout: 10_000 }, (err, stdout) => {
+        const m = /^git version (\d+)\.(\d+)/.exec(stdout);
+        resolve(err || !m ? null : [Number(m[1]), Number(m[2])]);
+      });
     });
-  });
+    if (key !== undefined && version) persistGitVersion(key, version);
+    return version;
+  })();
   return gitCliProbe;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The disk cache as users meet it: separate `slipway` processes (the built CLI) sharing the user's
- * cache folder. A second command reads the parsed files and the folder's listing the first one
+ * cache folder. A second command reads the parsed files, the folder's listing and git's version the first one
  * wrote (SLIPWAY_CACHE_STATS says what each process asked and wrote), processes writing at once
  * leave a sound file, and a Secret's value is never in it.
  */
@@ -69,6 +69,9 @@ describe('the disk cache shared by slipway processes', () => {
     expect(second.status, second.stderr).toBe(0);
     expect(parsed(second.stats)).toEqual({ hits: FILES, misses: 1, writes: 0, dropped: 0 });
     expect(listings(second.stats)).toMatchObject({ hits: 1, writes: 0 });
+    // `git --version` is not run again for the same git.
+    expect(first.stats.namespaces['git-version/1']).toMatchObject({ hits: 0, writes: 1 });
+    expect(second.stats.namespaces['git-version/1']).toMatchObject({ hits: 1, writes: 0 });
     expect(second.stdout).toBe(first.stdout);
     expect(second.stderr).toBe(first.stderr);
 
