@@ -2,7 +2,7 @@
  * The desktop shell: one window, the engine in the main process, secure defaults. It only
  * launches things; all behaviour lives in core/ (engine) and renderer/ (UI).
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COMMAND_CHANNELS, COMMAND_IDS } from '../core/api/channels.js';
 import { createHandlers } from '../core/api/handlers.js';
@@ -10,7 +10,7 @@ import { startParsePool } from '../core/manifest/parse-pool.js';
 import { useUserDiskCache } from '../core/disk-cache/user-cache.js';
 import { folderDialog } from './folder-dialog.js';
 import { commandListener, forwardEvents } from './ipc.js';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isAllowedNavigation, isExternalLinkAllowed, isPermissionAllowed, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
 import { startupFromArgs } from './startup.js';
 
 const rendererDir = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -57,6 +57,9 @@ if (!app.requestSingleInstanceLock()) {
       const file = rendererFileFor(request.url, rendererDir);
       return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
     });
+    // Only notifications, only for our page (Electron would grant any permission a page asks for).
+    session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionAllowed(permission, contents.getURL(), rendererIndex)));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, rendererIndex));
     window = new BrowserWindow({ width: 1400, height: 900, title: 'Slipway', show: false, webPreferences: secureWebPreferences(preload) });
     window.once('ready-to-show', () => window?.show());
     void window.loadURL(rendererIndex);

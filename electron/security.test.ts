@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedNavigation, isExternalLinkAllowed, isTrustedSender, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
+import { isAllowedNavigation, isExternalLinkAllowed, isPermissionAllowed, isTrustedSender, RENDERER_INDEX_URL, rendererFileFor, secureWebPreferences } from './security.js';
 
 const index = RENDERER_INDEX_URL;
 const dir = '/opt/slipway/resources/app.asar/dist/renderer';
@@ -60,5 +60,18 @@ describe('electron security', () => {
     ['javascript:alert(1)', false],
   ])('opens %s externally: %s', (url, expected) => {
     expect(isExternalLinkAllowed(url)).toBe(expected);
+  });
+
+  it.each([
+    ['notifications', index, true],
+    ['notifications', `${index}#/history`, true],
+    ['notifications', 'https://evil.example/index.html', false],
+    ['notifications', undefined, false],
+    ['media', index, false],
+    ['geolocation', index, false],
+    ['clipboard-read', index, false],
+    ['openExternal', index, false],
+  ])('permission %s for %s: %s', (permission, url, expected) => {
+    expect(isPermissionAllowed(permission, url, index)).toBe(expected);
   });
 });

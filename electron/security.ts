@@ -82,3 +82,14 @@ export function isExternalLinkAllowed(url: string): boolean {
     return false;
   }
 }
+
+/**
+ * Permissions the page may have: Electron grants every request (camera, geolocation, …) unless a
+ * handler says otherwise, and the page needs only notifications (drift, a finished apply, an
+ * unreachable cluster), and only for our own page.
+ */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, rendererIndexUrl: string): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && samePage(requestingUrl, rendererIndexUrl);
+}
