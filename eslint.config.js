@@ -1,6 +1,7 @@
 // Lint, and the layering rules of DESIGN.md:
 //   core/      never imports electron, react, monaco, or anything from renderer/, electron/ or cli/
-//   renderer/  never imports Node built-ins, electron, or core runtime code (contract types and channel names only)
+//   renderer/  never imports Node built-ins, electron, or anything of core but the contract's types (core/api/contract.ts and its
+//              parts in core/api/contract/) and the channel names (core/api/channels.ts)
 //   core/      inside: floors, enforced by dependency-cruiser (.dependency-cruiser.cjs) in `npm run lint`
 //   electron/  never imports renderer/ code (it loads the built page)
 //   cli/commands/  the flags of each command, loaded at every start: imports commander and its siblings only
@@ -24,8 +25,10 @@ export const layerRules = {
     paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in a browser: no Node built-ins. Ask the engine through HostApi.' })),
     patterns: [
       { group: ['electron', 'electron/*'], message: 'renderer/ never imports electron: it talks to the engine through the injected HostApi.' },
-      // channels.ts is the contract's list of channel names: plain strings, no runtime dependencies, so the renderer may import it.
-      { regex: '(^|/)core(/(?!api/channels\\.js$).*)?$', allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`), and the channel names of core/api/channels.ts; runtime code stays in the engine.' },
+      // Of core, the contract only: channels.ts is its list of channel names (plain strings, no runtime dependencies), so the
+      // renderer may import it; the contract's types come from contract.ts, which re-exports its parts in core/api/contract/.
+      { regex: '(^|/)core(/(?!api/channels\\.js$|api/contract\\.js$|api/contract/[^/]+\\.js$).*)?$', message: 'renderer/ imports only contract types from core (`import type` from core/api/contract.ts or its parts in core/api/contract/), and the channel names of core/api/channels.ts; the rest of core is the engine.' },
+      { regex: '(^|/)core/api/contract(/[^/]+)?\\.js$', allowTypeImports: true, message: 'renderer/ imports only contract types from core (use `import type`): the schemas and all runtime code stay in the engine.' },
     ],
   },
   /**

@@ -23,6 +23,9 @@ describe('layering lint', () => {
     ['renderer/src/bad.ts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n", /never imports electron/],
     ['renderer/src/bad.ts', "import { SLIPWAY_VERSION } from '../../core/version.js';\nexport const v = SLIPWAY_VERSION;\n", /contract types from core/],
     ['renderer/src/bad.ts', "import { commands } from '../../core/api/contract.js';\nexport const c = commands;\n", /contract types from core/],
+    // Of core, only the contract's types: a type of any other module is the engine's business.
+    ['renderer/src/bad.ts', "import type { Plan } from '../../core/plan/types.js';\nexport type P = Plan;\n", /contract types from core/],
+    ['renderer/src/bad.ts', "import { logsStartedSchema } from '../../core/api/contract/logs.js';\nexport const l = logsStartedSchema;\n", /contract types from core/],
     ['electron/bad.ts', "import { App } from '../renderer/src/App.js';\nexport const a = App;\n", /never imports renderer code/],
     ['cli/commands/bad.ts', "import { planApp } from '../../core/plan/service.js';\nexport const p = planApp;\n", /imports only commander and its siblings/],
     ['cli/commands/bad.ts', "import { runPlan } from '../plan.js';\nexport const r = runPlan;\n", /imports only commander and its siblings/],
@@ -37,6 +40,8 @@ describe('layering lint', () => {
   it.each([
     ['core/plan/good.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"],
     ['renderer/src/good.ts', "import type { HostApi } from '../../core/api/contract.js';\nexport type H = HostApi;\n"],
+    // The contract's parts (core/api/contract/) are the contract too.
+    ['renderer/src/good.ts', "import type { LogsStarted } from '../../core/api/contract/logs.js';\nexport type L = LogsStarted;\n"],
     ['renderer/src/good.tsx', "import { useState } from 'react';\nexport const s = useState;\n"],
     // The channel names are plain strings with no dependencies: the one runtime import from core.
     ['renderer/src/good.ts', "import { COMMAND_CHANNELS } from '../../core/api/channels.js';\nexport const c = COMMAND_CHANNELS;\n"],
