@@ -6,8 +6,11 @@ import type { ApplyEvent } from '../apply/executor.js';
 import type { LogEntry, RefInfo } from '../git/types.js';
 import type { RunDetail, RunRecord } from '../history/types.js';
 import type { Diagnostic } from '../model/diagnostics.js';
+import type { AppNode, AppTree } from '../plan/child-apps.js';
+import type { ChildPlan } from '../plan/plan-set.js';
+import type { Plan } from '../plan/types.js';
 import type { App } from '../source/apps.js';
-import type { AppSummary, CommitSummary, EngineEvent, RefSummary, RunDetails, RunSummary } from './contract.js';
+import type { AppList, AppSummary, ChildPlanSummary, CommitSummary, EngineEvent, RefSummary, RunDetails, RunSummary } from './contract.js';
 
 export function toRefSummary(r: RefInfo): RefSummary {
   return { kind: r.kind, name: r.name, fullName: r.fullName, oid: r.oid, ...(r.current && { current: true }) };
@@ -30,6 +33,30 @@ export function toAppSummary(app: App): AppSummary {
     protected: app.options.protected,
     ...(app.parent !== undefined && { parent: app.parent }),
   };
+}
+
+/** A revision's apps with their child apps (app of apps), parents before their children; then those of each folder offered (a repository that defines no apps). */
+export function toAppList(tree: AppTree): AppList {
+  const { catalog } = tree;
+  const folders = (catalog.folders ?? []).map((f) => ({ path: f.path, sourceType: f.sourceType }));
+  const children = (nodes: readonly AppNode[], parentFolder?: string): AppSummary[] => nodes.flatMap((n) => [{ ...toAppSummary(n.app), ...(parentFolder !== undefined && { parentFolder }) }, ...children(n.children)]);
+  const apps = [...children(tree.apps), ...tree.folders.flatMap((f) => children(f.children, f.folder.path))];
+  return { apps, configured: catalog.configured, diagnostics: plainDiagnostics(tree.diagnostics), ...(folders.length > 0 && { folders }) };
+}
+
+/** Child apps' plans, each followed by its own children (depth 1: a child of the plan's app); `keep` keeps each plan made and answers its id. */
+export function toChildPlanSummaries(list: readonly ChildPlan[], keep: (plan: Plan) => string, depth = 1): ChildPlanSummary[] {
+  return list.flatMap((c) => [
+    {
+      app: c.app,
+      parent: c.parent,
+      path: c.path,
+      depth,
+      ...(c.plan && { planId: keep(c.plan), summary: { ...c.plan.summary }, errors: c.plan.diagnostics.filter((d) => d.severity === 'error').length }),
+      ...(c.error && { error: c.error.message }),
+    },
+    ...toChildPlanSummaries(c.children, keep, depth + 1),
+  ]);
 }
 
 /** Diagnostics as plain data (no extra fields that a strict schema would refuse). */
