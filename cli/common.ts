@@ -7,7 +7,6 @@ import { InvalidArgumentError } from 'commander';
 import type { LoadedKubeconfig } from '../core/kube/kubeconfig.js';
 import type { AppSelection } from '../core/source/load.js';
 import { openRepository } from '../core/git/repository.js';
-import { openRemote } from '../core/git/remote.js';
 import type { Repository, Revision } from '../core/git/types.js';
 import { userCacheDir, userDataDir } from '../core/paths.js';
 import { useUserDiskCache } from '../core/disk-cache/user-cache.js';
@@ -32,6 +31,8 @@ export async function openRepositoryArg(arg: string): Promise<Repository> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) || /^[\w.-]+@[\w.-]+:/.test(arg)) {
     const env = process.env;
     const auth = env.SLIPWAY_GIT_TOKEN ? { token: env.SLIPWAY_GIT_TOKEN } : env.SLIPWAY_GIT_USERNAME ? { username: env.SLIPWAY_GIT_USERNAME, password: env.SLIPWAY_GIT_PASSWORD ?? '' } : undefined;
+    // Loaded only for a URL: the clone goes through isomorphic-git, which a local repository never needs.
+    const { openRemote } = await import('../core/git/remote.js');
     return openRemote(arg, { cacheDir: userCacheDir(), ...(auth && { auth }), onProgress: (m: string) => process.stderr.write(`${m}\n`) });
   }
   return openRepository(arg);

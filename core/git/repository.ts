@@ -9,7 +9,6 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { SlipwayError } from '../model/diagnostics.js';
 import { gitCliVersion, type BackendChoice, type BackendKind, type BackendStats, type ObjectBackend } from './backend.js';
 import { GitCliBackend } from './backend-cli.js';
-import { IsomorphicGitBackend } from './backend-isogit.js';
 import { sharedGitCache, type GitCache } from './cache.js';
 import { LogWalker } from './log.js';
 import { fileModeOf, hashObject, isFullOid, parseCommit, parseTag, subjectOf, type ParsedCommit } from './objects.js';
@@ -94,12 +93,18 @@ async function checkSupported(layout: RepositoryLayout): Promise<void> {
   }
 }
 
+/** isomorphic-git (0.4 MB with its packages) is loaded only when it reads: every command's start would pay for it where git is on PATH. */
+async function isomorphicGitBackend(gitDir: string): Promise<ObjectBackend> {
+  const { IsomorphicGitBackend } = await import('./backend-isogit.js');
+  return new IsomorphicGitBackend(gitDir);
+}
+
 export async function createBackend(choice: BackendChoice, gitDir: string): Promise<ObjectBackend> {
-  if (choice === 'isomorphic-git') return new IsomorphicGitBackend(gitDir);
+  if (choice === 'isomorphic-git') return isomorphicGitBackend(gitDir);
   const version = await gitCliVersion();
   if (!version) {
     if (choice === 'git-cli') throw new SlipwayError('git-not-found', 'The git command was not found on PATH', { hint: 'install Git, or open the repository with backend "isomorphic-git"' });
-    return new IsomorphicGitBackend(gitDir);
+    return isomorphicGitBackend(gitDir);
   }
   const [major, minor] = version;
   // `cat-file --batch-command --buffer` arrived in git 2.36.
