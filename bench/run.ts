@@ -45,7 +45,7 @@ const benchmarks: Benchmark[] = [
   },
   {
     name: 'apply',
-    run: async () => (await import('./cluster-bench.js')).applySection(),
+    run: async () => (await import('./apply-bench.js')).applySection(),
   },
   {
     name: 'memory',
