@@ -313,3 +313,67 @@ describe('the browser-mode secrets in logs', () => {
     expect(all).not.toContain(session);
   });
 });
+
+describe('an engine that is still loading (slipway serve prints its address first)', () => {
+  const staticDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Slipway</title>');
+    return dir;
+  };
+  const post = (port: number, path: string): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host: `127.0.0.1:${port}`, authorization: 'Bearer s3ssion', 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+
+  it('serves the page at once, answers a command when the handlers arrive, and delivers events subscribed before', async () => {
+    let ready!: (h: EngineHandlers) => void;
+    const later = new Promise<EngineHandlers>((r) => (ready = r));
+    const hub = createEventHub();
+    let events!: (e: typeof hub) => void;
+    const own = await startEngineServer({ staticDir: staticDir(), handlers: later, events: new Promise((r) => (events = r)), token: 't', session: 's3ssion' });
+    try {
+      const page = await new Promise<number>((resolve) => request({ host: '127.0.0.1', port: own.port, path: '/', headers: { host: `127.0.0.1:${own.port}`, authorization: 'Bearer s3ssion' } }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).end());
+      expect(page).toBe(200);
+      const answer = post(own.port, '/api/engine-info');
+      let answered = false;
+      void answer.then(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(answered).toBe(false);
+      const received: unknown[] = [];
+      const ws = new WebSocket(`ws://127.0.0.1:${own.port}/api/events`, { headers: { authorization: 'Bearer s3ssion' } });
+      ws.on('message', (m: Buffer) => received.push(JSON.parse(m.toString())));
+      await new Promise((r) => ws.once('open', r));
+      ready(handlers);
+      events(hub);
+      expect((await answer).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 20));
+      hub.publish({ type: 'apply-message', runId: 'r1', text: 'hello' });
+      await vi.waitFor(() => expect(received).toHaveLength(1));
+      ws.close();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('answers 500 naming the failure when the engine never loads, and closes the event socket', async () => {
+    const broken = Promise.reject(new Error('Cannot find module handlers.js'));
+    broken.catch(() => undefined);
+    const own = await startEngineServer({ staticDir: staticDir(), handlers: broken as Promise<EngineHandlers>, events: broken as never, token: 't', session: 's3ssion' });
+    try {
+      const r = await post(own.port, '/api/engine-info');
+      expect(r.status).toBe(500);
+      expect(r.body).toContain('Cannot find module handlers.js');
+      const ws = new WebSocket(`ws://127.0.0.1:${own.port}/api/events`, { headers: { authorization: 'Bearer s3ssion' } });
+      const code = await new Promise<number>((resolve) => ws.once('close', (c: number) => resolve(c)));
+      expect(code).toBe(1011);
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -31,9 +31,10 @@ import type { CommandHandlers } from '../api/contract.js';
 export interface EngineServerOptions {
   /** Directory with the built renderer (index.html and assets). */
   readonly staticDir: string;
-  readonly handlers: CommandHandlers;
-  /** Engine events for `/api/events`; without it the endpoint answers 404. */
-  readonly events?: EventSource;
+  /** The engine's handlers, or their promise: the page can load while the engine's modules still load (commands wait for them). */
+  readonly handlers: CommandHandlers | Promise<CommandHandlers>;
+  /** Engine events for `/api/events` (or their promise, as handlers); without it the endpoint answers 404. */
+  readonly events?: EventSource | Promise<EventSource>;
   /** The one-time token of the printed URL; defaults to 32 random bytes. */
   readonly token?: string;
   /** The session secret the cookie (or `Authorization: Bearer`) carries; defaults to 32 random bytes, never equal to the token. */
@@ -200,7 +201,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
       if (req.method !== 'POST') return send(res, 405, 'use POST for engine commands');
       if (!commandForChannel(name)) return sendJson(res, 404, { error: { code: UNKNOWN_COMMAND, message: `unknown command: ${name}` } });
       commandBody(req)
-        .then((body) => dispatch(opts.handlers, name, body))
+        .then(async (body) => dispatch(await opts.handlers, name, body))
         .then(
           (reply) => (reply.ok ? sendJson(res, 200, reply.value) : sendJson(res, statusFor(reply.error.code), { error: reply.error })),
           (e: unknown) => {
@@ -252,9 +253,16 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     const events = opts.events;
     sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       let alive = true;
-      const stop = events.subscribe((event) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
-      });
+      let stop = (): void => undefined;
+      Promise.resolve(events).then(
+        (source) => {
+          if (ws.readyState !== ws.OPEN) return;
+          stop = source.subscribe((event) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+          });
+        },
+        () => ws.close(1011, 'the engine did not start'),
+      );
       const ping = setInterval(() => {
         if (!alive) return ws.terminate();
         alive = false;
