@@ -41,7 +41,11 @@ const benchmarks: Benchmark[] = [
   },
   {
     name: 'plan',
-    run: async () => (await import('./cluster-bench.js')).planSection(),
+    run: async () => (await import('./plan-bench.js')).planSection(),
+  },
+  {
+    name: 'plan-10k',
+    run: async () => (await import('./plan-bench.js')).plan10kSection(),
   },
   {
     name: 'apply',
@@ -49,7 +53,7 @@ const benchmarks: Benchmark[] = [
   },
   {
     name: 'memory',
-    run: async () => (await import('./cluster-bench.js')).memorySection(),
+    run: async () => (await import('./plan-bench.js')).memorySection(),
   },
   {
     name: 'ui',
