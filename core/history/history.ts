@@ -293,11 +293,14 @@ class SqliteHistory implements History {
 
   recordObjectResults(runId: string, results: readonly ObjectResultInput[]): void {
     if (results.length === 0) return;
-    const staged = results.map((result) => ({
-      result,
-      before: result.before === undefined ? undefined : this.stageSnapshot(result.before),
-      after: result.after === undefined ? undefined : this.stageSnapshot(result.after),
-    }));
+    // One read transaction for all the snapshot lookups (a transaction each cost more than the lookups).
+    const staged = this.read(() =>
+      results.map((result) => ({
+        result,
+        before: result.before === undefined ? undefined : this.stageSnapshot(result.before),
+        after: result.after === undefined ? undefined : this.stageSnapshot(result.after),
+      })),
+    );
     this.write(() => {
       const first = results[0]!.key;
       const runSeq = this.writableRun(runId, `record ${first.kind} ${first.name}${results.length > 1 ? ` and ${results.length - 1} more` : ''}`);
