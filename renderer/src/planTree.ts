@@ -42,7 +42,9 @@ export function buildRows(changes: readonly Change[], collapsed: ReadonlySet<str
     let kinds = byNamespace.get(ns);
     if (!kinds) byNamespace.set(ns, (kinds = new Map()));
     const kind = c.key.kind;
-    kinds.set(kind, [...(kinds.get(kind) ?? []), c]);
+    const list = kinds.get(kind);
+    if (list) list.push(c);
+    else kinds.set(kind, [c]);
   }
   const namespaces = [...byNamespace.keys()].sort((a, b) => (a === null ? -1 : b === null ? 1 : cmp(a, b)));
   const rows: TreeRow[] = [];

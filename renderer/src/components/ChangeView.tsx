@@ -4,11 +4,12 @@ import type { Change } from '../../../core/api/contract.js';
 import { ACTION_LABEL, apiVersion, changeId, FLAG_TEXT, locationLabel } from '../format.js';
 import type { Finding } from '../findings.js';
 import { commitShort, linesLabel, WHY_COLOURS } from '../why.js';
+import { loadDiffView } from '../diffViewLoader.js';
 import { ErrorBoundary } from './Errors.js';
 import { SeverityBadge } from './PlanFindings.js';
 import { ActionBadge } from './PlanTree.js';
 
-const DiffView = lazy(() => import('./DiffView.js'));
+const DiffView = lazy(loadDiffView);
 
 export function ChangeView(props: { change: Change; findings?: readonly Finding[] }): React.JSX.Element {
   const c = props.change;

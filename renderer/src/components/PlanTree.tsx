@@ -61,6 +61,9 @@ export function PlanTree(props: {
   const [actions, setActions] = useState<ReadonlySet<Action>>(DEFAULT_ACTIONS);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const visible = useMemo(() => filterChanges(props.changes, { text, actions }), [props.changes, text, actions]);
+  // Lookups by id, made once per plan or filter: opening a resource (j) must not scan a 20,000-change plan.
+  const byId = useMemo(() => new Map(props.changes.map((c) => [changeId(c), c])), [props.changes]);
+  const visibleIds = useMemo(() => new Set(visible.map(changeId)), [visible]);
   const rows = useMemo(() => buildRows(visible, collapsed), [visible, collapsed]);
   const [cursor, setCursor] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
@@ -93,13 +96,13 @@ export function PlanTree(props: {
   useEffect(() => {
     const openedNow = openedBefore.current !== selectedId;
     openedBefore.current = selectedId;
-    const hidden = openedNow && selectedId ? props.changes.find((c) => changeId(c) === selectedId && !actions.has(c.action)) : undefined;
-    if (!hidden) return;
+    const opened = openedNow && selectedId ? byId.get(selectedId) : undefined;
+    if (!opened || actions.has(opened.action)) return;
     revealing.current = selectedId;
-    setActions((s) => new Set([...s, hidden.action]));
-  }, [selectedId, props.changes, actions]);
+    setActions((s) => new Set([...s, opened.action]));
+  }, [selectedId, byId, actions]);
   useEffect(() => {
-    if (selectedId && visible.some((c) => changeId(c) === selectedId)) {
+    if (selectedId && visibleIds.has(selectedId)) {
       revealing.current = null;
       return;
     }
@@ -107,7 +110,7 @@ export function PlanTree(props: {
     const first = rows.find((r): r is Extract<TreeRow, { type: 'change' }> => r.type === 'change');
     if (first) onOpen(first.change);
     else if (visible.length === 0 && selectedId) onOpen(null);
-  }, [rows, visible, selectedId, onOpen]);
+  }, [rows, visible, visibleIds, selectedId, onOpen]);
 
   // A new plan takes the keyboard (never from a dialog): j/k and the arrows review it at once.
   useEffect(() => {

@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import type { HostApi, Plan } from '../../../core/api/contract.js';
+import { preloadDiffView } from '../diffViewLoader.js';
 import type { Loadable } from '../loadable.js';
 import { planOptionsRequest, type PlanInputs, type PlanOrigin } from '../planInputs.js';
 import { staleReason } from '../planStale.js';
@@ -58,6 +59,7 @@ export function usePlanSession(onStart: () => void): PlanSession {
       setPlanRun({ status: 'loading' });
       setRunningInputs(job.running);
       onStart();
+      preloadDiffView();
       job.request().then(
         (p) => {
           if (mine !== generation.current) return;
