@@ -8,14 +8,18 @@ export function overridesOf(flags: OverrideFlags): AppOverrides {
   return { ...(flags.namespace !== undefined && { namespace: flags.namespace }), ...(flags.prune && { prune: true }), ...(flags.createNamespace && { createNamespace: true }) };
 }
 
-/** What `plan` and `apply` (without a saved plan) ask planApp for, from the same flags. */
-export function planRequestOf(flags: AppFlags & OverrideFlags & { requestTimeout?: number }): Pick<PlanRequest, 'rev' | 'selection' | 'overrides' | 'adopt' | 'cacheDir' | 'requestTimeoutMs'> {
+/** The app as an engine request reads it (status, logs, plan): revision, selection, overrides, cache, request timeout. */
+export function appReadOf(flags: AppFlags & OverrideFlags & { requestTimeout?: number }): Pick<PlanRequest, 'rev' | 'selection' | 'overrides' | 'cacheDir' | 'requestTimeoutMs'> {
   return {
     rev: flags.rev,
     selection: selectionOf(flags),
     overrides: overridesOf(flags),
-    ...(flags.adopt && { adopt: true }),
     cacheDir: treesCacheDir(),
     ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
   };
+}
+
+/** What `plan` and `apply` (without a saved plan) ask planApp for, from the same flags. */
+export function planRequestOf(flags: AppFlags & OverrideFlags & { requestTimeout?: number }): Pick<PlanRequest, 'rev' | 'selection' | 'overrides' | 'adopt' | 'cacheDir' | 'requestTimeoutMs'> {
+  return { ...appReadOf(flags), ...(flags.adopt && { adopt: true }) };
 }

@@ -16,7 +16,7 @@ import { SlipwayError, formatDiagnostic } from '../core/model/diagnostics.js';
 import { formatKey } from '../core/model/resource.js';
 import { resolveApp } from '../core/plan/child-apps.js';
 import { withOverrides } from '../core/source/apps.js';
-import { overridesOf } from './app-overrides.js';
+import { appReadOf } from './app-overrides.js';
 import type { LogsFlags } from './commands/logs.js';
 import { contextOf, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
 
@@ -100,13 +100,9 @@ async function podsOfApp(flags: LogsFlags, kubeconfig: LoadedKubeconfig, context
   try {
     const found = await appPods({
       repo,
-      rev: flags.rev,
-      selection: selectionOf(flags),
+      ...appReadOf(flags),
       kubeconfig,
       context,
-      overrides: overridesOf(flags),
-      cacheDir: treesCacheDir(),
-      ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
     });
     for (const d of found.diagnostics) process.stderr.write(`slipway: ${formatDiagnostic(d)}\n`);
     for (const w of found.workloads.filter((w) => w.status !== 'found')) {

@@ -14,9 +14,9 @@ import { openHistory } from '../core/history/history.js';
 import { loadKubeconfig } from '../core/kube/kubeconfig.js';
 import type { HealthStatus } from '../core/model/health.js';
 import { renderTreeText } from '../core/watch/view-text.js';
-import { overridesOf } from './app-overrides.js';
+import { appReadOf } from './app-overrides.js';
 import type { StatusFlags } from './commands/status.js';
-import { contextOf, historyPath, openRepositoryArg, selectionOf, treesCacheDir } from './common.js';
+import { contextOf, historyPath, openRepositoryArg } from './common.js';
 
 /** The exit code for the app's health (the worst of its members'). */
 export const STATUS_EXIT_CODES: Readonly<Record<HealthStatus, number>> = { healthy: 0, progressing: 2, unknown: 2, missing: 3, degraded: 3 };
@@ -30,14 +30,10 @@ export async function runStatus(flags: StatusFlags): Promise<void> {
   try {
     const tree = await liveTreeOf({
       repo,
-      rev: flags.rev,
-      selection: selectionOf(flags),
+      ...appReadOf(flags),
       kubeconfig,
       context,
-      overrides: overridesOf(flags),
-      cacheDir: treesCacheDir(),
       ...(history && { lastApply: history }),
-      ...(flags.requestTimeout !== undefined && { requestTimeoutMs: flags.requestTimeout }),
       eventLimit: flags.events,
     });
     if (flags.json) process.stdout.write(`${JSON.stringify(tree, null, 2)}\n`);
