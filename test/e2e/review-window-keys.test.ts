@@ -176,9 +176,14 @@ describe('the keyboard', () => {
 
     // The cluster-scoped Namespace opens first; j opens the next resource: one row highlighted, its YAML shown.
     await expect.poll(() => openedTitle(p)).toBe(`Namespace ${ns}`);
+    // One editor serves change after change (a new Monaco editor per change was most of opening a diff): mark it, then j.
+    await expect.poll(() => p.locator('[data-testid=diff-view] .monaco-editor').count(), { timeout: 30_000 }).toBe(1);
+    await p.locator('[data-testid=diff-view] .monaco-editor').evaluate((el) => el.setAttribute('data-seen', 'namespace'));
     await p.keyboard.press('j');
     await expect.poll(() => openedTitle(p)).toBe(`ConfigMap ${ns}/storefront-config`);
     await expect.poll(() => diffSide(p, 'modified'), { timeout: 30_000 }).toContain('kind: ConfigMap');
+    expect(await diffSide(p, 'modified')).not.toContain('kind: Namespace');
+    expect(await p.locator('[data-testid=diff-view] .monaco-editor[data-seen=namespace]').count()).toBe(1);
     expect(await p.locator('[data-testid=plan-tree] .tree-row.selected').getAttribute('data-key')).toBe(`ConfigMap ${ns}/storefront-config`);
     expect(await p.locator('[data-testid=plan-tree] .tree-row.cursor').getAttribute('data-key')).toBe(`ConfigMap ${ns}/storefront-config`);
 

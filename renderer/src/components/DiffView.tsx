@@ -3,8 +3,9 @@
  * (`after`), side by side or inline (narrow panes, see diffLayout.ts), unchanged regions folded
  * and the first change in view; or one read-only pane when there is one side only (diffPane.ts).
  * Both are the engine's normalized, secret-masked YAML: the renderer never diffs or edits YAML
- * itself (DESIGN.md rules 2 and 7). Loaded lazily (see monaco.ts); one editor per change (the
- * caller keys it), so folding and the first change are worked out afresh for each.
+ * itself (DESIGN.md rules 2 and 7). Loaded lazily (see monaco.ts). One editor serves change after
+ * change (building one costs more than the rest of opening a diff): a new change swaps its text,
+ * its why-marks, and brings its first change into view.
  */
 import { DiffEditor } from '@monaco-editor/react';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -107,6 +108,18 @@ function TwoSides(props: { change: Change; labels: Extract<DiffPane, { kind: 'di
     editor.current?.revealFirstDiff();
   }, [prefs.wholeObjects, layout]);
 
+  // Another change in the same editor: @monaco-editor/react swaps the text; the marks and the first change follow here.
+  const why = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const shown = useRef(props.change);
+  useEffect(() => {
+    if (shown.current === props.change) return;
+    shown.current = props.change;
+    const instance = editor.current;
+    if (!instance) return; // not mounted yet: onMount does both
+    why.current?.set(whyDecorations(props.change).map(monacoDecoration));
+    instance.revealFirstDiff();
+  }, [props.change]);
+
   useShortcuts({ 'next-diff': () => editor.current?.goToDiff('next'), 'previous-diff': () => editor.current?.goToDiff('previous') });
 
   const [left, right] = diffSides(props.change, props.labels);
@@ -163,8 +176,7 @@ function TwoSides(props: { change: Change; labels: Extract<DiffPane, { kind: 'di
           onMount={(instance) => {
             editor.current = instance as unknown as DiffEditorInstance;
             // Why this change: each changed line of the after side marked with the commit that last changed it.
-            const why = whyDecorations(props.change);
-            if (why.length > 0) editor.current.getModifiedEditor().createDecorationsCollection(why.map(monacoDecoration));
+            why.current = editor.current.getModifiedEditor().createDecorationsCollection(whyDecorations(shown.current).map(monacoDecoration));
             // The diff opens on its first change (revealFirstDiff waits for the diff to be computed).
             editor.current.revealFirstDiff();
           }}

@@ -3,10 +3,11 @@
  * it). The text is the engine's secret-masked YAML (DESIGN.md rule 7). Loaded lazily, as DiffView.
  */
 import { Editor } from '@monaco-editor/react';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 // Side effect first: bundles Monaco and points @monaco-editor/react at it (no CDN).
 import '../monaco.js';
 import { monacoTheme, useTheme } from '../theme.js';
+import type { monaco } from '../monaco.js';
 import { monacoDecoration, type WhyDecoration } from '../why.js';
 
 export default function YamlView(props: { yaml: string; label: string; decorations?: readonly WhyDecoration[] }): React.JSX.Element {
@@ -30,6 +31,13 @@ export default function YamlView(props: { yaml: string; label: string; decoratio
     }),
     [],
   );
+  // The same editor shows object after object (DiffView is not keyed per change): the marks follow the text.
+  const marks = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const latest = useRef(props.decorations);
+  latest.current = props.decorations;
+  useEffect(() => {
+    marks.current?.set((props.decorations ?? []).map(monacoDecoration));
+  }, [props.decorations]);
   return (
     <div className="diff" data-testid="yaml-view">
       <div className="yaml-label">{props.label}</div>
@@ -42,7 +50,7 @@ export default function YamlView(props: { yaml: string; label: string; decoratio
           loading={<div className="loading">Loading the editor…</div>}
           onMount={(editor) => {
             // Why this change (a create of plain YAML): each line marked with the commit that last changed it.
-            if (props.decorations?.length) editor.createDecorationsCollection(props.decorations.map(monacoDecoration));
+            marks.current = editor.createDecorationsCollection((latest.current ?? []).map(monacoDecoration));
           }}
         />
       </div>
