@@ -1,14 +1,14 @@
 /**
  * Apply a plan and record it: the one entry point the CLI and the UI use. The plan is recorded,
  * a run is started in history, every object's result is written as it happens (results that
- * finish in the same turn of the event loop share one transaction), and the run is finished with
+ * finish within 100 ms of each other share one transaction: result-recorder.ts), and the run is finished with
  * its status — also when the apply is refused (stale plan, another apply running).
  */
 import type { Repository } from '../git/types.js';
 import { KubeClient } from '../kube/client.js';
 import type { LoadedKubeconfig } from '../kube/kubeconfig.js';
 import type { History } from '../history/history.js';
-import type { ObjectResultInput, RunKind } from '../history/types.js';
+import type { RunKind } from '../history/types.js';
 import { SlipwayError } from '../model/diagnostics.js';
 import { identityOf } from '../model/resource.js';
 import { manifestHash } from '../plan/assemble.js';
@@ -17,6 +17,7 @@ import type { ToolPaths } from '../render/tools.js';
 import { desiredForPlan } from './desired.js';
 import { checkApplicable, executePlan, type ApplyEvent, type ApplyResult } from './executor.js';
 import { kubeClusterPort } from './kube-port.js';
+import { ResultRecorder } from './result-recorder.js';
 
 export interface ApplyRequest {
   readonly plan: Plan;
@@ -42,55 +43,6 @@ export interface ApplyRequest {
 
 export interface ApplyOutcome extends ApplyResult {
   readonly runId: string;
-}
-
-/**
- * Writes object results to history as they come, one transaction per turn of the event loop:
- * results that finish together (answers to concurrent writes read in the same I/O phase) share a
- * commit instead of paying one each. A result waits at most until the current turn ends; a write
- * that fails is thrown at the next result, or at the final flush, so the apply stops as before.
- */
-class ResultRecorder {
-  private pending: ObjectResultInput[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
-  private failure: { error: unknown } | undefined;
-
-  constructor(
-    private readonly history: History,
-    private readonly runId: string,
-  ) {}
-
-  add(result: ObjectResultInput): void {
-    if (this.failure) throw this.failure.error;
-    this.pending.push(result);
-    this.scheduled ??= setImmediate(() => {
-      this.scheduled = undefined;
-      try {
-        this.flush();
-      } catch (error) {
-        this.failure = { error };
-      }
-    });
-  }
-
-  /** Writes what is pending now; throws a failed earlier write. */
-  flush(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
-    if (this.failure) throw this.failure.error;
-    const batch = this.pending;
-    this.pending = [];
-    this.history.recordObjectResults(this.runId, batch);
-  }
-
-  /** On the way out of a failed apply: keep what can be kept, without hiding the first error. */
-  flushQuietly(): void {
-    try {
-      this.flush();
-    } catch {
-      // the apply's own error is the one to report
-    }
-  }
 }
 
 /** Who is applying, as the cluster sees it (SelfSubjectReview), else the kubeconfig user. */

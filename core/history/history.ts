@@ -19,7 +19,7 @@ import type { Plan } from '../plan/types.js';
 import { upgradeStoredPlan } from '../plan/plan-file.js';
 import { appliedObjectsOf, appliedStateOf, rememberApplied, type Prepare } from './applied.js';
 import type { Encoded, PreparedSnapshot } from './codec.js';
-import { decodeJson, encodePlan, encodeText, prepareSnapshot } from './codec.js';
+import { decodeJson, encodePlan, encodeText, prepareSnapshot, SNAPSHOT_LEVEL } from './codec.js';
 import { decodeCursor, newRunId, pageSize } from './ids.js';
 import { migrate } from './migrations.js';
 import type { ProcessOwner } from './owner.js';
@@ -254,13 +254,13 @@ class SqliteHistory implements History {
   private stageSnapshot(obj: unknown): StagedSnapshot {
     const { hash, json } = prepareSnapshot(obj);
     const stored = this.read(() => this.stmt<[string], { id: number }>(`SELECT id FROM snapshots WHERE hash = ?`).get(hash));
-    return { hash, json, ...(!stored && { encoded: encodeText(json) }) };
+    return { hash, json, ...(!stored && { encoded: encodeText(json, { level: SNAPSHOT_LEVEL }) }) };
   }
 
   private snapshotId({ hash, json, encoded }: StagedSnapshot): number {
     const existing = this.stmt<[string], { id: number }>(`SELECT id FROM snapshots WHERE hash = ?`).get(hash);
     if (existing) return existing.id;
-    const enc = encoded ?? encodeText(json);
+    const enc = encoded ?? encodeText(json, { level: SNAPSHOT_LEVEL });
     const info = this.stmt<[string, string, number, Buffer, string]>(`INSERT INTO snapshots (hash, codec, raw_size, data, created_at) VALUES (?, ?, ?, ?, ?)`).run(
       hash,
       enc.codec,
