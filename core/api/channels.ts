@@ -38,6 +38,10 @@ export const COMMAND_CHANNELS = {
   stopDrift: 'stop-drift',
 } as const;
 
+/** The error codes of a request the engine refuses before any handler runs (a bad body, a command that does not exist). */
+export const INVALID_REQUEST = 'invalid-request';
+export const UNKNOWN_COMMAND = 'unknown-command';
+
 /** The Electron channel engine events travel on (main → the trusted window only). */
 export const EVENT_CHANNEL = 'engine-event';
 /** Browser mode: the WebSocket endpoint engine events travel on (same token, Host and Origin checks). */

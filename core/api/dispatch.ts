@@ -5,6 +5,7 @@
  * else, so the two transports cannot drift apart.
  */
 import { SlipwayError } from '../model/diagnostics.js';
+import { INVALID_REQUEST, UNKNOWN_COMMAND } from './channels.js';
 import { commandForChannel, commands, describeIssues, type CommandHandlers, type CommandId, type EngineErrorInfo, type Reply } from './contract.js';
 
 /** Any thrown value as the fields that cross the boundary. */
@@ -23,8 +24,7 @@ export function toEngineError(err: unknown): EngineErrorInfo {
   return { code: 'internal', message: message || 'unexpected failure in the engine', hint: 'this is a bug in Slipway: the engine log has details' };
 }
 
-export const INVALID_REQUEST = 'invalid-request';
-export const UNKNOWN_COMMAND = 'unknown-command';
+export { INVALID_REQUEST, UNKNOWN_COMMAND };
 
 export async function dispatch(handlers: CommandHandlers, channel: string, raw: unknown): Promise<Reply<unknown>> {
   const id = commandForChannel(channel);

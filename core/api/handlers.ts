@@ -34,7 +34,6 @@ import { SlipwayError } from '../model/diagnostics.js';
 import { planApp } from '../plan/service.js';
 import type { Plan } from '../plan/types.js';
 import { loadAppTree } from '../plan/child-apps.js';
-import { SLIPWAY_VERSION } from '../version.js';
 import { ApplyRuns } from './applies.js';
 import { LogStreams } from './logs.js';
 import { exportPlan } from './plan-export.js';
@@ -42,6 +41,7 @@ import type { CommandHandlers, EngineInfo, Startup, ValidRequest } from './contr
 import { argoCdSyncsChildren, planChildApps } from '../plan/plan-set.js';
 import { selectionOf } from '../source/load.js';
 import { createEventHub, type EventSource } from './events.js';
+import { firstScreenHandlers } from './first-screen.js';
 import { createHandlerContext, type ContextOptions } from './handler-context.js';
 import { KeptPlans } from './kept-plans.js';
 import { plainDiagnostics, toAppList, toChildPlanSummaries, toCommitSummary, toRefSummary, toRunDetails, toRunSummary } from './mappers.js';
@@ -98,9 +98,7 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
   });
 
   return {
-    engineInfo: async () => ({ version: SLIPWAY_VERSION, platform: process.platform, transport: opts.transport, folderDialog: opts.chooseFolder ? 'native' : 'browse' }),
-
-    getStartup: async () => ({ ...opts.startup }),
+    ...firstScreenHandlers({ transport: opts.transport, startup: opts.startup, nativeFolderDialog: opts.chooseFolder !== undefined, settingsPath }),
 
     openRepository: async ({ path }) => {
       const { id, dir, name } = await repos.open(path);
@@ -238,11 +236,6 @@ export function createHandlers(opts: HandlerOptions): EngineHandlers {
     sourceSnippet: async ({ repoId, rev, file, line }) => {
       const snippet = await sourceSnippet(repos.byId(repoId).repo, { rev, file, line });
       return 'hidden' in snippet ? { ...snippet } : { ...snippet, lines: [...snippet.lines] };
-    },
-
-    getSettings: async () => {
-      const loaded = readSettings(settingsPath);
-      return { settings: loaded.settings, file: settingsPath, ...(loaded.problem && { problem: loaded.problem }) };
     },
 
     // The settings dialog does not edit the recent repositories: a save without them keeps those on disk.

@@ -22,11 +22,13 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { commandForChannel, EVENTS_PATH } from '../api/channels.js';
-import { dispatch, INVALID_REQUEST, UNKNOWN_COMMAND } from '../api/dispatch.js';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { commandForChannel, EVENTS_PATH, INVALID_REQUEST, UNKNOWN_COMMAND } from '../api/channels.js';
 import type { EventSource } from '../api/events.js';
 import type { CommandHandlers } from '../api/contract.js';
+import type * as Dispatch from '../api/dispatch.js';
+
+type DispatchModule = typeof Dispatch;
 
 export interface EngineServerOptions {
   /** Directory with the built renderer (index.html and assets). */
@@ -173,6 +175,12 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
   };
   const root = resolve(opts.staticDir);
   let port = 0;
+  // The contract's schemas (zod) and the WebSocket server are loaded after the server listens: the
+  // address goes out without waiting for them, and the schemas are ready by the time the page asks.
+  let dispatching: Promise<DispatchModule> | undefined;
+  const dispatcher = (): Promise<DispatchModule> => (dispatching ??= import('../api/dispatch.js'));
+  let socketServer: Promise<WebSocketServer> | undefined;
+  const sockets = (): Promise<WebSocketServer> => (socketServer ??= import('ws').then(({ WebSocketServer: Server }) => new Server({ noServer: true, maxPayload: 1024, clientTracking: true })));
 
   const server = createServer((req, res) => {
     const refused = refusal(req, port);
@@ -201,7 +209,10 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
       if (req.method !== 'POST') return send(res, 405, 'use POST for engine commands');
       if (!commandForChannel(name)) return sendJson(res, 404, { error: { code: UNKNOWN_COMMAND, message: `unknown command: ${name}` } });
       commandBody(req)
-        .then(async (body) => dispatch(await opts.handlers, name, body))
+        .then(async (body) => {
+          const [{ dispatch }, handlers] = await Promise.all([dispatcher(), opts.handlers]);
+          return dispatch(handlers, name, body);
+        })
         .then(
           (reply) => (reply.ok ? sendJson(res, 200, reply.value) : sendJson(res, statusFor(reply.error.code), { error: reply.error })),
           (e: unknown) => {
@@ -242,7 +253,6 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
   });
 
   // The event socket: same checks as every request, then one-way (engine → page).
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024, clientTracking: true });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => undefined);
     const refused = refusal(req, port);
@@ -251,7 +261,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path !== EVENTS_PATH || !opts.events) return refuseUpgrade(socket, 404, `no WebSocket at ${path}`);
     const events = opts.events;
-    sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    const upgrade = (wss: WebSocketServer): void => wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       let alive = true;
       let stop = (): void => undefined;
       Promise.resolve(events).then(
@@ -276,6 +286,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
       });
       ws.on('error', () => ws.terminate());
     });
+    void sockets().then(upgrade, () => socket.destroy());
   });
 
   await new Promise<void>((ok, fail) => {
@@ -284,6 +295,7 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
+  void dispatcher().catch(() => undefined); // a failure to load answers each command 500, below
   return {
     server,
     port,
@@ -291,8 +303,10 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Runn
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: () =>
       new Promise((ok) => {
-        for (const ws of sockets.clients) ws.terminate();
-        sockets.close();
+        void socketServer?.then((wss) => {
+          for (const ws of wss.clients) ws.terminate();
+          wss.close();
+        });
         server.close(() => ok());
         server.closeAllConnections();
       }),
