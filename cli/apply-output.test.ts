@@ -1,8 +1,8 @@
 /** What `slipway apply` prints and exits with, per run status and object event (table-driven). */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApplyEvent } from '../core/apply/executor.js';
 import { FINISH_STATUSES } from '../core/model/run.js';
-import { applyPrinter, exitCodeOf, stillProgressingText } from './apply-output.js';
+import { applyPrinter, exitCodeOf, lineBuffer, stillProgressingText } from './apply-output.js';
 
 const lb = { group: '', version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend-external' };
 const web = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
@@ -89,5 +89,39 @@ describe('applyPrinter: objects failing the same way', () => {
 describe('stillProgressingText', () => {
   it('puts several objects one a line', () => {
     expect(stillProgressingText([{ key: lb, message: LB_MESSAGE }, { key: { ...lb, name: 'admin' } }])).toBe(`Apply complete, still progressing:\n  Service shop/frontend-external — ${LB_MESSAGE}\n  Service shop/admin`);
+  });
+});
+
+describe('lineBuffer: progress lines printed close together go out in one write', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes the lines of one window together, in order, and none later than the window', async () => {
+    vi.useFakeTimers();
+    const writes: string[] = [];
+    const { out } = lineBuffer((t) => writes.push(t), { windowMs: 50 });
+    out('a');
+    await vi.advanceTimersByTimeAsync(1);
+    out('b');
+    expect(writes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(writes).toEqual(['a\nb\n']);
+    out('c');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('flush writes what is pending at once; a full buffer is written without waiting', () => {
+    vi.useFakeTimers();
+    const writes: string[] = [];
+    const { out, flush } = lineBuffer((t) => writes.push(t), { maxChars: 8 });
+    out('one');
+    flush();
+    flush();
+    expect(writes).toEqual(['one\n']);
+    out('four');
+    out('five');
+    expect(writes).toEqual(['one\n', 'four\nfive\n']);
   });
 });
