@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { EngineInfo, OpenedRepository, RecentRepository, RevisionList } from '../../../core/api/contract.js';
 import { errorInfo, useHost } from '../host.js';
 import type { Loadable } from '../loadable.js';
+import { preloadWorkspaceViews } from '../workspaceViews.js';
 import { ErrorMessage } from './Errors.js';
 import { FolderBrowser } from './FolderBrowser.js';
 
@@ -52,6 +53,7 @@ export function StartBar(props: { onOpened: (r: OpenedRepository, list: Revision
     if (!target.trim()) return;
     setPath(target);
     setState({ status: 'loading' });
+    preloadWorkspaceViews();
     host
       .openRepository({ path: target })
       .then(async (r) => props.onOpened(r, await host.listRevisions({ repoId: r.id })))

@@ -6,7 +6,7 @@
  * transport carries them. Its state lives in hooks (renderer/src/workspace): the selection, the
  * plan session with its two sources (the pickers, History's previews) and the apply runs.
  */
-import { useCallback, useState } from 'react';
+import { Suspense, useCallback, useEffect, useState } from 'react';
 import { applyGate } from '../applyGate.js';
 import { applyButton } from '../destroy.js';
 import { errorInfo, useHost } from '../host.js';
@@ -25,16 +25,12 @@ import { usePlanning, usePlanSession } from '../workspace/usePlanSession.js';
 import { usePreview } from '../workspace/usePreview.js';
 import { useRunPlan } from '../workspace/useRunPlan.js';
 import { useSelection } from '../workspace/useSelection.js';
-import { ApplyDialog } from './ApplyDialog.js';
-import { ApplyProgressView } from './ApplyProgressView.js';
+import { ApplyDialog, ApplyProgressView, HistoryView, LiveView, PlanArea, preloadWorkspaceViews } from '../workspaceViews.js';
 import { DriftBadge } from './DriftBadge.js';
 import { useRevisionLabelSource } from './CommitLabel.js';
 import { ErrorMessage } from './Errors.js';
-import { HistoryView } from './HistoryView.js';
 import { KubeconfigProblem } from './KubeconfigProblem.js';
 import { useSettings } from './Settings.js';
-import { LiveView } from './LiveView.js';
-import { PlanArea } from './PlanArea.js';
 import { namespaceProblem } from './PlanOptions.js';
 import { StartBar } from './StartBar.js';
 import { TopBar } from './TopBar.js';
@@ -57,6 +53,11 @@ export function Workspace(): React.JSX.Element {
   const drift = useDrift(host, liveTargetOfInputs(inputs));
   useNotifications(host, drift, runs.planOf, useSettings().result?.settings.notifications);
   const live = useLiveTarget(inputs, repo);
+  // The views of an open repository are their own chunk: it loads once there is one.
+  const hasRepo = repo !== null;
+  useEffect(() => {
+    if (hasRepo) preloadWorkspaceViews();
+  }, [hasRepo]);
 
   if (!repo || !revisions) {
     if (selection.startup.status === 'pending') return <div className="start" aria-busy="true" data-testid="startup-pending" />;
@@ -112,58 +113,62 @@ export function Workspace(): React.JSX.Element {
       {apps.status === 'failed' && <ErrorMessage compact title="Cannot read the apps of this revision" error={errorInfo(apps.error)} />}
       <KubeconfigProblem contexts={contexts} onReload={selection.reload} />
       <main className="workspace-main">
-        {view === 'live' && <LiveView target={live.target} onPlan={showPlan} />}
-        {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} onOpenPlan={openRunPlan} />}
-        {view === 'plan' && applying && (
-          <ApplyProgressView
-            runId={applying.runId}
-            plan={applying.plan}
-            events={runs.events}
-            startedAt={applying.startedAt}
-            onClose={runs.closeProgress}
-            onShowHistory={() => {
-              runs.closeProgress();
-              setView('history');
-            }}
-            onOpenLive={() => {
-              live.showApplied(applying.plan);
-              setView('live');
-            }}
-            // A failed run's way back: the rollback or revert opens as a plan preview, as from History.
-            onPreview={(kind, run) => {
-              runs.closeProgress();
-              runPreview(kind, run);
-            }}
-          />
-        )}
-        {view === 'plan' && !applying && (
-          <PlanArea
-            session={session}
-            stale={stale}
-            staleReason={staleReason}
-            applied={applied}
-            {...(shown?.inputs.repo === repo.dir && { repoId: repo.id })}
-            prompt={prompt}
-            errorTitle={failedFolder ?? 'The plan failed'}
-            onReplan={replan}
-            onAdopt={runPlanAdopting}
-            onPickApp={(name) => selection.setApp({ app: name })}
-          />
-        )}
+        <Suspense fallback={<div className="loading" aria-busy="true" />}>
+          {view === 'live' && <LiveView target={live.target} onPlan={showPlan} />}
+          {view === 'history' && <HistoryView repoId={repo.id} app={historyApp} context={context} refreshKey={runs.historyKey} previewing={planning} onPreview={runPreview} onOpenPlan={openRunPlan} />}
+          {view === 'plan' && applying && (
+            <ApplyProgressView
+              runId={applying.runId}
+              plan={applying.plan}
+              events={runs.events}
+              startedAt={applying.startedAt}
+              onClose={runs.closeProgress}
+              onShowHistory={() => {
+                runs.closeProgress();
+                setView('history');
+              }}
+              onOpenLive={() => {
+                live.showApplied(applying.plan);
+                setView('live');
+              }}
+              // A failed run's way back: the rollback or revert opens as a plan preview, as from History.
+              onPreview={(kind, run) => {
+                runs.closeProgress();
+                runPreview(kind, run);
+              }}
+            />
+          )}
+          {view === 'plan' && !applying && (
+            <PlanArea
+              session={session}
+              stale={stale}
+              staleReason={staleReason}
+              applied={applied}
+              {...(shown?.inputs.repo === repo.dir && { repoId: repo.id })}
+              prompt={prompt}
+              errorTitle={failedFolder ?? 'The plan failed'}
+              onReplan={replan}
+              onAdopt={runPlanAdopting}
+              onPickApp={(name) => selection.setApp({ app: name })}
+            />
+          )}
+        </Suspense>
       </main>
       {runs.confirming && shown && (
-        <ApplyDialog
-          plan={shown}
-          what={origin ? `${ORIGIN_TEXT[origin.kind]} plan` : undefined}
-          protectedContext={contextProtected}
-          onClose={() => runs.setConfirming(false)}
-          onStarted={(started) => {
-            setView('plan');
-            runs.started(shown, started.runId);
-            followApplied(started.runId, shown, origin?.run);
-            session.markApplied(shown.id, started.runId);
-          }}
-        />
+        <Suspense fallback={null}>
+          <ApplyDialog
+            plan={shown}
+            what={origin ? `${ORIGIN_TEXT[origin.kind]} plan` : undefined}
+            protectedContext={contextProtected}
+            onClose={() => runs.setConfirming(false)}
+            onStarted={(started) => {
+              setView('plan');
+              runs.started(shown, started.runId);
+              followApplied(started.runId, shown, origin?.run);
+              session.markApplied(shown.id, started.runId);
+            }}
+          />
+        </Suspense>
       )}
     </div>
   );

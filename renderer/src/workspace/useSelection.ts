@@ -12,6 +12,7 @@ import type { PlanInputs } from '../planInputs.js';
 import { sameSelection, selectedAppName, type AppChoiceSelection } from '../selection.js';
 import { namespaceProblem, type PlanOptionsDefaults, type PlanOptionsValue } from '../components/PlanOptions.js';
 import { defaultRevision, pickCommit, pickRef, type PickedRevision } from '../components/RevisionPicker.js';
+import { preloadWorkspaceViews } from '../workspaceViews.js';
 import { useContexts, type Contexts } from './useContexts.js';
 
 /** What the front door was started with: opened once, before the start screen shows; a repository that fails to open lands on the start screen with the error. */
@@ -101,6 +102,7 @@ export function useSelection(host: HostApi, onOpened: () => void): Selection {
     const start = async (s: Startup): Promise<void> => {
       if (s.context) pickContext(s.context);
       if (!s.repository) return;
+      preloadWorkspaceViews();
       const path = s.repository;
       try {
         const r = await host.openRepository({ path });
