@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -31,6 +31,15 @@ function open(opts: Omit<HistoryOptions, 'path'> = {}): History {
   opened.push(h);
   return h;
 }
+
+describe('a folder the history cannot be created in', () => {
+  it('is named with the reason and the ways around it, not only the errno', () => {
+    // A regular file where the folder should be: mkdir fails as on a read-only home.
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const path = join(dir, 'not-a-folder', 'data', 'history.db');
+    expect(() => openHistory({ path })).toThrow(expect.objectContaining({ code: 'history-open-failed', message: expect.stringContaining(`Cannot create the history's folder ${join(dir, 'not-a-folder', 'data')}`), hint: expect.stringContaining('--no-history') }));
+  });
+});
 
 /** A clock that stands still until told to move: `now` for openHistory, `tick` moves it one second. */
 function manualClock(start = Date.UTC(2026, 3, 1)): { now: () => Date; tick: () => void } {

@@ -44,7 +44,15 @@ import type {
 export function openHistory(opts: HistoryOptions = {}): History {
   const file = opts.path ?? join(userDataDir(), 'history.db');
   const now = opts.now ?? (() => new Date());
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    // A read-only home says ENOENT or EROFS here: name the folder and the ways around it, not only the errno.
+    throw new SlipwayError('history-open-failed', `Cannot create the history's folder ${dirname(file)}: ${(e as Error).message}`, {
+      hint: 'give another file with --history or SLIPWAY_HISTORY (or another data folder with SLIPWAY_DATA_DIR); `slipway plan --no-history` plans without one',
+      cause: e,
+    });
+  }
   const fresh = !existsSync(file);
   let db: Database | undefined;
   try {
