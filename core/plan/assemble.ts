@@ -103,15 +103,32 @@ function assembleChange(requested: Action, input: ChangeInput): Change {
   const beforeYaml = sides.before && toYaml(sides.before);
   // No changed path: after (in before's key order) is before, so its YAML is too — serialize once.
   const afterYaml = after === undefined ? undefined : beforeYaml !== undefined && paths.length === 0 ? beforeYaml : toYaml(after);
+  const secretKeys = secret && (input.before || input.after) ? secretKeyChanges(input.before, input.after) : sealed && (input.before || input.after) ? sealedKeyChanges(input.before, input.after) : undefined;
+  return changeRecord(action, input, { beforeYaml, afterYaml, paths, message, secretKeys });
+}
+
+/**
+ * The noop change of an object whose normalized sides' YAML is known already (./noop-yaml.ts): the
+ * change buildChange makes of a live object planned against itself, without normalizing or writing it.
+ */
+export function buildNoopChangeFromYaml(input: Omit<ChangeInput, 'before' | 'after'> & { readonly yaml: string }): Change {
+  return changeRecord('noop', input, { beforeYaml: input.yaml, afterYaml: input.yaml, paths: [], message: input.message, secretKeys: undefined });
+}
+
+function changeRecord(
+  action: Action,
+  input: ChangeInput,
+  parts: { beforeYaml: string | undefined; afterYaml: string | undefined; paths: Change['changedPaths']; message: string | undefined; secretKeys: Change['secretKeys'] },
+): Change {
+  const { beforeYaml, afterYaml, message, secretKeys } = parts;
   return {
     key: input.key,
     action,
     flags: flagsFor(action, input),
     ...(beforeYaml !== undefined && { before: beforeYaml }),
     ...(afterYaml !== undefined && { after: afterYaml }),
-    changedPaths: action === 'noop' ? [] : paths,
-    ...(secret && (input.before || input.after) && { secretKeys: secretKeyChanges(input.before, input.after) }),
-    ...(sealed && (input.before || input.after) && { secretKeys: sealedKeyChanges(input.before, input.after) }),
+    changedPaths: action === 'noop' ? [] : parts.paths,
+    ...(secretKeys !== undefined && { secretKeys }),
     ...(input.liveResourceVersion !== undefined && { liveResourceVersion: input.liveResourceVersion }),
     ...(input.desired && { desiredHash: manifestHash(input.desired) }),
     ...(input.source && { source: input.source }),

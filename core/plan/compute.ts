@@ -20,9 +20,10 @@ import { discover, resolveTarget } from '../kube/target.js';
 import type { ApiResource, KubeObject } from '../kube/types.js';
 import type { RenderResult } from '../render/render.js';
 import type { App } from '../source/apps.js';
-import { buildErrorChange, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash, type ObjectsInput } from './assemble.js';
+import { buildErrorChange, buildNoopChangeFromYaml, buildReplaceChange, changeFromObjects, finalizePlan, manifestHash, type ObjectsInput } from './assemble.js';
 import type { JsonObject } from './json.js';
 import { readLiveObjects } from './live.js';
+import { noopYamlFor, type NoopYaml } from './noop-yaml.js';
 import { checkIgnoreRules, normalize } from './normalize.js';
 import { FIELD_MANAGER } from './prepare.js';
 import { listInScope, listNames } from './list.js';
@@ -164,9 +165,12 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   const ours = new Set([id, ...ownership.adoptedIds]);
   // Argo CD sync options: each object's annotation over the app's; warnings name the object's file:line (./sync-options.ts).
   const syncOptions = desiredSyncOptions(desired, app, diagnostics);
+  // Objects that may re-plan unchanged (applied before): their YAML from an earlier process, read at once.
+  const noopYaml = applied ? noopYamlFor(desired.flatMap((d) => (applied.has(identityOf(d.key)) ? (live.get(identityOf(d.key)) ?? []) : [])), app.options.ignoreDifferences) : noopYamlFor([], undefined);
   const changes = await mapConcurrent(desired, concurrency, (d) =>
-    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)) }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)), d.manifest)),
+    predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)), noopYaml }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)), d.manifest)),
   );
+  noopYaml.save();
 
   // 4. Prune: members no longer desired (a revert deletes exactly what the reverted run created).
   if (opts.revert) {
@@ -210,6 +214,7 @@ async function predict(
     sets: readonly MemberSet[];
     /** The object's Argo CD sync options over the app's. */
     syncOptions: SyncOptions | undefined;
+    noopYaml: NoopYaml;
   },
 ): Promise<Change> {
   const { live } = ctx;
@@ -243,9 +248,13 @@ async function predict(
   // Replace=true: an update sending the whole object (PUT), or with Force=true a delete and create on every apply.
   const replaced = await predictReplace(client, d, { live, options: ctx.syncOptions, ignore, message, flags, fresh: () => predictFresh(client, d.manifest) });
   if (replaced) return replaced;
-  if (unchangedSinceApplied(d, live, ctx.applied) && flags.length === 0) {
+  if (live && unchangedSinceApplied(d, live, ctx.applied) && flags.length === 0) {
     // Server-side apply of the manifest that produced exactly this object changes nothing: the dry-run would answer the live object.
-    return changeFromObjects({ ...withNotes, live: live as JsonObject, predicted: live as JsonObject, flags });
+    const yaml = ctx.noopYaml.get(live);
+    if (yaml !== undefined) return buildNoopChangeFromYaml({ ...withNotes, yaml, flags, ...(live.metadata.resourceVersion !== undefined && { liveResourceVersion: live.metadata.resourceVersion }) });
+    const change = changeFromObjects({ ...withNotes, live: live as JsonObject, predicted: live as JsonObject, flags });
+    ctx.noopYaml.remember(live, change);
+    return change;
   }
 
   const dryRun = (force: boolean): Promise<KubeObject> => sendLeniently((m) => withRetry(() => client.apply(m as KubeObject, { fieldManager: FIELD_MANAGER, dryRun: true, force, ...validationOf(ctx.syncOptions) })), d.manifest, ctx.syncOptions);

@@ -13,7 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import Sqlite from 'better-sqlite3';
 import { createHandlers } from '../../core/api/handlers.js';
+import { DiskCache } from '../../core/disk-cache/disk-cache.js';
+import { diskCache, useDiskCache } from '../../core/disk-cache/process.js';
+import { NOOP_YAML_NAMESPACE } from '../../core/plan/noop-yaml.js';
 import { applyPlan, type ApplyOutcome } from '../../core/apply/service.js';
 import { openRepository } from '../../core/git/repository.js';
 import type { Repository } from '../../core/git/types.js';
@@ -157,6 +161,33 @@ describe('re-planning after a succeeded apply', () => {
     expect(body(again)).toEqual(body(full));
     // The Deployment's status settles after its health wait (its resourceVersion moves on): it may be dry-run once more, nothing else is.
     expect(skippedEverything.filter((d) => d !== 'Deployment web')).toEqual([]);
+  });
+
+  it('a later process takes the unchanged objects\' YAML from the disk cache, never a Secret\'s, and plans the same', async () => {
+    await settle();
+    const file = join(tmp, 'noop-cache.db');
+    useDiskCache(new DiskCache(file));
+    try {
+      const writing = await plan(oid.rev1!);
+      expect(proposed(writing), explain(writing)).toEqual([]);
+      // Objects not dry-run were planned unchanged: their YAML is kept, but never the Secret's (the Deployment's status may have moved on since its apply).
+      const unchanged = EVERY_OBJECT.filter((o) => !dryRuns.includes(o) && o !== 'Secret db');
+      expect(unchanged.length).toBeGreaterThanOrEqual(4);
+      // What a second process finds: the disk cache's file, opened anew.
+      useDiskCache(new DiskCache(file));
+      const reading = await plan(oid.rev1!);
+      const stats = diskCache()!.statistics()[NOOP_YAML_NAMESPACE];
+      expect(stats).toMatchObject({ hits: unchanged.length, misses: 0, writes: 0 });
+      expect(body(reading)).toEqual(body(writing));
+      expect(reading.id).toBe(writing.id);
+      const db = new Sqlite(file, { readonly: true });
+      const kept = (db.prepare('SELECT value FROM entries WHERE ns = ?').all(NOOP_YAML_NAMESPACE) as { value: string }[]).map((r) => r.value);
+      db.close();
+      expect(kept).toHaveLength(unchanged.length);
+      expect(kept.filter((y) => /^kind: Secret$/m.test(y) || y.includes(password.old))).toEqual([]);
+    } finally {
+      useDiskCache(undefined);
+    }
   });
 
   it('the engine behind the UI takes the same fast path from the same history', async () => {
