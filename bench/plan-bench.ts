@@ -92,15 +92,15 @@ function row(name: string, ours: Samples, theirs: { name: string; samples: Sampl
 }
 
 /**
- * Why a row misses its target, from --cpu-prof profiles of the CLI planning the 1,000-object corpus
- * after its apply (load average ~2: the re-plan 1.5 s wall, 1.34 s of CPU on the main thread; the
- * next commit 2.2 s, 2.0 s), and what would close it. A row that meets its target says nothing.
+ * Why a row misses its target, from --cpu-prof profiles of the CLI re-planning the 1,000-object
+ * corpus after its apply (load average ~2), and what would close it. A row that meets its target
+ * says nothing.
  */
 const PROFILE =
-  'Where the CLI\'s time goes (a --cpu-prof profile of the re-plan of 1,000 objects: 1.34 s of CPU on its main thread for 1.5 s wall): compiling and running its bundled chunks ~0.25 s (compileSourceTextModule 0.11 s), garbage collection 0.16 s, ' +
-  'writing every unchanged object\'s YAML for its diff view (the yaml package\'s stringify, core/plan/assemble.ts toYaml) ~0.16 s, normalizing and hashing desired and live objects ~0.1 s, decoding the LISTs ~0.07 s, the rest rendering (Secret files are parsed by every process: never cached) and the history lookup; the next commit adds its 100 dry-runs (~0.7 s of wall time on this API server).';
+  'Where the CLI\'s time goes (a --cpu-prof profile of the re-plan of 1,000 objects, the unchanged objects\' YAML read from the disk cache: 1.5 s of CPU on its main thread at load 2): loading and compiling its bundled chunks and Node\'s built-ins ~0.3 s (compileSourceTextModule 0.17 s), garbage collection 0.16 s, planning the objects ~0.16 s (half of it the 160 Secrets, never cached: normalized and written as YAML by every process), rendering from the disk cache ~0.1 s (Secret files are parsed by every process), the HTTP client and TLS ~0.1 s, hashing for the plan id ~0.04 s; the next commit adds its 100 dry-runs (~0.7 s of wall time on this API server). ' +
+  'Before the unchanged objects\' YAML came from the disk cache, writing it took ~0.16 s at 1,000 objects and ~1 s (with much of 1.3 s of garbage collection) at 10,000.';
 const CLOSE =
-  'What would close it: a plan that writes an unchanged object\'s YAML only when a view asks for it, Node ≥ 22.1\'s compile cache (bin/slipway.js turns it on; this machine has Node 20), and for a CI loop a warm engine the command hands its work to (`slipway serve`; its figures would be the desktop engine\'s, not measured here).';
+  'What would close it: Node ≥ 22.1\'s compile cache (bin/slipway.js turns it on; this machine has Node 20), fewer allocations per object, and for a CI loop a warm engine the command hands its work to (`slipway serve`; its figures would be the desktop engine\'s, not measured here).';
 const WHY_MISSED = {
   changed: `Not met in this run. ${PROFILE} ${CLOSE}`,
   replan: `Not met in this run: kubectl's re-plan is bound by its GET and dry-run per object, slipway's by the process's fixed costs, so the target asks for the whole process to take a twentieth (fortieth at 10,000) of kubectl's time. ${PROFILE} ${CLOSE}`,
