@@ -24,8 +24,6 @@ export function toEngineError(err: unknown): EngineErrorInfo {
   return { code: 'internal', message: message || 'unexpected failure in the engine', hint: 'this is a bug in Slipway: the engine log has details' };
 }
 
-export { INVALID_REQUEST, UNKNOWN_COMMAND };
-
 export async function dispatch(handlers: CommandHandlers, channel: string, raw: unknown): Promise<Reply<unknown>> {
   const id = commandForChannel(channel);
   if (!id) return { ok: false, error: { code: UNKNOWN_COMMAND, message: `unknown command: ${channel}` } };

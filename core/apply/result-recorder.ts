@@ -77,7 +77,7 @@ export class ResultRecorder {
   }
 
   private timer(ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => {
+    return setTimeout(() => {
       this.scheduled = undefined;
       try {
         this.flush();
@@ -85,6 +85,5 @@ export class ResultRecorder {
         this.failure = { error };
       }
     }, ms);
-    return t;
   }
 }

@@ -166,7 +166,8 @@ export async function computePlan(opts: ComputePlanOptions): Promise<Plan> {
   // Argo CD sync options: each object's annotation over the app's; warnings name the object's file:line (./sync-options.ts).
   const syncOptions = desiredSyncOptions(desired, app, diagnostics);
   // Objects that may re-plan unchanged (applied before): their YAML from an earlier process, read at once.
-  const noopYaml = applied ? noopYamlFor(desired.flatMap((d) => (applied.has(identityOf(d.key)) ? (live.get(identityOf(d.key)) ?? []) : [])), app.options.ignoreDifferences) : noopYamlFor([], undefined);
+  const appliedLive = desired.flatMap((d) => (applied?.has(identityOf(d.key)) ? (live.get(identityOf(d.key)) ?? []) : []));
+  const noopYaml = noopYamlFor(appliedLive, app.options.ignoreDifferences);
   const changes = await mapConcurrent(desired, concurrency, (d) =>
     predict(client, d, { live: live.get(identityOf(d.key)), ours, app, namespacesInPlan, existingNamespaces, standIn, applied: applied?.get(identityOf(d.key)), sets: ownership.sets, syncOptions: syncOptions.get(identityOf(d.key)), noopYaml }).then((c) => withSentOptions(c, syncOptions.get(identityOf(d.key)), d.manifest)),
   );
